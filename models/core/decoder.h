@@ -1,0 +1,70 @@
+// Decoding RV64IMAC + Zicsr + Zifencei into the interpreter's entries. Compressed instructions are
+// expanded to their 32-bit equivalents first, so both forms share one decoder and one handler.
+#pragma once
+
+#include <cstdint>
+
+namespace dojo::core {
+
+// One handler per operation; X-macro so the enum, names and the interpreter's dispatch table are
+// declared once.
+#define DOJO_HART_OPS(X)                                                                          \
+  X(decode) X(page_end) X(illegal)                                                                \
+  X(lui) X(auipc) X(jal) X(jalr)                                                                  \
+  X(beq) X(bne) X(blt) X(bge) X(bltu) X(bgeu)                                                     \
+  X(lb) X(lh) X(lw) X(ld) X(lbu) X(lhu) X(lwu)                                                    \
+  X(sb) X(sh) X(sw) X(sd)                                                                         \
+  X(addi) X(slti) X(sltiu) X(xori) X(ori) X(andi) X(slli) X(srli) X(srai)                         \
+  X(add) X(sub) X(sll) X(slt) X(sltu) X(xor_) X(srl) X(sra) X(or_) X(and_)                        \
+  X(addiw) X(slliw) X(srliw) X(sraiw)                                                             \
+  X(addw) X(subw) X(sllw) X(srlw) X(sraw)                                                         \
+  X(mul) X(mulh) X(mulhsu) X(mulhu) X(div) X(divu) X(rem) X(remu)                                 \
+  X(mulw) X(divw) X(divuw) X(remw) X(remuw)                                                       \
+  X(lr_w) X(sc_w) X(lr_d) X(sc_d)                                                                 \
+  X(amoswap_w) X(amoadd_w) X(amoxor_w) X(amoand_w) X(amoor_w)                                     \
+  X(amomin_w) X(amomax_w) X(amominu_w) X(amomaxu_w)                                               \
+  X(amoswap_d) X(amoadd_d) X(amoxor_d) X(amoand_d) X(amoor_d)                                     \
+  X(amomin_d) X(amomax_d) X(amominu_d) X(amomaxu_d)                                               \
+  X(fence) X(fence_i) X(ecall) X(ebreak) X(mret) X(wfi)                                           \
+  X(csrrw) X(csrrs) X(csrrc) X(csrrwi) X(csrrsi) X(csrrci)
+
+enum class Op : uint16_t {
+#define DOJO_HART_OP_ENUM(name) name,
+  DOJO_HART_OPS(DOJO_HART_OP_ENUM)
+#undef DOJO_HART_OP_ENUM
+      count
+};
+
+const char* op_name(Op op);
+
+// A decoded instruction. Register numbers are already remapped so that a write to x0 goes to the
+// sink register 32. `imm` holds the operation's immediate; for jal, branches and auipc it holds
+// the absolute target (or pc + immediate), and for csr instructions the CSR number is in `csr`.
+struct Entry {
+  Op op = Op::decode;
+  uint8_t rd = 0;
+  uint8_t rs1 = 0;
+  uint8_t rs2 = 0;
+  uint8_t length = 0;    // 2 or 4 bytes
+  uint16_t csr = 0;
+  // Branch and jal targets in the same decoded page: the target's entry index; else kFarTarget.
+  uint32_t target_index = 0;
+  int64_t imm = 0;
+  uint32_t raw = 0;      // the instruction bits as fetched (16 or 32), for mtval and traces
+};
+
+constexpr uint32_t kFarTarget = ~0u;
+constexpr unsigned kSinkRegister = 32;
+
+// True if the low 16 bits start a 32-bit instruction.
+constexpr bool is_32bit(uint32_t low_half) { return (low_half & 3) == 3; }
+
+// The 32-bit instruction a compressed one expands to, per the RVC chapter of the unprivileged
+// specification (RV64 column), or 0 if it is reserved or illegal.
+uint32_t expand_compressed(uint16_t insn);
+
+// Decodes `insn` (a 32-bit instruction, or a 16-bit one in the low half) found at `pc`. Unknown
+// encodings decode to Op::illegal. Does not set target_index.
+Entry decode(uint32_t insn, uint64_t pc);
+
+}  // namespace dojo::core

@@ -1,0 +1,207 @@
+// The D1 core's instruction-set engine: an RV64IMAC + Zicsr + Zifencei hart with machine and user
+// modes. It knows nothing of SystemC: memory outside its fast regions, the timer and the rest of the
+// platform are reached through HartBus, so it can be tested alone and driven by any wrapper.
+//
+// Speed: instructions are decoded once into per-page arrays of entries and executed by a threaded
+// interpreter; fast regions (DMI pointers) are accessed directly. Decoded entries are dropped by
+// fence.i and by stores (from this hart) to the bytes they were decoded from.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace dojo::core {
+
+struct Entry;
+struct DecodedPage;
+
+// Cycles taken by each instruction class; every other instruction takes one cycle. See
+// docs/core.md for the model.
+struct CycleModel {
+  uint32_t load = 1;
+  uint32_t store = 1;
+  uint32_t mul = 3;
+  uint32_t div = 20;
+  uint32_t branch_taken = 2;  // a not-taken branch takes one cycle
+  uint32_t jump = 2;          // jal, jalr
+  uint32_t csr = 1;
+  uint32_t amo = 4;           // lr, sc and AMOs
+  uint32_t fence = 1;
+};
+
+struct HartConfig {
+  uint64_t hartid = 0;
+  uint64_t reset_pc = 0x80000000;
+  CycleModel cycles;
+};
+
+enum class Priv : uint8_t { user = 0, machine = 3 };
+
+// mip/mie bit numbers of the interrupts this hart has.
+enum class Irq : unsigned { software = 3, timer = 7, external = 11 };
+
+// The platform behind the hart: every memory access outside the fast regions, and the timer.
+class HartBus {
+ public:
+  virtual ~HartBus() = default;
+  // `len` is 1, 2, 4 or 8 and `addr` may be misaligned. Return false for an access fault.
+  // `cycles` is the hart's cycle count at the access (its local time).
+  virtual bool bus_read(uint64_t addr, void* data, unsigned len, uint64_t cycles) = 0;
+  virtual bool bus_write(uint64_t addr, const void* data, unsigned len, uint64_t cycles) = 0;
+  // The platform timer (the time CSR) at the hart's cycle count `cycles`.
+  virtual uint64_t bus_mtime(uint64_t cycles) = 0;
+};
+
+enum class StopReason {
+  limit,    // the cycle limit given to run() was reached
+  wfi,      // waiting for an interrupt; call run() again once one is pending
+  stopped,  // request_stop() was called
+  fatal,    // the hart cannot go on (see fatal_message())
+};
+
+// Exception causes (mcause values with the interrupt bit clear).
+enum class Exception : uint64_t {
+  insn_misaligned = 0,
+  insn_access_fault = 1,
+  illegal_insn = 2,
+  breakpoint = 3,
+  load_misaligned = 4,
+  load_access_fault = 5,
+  store_misaligned = 6,
+  store_access_fault = 7,
+  ecall_u = 8,
+  ecall_m = 11,
+};
+
+class Hart {
+ public:
+  Hart(const HartConfig& config, HartBus& bus);
+  ~Hart();
+  Hart(const Hart&) = delete;
+  Hart& operator=(const Hart&) = delete;
+
+  // Memory the hart reads, writes and fetches from directly (a DMI pointer).
+  void add_fast_region(uint64_t base, uint64_t size, uint8_t* host);
+  void clear_fast_regions();
+
+  // Executes until the cycle count reaches `cycle_limit` (checked at taken branches, jumps, traps
+  // and accesses outside the fast regions, so it may overshoot by one basic block), until a WFI
+  // finds nothing pending, or until request_stop().
+  StopReason run(uint64_t cycle_limit);
+  // Executes exactly `count` instructions (fewer if the hart stops); traps count as steps.
+  StopReason step(uint64_t count = 1);
+
+  // Makes run() return StopReason::stopped after the current instruction. Safe to call from
+  // inside HartBus callbacks.
+  void request_stop();
+  // Sets or clears an interrupt line (the mip bit). Safe to call from inside HartBus callbacks.
+  void set_irq(Irq irq, bool level);
+  // Adds cycles the hart spent waiting (e.g. on a slow memory access). Safe to call from inside
+  // HartBus callbacks.
+  void add_stall_cycles(uint64_t cycles) { stall_cycles_ += cycles; }
+  // Drops the LR reservation, e.g. because another agent wrote the reserved memory.
+  void clear_reservation() { reservation_valid_ = false; }
+  // Drops every decoded instruction, as fence.i does.
+  void flush_decode_cache();
+
+  // Architectural state, for the platform, debuggers and tests.
+  uint64_t x(unsigned index) const { return index == 0 ? 0 : x_[index]; }
+  void set_x(unsigned index, uint64_t value) {
+    if (index != 0) x_[index] = value;
+  }
+  uint64_t pc() const { return pc_; }
+  void set_pc(uint64_t pc) { pc_ = pc; }
+  Priv priv() const { return priv_; }
+  uint64_t hartid() const { return config_.hartid; }
+  uint64_t cycles() const { return cycles_; }
+  uint64_t instret() const { return instret_; }
+  // CSR access without privilege checks or side effects on the counters; false if the CSR does
+  // not exist.
+  bool read_csr(unsigned csr, uint64_t& value) const;
+  bool write_csr(unsigned csr, uint64_t value);
+  const std::string& fatal_message() const { return fatal_message_; }
+
+ private:
+  friend struct Interpreter;
+
+  struct FastRegion {
+    uint64_t base;
+    uint64_t size;
+    uint8_t* host;
+    std::vector<std::unique_ptr<DecodedPage>> pages;  // one slot per 4 KiB page
+    std::vector<uint8_t> code;                        // 1 if the page has decoded entries
+  };
+
+  template <bool kSingleStep>
+  StopReason execute(uint64_t cycle_limit, uint64_t step_count);
+
+  // Finds (creating it if needed) the decoded page holding `pc`.
+  DecodedPage& page_for(uint64_t pc);
+  // Decodes the instruction at `pc` into `entry`; false on a fetch access fault.
+  bool decode_at(uint64_t pc, Entry& entry);
+  // A store by this hart at [addr, addr+len) hit a page with decoded entries.
+  void invalidate_code(FastRegion& region, uint64_t addr, unsigned len);
+  void invalidate_code_anywhere(uint64_t addr, unsigned len);
+
+  // Memory access outside the fast regions (and across their edges).
+  bool load_slow(uint64_t addr, unsigned len, uint64_t& value);
+  bool store_slow(uint64_t addr, unsigned len, uint64_t value);
+  bool fetch16(uint64_t addr, uint16_t& value);
+
+  // Traps: updates the trap CSRs and privilege and returns the handler's pc.
+  uint64_t take_trap(uint64_t cause, uint64_t tval, uint64_t epc);
+  uint64_t do_mret(uint64_t epc);
+  // The highest-priority interrupt that is pending, enabled and not masked, or -1.
+  int pending_interrupt() const;
+
+  // CSR instructions: `write` false for csrrs/csrrc with rs1=x0 (no write side effects).
+  // Returns false if the access is illegal.
+  bool csr_op(unsigned csr, unsigned funct3, uint64_t operand, bool write, uint64_t& old_value);
+  bool csr_exists(unsigned csr) const;
+  uint64_t mcycle_now() const;
+  uint64_t minstret_now() const;
+
+  HartConfig config_;
+  HartBus& bus_;
+  std::vector<FastRegion> fast_;
+  std::unordered_map<uint64_t, std::unique_ptr<DecodedPage>> slow_pages_;
+
+  // x_[32] is a sink for writes to x0 so handlers need no special case.
+  std::array<uint64_t, 33> x_{};
+  uint64_t pc_;
+  Priv priv_ = Priv::machine;
+  uint64_t cycles_ = 0;
+  uint64_t instret_ = 0;
+  uint64_t stall_cycles_ = 0;  // added by add_stall_cycles, folded into cycles_ by the interpreter
+
+  // Trap and status CSRs.
+  uint64_t mstatus_ = 0;
+  uint64_t mie_ = 0;
+  uint64_t mip_ = 0;
+  uint64_t mtvec_ = 0;
+  uint64_t mscratch_ = 0;
+  uint64_t mepc_ = 0;
+  uint64_t mcause_ = 0;
+  uint64_t mtval_ = 0;
+  uint64_t mcounteren_ = 0;
+  uint64_t mcountinhibit_ = 0;
+  uint64_t menvcfg_ = 0;
+  // mcycle = cycles_ + mcycle_offset_ (likewise minstret); counting pauses while inhibited.
+  uint64_t mcycle_offset_ = 0;
+  uint64_t minstret_offset_ = 0;
+
+  uint64_t reservation_addr_ = 0;
+  bool reservation_valid_ = false;
+
+  // Set from outside the interpreter (stop requests, interrupt lines); checked after every
+  // instruction that can call out of it.
+  bool stop_requested_ = false;
+  bool attention_ = false;
+  std::string fatal_message_;
+};
+
+}  // namespace dojo::core

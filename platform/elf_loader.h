@@ -1,0 +1,40 @@
+// Reads RISC-V ELF64 firmware images with libelf and loads them into simulated memory.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace dojo::platform {
+
+// A firmware image that cannot be loaded; what() starts with the file name and says why.
+class LoaderError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+struct ElfImage {
+  struct Segment {
+    uint64_t address;           // physical address (p_paddr)
+    std::vector<uint8_t> bytes; // the file's bytes, zero-extended to the memory size
+  };
+  std::string path;
+  uint64_t entry = 0;
+  std::vector<Segment> segments;  // PT_LOAD segments with a non-zero memory size
+  std::optional<uint64_t> tohost;  // Spike HTIF symbols, if the image defines them
+  std::optional<uint64_t> fromhost;
+};
+
+// Reads and checks the image: refuses files that are missing, empty, truncated, not ELF, not
+// 64-bit, not little-endian, not RISC-V, not executable, or without loadable segments.
+ElfImage read_elf(const std::string& path);
+
+// Writes every segment through `write` (address, bytes, length), which returns false where there
+// is no memory; that is reported as a LoaderError naming the file and the address range.
+using MemoryWriter = std::function<bool(uint64_t, const uint8_t*, uint64_t)>;
+void load_elf(const ElfImage& image, const MemoryWriter& write);
+
+}  // namespace dojo::platform
