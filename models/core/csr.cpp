@@ -1,1 +1,214 @@
-// placeholder: being written
+// Control and status registers, traps and interrupts of an M+U hart (privileged specification,
+// machine-level ISA). Where the specification leaves a choice, the choice is Spike's.
+#include <cstdio>
+#include <string>
+
+#include "core/hart.h"
+#include "core/hart_internal.h"
+
+namespace dojo::core {
+namespace {
+
+// CSR numbers.
+enum : unsigned {
+  kCycle = 0xc00, kTime = 0xc01, kInstret = 0xc02, kHpmCounter3 = 0xc03, kHpmCounter31 = 0xc1f,
+  kMvendorid = 0xf11, kMarchid = 0xf12, kMimpid = 0xf13, kMhartid = 0xf14, kMconfigptr = 0xf15,
+  kMstatus = 0x300, kMisa = 0x301, kMie = 0x304, kMtvec = 0x305, kMcounteren = 0x306,
+  kMenvcfg = 0x30a, kMcountinhibit = 0x320, kMhpmEvent3 = 0x323, kMhpmEvent31 = 0x33f,
+  kMscratch = 0x340, kMepc = 0x341, kMcause = 0x342, kMtval = 0x343, kMip = 0x344,
+  kPmpcfg0 = 0x3a0, kPmpcfg15 = 0x3af, kPmpaddr0 = 0x3b0, kPmpaddr63 = 0x3ef,
+  kMcycle = 0xb00, kMinstret = 0xb02, kMhpmCounter3 = 0xb03, kMhpmCounter31 = 0xb1f,
+};
+
+constexpr uint64_t misa_value() {
+  uint64_t misa = uint64_t{2} << 62;  // MXL = 64
+  for (char extension : {'A', 'C', 'I', 'M', 'U'}) misa |= uint64_t{1} << (extension - 'A');
+  return misa;
+}
+
+constexpr uint64_t kInterruptEnableMask = (1u << 3) | (1u << 7) | (1u << 11);
+constexpr uint64_t kInhibitCycle = 1, kInhibitInstret = 4;
+
+bool in_range(unsigned csr, unsigned first, unsigned last) { return csr >= first && csr <= last; }
+
+// Counters and PMP registers this hart implements as read-only zero (a legal implementation).
+bool is_zero_csr(unsigned csr) {
+  return in_range(csr, kHpmCounter3, kHpmCounter31) || in_range(csr, kMhpmCounter3, kMhpmCounter31) ||
+         in_range(csr, kMhpmEvent3, kMhpmEvent31) || in_range(csr, kPmpaddr0, kPmpaddr63) ||
+         (in_range(csr, kPmpcfg0, kPmpcfg15) && (csr & 1) == 0);  // odd pmpcfg are RV32-only
+}
+
+const char* cause_name(uint64_t cause) {
+  if (cause & kInterruptBit) {
+    switch (cause & ~kInterruptBit) {
+      case 3: return "machine software interrupt";
+      case 7: return "machine timer interrupt";
+      case 11: return "machine external interrupt";
+      default: return "interrupt";
+    }
+  }
+  switch (static_cast<Exception>(cause)) {
+    case Exception::insn_misaligned: return "instruction address misaligned";
+    case Exception::insn_access_fault: return "instruction access fault";
+    case Exception::illegal_insn: return "illegal instruction";
+    case Exception::breakpoint: return "breakpoint";
+    case Exception::load_misaligned: return "load address misaligned";
+    case Exception::load_access_fault: return "load access fault";
+    case Exception::store_misaligned: return "store/AMO address misaligned";
+    case Exception::store_access_fault: return "store/AMO access fault";
+    case Exception::ecall_u: return "environment call from U-mode";
+    case Exception::ecall_m: return "environment call from M-mode";
+  }
+  return "exception";
+}
+
+std::string hex(uint64_t value) {
+  char text[24];
+  std::snprintf(text, sizeof text, "0x%llx", static_cast<unsigned long long>(value));
+  return text;
+}
+
+}  // namespace
+
+uint64_t Hart::mcycle_now() const {
+  return (mcountinhibit_ & kInhibitCycle) ? mcycle_frozen_ : cycles_ + mcycle_offset_;
+}
+
+uint64_t Hart::minstret_now() const {
+  return (mcountinhibit_ & kInhibitInstret) ? minstret_frozen_ : instret_ + minstret_offset_;
+}
+
+bool Hart::read_csr(unsigned csr, uint64_t& value) const {
+  switch (csr) {
+    case kCycle: case kMcycle: value = mcycle_now(); return true;
+    case kTime: value = bus_.bus_mtime(cycles_); return true;
+    case kInstret: case kMinstret: value = minstret_now(); return true;
+    case kMvendorid: case kMarchid: case kMimpid: case kMconfigptr: value = 0; return true;
+    case kMhartid: value = config_.hartid; return true;
+    case kMstatus: value = mstatus_ | kMstatusUxl64; return true;
+    case kMisa: value = misa_value(); return true;
+    case kMie: value = mie_; return true;
+    case kMtvec: value = mtvec_; return true;
+    case kMcounteren: value = mcounteren_; return true;
+    case kMenvcfg: value = menvcfg_; return true;
+    case kMcountinhibit: value = mcountinhibit_; return true;
+    case kMscratch: value = mscratch_; return true;
+    case kMepc: value = mepc_; return true;
+    case kMcause: value = mcause_; return true;
+    case kMtval: value = mtval_; return true;
+    case kMip: value = mip_; return true;
+    default:
+      value = 0;
+      return is_zero_csr(csr);
+  }
+}
+
+bool Hart::write_csr(unsigned csr, uint64_t value) { return write_csr_at(csr, value, 0, 0); }
+
+bool Hart::write_csr_at(unsigned csr, uint64_t value, uint64_t retired, uint64_t elapsed) {
+  switch (csr) {
+    case kMstatus: {
+      // MPP holds only implemented modes: S and H encodings become U, as Spike does.
+      const uint64_t mpp = ((value & kMstatusMpp) >> kMstatusMppShift) == 3 ? kMstatusMpp : 0;
+      mstatus_ = (value & (kMstatusMie | kMstatusMpie | kMstatusMprv | kMstatusTw)) | mpp;
+      attention_ = true;  // may unmask a pending interrupt
+      return true;
+    }
+    case kMisa: return true;  // WARL, fixed
+    case kMie:
+      mie_ = value & kInterruptEnableMask;
+      attention_ = true;
+      return true;
+    case kMtvec: mtvec_ = value & ~uint64_t{2}; return true;  // modes 0 (direct) and 1 (vectored)
+    case kMcounteren: mcounteren_ = value & 0xffff'ffff; return true;
+    case kMenvcfg: menvcfg_ = value & 1; return true;  // FIOM only
+    case kMcountinhibit: {
+      const uint64_t cycle_now = mcycle_now() + elapsed, instret_now = minstret_now() + retired;
+      mcountinhibit_ = value & (kInhibitCycle | kInhibitInstret);
+      // Counting resumes from where it stopped.
+      mcycle_frozen_ = cycle_now;
+      minstret_frozen_ = instret_now;
+      mcycle_offset_ = cycle_now - (cycles_ + elapsed);
+      minstret_offset_ = instret_now - (instret_ + retired);
+      return true;
+    }
+    case kMscratch: mscratch_ = value; return true;
+    case kMepc: mepc_ = value & ~uint64_t{1}; return true;
+    case kMcause: mcause_ = value; return true;
+    case kMtval: mtval_ = value; return true;
+    case kMip: return true;  // MSIP, MTIP and MEIP are driven by the platform
+    case kMcycle:
+      mcycle_frozen_ = value;
+      mcycle_offset_ = value - (cycles_ + elapsed);
+      return true;
+    case kMinstret:
+      minstret_frozen_ = value;
+      minstret_offset_ = value - (instret_ + retired);
+      return true;
+    default:
+      return is_zero_csr(csr) && (csr >> 10) != 3;
+  }
+}
+
+bool Hart::csr_op(unsigned csr, Op op, uint64_t operand, bool write, uint64_t& old_value) {
+  const auto required = static_cast<unsigned>((csr >> 8) & 3);
+  if (required > static_cast<unsigned>(priv_)) return false;
+  if (write && (csr >> 10) == 3) return false;  // read-only CSR
+  if (priv_ == Priv::user && in_range(csr, kCycle, kHpmCounter31) &&
+      !((mcounteren_ >> (csr & 31)) & 1)) {
+    return false;
+  }
+  if (!read_csr(csr, old_value)) return false;
+  if (!write) return true;
+  uint64_t value = operand;
+  if (op == Op::csrrs || op == Op::csrrsi) value = old_value | operand;
+  if (op == Op::csrrc || op == Op::csrrci) value = old_value & ~operand;
+  return write_csr_at(csr, value, 1, config_.cycles.csr);
+}
+
+int Hart::pending_interrupt() const {
+  const uint64_t pending = mip_ & mie_;
+  if (pending == 0) return -1;
+  // M-mode interrupts are always enabled in U-mode, and by mstatus.MIE in M-mode.
+  if (priv_ == Priv::machine && !(mstatus_ & kMstatusMie)) return -1;
+  for (const Irq irq : {Irq::external, Irq::software, Irq::timer}) {
+    if ((pending >> static_cast<unsigned>(irq)) & 1) return static_cast<int>(irq);
+  }
+  return -1;
+}
+
+uint64_t Hart::take_trap(uint64_t cause, uint64_t tval, uint64_t epc) {
+  const bool interrupt = (cause & kInterruptBit) != 0;
+  if (!interrupt && epc == last_trap_.target && instret_ == last_trap_.instret) {
+    fatal_message_ = "hart " + std::to_string(config_.hartid) + ": the trap handler at " +
+                     hex(epc) + " (mtvec " + hex(mtvec_) + ") raised " + cause_name(cause) +
+                     " (mtval " + hex(tval) + ") before executing an instruction; the trap that "
+                     "entered it was " + cause_name(last_trap_.cause) + " at pc " +
+                     hex(last_trap_.epc) + " (mtval " + hex(last_trap_.tval) + ")";
+    return epc;
+  }
+  mepc_ = epc & ~uint64_t{1};
+  mcause_ = cause;
+  mtval_ = tval;
+  const uint64_t mie_bit = (mstatus_ & kMstatusMie) ? kMstatusMpie : 0;
+  mstatus_ = (mstatus_ & ~(kMstatusMie | kMstatusMpie | kMstatusMpp)) | mie_bit |
+             (static_cast<uint64_t>(priv_) << kMstatusMppShift);
+  priv_ = Priv::machine;
+  reservation_valid_ = false;
+  const uint64_t base = mtvec_ & ~uint64_t{3};
+  const bool vectored = (mtvec_ & 3) == 1;
+  const uint64_t target = vectored && interrupt ? base + 4 * (cause & ~kInterruptBit) : base;
+  if (!interrupt) last_trap_ = {cause, epc, tval, target, instret_};
+  return target;
+}
+
+uint64_t Hart::do_mret() {
+  const bool to_machine = ((mstatus_ & kMstatusMpp) >> kMstatusMppShift) == 3;
+  priv_ = to_machine ? Priv::machine : Priv::user;
+  const uint64_t mie_bit = (mstatus_ & kMstatusMpie) ? kMstatusMie : 0;
+  mstatus_ = (mstatus_ & ~(kMstatusMie | kMstatusMpp)) | mie_bit | kMstatusMpie;
+  if (!to_machine) mstatus_ &= ~kMstatusMprv;
+  return mepc_;
+}
+
+}  // namespace dojo::core

@@ -40,20 +40,27 @@ const char* op_name(Op op);
 // A decoded instruction. Register numbers are already remapped so that a write to x0 goes to the
 // sink register 32. `imm` holds the operation's immediate; for jal, branches and auipc it holds
 // the absolute target (or pc + immediate), and for csr instructions the CSR number is in `csr`.
+// The interpreter's handler for an operation and instruction length (one handler per pair, so
+// that stepping over the instruction is a constant).
+constexpr uint16_t handler_index(Op op, unsigned length) {
+  return static_cast<uint16_t>(static_cast<unsigned>(op) * 2 + (length == 2 ? 1 : 0));
+}
+
 struct Entry {
   Op op = Op::decode;
   uint8_t rd = 0;
   uint8_t rs1 = 0;
   uint8_t rs2 = 0;
-  uint8_t length = 0;    // 2 or 4 bytes
+  uint8_t length = 0;  // 2 or 4 bytes
   uint16_t csr = 0;
-  // Branch and jal targets in the same decoded page: the target's entry index; else kFarTarget.
-  uint32_t target_index = 0;
-  int64_t imm = 0;
+  uint16_t handler = 0;  // handler_index(op, length)
   uint32_t raw = 0;      // the instruction bits as fetched (16 or 32), for mtval and traces
+  int64_t imm = 0;
+  // For branches and jal whose target is in the same decoded page: the target's entry (set by
+  // the interpreter, which owns the pages); null otherwise.
+  Entry* target = nullptr;
 };
 
-constexpr uint32_t kFarTarget = ~0u;
 constexpr unsigned kSinkRegister = 32;
 
 // True if the low 16 bits start a 32-bit instruction.
@@ -64,7 +71,7 @@ constexpr bool is_32bit(uint32_t low_half) { return (low_half & 3) == 3; }
 uint32_t expand_compressed(uint16_t insn);
 
 // Decodes `insn` (a 32-bit instruction, or a 16-bit one in the low half) found at `pc`. Unknown
-// encodings decode to Op::illegal. Does not set target_index.
+// encodings decode to Op::illegal. Does not set `target`.
 Entry decode(uint32_t insn, uint64_t pc);
 
 }  // namespace dojo::core

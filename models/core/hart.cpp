@@ -1,1 +1,699 @@
-// placeholder: being written
+// The interpreter. Decoded entries live in per-page arrays indexed by (pc % 4096) / 2, so straight-
+// line code advances a pointer, in-page branches index the array, and the pc is only computed when
+// needed. Handlers are labels of one function (computed goto); counters stay in locals and are
+// written back ("synced out") before anything that can call out of the interpreter.
+#include "core/hart.h"
+
+#include <algorithm>
+#include <cstring>
+
+#include "core/decoder.h"
+#include "core/hart_internal.h"
+
+namespace dojo::core {
+
+Hart::Hart(const HartConfig& config, HartBus& bus)
+    : config_(config), bus_(bus), pc_(config.reset_pc) {}
+
+Hart::~Hart() = default;
+
+void Hart::add_fast_region(uint64_t base, uint64_t size, uint8_t* host) {
+  FastRegion region;
+  region.base = base;
+  region.size = size;
+  region.host = host;
+  region.first_page = base & ~(kPageSize - 1);
+  const uint64_t end_page = (base + size + kPageSize - 1) & ~(kPageSize - 1);
+  const uint64_t page_count = (end_page - region.first_page) >> kPageBits;
+  region.pages.assign(page_count, nullptr);
+  region.code.assign(page_count, 0);
+  for (auto& [page_base, page] : pages_) {
+    if (page_base >= region.first_page && page_base < end_page) {
+      const uint64_t index = (page_base - region.first_page) >> kPageBits;
+      region.pages[index] = page.get();
+      region.code[index] = 1;
+    }
+  }
+  fast_.push_back(std::move(region));
+  // The interpreter's fast path serves the largest region.
+  std::stable_sort(fast_.begin(), fast_.end(),
+                   [](const FastRegion& a, const FastRegion& b) { return a.size > b.size; });
+}
+
+void Hart::clear_fast_regions() {
+  fast_.clear();
+  // The memory behind the decoded entries may be gone or different.
+  flush_decode_cache();
+}
+
+void Hart::request_stop() {
+  stop_requested_ = true;
+  attention_ = true;
+}
+
+void Hart::set_irq(Irq irq, bool level) {
+  const uint64_t bit = uint64_t{1} << static_cast<unsigned>(irq);
+  mip_ = level ? (mip_ | bit) : (mip_ & ~bit);
+  attention_ = true;
+}
+
+void Hart::flush_decode_cache() {
+  for (auto& [page_base, page] : pages_) page->reset();
+}
+
+DecodedPage& Hart::page_for(uint64_t pc) {
+  const uint64_t page_base = pc & ~(kPageSize - 1);
+  auto& slot = pages_[page_base];
+  if (!slot) {
+    slot = std::make_unique<DecodedPage>(page_base);
+    for (auto& region : fast_) {
+      const uint64_t index = (page_base - region.first_page) >> kPageBits;
+      if (page_base >= region.first_page && index < region.pages.size()) {
+        region.pages[index] = slot.get();
+        region.code[index] = 1;
+      }
+    }
+  }
+  return *slot;
+}
+
+const Hart::FastRegion* Hart::fast_region_for(uint64_t addr, unsigned len) const {
+  for (const auto& region : fast_) {
+    const uint64_t offset = addr - region.base;
+    if (offset < region.size && region.size - offset >= len) return &region;
+  }
+  return nullptr;
+}
+
+bool Hart::fetch16(uint64_t addr, uint16_t& value) {
+  if (const FastRegion* region = fast_region_for(addr, 2)) {
+    std::memcpy(&value, region->host + (addr - region->base), 2);
+    return true;
+  }
+  return bus_.bus_read(addr, &value, 2, cycles_);
+}
+
+bool Hart::decode_at(uint64_t pc, DecodedPage& page, Entry& entry, uint64_t& fault_addr) {
+  uint16_t low = 0;
+  if (!fetch16(pc, low)) {
+    fault_addr = pc;
+    return false;
+  }
+  uint32_t insn = low;
+  if (is_32bit(low)) {
+    uint16_t high = 0;
+    if (!fetch16(pc + 2, high)) {
+      fault_addr = pc + 2;
+      return false;
+    }
+    insn |= uint32_t{high} << 16;
+  }
+  entry = decode(insn, pc);
+  const bool is_direct_jump = entry.op == Op::jal || (entry.op >= Op::beq && entry.op <= Op::bgeu);
+  const uint64_t target_offset = static_cast<uint64_t>(entry.imm) - page.base;
+  if (is_direct_jump && target_offset < kPageSize) {
+    entry.target = &page.entries[target_offset >> 1];
+  }
+  return true;
+}
+
+void Hart::invalidate_code(uint64_t addr, unsigned len) {
+  // An instruction starting up to two bytes before the store may cover the stored bytes.
+  for (uint64_t pc = (addr - 2) & ~uint64_t{1}; pc < addr + len; pc += 2) {
+    auto it = pages_.find(pc & ~(kPageSize - 1));
+    if (it != pages_.end()) DecodedPage::forget(it->second->entries[(pc & (kPageSize - 1)) >> 1]);
+  }
+}
+
+bool Hart::load_slow(uint64_t addr, unsigned len, uint64_t& value) {
+  value = 0;
+  if (const FastRegion* region = fast_region_for(addr, len)) {
+    std::memcpy(&value, region->host + (addr - region->base), len);
+    return true;
+  }
+  if (bus_.bus_read(addr, &value, len, cycles_)) return true;
+  // A misaligned access may straddle two targets (e.g. the end of SRAM): split it into bytes.
+  if ((addr & (len - 1)) == 0) return false;
+  for (unsigned i = 0; i < len; ++i) {
+    uint64_t byte = 0;
+    if (!load_slow(addr + i, 1, byte)) return false;
+    value |= byte << (8 * i);
+  }
+  return true;
+}
+
+bool Hart::store_slow(uint64_t addr, unsigned len, uint64_t value) {
+  if (const FastRegion* region = fast_region_for(addr, len)) {
+    std::memcpy(region->host + (addr - region->base), &value, len);
+    invalidate_code(addr, len);
+    return true;
+  }
+  invalidate_code(addr, len);
+  if (bus_.bus_write(addr, &value, len, cycles_)) return true;
+  if ((addr & (len - 1)) == 0) return false;
+  for (unsigned i = 0; i < len; ++i) {
+    if (!store_slow(addr + i, 1, value >> (8 * i))) return false;
+  }
+  return true;
+}
+
+StopReason Hart::run(uint64_t cycle_limit) { return execute<false>(cycle_limit, 0); }
+
+StopReason Hart::step(uint64_t count) {
+  if (count == 0) return StopReason::limit;
+  return execute<true>(~uint64_t{0}, count);
+}
+
+namespace {
+
+template <typename T>
+T read_host(const uint8_t* p) {
+  T value;
+  std::memcpy(&value, p, sizeof value);
+  return value;
+}
+
+template <typename T>
+void write_host(uint8_t* p, T value) {
+  std::memcpy(p, &value, sizeof value);
+}
+
+int64_t div_signed(int64_t a, int64_t b) {
+  if (b == 0) return -1;
+  if (a == INT64_MIN && b == -1) return a;
+  return a / b;
+}
+int64_t rem_signed(int64_t a, int64_t b) {
+  if (b == 0) return a;
+  if (a == INT64_MIN && b == -1) return 0;
+  return a % b;
+}
+int32_t div_signed32(int32_t a, int32_t b) {
+  if (b == 0) return -1;
+  if (a == INT32_MIN && b == -1) return a;
+  return a / b;
+}
+int32_t rem_signed32(int32_t a, int32_t b) {
+  if (b == 0) return a;
+  if (a == INT32_MIN && b == -1) return 0;
+  return a % b;
+}
+uint64_t mul_high(uint64_t a, uint64_t b, bool a_signed, bool b_signed) {
+  using Wide = __int128;
+  const Wide wide_a = a_signed ? Wide{static_cast<int64_t>(a)} : Wide{a};
+  const Wide wide_b = b_signed ? Wide{static_cast<int64_t>(b)} : Wide{b};
+  if (!a_signed && !b_signed) {
+    return static_cast<uint64_t>((static_cast<unsigned __int128>(a) * b) >> 64);
+  }
+  return static_cast<uint64_t>((wide_a * wide_b) >> 64);
+}
+uint64_t sext32(uint64_t value) { return static_cast<uint64_t>(static_cast<int64_t>(static_cast<int32_t>(value))); }
+
+template <typename T>
+T amo_apply(Op op, T old, T operand) {
+  using S = std::make_signed_t<T>;
+  switch (op) {
+    case Op::amoswap_w: case Op::amoswap_d: return operand;
+    case Op::amoadd_w: case Op::amoadd_d: return static_cast<T>(old + operand);
+    case Op::amoxor_w: case Op::amoxor_d: return old ^ operand;
+    case Op::amoand_w: case Op::amoand_d: return old & operand;
+    case Op::amoor_w: case Op::amoor_d: return old | operand;
+    case Op::amomin_w: case Op::amomin_d:
+      return static_cast<S>(old) < static_cast<S>(operand) ? old : operand;
+    case Op::amomax_w: case Op::amomax_d:
+      return static_cast<S>(old) > static_cast<S>(operand) ? old : operand;
+    case Op::amominu_w: case Op::amominu_d: return old < operand ? old : operand;
+    default: return old > operand ? old : operand;  // amomaxu
+  }
+}
+
+}  // namespace
+
+bool Hart::amo(const Entry& e, uint64_t& result) {
+  const uint64_t addr = x_[e.rs1];
+  const bool dword = e.op == Op::lr_d || e.op == Op::sc_d || e.op >= Op::amoswap_d;
+  const unsigned len = dword ? 8 : 4;
+  const bool is_lr = e.op == Op::lr_w || e.op == Op::lr_d;
+  const bool is_sc = e.op == Op::sc_w || e.op == Op::sc_d;
+  if (addr & (len - 1)) {
+    raise(is_lr ? Exception::load_misaligned : Exception::store_misaligned, addr);
+    return false;
+  }
+  if (is_sc) {
+    const bool success = reservation_valid_ && reservation_addr_ == addr;
+    reservation_valid_ = false;
+    if (success && !store_slow(addr, len, x_[e.rs2])) {
+      raise(Exception::store_access_fault, addr);
+      return false;
+    }
+    result = success ? 0 : 1;
+    return true;
+  }
+  uint64_t old = 0;
+  if (!load_slow(addr, len, old)) {
+    raise(is_lr ? Exception::load_access_fault : Exception::store_access_fault, addr);
+    return false;
+  }
+  if (is_lr) {
+    reservation_addr_ = addr;
+    reservation_valid_ = true;
+  } else {
+    const uint64_t updated = dword ? amo_apply<uint64_t>(e.op, old, x_[e.rs2])
+                                   : amo_apply<uint32_t>(e.op, static_cast<uint32_t>(old),
+                                                         static_cast<uint32_t>(x_[e.rs2]));
+    if (!store_slow(addr, len, updated)) {
+      raise(Exception::store_access_fault, addr);
+      return false;
+    }
+  }
+  result = dword ? old : sext32(old);
+  return true;
+}
+
+template <bool kSingleStep>
+StopReason Hart::execute(uint64_t cycle_limit, uint64_t step_count) {
+  static const void* const kHandlers[] = {
+#define DOJO_HART_OP_LABEL(name) &&op_##name##_4, &&op_##name##_2,
+      DOJO_HART_OPS(DOJO_HART_OP_LABEL)
+#undef DOJO_HART_OP_LABEL
+  };
+
+  uint64_t* const x = x_.data();
+  const uint64_t start_instret = instret_;
+  const uint64_t start_cycles = cycles_ + stall_cycles_;
+  stall_cycles_ = 0;
+  if (start_cycles >= cycle_limit) {
+    cycles_ = start_cycles;
+    return StopReason::limit;
+  }
+  const uint64_t budget = cycle_limit - start_cycles;
+  uint64_t n = 0;      // instructions retired in this call (counted at dispatch)
+  uint64_t extra = 0;  // cycles beyond one per instruction
+  uint64_t steps = 0;  // instructions and traps, for single-stepping
+  StopReason reason = StopReason::limit;
+  uint64_t next_pc = pc_;
+  const CycleModel& cost = config_.cycles;
+  // The hot handlers' costs, in locals so they stay in registers.
+  const uint64_t taken_branch_extra = cost.branch_taken - 1, jump_extra = cost.jump - 1,
+                 load_extra = cost.load - 1, store_extra = cost.store - 1,
+                 mul_extra = cost.mul - 1, div_extra = cost.div - 1;
+
+  // The interpreter's fast memory: the largest fast region. Accesses that fit in its first
+  // size-7 bytes take the fast path; everything else goes through load_slow/store_slow.
+  uint8_t* mem = nullptr;
+  uint64_t mem_base = 0, mem_fast_size = 0, mem_page_bias = 0;
+  uint8_t* code_flags = nullptr;
+  if (!fast_.empty() && fast_.front().size >= 8) {
+    FastRegion& region = fast_.front();
+    mem = region.host;
+    mem_base = region.base;
+    mem_fast_size = region.size - 7;
+    mem_page_bias = region.base - region.first_page;
+    code_flags = region.code.data();
+  }
+
+  DecodedPage* page = &page_for(next_pc);
+  Entry* entries = page->entries.data();
+  Entry* e = entries + ((next_pc - page->base) >> 1);
+  Entry* next = e;
+
+// Bookkeeping around calls out of the interpreter: they see the counters as of the start of the
+// current instruction, and may add stall cycles or raise attention.
+#define SYNC_OUT()                                   \
+  do {                                               \
+    instret_ = start_instret + n - 1;                \
+    cycles_ = start_cycles + n - 1 + extra;          \
+  } while (0)
+#define SYNC_IN()                \
+  do {                           \
+    extra += stall_cycles_;      \
+    stall_cycles_ = 0;           \
+  } while (0)
+#define PC_OF(entry) (page->base + (static_cast<uint64_t>((entry) - entries) << 1))
+#define DISPATCH()                                              \
+  do {                                                          \
+    if constexpr (kSingleStep) {                                \
+      if (steps++ == step_count) goto out_at_e;                 \
+    }                                                           \
+    ++n;                                                        \
+    goto* kHandlers[e->handler];                                \
+  } while (0)
+#define NEXT()     \
+  do {             \
+    e += kStep;    \
+    DISPATCH();    \
+  } while (0)
+// After a call out of the interpreter: finish the instruction, then look at stop requests and
+// interrupt lines that the callee may have changed.
+#define NEXT_AFTER_CALL()            \
+  do {                               \
+    SYNC_IN();                       \
+    e = next;                        \
+    if (attention_) goto attention;  \
+    DISPATCH();                      \
+  } while (0)
+#define CHECK_LIMIT() \
+  if (n + extra >= budget) goto out_at_e
+#define JUMP_TO(target_pc)   \
+  do {                       \
+    next_pc = (target_pc);   \
+    goto enter;              \
+  } while (0)
+#define TRAP(cause, tval)                         \
+  do {                                            \
+    trap_cause = static_cast<uint64_t>(cause);    \
+    trap_value = (tval);                          \
+    goto trap;                                    \
+  } while (0)
+
+  uint64_t trap_cause = 0, trap_value = 0;
+
+  // Stop requests and interrupts that came while the hart was outside run() are seen first.
+  goto attention;
+
+enter:
+  // Continue at next_pc: find its page (cheap when it is the current one) and dispatch.
+  if (next_pc - page->base >= kPageSize) {
+    page = &page_for(next_pc);
+    entries = page->entries.data();
+  }
+  e = entries + ((next_pc - page->base) >> 1);
+  CHECK_LIMIT();
+  DISPATCH();
+
+attention:
+  attention_ = false;
+  if (stop_requested_) {
+    stop_requested_ = false;
+    reason = StopReason::stopped;
+    goto out_at_e;
+  }
+  next_pc = PC_OF(e);
+  goto check_interrupts;
+
+check_interrupts:
+  // next_pc is where execution continues; an interrupt is taken in front of it.
+  if (const int irq = pending_interrupt(); irq >= 0) {
+    SYNC_OUT();
+    ++instret_;  // no instruction is in flight: the counters are exact
+    ++cycles_;
+    next_pc = take_trap(kInterruptBit | static_cast<uint64_t>(irq), 0, next_pc);
+  }
+  goto enter;
+
+trap:
+  // The instruction at e did not retire; it took a cycle.
+  --n;
+  ++extra;
+  SYNC_OUT();
+  ++instret_;
+  ++cycles_;
+  next_pc = take_trap(trap_cause, trap_value, PC_OF(e));
+  if (!fatal_message_.empty()) {
+    reason = StopReason::fatal;
+    goto out_at_pc;
+  }
+  if constexpr (kSingleStep) {
+    if (steps == step_count) goto out_at_pc;
+  }
+  goto enter;
+
+out_at_e:
+  next_pc = PC_OF(e);
+out_at_pc:
+  pc_ = next_pc;
+  instret_ = start_instret + n;
+  cycles_ = start_cycles + n + extra + stall_cycles_;
+  stall_cycles_ = 0;
+  return reason;
+
+// Every operation gets two copies of its handler, one per instruction length, so that stepping
+// to the next entry is a constant and not a load from the current one.
+#define HANDLER(name, ...)                           \
+  op_##name##_4 : {                                  \
+    [[maybe_unused]] constexpr unsigned kStep = 2;   \
+    __VA_ARGS__                                      \
+  }                                                  \
+  op_##name##_2 : {                                  \
+    [[maybe_unused]] constexpr unsigned kStep = 1;   \
+    __VA_ARGS__                                      \
+  }
+
+  HANDLER(decode, {
+    --n;
+    if constexpr (kSingleStep) --steps;
+    const uint64_t pc = PC_OF(e);
+    uint64_t fault_addr = 0;
+    SYNC_OUT();
+    if (!decode_at(pc, *page, *e, fault_addr)) {
+      // The fetch fault stands for the instruction: count it like one that trapped.
+      ++n;
+      if constexpr (kSingleStep) ++steps;
+      TRAP(Exception::insn_access_fault, fault_addr);
+    }
+    DISPATCH();
+  })
+
+  HANDLER(page_end, {
+    --n;
+    if constexpr (kSingleStep) --steps;
+    JUMP_TO(PC_OF(e));
+  })
+
+  HANDLER(illegal, TRAP(Exception::illegal_insn, e->raw);)
+
+  HANDLER(lui, x[e->rd] = static_cast<uint64_t>(e->imm); NEXT();)
+  HANDLER(auipc, x[e->rd] = static_cast<uint64_t>(e->imm); NEXT();)
+  HANDLER(jal, {
+    x[e->rd] = PC_OF(e) + 2 * kStep;
+    extra += jump_extra;
+    if (e->target) {
+      e = e->target;
+      CHECK_LIMIT();
+      DISPATCH();
+    }
+    JUMP_TO(static_cast<uint64_t>(e->imm));
+  })
+  HANDLER(jalr, {
+    const uint64_t target = (x[e->rs1] + static_cast<uint64_t>(e->imm)) & ~uint64_t{1};
+    x[e->rd] = PC_OF(e) + 2 * kStep;
+    extra += jump_extra;
+    JUMP_TO(target);
+  })
+
+#define BRANCH(name, condition)           \
+  HANDLER(name, {                         \
+    if (condition) {                      \
+      extra += taken_branch_extra;        \
+      if (e->target) {                    \
+        e = e->target;                    \
+        CHECK_LIMIT();                    \
+        DISPATCH();                       \
+      }                                   \
+      JUMP_TO(static_cast<uint64_t>(e->imm)); \
+    }                                     \
+    NEXT();                               \
+  })
+  BRANCH(beq, x[e->rs1] == x[e->rs2])
+  BRANCH(bne, x[e->rs1] != x[e->rs2])
+  BRANCH(blt, static_cast<int64_t>(x[e->rs1]) < static_cast<int64_t>(x[e->rs2]))
+  BRANCH(bge, static_cast<int64_t>(x[e->rs1]) >= static_cast<int64_t>(x[e->rs2]))
+  BRANCH(bltu, x[e->rs1] < x[e->rs2])
+  BRANCH(bgeu, x[e->rs1] >= x[e->rs2])
+#undef BRANCH
+
+#define LOAD(name, T, Extended)                                                            \
+  HANDLER(name, {                                                                          \
+    const uint64_t addr = x[e->rs1] + static_cast<uint64_t>(e->imm);                      \
+    const uint64_t offset = addr - mem_base;                                               \
+    extra += load_extra;                                                                   \
+    if (offset < mem_fast_size) {                                                          \
+      x[e->rd] = static_cast<uint64_t>(static_cast<Extended>(read_host<T>(mem + offset))); \
+      NEXT();                                                                              \
+    }                                                                                      \
+    next = e + kStep;                                                                      \
+    SYNC_OUT();                                                                            \
+    uint64_t value;                                                                        \
+    if (!load_slow(addr, sizeof(T), value)) TRAP(Exception::load_access_fault, addr);      \
+    x[e->rd] = static_cast<uint64_t>(static_cast<Extended>(static_cast<T>(value)));       \
+    NEXT_AFTER_CALL();                                                                     \
+  })
+  LOAD(lb, int8_t, int64_t)
+  LOAD(lh, int16_t, int64_t)
+  LOAD(lw, int32_t, int64_t)
+  LOAD(ld, uint64_t, uint64_t)
+  LOAD(lbu, uint8_t, uint64_t)
+  LOAD(lhu, uint16_t, uint64_t)
+  LOAD(lwu, uint32_t, uint64_t)
+#undef LOAD
+
+#define STORE(name, T)                                                                    \
+  HANDLER(name, {                                                                         \
+    const uint64_t addr = x[e->rs1] + static_cast<uint64_t>(e->imm);                      \
+    const uint64_t offset = addr - mem_base;                                              \
+    const T value = static_cast<T>(x[e->rs2]);                                            \
+    extra += store_extra;                                                                 \
+    next = e + kStep;                                                                     \
+    if (offset < mem_fast_size) {                                                         \
+      write_host<T>(mem + offset, value);                                                 \
+      if (code_flags[(offset + mem_page_bias) >> kPageBits] |                             \
+          code_flags[(offset + mem_page_bias + sizeof(T) - 1) >> kPageBits]) {            \
+        invalidate_code(addr, sizeof(T));                                                 \
+      }                                                                                   \
+      e = next;                                                                           \
+      DISPATCH();                                                                         \
+    }                                                                                     \
+    SYNC_OUT();                                                                           \
+    if (!store_slow(addr, sizeof(T), value)) TRAP(Exception::store_access_fault, addr);   \
+    NEXT_AFTER_CALL();                                                                    \
+  })
+  STORE(sb, uint8_t)
+  STORE(sh, uint16_t)
+  STORE(sw, uint32_t)
+  STORE(sd, uint64_t)
+#undef STORE
+
+// Register-register and register-immediate operations: `a` = rs1, `b` = rs2, `imm`.
+#define ALU(name, extra_cycles, expression)               \
+  HANDLER(name, {                                         \
+    [[maybe_unused]] const uint64_t a = x[e->rs1];        \
+    [[maybe_unused]] const uint64_t b = x[e->rs2];        \
+    [[maybe_unused]] const uint64_t imm = static_cast<uint64_t>(e->imm); \
+    extra += (extra_cycles);                              \
+    x[e->rd] = (expression);                              \
+    NEXT();                                               \
+  })
+  ALU(addi, 0, a + imm)
+  ALU(slti, 0, static_cast<int64_t>(a) < static_cast<int64_t>(imm) ? 1 : 0)
+  ALU(sltiu, 0, a < imm ? 1 : 0)
+  ALU(xori, 0, a ^ imm)
+  ALU(ori, 0, a | imm)
+  ALU(andi, 0, a & imm)
+  ALU(slli, 0, a << imm)
+  ALU(srli, 0, a >> imm)
+  ALU(srai, 0, static_cast<uint64_t>(static_cast<int64_t>(a) >> imm))
+  ALU(add, 0, a + b)
+  ALU(sub, 0, a - b)
+  ALU(sll, 0, a << (b & 63))
+  ALU(slt, 0, static_cast<int64_t>(a) < static_cast<int64_t>(b) ? 1 : 0)
+  ALU(sltu, 0, a < b ? 1 : 0)
+  ALU(xor_, 0, a ^ b)
+  ALU(srl, 0, a >> (b & 63))
+  ALU(sra, 0, static_cast<uint64_t>(static_cast<int64_t>(a) >> (b & 63)))
+  ALU(or_, 0, a | b)
+  ALU(and_, 0, a & b)
+  ALU(addiw, 0, sext32(a + imm))
+  ALU(slliw, 0, sext32(a << imm))
+  ALU(srliw, 0, sext32(static_cast<uint32_t>(a) >> imm))
+  ALU(sraiw, 0, sext32(static_cast<uint64_t>(static_cast<int32_t>(a) >> imm)))
+  ALU(addw, 0, sext32(a + b))
+  ALU(subw, 0, sext32(a - b))
+  ALU(sllw, 0, sext32(a << (b & 31)))
+  ALU(srlw, 0, sext32(static_cast<uint32_t>(a) >> (b & 31)))
+  ALU(sraw, 0, sext32(static_cast<uint64_t>(static_cast<int32_t>(a) >> (b & 31))))
+  ALU(mul, mul_extra, a * b)
+  ALU(mulh, mul_extra, mul_high(a, b, true, true))
+  ALU(mulhsu, mul_extra, mul_high(a, b, true, false))
+  ALU(mulhu, mul_extra, mul_high(a, b, false, false))
+  ALU(div, div_extra,
+      static_cast<uint64_t>(div_signed(static_cast<int64_t>(a), static_cast<int64_t>(b))))
+  ALU(divu, div_extra, b == 0 ? ~uint64_t{0} : a / b)
+  ALU(rem, div_extra,
+      static_cast<uint64_t>(rem_signed(static_cast<int64_t>(a), static_cast<int64_t>(b))))
+  ALU(remu, div_extra, b == 0 ? a : a % b)
+  ALU(mulw, mul_extra, sext32(a * b))
+  ALU(divw, div_extra,
+      sext32(static_cast<uint32_t>(div_signed32(static_cast<int32_t>(a), static_cast<int32_t>(b)))))
+  ALU(divuw, div_extra,
+      sext32(static_cast<uint32_t>(b) == 0 ? ~uint32_t{0}
+                                           : static_cast<uint32_t>(a) / static_cast<uint32_t>(b)))
+  ALU(remw, div_extra,
+      sext32(static_cast<uint32_t>(rem_signed32(static_cast<int32_t>(a), static_cast<int32_t>(b)))))
+  ALU(remuw, div_extra,
+      sext32(static_cast<uint32_t>(b) == 0 ? static_cast<uint32_t>(a)
+                                           : static_cast<uint32_t>(a) % static_cast<uint32_t>(b)))
+#undef ALU
+
+// Rare, slower operations share one body each.
+#define SHARED(name, body_label) HANDLER(name, goto body_label;)
+  SHARED(lr_w, atomic) SHARED(sc_w, atomic) SHARED(lr_d, atomic) SHARED(sc_d, atomic)
+  SHARED(amoswap_w, atomic) SHARED(amoadd_w, atomic) SHARED(amoxor_w, atomic)
+  SHARED(amoand_w, atomic) SHARED(amoor_w, atomic) SHARED(amomin_w, atomic)
+  SHARED(amomax_w, atomic) SHARED(amominu_w, atomic) SHARED(amomaxu_w, atomic)
+  SHARED(amoswap_d, atomic) SHARED(amoadd_d, atomic) SHARED(amoxor_d, atomic)
+  SHARED(amoand_d, atomic) SHARED(amoor_d, atomic) SHARED(amomin_d, atomic)
+  SHARED(amomax_d, atomic) SHARED(amominu_d, atomic) SHARED(amomaxu_d, atomic)
+  SHARED(csrrw, csr) SHARED(csrrs, csr) SHARED(csrrc, csr)
+  SHARED(csrrwi, csr) SHARED(csrrsi, csr) SHARED(csrrci, csr)
+#undef SHARED
+
+atomic: {
+  extra += cost.amo - 1;
+  next = e + (e->length >> 1);
+  SYNC_OUT();
+  uint64_t result = 0;
+  if (!amo(*e, result)) TRAP(pending_exception_, pending_tval_);
+  x[e->rd] = result;
+  NEXT_AFTER_CALL();
+}
+
+csr: {
+  const bool immediate = e->op >= Op::csrrwi;
+  const uint64_t operand = immediate ? static_cast<uint64_t>(e->imm) : x[e->rs1];
+  const bool is_write_op = e->op == Op::csrrw || e->op == Op::csrrwi;
+  // csrrs/csrrc with x0 (or a zero immediate) read without writing.
+  const bool writes = is_write_op || (immediate ? e->imm != 0 : e->rs1 != 0);
+  extra += cost.csr - 1;
+  next = e + (e->length >> 1);
+  SYNC_OUT();
+  uint64_t old = 0;
+  if (!csr_op(e->csr, e->op, operand, writes, old)) TRAP(Exception::illegal_insn, e->raw);
+  x[e->rd] = old;
+  // A CSR write may enable a pending interrupt or change the counters.
+  SYNC_IN();
+  e = next;
+  if (attention_) goto attention;
+  DISPATCH();
+}
+
+  HANDLER(fence, extra += cost.fence - 1; NEXT();)
+  HANDLER(fence_i, {
+    extra += cost.fence - 1;
+    flush_decode_cache();
+    NEXT();
+  })
+  HANDLER(ecall, TRAP(priv_ == Priv::user ? Exception::ecall_u : Exception::ecall_m, 0);)
+  HANDLER(ebreak, TRAP(Exception::breakpoint, PC_OF(e));)
+  HANDLER(mret, {
+    if (priv_ != Priv::machine) TRAP(Exception::illegal_insn, e->raw);
+    next_pc = do_mret();
+    goto check_interrupts;
+  })
+  HANDLER(wfi, {
+    // With TW set, WFI in U-mode traps at once (the specification's "bounded time" is zero).
+    if (priv_ == Priv::user && (mstatus_ & kMstatusTw)) TRAP(Exception::illegal_insn, e->raw);
+    e += kStep;
+    if ((mip_ & mie_) == 0) {
+      reason = StopReason::wfi;
+      goto out_at_e;
+    }
+    next_pc = PC_OF(e);
+    goto check_interrupts;
+  })
+#undef HANDLER
+
+#undef SYNC_OUT
+#undef SYNC_IN
+#undef PC_OF
+#undef DISPATCH
+#undef NEXT
+#undef NEXT_AFTER_CALL
+#undef CHECK_LIMIT
+#undef JUMP_TO
+#undef TRAP
+}
+
+template StopReason Hart::execute<false>(uint64_t, uint64_t);
+template StopReason Hart::execute<true>(uint64_t, uint64_t);
+
+}  // namespace dojo::core

@@ -7,6 +7,7 @@
 // fence.i and by stores (from this hart) to the bytes they were decoded from.
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <memory>
@@ -38,6 +39,8 @@ struct HartConfig {
   uint64_t reset_pc = 0x80000000;
   CycleModel cycles;
 };
+
+enum class Op : uint16_t;
 
 enum class Priv : uint8_t { user = 0, machine = 3 };
 
@@ -119,21 +122,20 @@ class Hart {
   uint64_t hartid() const { return config_.hartid; }
   uint64_t cycles() const { return cycles_; }
   uint64_t instret() const { return instret_; }
-  // CSR access without privilege checks or side effects on the counters; false if the CSR does
-  // not exist.
+  // CSR access without privilege checks, as a CSR instruction in M-mode sees it (WARL fields
+  // legalised); false if the CSR does not exist, or for a write, is read-only.
   bool read_csr(unsigned csr, uint64_t& value) const;
   bool write_csr(unsigned csr, uint64_t value);
   const std::string& fatal_message() const { return fatal_message_; }
 
  private:
-  friend struct Interpreter;
-
   struct FastRegion {
     uint64_t base;
     uint64_t size;
     uint8_t* host;
-    std::vector<std::unique_ptr<DecodedPage>> pages;  // one slot per 4 KiB page
-    std::vector<uint8_t> code;                        // 1 if the page has decoded entries
+    uint64_t first_page;                // base rounded down to a page
+    std::vector<DecodedPage*> pages;    // decoded pages covering the region, by page index
+    std::vector<uint8_t> code;          // 1 if that page has a decoded page
   };
 
   template <bool kSingleStep>
@@ -141,34 +143,43 @@ class Hart {
 
   // Finds (creating it if needed) the decoded page holding `pc`.
   DecodedPage& page_for(uint64_t pc);
-  // Decodes the instruction at `pc` into `entry`; false on a fetch access fault.
-  bool decode_at(uint64_t pc, Entry& entry);
-  // A store by this hart at [addr, addr+len) hit a page with decoded entries.
-  void invalidate_code(FastRegion& region, uint64_t addr, unsigned len);
-  void invalidate_code_anywhere(uint64_t addr, unsigned len);
+  // Decodes the instruction at `pc` into `entry`; on a fetch fault returns false and the address
+  // that could not be fetched.
+  bool decode_at(uint64_t pc, DecodedPage& page, Entry& entry, uint64_t& fault_addr);
+  // Forgets decoded instructions overlapping [addr, addr+len) after a store there.
+  void invalidate_code(uint64_t addr, unsigned len);
+  const FastRegion* fast_region_for(uint64_t addr, unsigned len) const;
 
-  // Memory access outside the fast regions (and across their edges).
+  // Memory access outside the interpreter's fast path.
   bool load_slow(uint64_t addr, unsigned len, uint64_t& value);
   bool store_slow(uint64_t addr, unsigned len, uint64_t value);
   bool fetch16(uint64_t addr, uint16_t& value);
+  // LR, SC and AMOs; false after raise() on an exception.
+  bool amo(const Entry& entry, uint64_t& result);
+  void raise(Exception cause, uint64_t tval) {
+    pending_exception_ = cause;
+    pending_tval_ = tval;
+  }
 
   // Traps: updates the trap CSRs and privilege and returns the handler's pc.
   uint64_t take_trap(uint64_t cause, uint64_t tval, uint64_t epc);
-  uint64_t do_mret(uint64_t epc);
+  uint64_t do_mret();
   // The highest-priority interrupt that is pending, enabled and not masked, or -1.
   int pending_interrupt() const;
 
-  // CSR instructions: `write` false for csrrs/csrrc with rs1=x0 (no write side effects).
-  // Returns false if the access is illegal.
-  bool csr_op(unsigned csr, unsigned funct3, uint64_t operand, bool write, uint64_t& old_value);
-  bool csr_exists(unsigned csr) const;
+  // A CSR instruction (`op` is one of the csrr* operations); `write` is false for csrrs/csrrc
+  // with x0 or a zero immediate. Returns false if the access is illegal.
+  bool csr_op(unsigned csr, Op op, uint64_t operand, bool write, uint64_t& old_value);
+  // Writes a CSR; the counters then read `value` after `retired` more instructions and
+  // `elapsed` more cycles (1 and the CSR cost when a CSR instruction writes).
+  bool write_csr_at(unsigned csr, uint64_t value, uint64_t retired, uint64_t elapsed);
   uint64_t mcycle_now() const;
   uint64_t minstret_now() const;
 
   HartConfig config_;
   HartBus& bus_;
-  std::vector<FastRegion> fast_;
-  std::unordered_map<uint64_t, std::unique_ptr<DecodedPage>> slow_pages_;
+  std::vector<FastRegion> fast_;  // largest first
+  std::unordered_map<uint64_t, std::unique_ptr<DecodedPage>> pages_;  // by page address
 
   // x_[32] is a sink for writes to x0 so handlers need no special case.
   std::array<uint64_t, 33> x_{};
@@ -193,6 +204,20 @@ class Hart {
   // mcycle = cycles_ + mcycle_offset_ (likewise minstret); counting pauses while inhibited.
   uint64_t mcycle_offset_ = 0;
   uint64_t minstret_offset_ = 0;
+  uint64_t mcycle_frozen_ = 0;
+  uint64_t minstret_frozen_ = 0;
+
+  Exception pending_exception_ = Exception::illegal_insn;
+  uint64_t pending_tval_ = 0;
+  // An exception at the trap handler's first instruction, with nothing retired since the trap
+  // that entered it, would loop forever: the hart stops with a fatal error instead.
+  struct TrapRecord {
+    uint64_t cause = 0;
+    uint64_t epc = 0;
+    uint64_t tval = 0;
+    uint64_t target = ~uint64_t{0};
+    uint64_t instret = ~uint64_t{0};
+  } last_trap_;
 
   uint64_t reservation_addr_ = 0;
   bool reservation_valid_ = false;

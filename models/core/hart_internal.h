@@ -1,0 +1,51 @@
+// Definitions shared by the interpreter (hart.cpp) and the CSR/trap logic (csr.cpp).
+#pragma once
+
+#include <array>
+#include <cstdint>
+
+#include "core/decoder.h"
+
+namespace dojo::core {
+
+constexpr unsigned kPageBits = 12;
+constexpr uint64_t kPageSize = uint64_t{1} << kPageBits;
+// One entry per halfword: an instruction's entry sits at (pc % kPageSize) / 2.
+constexpr unsigned kEntriesPerPage = kPageSize / 2;
+
+constexpr uint64_t kInterruptBit = uint64_t{1} << 63;
+
+// mstatus fields of a machine with M and U modes.
+constexpr uint64_t kMstatusMie = uint64_t{1} << 3;
+constexpr uint64_t kMstatusMpie = uint64_t{1} << 7;
+constexpr unsigned kMstatusMppShift = 11;
+constexpr uint64_t kMstatusMpp = uint64_t{3} << kMstatusMppShift;
+constexpr uint64_t kMstatusMprv = uint64_t{1} << 17;
+constexpr uint64_t kMstatusTw = uint64_t{1} << 21;
+constexpr uint64_t kMstatusUxl64 = uint64_t{2} << 32;  // read-only: U-mode is 64-bit
+
+// The decoded instructions of one 4 KiB page. Two sentinel entries past the end catch straight-
+// line execution (of a 2- or 4-byte instruction) running into the next page.
+struct DecodedPage {
+  explicit DecodedPage(uint64_t page_base) : base(page_base) { reset(); }
+
+  // Forgets every decoded instruction. Only the operation is reset, so a handler whose own entry
+  // is forgotten (a store over its own instruction) still finds its fields.
+  void reset() {
+    for (unsigned i = 0; i < kEntriesPerPage; ++i) forget(entries[i]);
+    for (unsigned i = kEntriesPerPage; i < entries.size(); ++i) {
+      entries[i].op = Op::page_end;
+      entries[i].handler = handler_index(Op::page_end, 4);
+    }
+  }
+
+  static void forget(Entry& entry) {
+    entry.op = Op::decode;
+    entry.handler = handler_index(Op::decode, 4);
+  }
+
+  uint64_t base;
+  std::array<Entry, kEntriesPerPage + 2> entries;
+};
+
+}  // namespace dojo::core
