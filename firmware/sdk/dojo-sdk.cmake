@@ -1,0 +1,59 @@
+# Dojo D1 firmware SDK: include() this from a firmware CMake project configured with
+# toolchain.cmake, then add each program with one dojo_firmware() line.
+#
+#   dojo_firmware(<name> [BARE] <sources>... [LIBS <libraries>...])
+#
+# builds ${FIRMWARE_OUTPUT_DIR}/<name>.elf (default: the build folder). Without BARE the program
+# gets the SDK: start-up code, trap handling, console stdio, exit() and picolibc, and starts at
+# main(). BARE programs bring their own _start and use neither the SDK nor a C library; they
+# still get the SDK headers (dojo/platform.h works in assembly) and the linker script.
+
+set(DOJO_SDK_DIR ${CMAKE_CURRENT_LIST_DIR})
+if(NOT FIRMWARE_OUTPUT_DIR)
+  set(FIRMWARE_OUTPUT_DIR ${CMAKE_BINARY_DIR})
+endif()
+
+# Options every firmware object is built with. -O2 is given last so it wins over the
+# build type's optimisation level.
+add_library(dojo_firmware_options INTERFACE)
+target_compile_options(dojo_firmware_options INTERFACE -O2 -g -Wall -Wextra -ffunction-sections
+                                                         -fdata-sections)
+target_include_directories(dojo_firmware_options INTERFACE ${DOJO_SDK_DIR}/include)
+
+# The linker script, preprocessed so that the memory map comes from dojo/platform.h alone.
+set(DOJO_LINKER_SCRIPT ${CMAKE_BINARY_DIR}/dojo-sdk/link.ld)
+file(MAKE_DIRECTORY ${CMAKE_BINARY_DIR}/dojo-sdk)
+add_custom_command(
+  OUTPUT ${DOJO_LINKER_SCRIPT}
+  COMMAND ${CMAKE_C_COMPILER} -E -P -undef -x c -I${DOJO_SDK_DIR}/include
+          ${DOJO_SDK_DIR}/link.ld.in -o ${DOJO_LINKER_SCRIPT}
+  DEPENDS ${DOJO_SDK_DIR}/link.ld.in ${DOJO_SDK_DIR}/include/dojo/platform.h
+  COMMENT "Generating the firmware linker script")
+add_custom_target(dojo_linker_script DEPENDS ${DOJO_LINKER_SCRIPT})
+
+# The SDK runtime as object files: linked whole, so libc's references to _exit and stdout
+# resolve whatever the link order (unused functions are dropped by --gc-sections).
+add_library(dojo_sdk OBJECT
+  ${DOJO_SDK_DIR}/src/crt0.S
+  ${DOJO_SDK_DIR}/src/trap_entry.S
+  ${DOJO_SDK_DIR}/src/trap.c
+  ${DOJO_SDK_DIR}/src/console.c
+  ${DOJO_SDK_DIR}/src/exit.c)
+target_link_libraries(dojo_sdk PUBLIC dojo_firmware_options)
+
+function(dojo_firmware name)
+  cmake_parse_arguments(FW "BARE" "" "LIBS" ${ARGN})
+  add_executable(${name} ${FW_UNPARSED_ARGUMENTS})
+  if(FW_BARE)
+    target_link_libraries(${name} PRIVATE dojo_firmware_options ${FW_LIBS})
+    target_link_options(${name} PRIVATE -nostdlib)
+  else()
+    target_link_libraries(${name} PRIVATE dojo_sdk ${FW_LIBS})
+  endif()
+  target_link_options(${name} PRIVATE -T ${DOJO_LINKER_SCRIPT})
+  add_dependencies(${name} dojo_linker_script)
+  set_target_properties(${name} PROPERTIES
+    SUFFIX .elf
+    RUNTIME_OUTPUT_DIRECTORY ${FIRMWARE_OUTPUT_DIR}
+    LINK_DEPENDS ${DOJO_LINKER_SCRIPT})
+endfunction()
