@@ -28,6 +28,10 @@ struct ElfImage {
   std::optional<uint64_t> fromhost;
 };
 
+// Images whose segments add up to more than this are refused as corrupt: no dojo-vp memory is
+// that large, and a damaged size field must not make the loader allocate gigabytes.
+inline constexpr uint64_t max_image_bytes = 256ull << 20;  // 256 MiB
+
 // Reads and checks the image: refuses files that are missing, empty, truncated, not ELF, not
 // 64-bit, not little-endian, not RISC-V, not executable, or without loadable segments.
 ElfImage read_elf(const std::string& path);
