@@ -68,7 +68,10 @@ static void test_illegal_instructions(void)
 {
     uint64_t pc;
     forget_traps();
-    __asm__ volatile("la %0, 1f\n1: .4byte %1" : "=r"(pc) : "i"(RESERVED_OPCODE_INSTRUCTION) : "memory");
+    __asm__ volatile("la %0, 1f\n1: .4byte %1"
+                     : "=r"(pc)
+                     : "i"(RESERVED_OPCODE_INSTRUCTION)
+                     : "memory");
     check_single_trap("illegal 32-bit instruction", DOJO_EXC_ILLEGAL_INSTRUCTION, pc,
                       DOJO_PRIV_MACHINE);
     check_mtval_is_zero_or("illegal 32-bit instruction", RESERVED_OPCODE_INSTRUCTION);
@@ -137,7 +140,8 @@ static volatile uint64_t user_ecall_pc;
 static long user_program(long argument)
 {
     uint64_t pc, status = 0;
-    __asm__ volatile(DOJO_CSR_ASM("la %0, 1f\n1: csrr %1, mstatus") : "=&r"(pc), "+r"(status)::"memory");
+    __asm__ volatile(DOJO_CSR_ASM("la %0, 1f\n1: csrr %1, mstatus")
+                     : "=&r"(pc), "+r"(status)::"memory");
     user_csr_read_pc = pc;
     __asm__ volatile("la %0, 1f\n1: ecall" : "=r"(pc)::"memory");
     user_ecall_pc = pc;

@@ -1,4 +1,5 @@
-/* The CLINT timer: mtime counts at DOJO_TIMEBASE_HZ; mtimecmp <= mtime raises the timer interrupt. */
+/* The CLINT timer: mtime counts at DOJO_TIMEBASE_HZ; while mtime >= mtimecmp the timer interrupt
+   is pending. */
 #ifndef DOJO_TIMER_H
 #define DOJO_TIMER_H
 
