@@ -1,1 +1,168 @@
-int main() { return 0; }
+// dojo-vp: the command line. `dojo-vp run FIRMWARE.elf` boots a firmware image on the platform;
+// `dojo-vp config` prints the effective configuration and `dojo-vp params` every parameter.
+#include <CLI/CLI.hpp>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <iostream>
+#include <systemc>
+
+#include "config.h"
+#include "elf_loader.h"
+#include "tile.h"
+
+namespace {
+
+using dojo::platform::PlatformConfig;
+
+// Exit statuses of the simulator itself (a firmware's own status passes through unchanged).
+constexpr int kExitBadInput = 2;    // command line, configuration or firmware image
+constexpr int kExitWatchdog = 124;  // instruction or simulated-time limit, as timeout(1) does
+constexpr int kExitFatal = 125;     // the simulated platform cannot go on
+
+// A configuration given by name ("mini") is looked up among the shipped ones.
+std::string resolve_config_path(const std::string& name) {
+  if (std::filesystem::exists(name)) return name;
+  const std::string shipped = std::string(DOJO_CONFIG_DIR) + "/" + name + ".yaml";
+  return std::filesystem::exists(shipped) ? shipped : name;
+}
+
+struct ConfigOptions {
+  std::string config_file;
+  std::vector<std::string> overrides;
+
+  void add_to(CLI::App& command) {
+    command.add_option("-c,--config", config_file,
+                       "YAML configuration file, or the name of one in platform/configs");
+    command.add_option("-s,--set", overrides, "Override one parameter: key=value (repeatable)");
+  }
+
+  PlatformConfig build() const {
+    PlatformConfig config;
+    if (!config_file.empty()) {
+      dojo::platform::load_config_file(config, resolve_config_path(config_file));
+    }
+    for (const auto& assignment : overrides) dojo::platform::apply_override(config, assignment);
+    dojo::platform::validate(config);
+    return config;
+  }
+};
+
+struct RunOptions {
+  ConfigOptions config;
+  std::string firmware;
+  std::string max_instructions;
+  std::string timeout;
+  bool quiet = false;
+  bool stats = false;
+};
+
+int run(const RunOptions& options) {
+  PlatformConfig config = options.config.build();
+  if (!options.max_instructions.empty()) {
+    dojo::platform::apply_override(config, "simulation.max_instructions=" + options.max_instructions);
+  }
+  if (!options.timeout.empty()) {
+    dojo::platform::apply_override(config, "simulation.timeout=" + options.timeout);
+  }
+  const dojo::platform::ElfImage image = dojo::platform::read_elf(options.firmware);
+
+  const auto wall_start = std::chrono::steady_clock::now();
+  dojo::platform::Tile tile("tile", config, image, std::cout);
+  const dojo::platform::RunResult result = tile.run();
+  const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
+  std::cout.flush();
+
+  int status = result.exit_status;
+  switch (result.outcome) {
+    case dojo::platform::RunResult::Outcome::exited:
+      if (!options.quiet && status != 0) {
+        std::cerr << "dojo-vp: " << options.firmware << " exited with status " << status << "\n";
+      }
+      break;
+    case dojo::platform::RunResult::Outcome::watchdog:
+      std::cerr << "dojo-vp: watchdog: " << result.message << "\n";
+      status = kExitWatchdog;
+      break;
+    case dojo::platform::RunResult::Outcome::fatal:
+      std::cerr << "dojo-vp: error: " << result.message << "\n";
+      status = kExitFatal;
+      break;
+  }
+  if (options.stats) {
+    const double simulated_seconds = result.simulated.to_seconds();
+    std::fprintf(stderr,
+                 "instructions: %llu\nsimulated_time: %.9f s\nwall_time: %.6f s\nmips: %.1f\n"
+                 "cores: %u\nexit_status: %d\n",
+                 static_cast<unsigned long long>(result.instructions), simulated_seconds, wall,
+                 wall > 0 ? static_cast<double>(result.instructions) / wall / 1e6 : 0.0,
+                 tile.core_count(), status);
+  }
+  return status;
+}
+
+}  // namespace
+
+int sc_main(int argc, char* argv[]) {
+  CLI::App app{"dojo-vp: a SystemC/TLM-2.0 virtual platform of a Dojo-style training tile"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", "dojo-vp 0.1");
+
+  RunOptions run_options;
+  CLI::App* run_command = app.add_subcommand("run", "Boot a firmware ELF on the platform");
+  run_options.config.add_to(*run_command);
+  run_command->add_option("firmware", run_options.firmware, "RISC-V ELF64 firmware image")
+      ->required();
+  run_command->add_option("--max-instructions", run_options.max_instructions,
+                          "Watchdog: stop a core after this many instructions");
+  run_command->add_option("--timeout", run_options.timeout,
+                          "Watchdog: stop at this simulated time (e.g. 10ms)");
+  run_command->add_flag("-q,--quiet", run_options.quiet, "Print nothing but the firmware's output and errors");
+  run_command->add_flag("--stats", run_options.stats,
+                        "Print statistics (instructions, simulated time, wall time, MIPS) to stderr");
+
+  ConfigOptions config_options;
+  CLI::App* config_command = app.add_subcommand("config", "Print the effective configuration as YAML");
+  config_options.add_to(*config_command);
+  app.add_subcommand("params", "List every configuration parameter");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& error) {
+    const int status = app.exit(error);
+    return status == 0 ? 0 : kExitBadInput;
+  }
+
+  sc_core::sc_report_handler::set_actions("/IEEE_Std_1666/deprecated", sc_core::SC_DO_NOTHING);
+  // The kernel's "Simulation stopped by user" note is noise here.
+  sc_core::sc_report_handler::set_actions("/OSCI/SystemC", sc_core::SC_INFO, sc_core::SC_DO_NOTHING);
+  try {
+    if (*run_command) return run(run_options);
+    if (*config_command) {
+      std::cout << dojo::platform::to_yaml(config_options.build());
+      return 0;
+    }
+    for (const auto& parameter : dojo::platform::describe_parameters()) {
+      std::cout << parameter.key << " (" << parameter.type << ", default " << parameter.default_value
+                << ", " << parameter.range << "): " << parameter.help << "\n";
+    }
+    return 0;
+  } catch (const dojo::platform::ConfigError& error) {
+    std::cerr << "dojo-vp: configuration error: " << error.what() << "\n";
+  } catch (const dojo::platform::LoaderError& error) {
+    std::cerr << "dojo-vp: cannot load firmware: " << error.what() << "\n";
+  } catch (const std::exception& error) {
+    std::cerr << "dojo-vp: error: " << error.what() << "\n";
+    return kExitFatal;
+  }
+  return kExitBadInput;
+}
+
+
+// Our own main, in place of libsystemc's: the kernel's banner must be off before it starts, so it
+// never mixes with firmware output.
+int main(int argc, char* argv[]) {
+  setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", 0);
+  return sc_core::sc_elab_and_sim(argc, argv);
+}

@@ -229,8 +229,7 @@ T amo_apply(Op op, T old, T operand) {
 
 }  // namespace
 
-bool Hart::amo(const Entry& e, uint64_t& result) {
-  const uint64_t addr = x_[e.rs1];
+bool Hart::amo(const Entry& e, uint64_t addr, uint64_t operand, uint64_t& result) {
   const bool dword = e.op == Op::lr_d || e.op == Op::sc_d || e.op >= Op::amoswap_d;
   const unsigned len = dword ? 8 : 4;
   const bool is_lr = e.op == Op::lr_w || e.op == Op::lr_d;
@@ -242,7 +241,7 @@ bool Hart::amo(const Entry& e, uint64_t& result) {
   if (is_sc) {
     const bool success = reservation_valid_ && reservation_addr_ == addr;
     reservation_valid_ = false;
-    if (success && !store_slow(addr, len, x_[e.rs2])) {
+    if (success && !store_slow(addr, len, operand)) {
       raise(Exception::store_access_fault, addr);
       return false;
     }
@@ -258,9 +257,9 @@ bool Hart::amo(const Entry& e, uint64_t& result) {
     reservation_addr_ = addr;
     reservation_valid_ = true;
   } else {
-    const uint64_t updated = dword ? amo_apply<uint64_t>(e.op, old, x_[e.rs2])
+    const uint64_t updated = dword ? amo_apply<uint64_t>(e.op, old, operand)
                                    : amo_apply<uint32_t>(e.op, static_cast<uint32_t>(old),
-                                                         static_cast<uint32_t>(x_[e.rs2]));
+                                                         static_cast<uint32_t>(operand));
     if (!store_slow(addr, len, updated)) {
       raise(Exception::store_access_fault, addr);
       return false;
@@ -278,7 +277,11 @@ StopReason Hart::execute(uint64_t cycle_limit, uint64_t step_count) {
 #undef DOJO_HART_OP_LABEL
   };
 
-  uint64_t* const x = x_.data();
+  // The registers live in this frame while the hart runs: next to the interpreter's other
+  // locals, so register writes never falsely alias (4 KiB apart) with them. Nothing called from
+  // here touches x_.
+  std::array<uint64_t, 33> registers = x_;
+  uint64_t* const x = registers.data();
   const uint64_t start_instret = instret_;
   const uint64_t start_cycles = cycles_ + stall_cycles_;
   stall_cycles_ = 0;
@@ -421,6 +424,7 @@ trap:
 out_at_e:
   next_pc = PC_OF(e);
 out_at_pc:
+  x_ = registers;
   pc_ = next_pc;
   instret_ = start_instret + n;
   cycles_ = start_cycles + n + extra + stall_cycles_;
@@ -632,7 +636,7 @@ atomic: {
   next = e + (e->length >> 1);
   SYNC_OUT();
   uint64_t result = 0;
-  if (!amo(*e, result)) TRAP(pending_exception_, pending_tval_);
+  if (!amo(*e, x[e->rs1], x[e->rs2], result)) TRAP(pending_exception_, pending_tval_);
   x[e->rd] = result;
   NEXT_AFTER_CALL();
 }

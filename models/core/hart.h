@@ -155,7 +155,7 @@ class Hart {
   bool store_slow(uint64_t addr, unsigned len, uint64_t value);
   bool fetch16(uint64_t addr, uint16_t& value);
   // LR, SC and AMOs; false after raise() on an exception.
-  bool amo(const Entry& entry, uint64_t& result);
+  bool amo(const Entry& entry, uint64_t addr, uint64_t operand, uint64_t& result);
   void raise(Exception cause, uint64_t tval) {
     pending_exception_ = cause;
     pending_tval_ = tval;

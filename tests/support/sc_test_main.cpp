@@ -5,7 +5,10 @@
 #include <cstdlib>
 #include <systemc>
 
-int sc_main(int argc, char* argv[]) {
+int sc_main(int argc, char* argv[]) { return Catch::Session().run(argc, argv); }
+
+// Replaces libsystemc's main so the kernel's banner is off before it starts.
+int main(int argc, char* argv[]) {
   setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", 0);
-  return Catch::Session().run(argc, argv);
+  return sc_core::sc_elab_and_sim(argc, argv);
 }
