@@ -1,1 +1,224 @@
-// placeholder: being written
+#include "core/core.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <limits>
+#include <stdexcept>
+
+namespace dojo::core {
+
+namespace {
+
+constexpr unsigned kCsrMie = 0x304;
+constexpr unsigned kCsrMip = 0x344;
+
+std::string hex(uint64_t value) {
+  char text[24];
+  std::snprintf(text, sizeof text, "0x%llx", static_cast<unsigned long long>(value));
+  return text;
+}
+
+}  // namespace
+
+Core::Core(sc_core::sc_module_name name, const CoreParams& params)
+    : sc_core::sc_module(name),
+      socket("socket"),
+      params_(params),
+      hart_(params.hart, *this),
+      period_(params.clock_period.value()) {
+  if (period_ == 0) {
+    throw std::invalid_argument(std::string(this->name()) + ": clock_period must not be 0");
+  }
+  if (params.fast_size != 0 &&
+      params.fast_size - 1 > std::numeric_limits<uint64_t>::max() - params.fast_base) {
+    throw std::invalid_argument(std::string(this->name()) + ": fast range at " +
+                                hex(params.fast_base) + " passes the end of the address space");
+  }
+  socket.register_invalidate_direct_mem_ptr(this, &Core::invalidate_direct_mem_ptr);
+  SC_HAS_PROCESS(Core);
+  SC_THREAD(thread);
+}
+
+void Core::set_irq(Irq irq, bool level) {
+  hart_.set_irq(irq, level);
+  if (sc_core::sc_is_running()) wake_event_.notify(sc_core::SC_ZERO_TIME);
+}
+
+void Core::halt() {
+  halt_requested_ = true;
+  hart_.request_stop();
+  if (sc_core::sc_is_running()) wake_event_.notify(sc_core::SC_ZERO_TIME);
+}
+
+void Core::thread() {
+  // Cycle 0 of the timeline is when the hart's current cycle count was reached: now.
+  start_time_ = sc_core::sc_time_stamp().value() - hart_.cycles() * period_;
+  quantum_keeper_.reset();
+  request_fast_regions();
+  while (run_slice()) {
+  }
+}
+
+bool Core::run_slice() {
+  if (halt_requested_) {
+    stop(State::halted, "");
+    return false;
+  }
+  if (fast_regions_stale_) {
+    fast_regions_stale_ = false;
+    hart_.clear_fast_regions();
+    request_fast_regions();
+  }
+
+  // Run to the first cycle at or after the quantum's end; always at least one cycle, so a zero
+  // global quantum still makes progress.
+  const uint64_t cycles = current_cycles();
+  uint64_t limit = std::max(first_cycle_at(quantum_keeper_.next_sync_point().value()), cycles + 1);
+  if (params_.max_instructions != 0) {
+    // Every instruction takes at least one cycle (with the default cycle model), so this bounds
+    // the overshoot of the watchdog to one basic block.
+    const uint64_t retired = hart_.instret();
+    const uint64_t left = params_.max_instructions > retired ? params_.max_instructions - retired : 0;
+    limit = std::min(limit, cycles + std::max<uint64_t>(left, 1));
+  }
+
+  in_run_ = true;
+  const StopReason reason = hart_.run(limit);
+  in_run_ = false;
+  unfolded_stall_ = 0;
+
+  if (reason == StopReason::fatal) {
+    stop(State::fatal, "core " + std::to_string(params_.hart.hartid) + ": " +
+                           hart_.fatal_message());
+    return false;
+  }
+  if (halt_requested_) {
+    stop(State::halted, "");
+    return false;
+  }
+  if (params_.max_instructions != 0 && hart_.instret() >= params_.max_instructions) {
+    stop(State::watchdog, "core " + std::to_string(params_.hart.hartid) + ": executed " +
+                              std::to_string(hart_.instret()) +
+                              " instructions without finishing (pc " + hex(hart_.pc()) + ")");
+    return false;
+  }
+  // StopReason::stopped without a halt request: DMI was invalidated; the next slice refreshes it.
+  if (reason == StopReason::wfi) {
+    wait_for_interrupt();
+  } else {
+    quantum_keeper_.set_and_sync(local_offset(current_cycles()));
+  }
+  return true;
+}
+
+void Core::wait_for_interrupt() {
+  // Catch SystemC time up with the WFI first, so the interrupt can come from any later time.
+  quantum_keeper_.set(local_offset(current_cycles()));
+  quantum_keeper_.sync();
+  state_ = State::waiting;
+  // The line may have been raised while syncing; mip & mie is the hart's own wake-up condition
+  // (whatever mstatus.MIE says).
+  uint64_t pending = 0, enabled = 0;
+  while (!halt_requested_ && hart_.read_csr(kCsrMip, pending) && hart_.read_csr(kCsrMie, enabled) &&
+         (pending & enabled) == 0) {
+    sc_core::wait(wake_event_);
+  }
+  state_ = State::running;
+  // The sleep counts as stall cycles; the core resumes at its first clock edge after waking.
+  const uint64_t cycles = current_cycles();
+  const uint64_t resume = std::max(first_cycle_at(sc_core::sc_time_stamp().value()), cycles);
+  if (resume > cycles) {
+    hart_.add_stall_cycles(resume - cycles);
+    unfolded_stall_ += resume - cycles;
+  }
+  quantum_keeper_.reset();
+}
+
+void Core::stop(State state, std::string message) {
+  quantum_keeper_.set(local_offset(current_cycles()));
+  quantum_keeper_.sync();
+  state_ = state;
+  stop_message_ = std::move(message);
+  finished_event_.notify(sc_core::SC_ZERO_TIME);
+}
+
+void Core::request_fast_regions() {
+  if (params_.fast_size == 0) return;
+  const uint64_t last = params_.fast_base + (params_.fast_size - 1);
+  uint64_t address = params_.fast_base;
+  for (;;) {
+    tlm::tlm_dmi dmi;
+    payload_.set_command(tlm::TLM_READ_COMMAND);
+    payload_.set_address(address);
+    payload_.set_data_length(0);
+    const bool granted = socket->get_direct_mem_ptr(payload_, dmi);
+    const uint64_t first = dmi.get_start_address();
+    // A range that does not hold the address gives no safe way forward: the rest stays slow.
+    if (first > address || dmi.get_end_address() < address) return;
+    const uint64_t piece_last = std::min<uint64_t>(dmi.get_end_address(), last);
+    if (granted && dmi.is_read_write_allowed()) {
+      hart_.add_fast_region(address, piece_last - address + 1,
+                            dmi.get_dmi_ptr() + (address - first));
+    }
+    if (piece_last == last) return;
+    address = piece_last + 1;
+  }
+}
+
+void Core::invalidate_direct_mem_ptr(sc_dt::uint64 start, sc_dt::uint64 end) {
+  const uint64_t fast_last = params_.fast_base + (params_.fast_size - 1);
+  if (params_.fast_size == 0 || end < params_.fast_base || start > fast_last) return;
+  fast_regions_stale_ = true;
+  // The pointers must not be used once this returns: stop the hart after the current instruction
+  // if this comes from inside one of its accesses.
+  if (in_run_) hart_.request_stop();
+}
+
+sc_core::sc_time Core::local_offset(uint64_t cycles) const {
+  const uint64_t time = time_at(cycles);
+  const uint64_t now = sc_core::sc_time_stamp().value();
+  return time > now ? sc_core::sc_time::from_value(time - now) : sc_core::SC_ZERO_TIME;
+}
+
+uint64_t Core::first_cycle_at(uint64_t time) const {
+  return (time - start_time_ + period_ - 1) / period_;
+}
+
+bool Core::bus_read(uint64_t addr, void* data, unsigned len, uint64_t cycles) {
+  return transport(tlm::TLM_READ_COMMAND, addr, data, len, cycles);
+}
+
+bool Core::bus_write(uint64_t addr, const void* data, unsigned len, uint64_t cycles) {
+  // TLM payloads carry a mutable pointer; a target never writes through it on a write command.
+  return transport(tlm::TLM_WRITE_COMMAND, addr, const_cast<void*>(data), len, cycles);
+}
+
+bool Core::transport(tlm::tlm_command command, uint64_t addr, void* data, unsigned len,
+                     uint64_t cycles) {
+  payload_.set_command(command);
+  payload_.set_address(addr);
+  payload_.set_data_ptr(static_cast<unsigned char*>(data));
+  payload_.set_data_length(len);
+  payload_.set_streaming_width(len);
+  payload_.set_byte_enable_ptr(nullptr);
+  payload_.set_byte_enable_length(0);
+  payload_.set_dmi_allowed(false);
+  payload_.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+  sc_core::sc_time delay = local_offset(cycles);
+  socket->b_transport(payload_, delay);
+
+  // The access ends at sc_time_stamp() + delay (the target may even have waited); whatever lies
+  // beyond the core's own time for it is stall, rounded up to whole cycles.
+  const uint64_t done = sc_core::sc_time_stamp().value() + delay.value();
+  const uint64_t issued = time_at(cycles);
+  if (done > issued) hart_.add_stall_cycles((done - issued + period_ - 1) / period_);
+  return payload_.is_response_ok();
+}
+
+uint64_t Core::bus_mtime(uint64_t cycles) {
+  if (!mtime_source) return 0;
+  const uint64_t time = std::max<uint64_t>(time_at(cycles), sc_core::sc_time_stamp().value());
+  return mtime_source(sc_core::sc_time::from_value(time));
+}
+
+}  // namespace dojo::core

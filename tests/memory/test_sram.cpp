@@ -29,8 +29,10 @@ struct Bench : sc_core::sc_module {
 
   explicit Bench(sc_core::sc_module_name name) : sc_core::sc_module(name) {
     socket.bind(sram.socket);
-    sc_core::sc_start(sc_core::SC_ZERO_TIME);  // end elaboration so the socket can be used
   }
+
+  // Ends elaboration, so the socket can be used.
+  void elaborate() { sc_core::sc_start(sc_core::SC_ZERO_TIME); }
 
   tlm::tlm_response_status access(tlm::tlm_command command, uint64_t address, uint8_t* data,
                                   unsigned length, sc_time& delay,
@@ -64,6 +66,7 @@ struct Bench : sc_core::sc_module {
 
 TEST_CASE("Sram: a write is read back and each access adds its latency") {
   Bench bench("bench");
+  bench.elaborate();
   std::array<uint8_t, 8> written{1, 2, 3, 4, 5, 6, 7, 8};
   sc_time delay(5, SC_NS);
   REQUIRE(bench.access(tlm::TLM_WRITE_COMMAND, 0x100, written.data(), 8, delay) ==
@@ -80,6 +83,7 @@ TEST_CASE("Sram: a write is read back and each access adds its latency") {
 
 TEST_CASE("Sram: memory starts zeroed, up to its last byte") {
   Bench bench("bench");
+  bench.elaborate();
   std::array<uint8_t, 4> read{9, 9, 9, 9};
   sc_time delay;
   REQUIRE(bench.access(tlm::TLM_READ_COMMAND, kSize - 4, read.data(), 4, delay) ==
@@ -90,6 +94,7 @@ TEST_CASE("Sram: memory starts zeroed, up to its last byte") {
 
 TEST_CASE("Sram: byte enables mask writes and reads") {
   Bench bench("bench");
+  bench.elaborate();
   std::array<uint8_t, 8> ones;
   ones.fill(0xff);
   sc_time delay;
@@ -107,6 +112,7 @@ TEST_CASE("Sram: byte enables mask writes and reads") {
 
 TEST_CASE("Sram: a streaming width below the length rewrites the same window") {
   Bench bench("bench");
+  bench.elaborate();
   std::array<uint8_t, 8> data{1, 2, 3, 4, 5, 6, 7, 8};
   sc_time delay;
   REQUIRE(bench.access(tlm::TLM_WRITE_COMMAND, 0x10, data.data(), 8, delay, {}, 4) ==
@@ -117,6 +123,7 @@ TEST_CASE("Sram: a streaming width below the length rewrites the same window") {
 
 TEST_CASE("Sram: accesses past the end and unknown commands are refused untouched") {
   Bench bench("bench");
+  bench.elaborate();
   std::array<uint8_t, 8> data;
   data.fill(0xab);
   sc_time delay;
@@ -136,6 +143,7 @@ TEST_CASE("Sram: accesses past the end and unknown commands are refused untouche
 
 TEST_CASE("Sram: DMI grants read/write access to the whole array with its latencies") {
   Bench bench("bench");
+  bench.elaborate();
   tlm::tlm_generic_payload trans;
   trans.set_command(tlm::TLM_READ_COMMAND);
   trans.set_address(0x1234);
@@ -157,6 +165,7 @@ TEST_CASE("Sram: DMI grants read/write access to the whole array with its latenc
 
 TEST_CASE("Sram: debug transport reads and writes without delay, clipped at the end") {
   Bench bench("bench");
+  bench.elaborate();
   std::array<uint8_t, 4> data{0xde, 0xad, 0xbe, 0xef};
   CHECK(bench.debug(tlm::TLM_WRITE_COMMAND, 0x80, data.data(), 4) == 4);
   std::array<uint8_t, 4> read{};

@@ -1,0 +1,112 @@
+// The D1 core as a loosely-timed TLM-2.0 initiator: one SystemC thread runs the instruction-set
+// engine (Hart) a whole quantum at a time, with the core's local SRAM reached through DMI and
+// everything else through blocking transport on `socket`.
+//
+// Time: the core has its own clock timeline, cycle c of the hart happening at
+// start + c * clock_period. The thread runs ahead of SystemC time by at most one quantum plus one
+// basic block and synchronises (waits) at quantum boundaries, before waiting in WFI and when it
+// stops; every transaction carries the core's local time as its delay. Same inputs, same times.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <systemc>
+#include <tlm>
+#include <tlm_utils/simple_initiator_socket.h>
+#include <tlm_utils/tlm_quantumkeeper.h>
+
+#include "core/hart.h"
+
+namespace dojo::core {
+
+struct CoreParams {
+  HartConfig hart;
+  sc_core::sc_time clock_period;
+  // The local SRAM range the core reads, writes and fetches through DMI.
+  uint64_t fast_base = 0;
+  uint64_t fast_size = 0;
+  uint64_t max_instructions = 0;  // watchdog: stop once this many have retired; 0 = none
+};
+
+class Core : public sc_core::sc_module, private HartBus {
+ public:
+  enum class State { running, waiting, halted, watchdog, fatal };
+
+  tlm_utils::simple_initiator_socket<Core> socket;
+
+  // Returns mtime at an absolute simulated time; set by the platform, read by the time CSR.
+  // Unset, the time CSR reads 0.
+  std::function<uint64_t(sc_core::sc_time)> mtime_source;
+
+  // Throws std::invalid_argument for a zero clock period.
+  Core(sc_core::sc_module_name name, const CoreParams& params);
+
+  Hart& hart() { return hart_; }
+  const Hart& hart() const { return hart_; }
+
+  // Sets or clears an interrupt line; wakes the core if it sleeps in WFI.
+  void set_irq(Irq irq, bool level);
+  // Stops the core after its current instruction and ends its thread. Safe to call from a device
+  // during one of this core's transactions.
+  void halt();
+
+  State state() const { return state_; }
+  // Notified (one delta cycle later) when the core stops for any reason.
+  sc_core::sc_event& finished_event() { return finished_event_; }
+  // Why the core stopped, for watchdog and fatal stops; empty otherwise.
+  const std::string& stop_message() const { return stop_message_; }
+
+ private:
+  // Exposes the quantum keeper's next synchronisation point, from which the hart's cycle limit
+  // for a run slice is computed.
+  class QuantumKeeper : public tlm_utils::tlm_quantumkeeper {
+   public:
+    sc_core::sc_time next_sync_point() const { return m_next_sync_point; }
+  };
+
+  void thread();
+  // Runs the hart up to the end of the current quantum; returns false once the core stops.
+  bool run_slice();
+  void wait_for_interrupt();
+  void stop(State state, std::string message);
+
+  // Asks for DMI over [fast_base, fast_base + fast_size) piece by piece, around any hole the bus
+  // keeps out of DMI, and hands the granted pieces to the hart.
+  void request_fast_regions();
+  void invalidate_direct_mem_ptr(sc_dt::uint64 start, sc_dt::uint64 end);
+
+  // The core's timeline, in SystemC time-resolution units.
+  uint64_t time_at(uint64_t cycles) const { return start_time_ + cycles * period_; }
+  // How far the core at `cycles` runs ahead of SystemC time (0 if it is not ahead).
+  sc_core::sc_time local_offset(uint64_t cycles) const;
+  // The first cycle of the timeline at or after `time`.
+  uint64_t first_cycle_at(uint64_t time) const;
+  uint64_t current_cycles() const { return hart_.cycles() + unfolded_stall_; }
+
+  // HartBus
+  bool bus_read(uint64_t addr, void* data, unsigned len, uint64_t cycles) override;
+  bool bus_write(uint64_t addr, const void* data, unsigned len, uint64_t cycles) override;
+  uint64_t bus_mtime(uint64_t cycles) override;
+  bool transport(tlm::tlm_command command, uint64_t addr, void* data, unsigned len,
+                 uint64_t cycles);
+
+  CoreParams params_;
+  Hart hart_;
+  uint64_t period_;          // clock period in time-resolution units
+  uint64_t start_time_ = 0;  // time of cycle 0, in time-resolution units (modulo 2^64)
+  // Stall cycles given to the hart while it was not running; it folds them in on its next run.
+  uint64_t unfolded_stall_ = 0;
+  QuantumKeeper quantum_keeper_;
+  tlm::tlm_generic_payload payload_;  // reused by every transaction
+
+  State state_ = State::running;
+  std::string stop_message_;
+  bool halt_requested_ = false;
+  bool fast_regions_stale_ = false;  // DMI was invalidated: re-request before running again
+  bool in_run_ = false;
+  sc_core::sc_event wake_event_;      // interrupt line changed, or halt requested
+  sc_core::sc_event finished_event_;
+};
+
+}  // namespace dojo::core
