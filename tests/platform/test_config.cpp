@@ -1,1 +1,368 @@
-// placeholder: being written
+// Platform configuration: value syntaxes, the YAML reader and --set, their error messages, the
+// relation checks, and the shipped config file and documentation staying true to the schema.
+#include <yaml-cpp/yaml.h>
+
+#include <catch2/catch.hpp>
+#include <fstream>
+#include <functional>
+#include <set>
+#include <sstream>
+
+#include "config.h"
+#include "temp_dir.h"
+
+using namespace dojo::platform;
+using Catch::Contains;
+
+namespace {
+
+const std::string config_dir = DOJO_CONFIG_DIR;
+
+std::string read_text(const std::string& path) {
+  std::ifstream stream(path);
+  std::ostringstream text;
+  text << stream.rdbuf();
+  return text.str();
+}
+
+// Whether the dotted `key` leads to a single value in `node`.
+bool has_value(const YAML::Node& node, const std::string& key) {
+  if (!node.IsDefined() || !node.IsMap()) return false;
+  const auto dot = key.find('.');
+  if (dot != std::string::npos) return has_value(node[key.substr(0, dot)], key.substr(dot + 1));
+  const YAML::Node leaf = node[key];
+  return leaf.IsDefined() && leaf.IsScalar();
+}
+
+PlatformConfig with_overrides(std::initializer_list<std::string> assignments) {
+  PlatformConfig config;
+  for (const auto& assignment : assignments) apply_override(config, assignment);
+  return config;
+}
+
+// The error message of loading `yaml` (written to a file named `name`), or "" if it loads.
+std::string load_error(const TempDir& dir, const std::string& name, const std::string& yaml) {
+  PlatformConfig config;
+  try {
+    load_config_file(config, dir.write(name, yaml));
+  } catch (const ConfigError& error) {
+    return error.what();
+  }
+  return "";
+}
+
+std::string override_error(const std::string& assignment) {
+  PlatformConfig config;
+  try {
+    apply_override(config, assignment);
+  } catch (const ConfigError& error) {
+    return error.what();
+  }
+  return "";
+}
+
+std::string validate_error(const PlatformConfig& config) {
+  try {
+    validate(config);
+  } catch (const ConfigError& error) {
+    return error.what();
+  }
+  return "";
+}
+
+// One change per PlatformConfig field, so the schema can be checked to bind every field.
+const std::vector<std::function<void(PlatformConfig&)>>& field_changes() {
+  static const std::vector<std::function<void(PlatformConfig&)>> changes = {
+      [](PlatformConfig& c) { c.core.clock_hz += 1; },
+      [](PlatformConfig& c) { c.core.cycles.load += 1; },
+      [](PlatformConfig& c) { c.core.cycles.store += 1; },
+      [](PlatformConfig& c) { c.core.cycles.mul += 1; },
+      [](PlatformConfig& c) { c.core.cycles.div += 1; },
+      [](PlatformConfig& c) { c.core.cycles.branch_taken += 1; },
+      [](PlatformConfig& c) { c.core.cycles.jump += 1; },
+      [](PlatformConfig& c) { c.core.cycles.csr += 1; },
+      [](PlatformConfig& c) { c.core.cycles.amo += 1; },
+      [](PlatformConfig& c) { c.core.cycles.fence += 1; },
+      [](PlatformConfig& c) { c.memory.sram_base += 1; },
+      [](PlatformConfig& c) { c.memory.sram_size += 1; },
+      [](PlatformConfig& c) { c.memory.global_base += 1; },
+      [](PlatformConfig& c) { c.memory.sram_latency_ps += 1; },
+      [](PlatformConfig& c) { c.mmio.exit_base += 1; },
+      [](PlatformConfig& c) { c.mmio.clint_base += 1; },
+      [](PlatformConfig& c) { c.mmio.console_base += 1; },
+      [](PlatformConfig& c) { c.mmio.latency_ps += 1; },
+      [](PlatformConfig& c) { c.timer.frequency_hz += 1; },
+      [](PlatformConfig& c) { c.mesh.width += 1; },
+      [](PlatformConfig& c) { c.mesh.height += 1; },
+      [](PlatformConfig& c) { c.simulation.quantum_ps += 1; },
+      [](PlatformConfig& c) { c.simulation.max_instructions += 1; },
+      [](PlatformConfig& c) { c.simulation.timeout_ps += 1; },
+  };
+  return changes;
+}
+
+}  // namespace
+
+TEST_CASE("the schema binds every field of PlatformConfig to its own key") {
+  // A new field changes these sizes: give it a schema entry and a line in field_changes().
+  CHECK(sizeof(dojo::core::CycleModel) == 9 * sizeof(uint32_t));
+  CHECK(sizeof(PlatformConfig) == 8 + 40 + 32 + 32 + 8 + 8 + 24);
+  REQUIRE(describe_parameters().size() == field_changes().size());
+
+  const std::string defaults = to_yaml(PlatformConfig{});
+  std::set<std::string> outputs;
+  for (size_t i = 0; i < field_changes().size(); ++i) {
+    PlatformConfig changed;
+    field_changes()[i](changed);
+    const std::string yaml = to_yaml(changed);
+    INFO("field change " << i);
+    CHECK(yaml != defaults);
+    outputs.insert(yaml);
+  }
+  CHECK(outputs.size() == field_changes().size());  // no two fields share a key
+}
+
+TEST_CASE("describe_parameters lists unique keys whose defaults read back unchanged") {
+  const std::set<std::string> types = {"integer", "count", "size", "frequency", "time"};
+  std::set<std::string> keys;
+  const std::string defaults = to_yaml(PlatformConfig{});
+  for (const ParameterInfo& parameter : describe_parameters()) {
+    INFO(parameter.key);
+    CHECK(keys.insert(parameter.key).second);
+    CHECK(types.count(parameter.type) == 1);
+    CHECK_FALSE(parameter.help.empty());
+    CHECK_FALSE(parameter.range.empty());
+    CHECK(to_yaml(with_overrides({parameter.key + "=" + parameter.default_value})) == defaults);
+  }
+  CHECK(keys.count("core.cycles.div") == 1);
+  CHECK(keys.count("simulation.quantum") == 1);  // time keys have no _ps suffix
+}
+
+TEST_CASE("value syntaxes: integers, sizes, frequencies, times") {
+  CHECK(with_overrides({"memory.sram_base=0x9000_0000"}).memory.sram_base == 0x9000'0000);
+  CHECK(with_overrides({"memory.sram_base=2415919104"}).memory.sram_base == 0x9000'0000);
+  CHECK(with_overrides({"memory.sram_base=0b1001_0000_0000_0000_0000_0000_0000_0000"})
+            .memory.sram_base == 0x9000'0000);
+  for (const char* size : {"1.25MiB", "1280KiB", "0x14_0000", "1310720", "1310720B", "1.25 MiB"})
+    CHECK(with_overrides({std::string("memory.sram_size=") + size}).memory.sram_size ==
+          0x14'0000);
+  CHECK(with_overrides({"memory.sram_size=4MiB"}).memory.sram_size == 4 << 20);
+  CHECK(with_overrides({"core.clock_hz=500MHz"}).core.clock_hz == 500'000'000);
+  CHECK(with_overrides({"core.clock_hz=10 MHz"}).core.clock_hz == 10'000'000);
+  CHECK(with_overrides({"core.clock_hz=1.5GHz"}).core.clock_hz == 1'500'000'000);
+  CHECK(with_overrides({"core.clock_hz=2_000_000_000"}).core.clock_hz == 2'000'000'000);
+  CHECK(with_overrides({"timer.frequency_hz=32.768kHz"}).timer.frequency_hz == 32'768);
+  CHECK(with_overrides({"simulation.quantum=250ns"}).simulation.quantum_ps == 250'000);
+  CHECK(with_overrides({"simulation.timeout=10ms"}).simulation.timeout_ps == 10'000'000'000);
+  CHECK(with_overrides({"core.cycles.div = 35"}).core.cycles.div == 35);
+
+  CHECK(parse_time_ps("250ps") == 250);
+  CHECK(parse_time_ps("1.5 us") == 1'500'000);
+  CHECK(parse_time_ps("10ms") == 10'000'000'000);
+  CHECK(parse_time_ps("2s") == 2'000'000'000'000);
+  CHECK(parse_time_ps("0") == 0);
+  for (const char* bad : {"", "10", "1.5", "abc", "-1ms", "1 fortnight", "1.0005ns", "1__0ns",
+                          "_10ns", "ms", "99999999999s"}) {
+    INFO(bad);
+    CHECK_THROWS_AS(parse_time_ps(bad), std::invalid_argument);
+  }
+}
+
+TEST_CASE("apply_override (--set) reports bad assignments with the key and what is wrong") {
+  CHECK(override_error("core.clock_hz") ==
+        "--set: 'core.clock_hz' is not key=value (e.g. core.clock_hz=1GHz)");
+  CHECK(override_error("core.clok_hz=1GHz") ==
+        "--set: unknown key 'core.clok_hz' (did you mean 'core.clock_hz'?)");
+  CHECK(override_error("cycles.div=3") ==
+        "--set: unknown key 'cycles.div' (did you mean 'core.cycles.div'?)");
+  CHECK(override_error("simulation.quantum_ps=1us") ==
+        "--set: unknown key 'simulation.quantum_ps' (did you mean 'simulation.quantum'?)");
+  CHECK(override_error("frobnicate=1") == "--set: unknown key 'frobnicate'");
+  CHECK(override_error("core.cycles=1") ==
+        "--set: 'core.cycles' is a group of settings; set one of its keys, e.g. core.cycles.load");
+  CHECK(override_error("core.cycles.div=abc") ==
+        "--set: core.cycles.div: 'abc' is not a valid count: not a number (examples: 20, "
+        "1_000_000, 0x14)");
+  CHECK(override_error("core.clock_hz=2 GHZZ") ==
+        "--set: core.clock_hz: '2 GHZZ' is not a valid frequency: unknown unit 'GHZZ', use one "
+        "of Hz, kHz, MHz, GHz (examples: 2GHz, 500MHz, 10 MHz, 32768)");
+  CHECK(override_error("core.clock_hz=20GHz") ==
+        "--set: core.clock_hz: 20GHz is out of range (allowed: 1MHz..10GHz)");
+  CHECK(override_error("core.cycles.mul=0") ==
+        "--set: core.cycles.mul: 0 is out of range (allowed: 1..1000)");
+  CHECK(override_error("simulation.quantum=2s") ==
+        "--set: simulation.quantum: 2s is out of range (allowed: 1ns..1s)");
+  CHECK(override_error("timer.frequency_hz=100Hz") ==
+        "--set: timer.frequency_hz: 100Hz is out of range (allowed: 1kHz..1GHz)");
+  CHECK(override_error("memory.sram_size=8MiB") ==
+        "--set: memory.sram_size: 8MiB is out of range (allowed: 4KiB..4MiB, multiple of 4KiB)");
+  CHECK(override_error("memory.sram_size=5000") ==
+        "--set: memory.sram_size: 5000B is not a multiple of 4KiB");
+  CHECK(override_error("mmio.clint_base=0x200_0800") ==
+        "--set: mmio.clint_base: 0x200_0800 is not a multiple of 4KiB");
+  CHECK(override_error("memory.sram_size=1.3MiB") ==
+        "--set: memory.sram_size: '1.3MiB' is not a valid size: not a whole number of bytes "
+        "(examples: 1.25MiB, 1280KiB, 0x1000)");
+  CHECK(override_error("simulation.max_instructions=18446744073709551616") ==
+        "--set: simulation.max_instructions: '18446744073709551616' is not a valid count: too "
+        "large (examples: 20, 1_000_000, 0x14)");
+  // A refused value leaves the configuration as it was.
+  PlatformConfig config;
+  CHECK_THROWS_AS(apply_override(config, "core.clock_hz=0"), ConfigError);
+  CHECK(config.core.clock_hz == PlatformConfig{}.core.clock_hz);
+}
+
+TEST_CASE("the YAML reader applies nested keys and later sources win") {
+  const TempDir dir;
+  PlatformConfig config;
+  load_config_file(config, dir.write("fast.yaml", R"(
+core:
+  clock_hz: 1GHz
+  cycles: {div: 40, mul: 2}
+memory:
+  sram_size: "512 KiB"
+simulation:
+  quantum: 10ns
+  timeout: 5ms
+)"));
+  CHECK(config.core.clock_hz == 1'000'000'000);
+  CHECK(config.core.cycles.div == 40);
+  CHECK(config.core.cycles.mul == 2);
+  CHECK(config.core.cycles.load == 1);  // untouched keys keep their defaults
+  CHECK(config.memory.sram_size == 512 * 1024);
+  CHECK(config.simulation.quantum_ps == 10'000);
+  CHECK(config.simulation.timeout_ps == 5'000'000'000);
+  apply_override(config, "core.cycles.div=7");
+  CHECK(config.core.cycles.div == 7);
+
+  PlatformConfig unchanged;
+  load_config_file(unchanged, dir.write("empty.yaml", "# nothing set\n"));
+  load_config_file(unchanged, dir.write("group-only.yaml", "core:\n  # clock_hz: 1GHz\n"));
+  CHECK(to_yaml(unchanged) == to_yaml(PlatformConfig{}));
+}
+
+TEST_CASE("YAML errors name the file, line, column and key") {
+  const TempDir dir;
+  const std::string base = dir.path().string() + "/";
+  CHECK(load_error(dir, "typo.yaml", "core:\n  clok_hz: 1GHz\n") ==
+        base + "typo.yaml:2:3: unknown key 'core.clok_hz' (did you mean 'core.clock_hz'?)");
+  CHECK(load_error(dir, "group.yaml", "cor:\n  clock_hz: 1GHz\n") ==
+        base + "group.yaml:1:1: unknown key 'cor' (did you mean 'core'?)");
+  CHECK(load_error(dir, "map.yaml", "core:\n  clock_hz:\n    value: 1GHz\n") ==
+        base + "map.yaml:3:5: core.clock_hz: expected a frequency, found a map");
+  CHECK(load_error(dir, "list.yaml", "mesh:\n  width: [1, 2]\n") ==
+        base + "list.yaml:2:10: mesh.width: expected a count, found a list");
+  CHECK(load_error(dir, "missing-value.yaml", "mesh:\n  width:\n") ==
+        base + "missing-value.yaml:2:3: mesh.width: expected a count, found nothing");
+  CHECK(load_error(dir, "scalar-group.yaml", "core: 2GHz\n") ==
+        base + "scalar-group.yaml:1:7: core: expected a map of settings, found a single value");
+  CHECK(load_error(dir, "abc.yaml", "core:\n  cycles:\n    div: abc\n") ==
+        base + "abc.yaml:3:10: core.cycles.div: 'abc' is not a valid count: not a number "
+               "(examples: 20, 1_000_000, 0x14)");
+  CHECK(load_error(dir, "range.yaml", "mesh:\n  height: 33\n") ==
+        base + "range.yaml:2:11: mesh.height: 33 is out of range (allowed: 1..32)");
+  CHECK(load_error(dir, "duplicate.yaml", "core:\n  clock_hz: 1GHz\n  clock_hz: 2GHz\n") ==
+        base + "duplicate.yaml:3:3: duplicate key 'core.clock_hz'");
+  CHECK(load_error(dir, "top.yaml", "- core\n") ==
+        base + "top.yaml:1:1: expected a map of settings, found a list");
+  CHECK(load_error(dir, "broken.yaml", "core:\n  cycles: {div: 3\n") ==
+        base + "broken.yaml:3:1: malformed YAML: end of map flow not found");
+  CHECK(load_error(dir, "tabs.yaml", "core:\n\tclock_hz: 1GHz\n").rfind(base + "tabs.yaml:", 0) ==
+        0);
+
+  PlatformConfig config;
+  const std::string missing = base + "missing.yaml";
+  CHECK_THROWS_WITH(load_config_file(config, missing),
+                    missing + ": cannot open: No such file or directory");
+  CHECK_THROWS_WITH(load_config_file(config, dir.path().string()),
+                    dir.path().string() + ": cannot open: is a directory");
+  // A file with an error changes nothing, even where its earlier keys were fine.
+  CHECK_THROWS_AS(load_config_file(config, dir.write("half.yaml", "mesh: {width: 4, height: 0}")),
+                  ConfigError);
+  CHECK(config.mesh.width == 1);
+}
+
+TEST_CASE("validate checks ranges and the relations between parameters") {
+  CHECK(validate_error(PlatformConfig{}) == "");
+  CHECK(validate_error(with_overrides({"mesh.width=32", "mesh.height=32"})) == "");
+
+  PlatformConfig config;
+  config.mesh.width = 0;
+  CHECK(validate_error(config) == "mesh.width: 0 is out of range (allowed: 1..32)");
+  config = {};
+  config.mesh.height = 33;
+  CHECK(validate_error(config) == "mesh.height: 33 is out of range (allowed: 1..32)");
+  config = {};
+  config.simulation.quantum_ps = 0;
+  CHECK(validate_error(config) == "simulation.quantum: 0 is out of range (allowed: 1ns..1s)");
+  config = {};
+  config.memory.sram_size = 0;
+  CHECK_THAT(validate_error(config), Contains("memory.sram_size: 0 is out of range"));
+  config.memory.sram_size = 8 << 20;
+  CHECK_THAT(validate_error(config), Contains("memory.sram_size: 8MiB is out of range"));
+
+  CHECK(validate_error(with_overrides({"mmio.clint_base=0x8010_0000"})) ==
+        "memory.sram_base, mmio.clint_base: SRAM 0x8000_0000-0x8013_ffff overlaps CLINT "
+        "0x8010_0000-0x8010_ffff");
+  CHECK(validate_error(with_overrides({"mmio.console_base=0x10_0000"})) ==
+        "mmio.exit_base, mmio.console_base: exit device 0x10_0000-0x10_0fff overlaps console "
+        "0x10_0000-0x10_00ff");
+  // The global window grows with the mesh: 4 MiB per core from global_base.
+  CHECK(validate_error(with_overrides({"memory.global_base=0x7f00_0000", "mesh.width=4"})) == "");
+  CHECK(validate_error(with_overrides({"memory.global_base=0x7f00_0000", "mesh.width=3",
+                                       "mesh.height=2"})) ==
+        "memory.sram_base, memory.global_base: SRAM 0x8000_0000-0x8013_ffff overlaps global SRAM "
+        "window 0x7f00_0000-0x807f_ffff");
+  CHECK(validate_error(with_overrides({"mmio.console_base=0xffff_ffff_ffff_f000",
+                                       "mmio.exit_base=0xffff_ffff_ffff_e000"})) == "");
+  CHECK(validate_error(with_overrides({"memory.global_base=0xffff_ffff_ffff_f000"})) ==
+        "memory.global_base: global SRAM window at 0xffff_ffff_ffff_f000 runs past the end of "
+        "the address space");
+  CHECK(validate_error(with_overrides({"timer.frequency_hz=1GHz", "core.clock_hz=500MHz"})) ==
+        "timer.frequency_hz: 1GHz exceeds core.clock_hz (500MHz); the timer cannot tick faster "
+        "than the core clock");
+}
+
+TEST_CASE("to_yaml reads back to the same configuration") {
+  const TempDir dir;
+  PlatformConfig changed = with_overrides(
+      {"core.clock_hz=1234567Hz", "core.cycles.amo=9", "memory.sram_size=1028KiB",
+       "memory.sram_base=0x4000_0000", "timer.frequency_hz=32.768kHz", "mesh.width=3",
+       "simulation.quantum=1250ps", "simulation.max_instructions=123456789",
+       "simulation.timeout=1.5s", "mmio.latency=7ns"});
+  const std::string yaml = to_yaml(changed);
+  PlatformConfig read_back;
+  load_config_file(read_back, dir.write("dump.yaml", yaml));
+  CHECK(to_yaml(read_back) == yaml);
+  CHECK(read_back.core.cycles.amo == 9);
+  CHECK(read_back.simulation.quantum_ps == 1250);
+  CHECK_THAT(yaml, Contains("sram_size: 1028KiB") && Contains("quantum: 1.25ns") &&
+                       Contains("timeout: 1.5s") && Contains("frequency_hz: 32.768kHz"));
+}
+
+TEST_CASE("configs/core.yaml has every key at its default value") {
+  const std::string path = config_dir + "/core.yaml";
+  PlatformConfig config;
+  load_config_file(config, path);
+  CHECK(to_yaml(config) == to_yaml(PlatformConfig{}));
+  CHECK(validate_error(config) == "");
+
+  const YAML::Node root = YAML::LoadFile(path);
+  for (const ParameterInfo& parameter : describe_parameters()) {
+    INFO(parameter.key);
+    CHECK(has_value(root, parameter.key));
+  }
+}
+
+TEST_CASE("docs/configuration.md has a row for every parameter with its default and range") {
+  const std::string doc = read_text(config_dir + "/../../docs/configuration.md");
+  REQUIRE_FALSE(doc.empty());
+  for (const ParameterInfo& parameter : describe_parameters()) {
+    INFO(parameter.key);
+    const auto row = doc.find("| `" + parameter.key + "` |");
+    REQUIRE(row != std::string::npos);
+    const std::string line = doc.substr(row, doc.find('\n', row) - row);
+    CHECK_THAT(line, Contains("`" + parameter.default_value + "`") &&
+                         Contains(parameter.type) && Contains(parameter.range));
+  }
+}

@@ -1,17 +1,16 @@
 // ELF loader: a minimal RISC-V ELF64 image is built here byte by byte, then damaged in every way
 // the loader must refuse, and fuzzed.
 #include <elf.h>
-#include <stdlib.h>
 
 #include <catch2/catch.hpp>
 #include <cstddef>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <map>
 #include <random>
 
 #include "elf_loader.h"
+#include "temp_dir.h"
 
 using dojo::platform::ElfImage;
 using dojo::platform::load_elf;
@@ -20,32 +19,6 @@ using dojo::platform::read_elf;
 namespace fs = std::filesystem;
 
 namespace {
-
-// A fresh folder under the system temp folder, removed with everything in it.
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = (fs::temp_directory_path() / "dojo-elf-test-XXXXXX").string();
-    if (mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-    path_ = pattern;
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    fs::remove_all(path_, ignored);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-
-  std::string write(const std::string& name, const std::vector<uint8_t>& bytes) const {
-    const std::string file = (path_ / name).string();
-    std::ofstream(file, std::ios::binary)
-        .write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
-    return file;
-  }
-
- private:
-  fs::path path_;
-};
 
 // Layout of the test image: header, two program headers, the two segments' file bytes, a symbol
 // table with tohost and fromhost, its string table, and the section headers.
@@ -199,7 +172,7 @@ TEST_CASE("read_elf reads entry, segments with zero fill, and the HTIF symbols")
   CHECK(image.fromhost == fromhost_address);
 }
 
-TEST_CASE("read_elf uses p_paddr and skips empty segments; symbols are optional") {
+TEST_CASE("read_elf uses p_paddr, skips empty segments and needs no symbols") {
   const TempDir dir;
   std::vector<uint8_t> bytes = with_segment(0, [](Elf64_Phdr& p) { p.p_paddr = 0x9000'0000; });
   auto empty = get<Elf64_Phdr>(bytes, sizeof(Elf64_Ehdr) + sizeof(Elf64_Phdr));
@@ -238,8 +211,8 @@ TEST_CASE("read_elf names the file and the problem") {
       Elf64_Word{PT_NOTE});
   check("notes.elf", notes, "no loadable segments");
   check("empty.elf", {}, "file is empty");
-  const std::string text = "#!/bin/sh\necho this is not firmware\n";
-  check("script.sh", std::vector<uint8_t>(text.begin(), text.end()), "not an ELF file");
+  const std::string script = "#!/bin/sh\necho this is not firmware\n";
+  check("script.sh", std::vector<uint8_t>(script.begin(), script.end()), "not an ELF file");
   check("filesz.elf", with_segment(1, [](Elf64_Phdr& p) { p.p_filesz = 0x40; }),
         "segment 1: file size 0x40 exceeds memory size 0x20");
   check("overlap.elf", with_segment(1, [](Elf64_Phdr& p) { p.p_paddr = text_address + 8; }),
@@ -251,9 +224,9 @@ TEST_CASE("read_elf names the file and the problem") {
         "not a firmware image");
   check("offset.elf", with_segment(0, [](Elf64_Phdr& p) { p.p_offset = ~0ull - 4; }),
         "truncated: segment 0 needs 0x10 bytes at 0xfffffffffffffffb but the file has 0x238 bytes");
-  const std::string missing = dir.write("present.elf", valid_image()) + ".missing";
+  const std::string missing = (dir.path() / "missing.elf").string();
   CHECK(read_error(missing) == missing + ": cannot open: No such file or directory");
-  const std::string folder = (fs::path(missing).parent_path() / "folder.elf").string();
+  const std::string folder = (dir.path() / "folder.elf").string();
   fs::create_directory(folder);
   CHECK(read_error(folder) == folder + ": not a regular file");
 }
