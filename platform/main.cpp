@@ -93,9 +93,10 @@ int run(const RunOptions& options) {
   if (options.stats) {
     const double simulated_seconds = result.simulated.to_seconds();
     std::fprintf(stderr,
-                 "instructions: %llu\nsimulated_time: %.9f s\nwall_time: %.6f s\nmips: %.1f\n"
-                 "cores: %u\nexit_status: %d\n",
-                 static_cast<unsigned long long>(result.instructions), simulated_seconds, wall,
+                 "instructions: %llu\nsimulated_time: %.9f s\nsimulated_time_ps: %llu\n"
+                 "wall_time: %.6f s\nmips: %.1f\ncores: %u\nexit_status: %d\n",
+                 static_cast<unsigned long long>(result.instructions), simulated_seconds,
+                 static_cast<unsigned long long>(result.simulated.value()), wall,
                  wall > 0 ? static_cast<double>(result.instructions) / wall / 1e6 : 0.0,
                  tile.core_count(), status);
   }
@@ -127,6 +128,10 @@ int sc_main(int argc, char* argv[]) {
   config_options.add_to(*config_command);
   app.add_subcommand("params", "List every configuration parameter");
 
+  if (argc < 2) {
+    std::cerr << app.help();
+    return kExitBadInput;
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {

@@ -1,1 +1,201 @@
-// placeholder: being written
+// Whole-simulator tests: run build/dojo-vp on the firmware test programs as a user would, and check
+// console output, exit status and error reports.
+#include <sys/wait.h>
+
+#include <catch2/catch.hpp>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+namespace {
+
+struct Run {
+  int status = -1;
+  std::string out;  // the firmware's console
+  std::string err;  // the simulator's messages and statistics
+};
+
+std::string read_file(const std::filesystem::path& path) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// A scratch folder for one test case's files.
+std::filesystem::path scratch_dir() {
+  static const std::filesystem::path dir = [] {
+    auto path = std::filesystem::temp_directory_path() /
+                ("dojo-vp-test-" + std::to_string(::getpid()));
+    std::filesystem::create_directories(path);
+    return path;
+  }();
+  return dir;
+}
+
+// Runs `dojo-vp <arguments>` (a shell fragment) and captures both streams and the exit status.
+Run dojo_vp(const std::string& arguments) {
+  const auto out_path = scratch_dir() / "stdout.txt";
+  const auto err_path = scratch_dir() / "stderr.txt";
+  const std::string command = std::string(DOJO_VP_BINARY) + " " + arguments + " >" +
+                              out_path.string() + " 2>" + err_path.string() + " </dev/null";
+  const int raw = std::system(command.c_str());
+  Run run;
+  run.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
+  run.out = read_file(out_path);
+  run.err = read_file(err_path);
+  return run;
+}
+
+std::string firmware(const std::string& name) {
+  return std::string(DOJO_FIRMWARE_DIR) + "/" + name + ".elf";
+}
+
+std::string write_scratch(const std::string& name, const std::string& content) {
+  const auto path = scratch_dir() / name;
+  std::ofstream(path) << content;
+  return path.string();
+}
+
+// The value of a `key: value` statistics line.
+std::string stat(const std::string& text, const std::string& key) {
+  const auto start = text.find(key + ": ");
+  REQUIRE(start != std::string::npos);
+  const auto end = text.find('\n', start);
+  return text.substr(start + key.size() + 2, end - start - key.size() - 2);
+}
+
+constexpr int kBadInput = 2, kWatchdog = 124, kFatal = 125;
+
+}  // namespace
+
+TEST_CASE("hello prints its greeting and exits 0") {
+  const Run run = dojo_vp("run " + firmware("hello"));
+  CHECK(run.status == 0);
+  CHECK(run.out == "Hello from the Dojo D1 core 0!\n");
+}
+
+TEST_CASE("exit(3) makes dojo-vp exit 3") {
+  const Run run = dojo_vp("run " + firmware("exit_code"));
+  CHECK(run.status == 3);
+  CHECK(run.err.find("exited with status 3") != std::string::npos);
+}
+
+TEST_CASE("self-checking firmware test programs pass") {
+  for (const char* name : {"trap", "timer_irq", "compute", "libc"}) {
+    INFO(name);
+    const Run run = dojo_vp("run --timeout 1s " + firmware(name));
+    CHECK(run.status == 0);
+    CHECK(run.out.find(std::string(name) + ": PASS") != std::string::npos);
+    CHECK(run.out.find("FAIL") == std::string::npos);
+  }
+}
+
+TEST_CASE("the SDK's default trap handler reports an unhandled trap and exits 100") {
+  const Run run = dojo_vp("run " + firmware("unhandled_trap"));
+  CHECK(run.status == 100);
+  CHECK(run.out.find("unhandled trap: illegal instruction") != std::string::npos);
+}
+
+TEST_CASE("a bare-metal ELF using only HTIF tohost reports pass and fail") {
+  CHECK(dojo_vp("run " + firmware("htif_pass")).status == 0);
+  const Run fail = dojo_vp("run " + firmware("htif_fail"));
+  CHECK(fail.status == 5);
+}
+
+TEST_CASE("the instruction watchdog stops a firmware that does not finish") {
+  const Run run = dojo_vp("run --max-instructions 1000 " + firmware("loop"));
+  CHECK(run.status == kWatchdog);
+  CHECK(run.err.find("watchdog") != std::string::npos);
+  CHECK(run.err.find("instructions") != std::string::npos);
+}
+
+TEST_CASE("the simulated-time watchdog stops a firmware that does not finish") {
+  const Run run = dojo_vp("run --timeout 20us " + firmware("loop"));
+  CHECK(run.status == kWatchdog);
+  CHECK(run.err.find("timeout") != std::string::npos);
+}
+
+TEST_CASE("a trap with no handler ends the run with a clear error") {
+  const Run run = dojo_vp("run " + firmware("no_trap_handler"));
+  CHECK(run.status == kFatal);
+  CHECK(run.err.find("illegal instruction at pc 0x80000000") != std::string::npos);
+  CHECK(run.err.find("mtvec 0x0") != std::string::npos);
+}
+
+TEST_CASE("a firmware waiting for an interrupt that cannot come is a deadlock") {
+  const Run run = dojo_vp("run " + firmware("wfi_forever"));
+  CHECK(run.status == kFatal);
+  CHECK(run.err.find("deadlock") != std::string::npos);
+  CHECK(run.err.find("in wfi") != std::string::npos);
+}
+
+TEST_CASE("the same firmware gives the same output, instructions and simulated time") {
+  const std::string command = "run --stats " + firmware("timer_irq");
+  const Run first = dojo_vp(command);
+  const Run second = dojo_vp(command);
+  REQUIRE(first.status == 0);
+  CHECK(first.out == second.out);
+  CHECK(stat(first.err, "instructions") == stat(second.err, "instructions"));
+  CHECK(stat(first.err, "simulated_time") == stat(second.err, "simulated_time"));
+  CHECK(std::stoull(stat(first.err, "instructions")) > 1000);
+}
+
+TEST_CASE("--stats reports instructions, simulated time, wall time and MIPS") {
+  const Run run = dojo_vp("run --stats " + firmware("loop"));
+  CHECK(run.status == 0);
+  CHECK(stat(run.err, "instructions") == "200000006");
+  // 300,000,005 cycles (half the loop's instructions are taken branches of 2 cycles) plus 10
+  // stalled on the exit device's 5 ns register access, at 500 ps a cycle.
+  CHECK(stat(run.err, "simulated_time_ps") == "150000007500");
+  CHECK(std::stod(stat(run.err, "mips")) > 0);
+}
+
+TEST_CASE("with several cores each console line names its core") {
+  const Run run = dojo_vp("run --set mesh.width=2 " + firmware("hello"));
+  CHECK(run.status == 0);
+  CHECK(run.out.find("[core 0] Hello from the Dojo D1 core 0!\n") != std::string::npos);
+  CHECK(run.out.find("[core 1] Hello from the Dojo D1 core 1!\n") != std::string::npos);
+}
+
+TEST_CASE("a missing or malformed firmware file is refused with its name") {
+  const Run missing = dojo_vp("run /nonexistent/fw.elf");
+  CHECK(missing.status == kBadInput);
+  CHECK(missing.err.find("/nonexistent/fw.elf") != std::string::npos);
+
+  const std::string text = write_scratch("not-an-elf.elf", "hello, I am not an ELF file\n");
+  const Run garbage = dojo_vp("run " + text);
+  CHECK(garbage.status == kBadInput);
+  CHECK(garbage.err.find("not-an-elf.elf") != std::string::npos);
+
+  const Run host_binary = dojo_vp(std::string("run ") + DOJO_VP_BINARY);
+  CHECK(host_binary.status == kBadInput);
+  CHECK(host_binary.err.find("RISC-V") != std::string::npos);
+}
+
+TEST_CASE("an image that does not fit the SRAM is refused") {
+  const Run run = dojo_vp("run --set memory.sram_size=4KiB " + firmware("hello"));
+  CHECK(run.status == kBadInput);
+  CHECK(run.err.find("outside memory") != std::string::npos);
+}
+
+TEST_CASE("configuration errors name the key, and the file with line and column") {
+  const Run bad_value = dojo_vp("run --set core.clock_hz=fast " + firmware("hello"));
+  CHECK(bad_value.status == kBadInput);
+  CHECK(bad_value.err.find("core.clock_hz") != std::string::npos);
+  CHECK(bad_value.err.find("--set") != std::string::npos);
+
+  const std::string yaml = write_scratch("bad.yaml", "core:\n  clock_hz: 2GHz\n  clok: 3\n");
+  const Run unknown = dojo_vp("run --config " + yaml + " " + firmware("hello"));
+  CHECK(unknown.status == kBadInput);
+  CHECK(unknown.err.find("bad.yaml:3:") != std::string::npos);
+  CHECK(unknown.err.find("clok") != std::string::npos);
+}
+
+TEST_CASE("dojo-vp without a command prints usage and fails") {
+  const Run run = dojo_vp("");
+  CHECK(run.status == kBadInput);
+  CHECK((run.out + run.err).find("run") != std::string::npos);
+}
