@@ -75,8 +75,8 @@ bool Core::run_slice() {
   const uint64_t cycles = current_cycles();
   uint64_t limit = std::max(first_cycle_at(quantum_keeper_.next_sync_point().value()), cycles + 1);
   if (params_.max_instructions != 0) {
-    // Every instruction takes at least one cycle (with the default cycle model), so this bounds
-    // the overshoot of the watchdog to one basic block.
+    // Every instruction takes at least one cycle, so stopping this many cycles ahead bounds the
+    // watchdog's overshoot to one basic block.
     const uint64_t retired = hart_.instret();
     const uint64_t left = params_.max_instructions > retired ? params_.max_instructions - retired : 0;
     limit = std::min(limit, cycles + std::max<uint64_t>(left, 1));
