@@ -292,7 +292,7 @@ const std::vector<Parameter>& schema() {
       {"memory.global_base", Kind::integer, field<&C::memory, &C::Memory::global_base>(), 0,
        no_max, page, "window with every core's SRAM, one 4 MiB slot per core"},
       {"memory.sram_latency", Kind::time, field<&C::memory, &C::Memory::sram_latency_ps>(), 0,
-       1 * ms, 1, "per SRAM access, on top of the core's cycle model"},
+       1 * ms, 1, "per SRAM transaction (debug, HTIF and other initiators); a core's own loads and stores use DMI and core.cycles.load/store"},
       {"mmio.exit_base", Kind::integer, field<&C::mmio, &C::Mmio::exit_base>(), 0, no_max, page,
        "exit device (4 KiB): write 0x5555 to pass, (code<<16)|0x3333 to fail"},
       {"mmio.clint_base", Kind::integer, field<&C::mmio, &C::Mmio::clint_base>(), 0, no_max, page,
@@ -388,7 +388,7 @@ std::string suggestion(const std::string& unknown) {
       candidates.push_back(key.substr(0, dot));
   }
   std::string best;
-  size_t best_distance = std::max<size_t>(2, unknown.size() / 3) + 1;
+  size_t best_distance = std::max<size_t>(2, unknown.size() / 2) + 1;
   for (const std::string& candidate : candidates) {
     const size_t distance = edit_distance(unknown, candidate);
     if (distance < best_distance) {

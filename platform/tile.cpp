@@ -23,6 +23,10 @@ sc_core::sc_time period_of(uint64_t frequency_hz) {
   return picoseconds(1'000'000'000'000ull / frequency_hz);
 }
 
+// mhartid carries the core's position (docs/memory-map.md): bits 4..0 its column, bits 9..5 its
+// row; the chip's coordinates will sit above them.
+uint64_t hartid_of(uint32_t x, uint32_t y) { return (uint64_t{y} << 5) | x; }
+
 std::string hex(uint64_t value) {
   char text[24];
   std::snprintf(text, sizeof text, "0x%llx", static_cast<unsigned long long>(value));
@@ -35,15 +39,15 @@ std::string hex(uint64_t value) {
 // programs that define `tohost`, the HTIF device.
 class Node : public sc_core::sc_module {
  public:
-  Node(sc_core::sc_module_name name, const PlatformConfig& config, unsigned index,
+  Node(sc_core::sc_module_name name, const PlatformConfig& config, uint64_t hartid,
        const ElfImage& image, std::ostream& out, bool prefix_console,
        const std::function<void(int)>& on_exit)
       : sc_module(name),
-        core("core", core_params(config, index)),
+        core("core", core_params(config, hartid)),
         bus("bus"),
         sram("sram", config.memory.sram_size, picoseconds(config.memory.sram_latency_ps),
              picoseconds(config.memory.sram_latency_ps)),
-        console("console", out, prefix_console ? "[core " + std::to_string(index) + "] " : "",
+        console("console", out, prefix_console ? "[core " + std::to_string(hartid) + "] " : "",
                 picoseconds(config.mmio.latency_ps)),
         exit_device("exit", on_exit, picoseconds(config.mmio.latency_ps)),
         clint("clint", period_of(config.timer.frequency_hz),
@@ -75,9 +79,9 @@ class Node : public sc_core::sc_module {
   std::unique_ptr<peripherals::Htif> htif;
 
  private:
-  static core::CoreParams core_params(const PlatformConfig& config, unsigned index) {
+  static core::CoreParams core_params(const PlatformConfig& config, uint64_t hartid) {
     core::CoreParams params;
-    params.hart.hartid = index;
+    params.hart.hartid = hartid;
     params.hart.reset_pc = config.memory.sram_base;
     params.hart.cycles = config.core.cycles;
     params.clock_period = period_of(config.core.clock_hz);
@@ -113,11 +117,14 @@ Tile::Tile(sc_core::sc_module_name name, const PlatformConfig& config, const Elf
            std::ostream& console)
     : sc_module(name), config_(config) {
   tlm::tlm_global_quantum::instance().set(picoseconds(config.simulation.quantum_ps));
-  const unsigned count = config.mesh.width * config.mesh.height;
-  for (unsigned i = 0; i < count; ++i) {
-    nodes_.push_back(std::make_unique<Node>(("node" + std::to_string(i)).c_str(), config, i, image,
-                                            console, count > 1,
-                                            [this, i](int status) { on_core_exit(i, status); }));
+  const bool several = config.mesh.width * config.mesh.height > 1;
+  for (uint32_t y = 0; y < config.mesh.height; ++y) {
+    for (uint32_t x = 0; x < config.mesh.width; ++x) {
+      const auto index = static_cast<unsigned>(nodes_.size());
+      nodes_.push_back(std::make_unique<Node>(
+          ("node" + std::to_string(index)).c_str(), config, hartid_of(x, y), image, console,
+          several, [this, index](int status) { on_core_exit(index, status); }));
+    }
   }
   SC_HAS_PROCESS(Tile);
   SC_THREAD(wait_for_cores);

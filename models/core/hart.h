@@ -21,7 +21,7 @@ struct Entry;
 struct DecodedPage;
 
 // Cycles taken by each instruction class; every other instruction takes one cycle. See
-// docs/core.md for the model.
+// docs/models/core.md for the model.
 struct CycleModel {
   uint32_t load = 1;
   uint32_t store = 1;
