@@ -1,1 +1,81 @@
-// placeholder: being written
+#include "peripherals/console.h"
+
+#include <utility>
+
+namespace dojo::peripherals {
+
+namespace {
+
+// A byte register that reads back what was written.
+Register plain(std::string name, uint64_t offset, uint8_t& storage) {
+  return {std::move(name), offset, 1, 1,
+          [&storage](const sc_core::sc_time&) { return uint64_t{storage}; },
+          [&storage](uint64_t value, const sc_core::sc_time&) {
+            storage = static_cast<uint8_t>(value);
+          }};
+}
+
+// A byte register with a fixed value; writes are ignored.
+Register constant(std::string name, uint64_t offset, uint8_t value) {
+  return {std::move(name), offset, 1, 1,
+          [value](const sc_core::sc_time&) { return uint64_t{value}; }, nullptr};
+}
+
+}  // namespace
+
+Console::Console(sc_core::sc_module_name name, std::ostream& out, std::string line_prefix,
+                 sc_core::sc_time latency)
+    : sc_module(name),
+      socket("socket"),
+      out_(out),
+      line_prefix_(std::move(line_prefix)),
+      registers_(
+          this->name(), latency,
+          {
+              // RBR (no input: reads 0) / THR, or DLL while LCR.DLAB is set.
+              {"RBR/THR/DLL", rbr_thr_dll, 1, 1,
+               [this](const sc_core::sc_time&) { return uint64_t{dlab() ? dll_ : uint8_t{0}}; },
+               [this](uint64_t value, const sc_core::sc_time&) {
+                 if (dlab())
+                   dll_ = static_cast<uint8_t>(value);
+                 else
+                   put(static_cast<char>(value));
+               }},
+              {"IER/DLM", ier_dlm, 1, 1,
+               [this](const sc_core::sc_time&) { return uint64_t{dlab() ? dlm_ : ier_}; },
+               [this](uint64_t value, const sc_core::sc_time&) {
+                 (dlab() ? dlm_ : ier_) = static_cast<uint8_t>(value);
+               }},
+              // FIFO control is accepted and has no effect: output is immediate.
+              constant("IIR/FCR", iir_fcr, iir_no_interrupt),
+              plain("LCR", lcr, lcr_),
+              plain("MCR", mcr, mcr_),
+              constant("LSR", lsr, lsr_idle),
+              constant("MSR", msr, 0),
+              plain("SCR", scr, scr_),
+          }) {
+  socket.register_b_transport(this, &Console::b_transport);
+  socket.register_transport_dbg(this, &Console::transport_dbg);
+}
+
+Console::~Console() { flush(); }
+
+void Console::put(char c) {
+  ++bytes_written_;
+  if (c == '\n')
+    emit_line();
+  else
+    line_ += c;
+}
+
+void Console::flush() {
+  if (!line_.empty()) emit_line();
+}
+
+void Console::emit_line() {
+  // One write per line, so consoles sharing a stream interleave only whole lines.
+  out_ << line_prefix_ + line_ + '\n' << std::flush;
+  line_.clear();
+}
+
+}  // namespace dojo::peripherals

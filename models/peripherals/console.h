@@ -1,0 +1,69 @@
+// The console: the transmit side of a 16550-compatible UART (byte-wide registers, as on QEMU's
+// virt machine), so firmware written for that UART prints unchanged. There is no input and no
+// interrupt. Output is line-buffered and every line is written whole, with a prefix, so the
+// consoles of several cores sharing one stream never interleave mid-line. See
+// docs/models/console.md.
+#pragma once
+
+#include <cstdint>
+#include <ostream>
+#include <string>
+#include <systemc>
+#include <tlm>
+#include <tlm_utils/simple_target_socket.h>
+
+#include "peripherals/register_file.h"
+
+namespace dojo::peripherals {
+
+class Console : public sc_core::sc_module {
+ public:
+  tlm_utils::simple_target_socket<Console> socket;
+
+  // `out` must outlive the console (the destructor flushes into it). `line_prefix` starts every
+  // line written (e.g. "[core 3] ", or empty). `latency` is added to every register access.
+  Console(sc_core::sc_module_name name, std::ostream& out, std::string line_prefix,
+          sc_core::sc_time latency);
+  ~Console() override;
+  Console(const Console&) = delete;
+  Console& operator=(const Console&) = delete;
+
+  // Sends one byte, as a write to the transmit register does (for other devices, e.g. HTIF).
+  void put(char c);
+  // Writes a pending partial line, ended with a newline; nothing if there is none.
+  void flush();
+  // Bytes received so far (register writes and put()), newlines included.
+  uint64_t bytes_written() const { return bytes_written_; }
+
+  // Register offsets (16550, one byte apart).
+  static constexpr uint64_t rbr_thr_dll = 0;  // receive / transmit; divisor low while LCR.DLAB
+  static constexpr uint64_t ier_dlm = 1;      // interrupt enable; divisor high while LCR.DLAB
+  static constexpr uint64_t iir_fcr = 2;      // interrupt identification / FIFO control
+  static constexpr uint64_t lcr = 3;
+  static constexpr uint64_t mcr = 4;
+  static constexpr uint64_t lsr = 5;
+  static constexpr uint64_t msr = 6;
+  static constexpr uint64_t scr = 7;
+  static constexpr uint8_t lcr_dlab = 0x80;
+  static constexpr uint8_t lsr_idle = 0x60;       // THR empty + transmitter empty, no data ready
+  static constexpr uint8_t iir_no_interrupt = 0x01;
+
+ private:
+  void b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay) {
+    registers_.b_transport(trans, delay);
+  }
+  unsigned int transport_dbg(tlm::tlm_generic_payload& trans) {
+    return registers_.transport_dbg(trans);
+  }
+  void emit_line();
+  bool dlab() const { return (lcr_ & lcr_dlab) != 0; }
+
+  std::ostream& out_;
+  std::string line_prefix_;
+  std::string line_;
+  uint64_t bytes_written_ = 0;
+  uint8_t ier_ = 0, lcr_ = 0, mcr_ = 0, scr_ = 0, dll_ = 0, dlm_ = 0;
+  RegisterFile registers_;
+};
+
+}  // namespace dojo::peripherals
