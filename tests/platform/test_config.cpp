@@ -177,7 +177,10 @@ TEST_CASE("apply_override (--set) reports bad assignments with the key and what 
         "--set: unknown key 'cycles.div' (did you mean 'core.cycles.div'?)");
   CHECK(override_error("simulation.quantum_ps=1us") ==
         "--set: unknown key 'simulation.quantum_ps' (did you mean 'simulation.quantum'?)");
+  CHECK(override_error("core.clok=1GHz") ==
+        "--set: unknown key 'core.clok' (did you mean 'core.clock_hz'?)");
   CHECK(override_error("frobnicate=1") == "--set: unknown key 'frobnicate'");
+  CHECK(override_error("x=1") == "--set: unknown key 'x'");
   CHECK(override_error("core.cycles=1") ==
         "--set: 'core.cycles' is a group of settings; set one of its keys, e.g. core.cycles.load");
   CHECK(override_error("core.cycles.div=abc") ==
