@@ -36,8 +36,9 @@ class ExitDevice : public sc_core::sc_module {
 
   bool exited() const { return exit_.exited(); }
   int exit_status() const { return exit_.status(); }  // meaningful once exited()
-  // Writes that were not a request (also reported as SC_REPORT_WARNING), and the last one.
+  // Writes that were not a request; each is reported with SC_REPORT_WARNING.
   uint64_t ignored_writes() const { return ignored_writes_; }
+  // Describes the last ignored write or reset request.
   const std::string& last_error() const { return last_error_; }
 
  private:
