@@ -159,6 +159,12 @@ class HartFixture {
     return addr;
   }
 
+  // Places `program` at `at` and points the hart there, for tests that drive step()/run().
+  void start(const Program& program, uint64_t at = kCode) {
+    place(at, program);
+    hart.set_pc(at);
+  }
+
   // Places `program` at `at`, starts the hart there and steps until the pc reaches the end of the
   // program or the trap handler (or the hart stops).
   Outcome run(const Program& program, uint64_t at = kCode, uint64_t max_steps = 10000) {
@@ -167,11 +173,17 @@ class HartFixture {
     return run_until(end, max_steps);
   }
 
+  // Places `handler` at the trap vector; from then on runs go through traps instead of stopping.
+  void install_handler(const Program& handler) {
+    place(handler_, handler);
+    stop_at_handler_ = false;
+  }
+
   // Steps from the current pc until it equals `stop_pc` or the trap handler.
   Outcome run_until(uint64_t stop_pc, uint64_t max_steps = 10000) {
     for (uint64_t i = 0; i < max_steps; ++i) {
       if (hart.pc() == stop_pc) return Outcome::finished;
-      if (hart.pc() == handler_) return Outcome::trapped;
+      if (stop_at_handler_ && hart.pc() == handler_) return Outcome::trapped;
       switch (hart.step(1)) {
         case core::StopReason::wfi: return Outcome::wfi;
         case core::StopReason::stopped: return Outcome::stopped;
@@ -180,7 +192,7 @@ class HartFixture {
       }
     }
     if (hart.pc() == stop_pc) return Outcome::finished;
-    return hart.pc() == handler_ ? Outcome::trapped : Outcome::step_limit;
+    return stop_at_handler_ && hart.pc() == handler_ ? Outcome::trapped : Outcome::step_limit;
   }
 
   // Runs the single instruction `insn` with a1 = `rs1_value` and a2 = `rs2_value` and returns a0
@@ -247,6 +259,7 @@ class HartFixture {
   }
 
   uint64_t handler_ = kHandler;
+  bool stop_at_handler_ = true;
 };
 
 // A 64-bit value that Catch prints in hex.
