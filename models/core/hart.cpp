@@ -395,8 +395,13 @@ attention:
   goto check_interrupts;
 
 check_interrupts:
-  // next_pc is where execution continues; an interrupt is taken in front of it.
+  // next_pc is where execution continues; an interrupt is taken in front of it. Taking it is a
+  // step of its own, like any trap.
   if (const int irq = pending_interrupt(); irq >= 0) {
+    if constexpr (kSingleStep) {
+      if (steps == step_count) goto out_at_pc;
+      ++steps;
+    }
     SYNC_OUT();
     ++instret_;  // no instruction is in flight: the counters are exact
     ++cycles_;
