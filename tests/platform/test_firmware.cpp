@@ -143,7 +143,7 @@ TEST_CASE("the same firmware gives the same output, instructions and simulated t
   CHECK(std::stoull(stat(first.err, "instructions")) > 1000);
 }
 
-TEST_CASE("--stats reports instructions, simulated time, wall time and MIPS") {
+TEST_CASE("statistics report instructions, simulated time, wall time and MIPS") {
   const Run run = dojo_vp("run --stats " + firmware("loop"));
   CHECK(run.status == 0);
   CHECK(stat(run.err, "instructions") == "200000006");
