@@ -80,6 +80,14 @@ int run(const RunOptions& options) {
       if (!options.quiet && status != 0) {
         std::cerr << "dojo-vp: " << options.firmware << " exited with status " << status << "\n";
       }
+      // A process status keeps 8 bits: a failure must never read as a pass or as another code.
+      if (status < 0) {
+        std::cerr << "dojo-vp: error: a device ended the run with an error (see its warning)\n";
+        status = kExitFatal;
+      } else if (status > 255) {
+        std::cerr << "dojo-vp: status " << status << " does not fit a process exit status: exiting 255\n";
+        status = 255;
+      }
       break;
     case dojo::platform::RunResult::Outcome::watchdog:
       std::cerr << "dojo-vp: watchdog: " << result.message << "\n";
