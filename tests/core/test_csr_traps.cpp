@@ -145,7 +145,7 @@ TEST_CASE("writing misa does not trap and keeps MXL=64 and I") {
   CHECK(f.x(a0) & (1u << ('I' - 'A')));
 }
 
-TEST_CASE("mhartid comes from the configuration; the id CSRs are readable") {
+TEST_CASE("mhartid comes from the configuration and the id CSRs are readable") {
   HartConfig config;
   config.hartid = 5;
   HartFixture f(config);
@@ -155,7 +155,7 @@ TEST_CASE("mhartid comes from the configuration; the id CSRs are readable") {
   CHECK(f.hart.hartid() == 5);
 }
 
-TEST_CASE("mstatus keeps only MIE, MPIE, MPP, MPRV and TW; UXL reads 64-bit") {
+TEST_CASE("mstatus keeps only MIE, MPIE, MPP, MPRV and TW, and UXL reads 64-bit") {
   HartFixture f;
   f.set_x(a1, kAllOnes);
   REQUIRE(f.run({csrw(csr::mstatus, a1), csrr(a0, csr::mstatus), csrw(csr::mstatus, zero),
@@ -176,7 +176,7 @@ TEST_CASE("mstatus.MPP is WARL: only M and U are kept, S and the reserved value 
   }
 }
 
-TEST_CASE("mie keeps only MSIE, MTIE and MEIE; mip has no software-writable bits") {
+TEST_CASE("mie keeps only MSIE, MTIE and MEIE, and mip has no software-writable bits") {
   HartFixture f;
   f.set_x(a1, kAllOnes);
   REQUIRE(f.run({csrw(csr::mie, a1), csrr(a0, csr::mie), csrw(csr::mip, a1), csrr(a2, csr::mip),
@@ -267,7 +267,7 @@ TEST_CASE("a value written to mcycle or minstret is what the next instruction re
   CHECK(f.x(a5) == 0x123456789 + 1);
 }
 
-TEST_CASE("mcountinhibit freezes mcycle and minstret; its TM bit is read-only zero") {
+TEST_CASE("mcountinhibit freezes mcycle and minstret, and its TM bit is read-only zero") {
   HartFixture f;
   REQUIRE(f.run({csrwi(csr::mcountinhibit, 7), csrr(a0, csr::mcountinhibit),
                  csrr(a1, csr::minstret), csrr(a2, csr::mcycle), nop(), nop(),
@@ -425,6 +425,36 @@ TEST_CASE("ecall and ebreak do not retire: instret and minstret do not count the
   CHECK(f.csr(csr::minstret) == 1);
   REQUIRE(f.run({ebreak()}) == Outcome::trapped);
   CHECK(f.hart.instret() == 1);
+}
+
+TEST_CASE("exceptions in user mode trap to machine mode with MPP=U") {
+  HartFixture f;
+  f.enter_user_mode(F::kCode);
+  f.set_x(a1, F::kUnmapped);
+  REQUIRE(f.run({nop(), sd(a1, a1, 0)}) == Outcome::trapped);
+  CHECK(f.trap() == Trap{cause(Exception::store_access_fault), F::kCode + 4, F::kUnmapped});
+  CHECK(f.hart.priv() == Priv::machine);
+  CHECK((f.csr(csr::mstatus) & mstatus::mpp) == 0);
+}
+
+TEST_CASE("a trap whose handler cannot even be fetched stops the hart with StopReason::fatal") {
+  HartFixture f;
+  f.set_csr(csr::mtvec, F::kUnmapped);
+  f.start({ecall()});
+  CHECK(f.hart.run(1000000) == StopReason::fatal);
+  CHECK_FALSE(f.hart.fatal_message().empty());
+}
+
+TEST_CASE("read_csr and write_csr refuse missing CSRs and writes to read-only ones") {
+  HartFixture f;
+  uint64_t value = 0;
+  CHECK_FALSE(f.hart.read_csr(csr::sstatus, value));
+  CHECK_FALSE(f.hart.write_csr(csr::sstatus, 0));
+  CHECK_FALSE(f.hart.write_csr(csr::cycle, 0));
+  CHECK_FALSE(f.hart.write_csr(csr::mhartid, 0));
+  CHECK(f.hart.read_csr(csr::mhartid, value));
+  CHECK(f.hart.write_csr(csr::mstatus, uint64_t{2} << mstatus::mpp_shift));
+  CHECK((f.csr(csr::mstatus) & mstatus::mpp) == 0);  // legalised like a CSR instruction
 }
 
 TEST_CASE("a trap counts as one step") {
@@ -638,6 +668,35 @@ TEST_CASE("clearing a line with set_irq(false) withdraws the interrupt") {
   CHECK(f.run({nop()}) == Outcome::finished);
 }
 
+TEST_CASE("a step whose instruction raises an interrupt ends before the interrupt is taken") {
+  HartFixture f;
+  enable_interrupts(f, irq_bit(Irq::software));
+  f.bus.on_access = [&](const BusAccess&) { f.hart.set_irq(Irq::software, true); };
+  f.set_x(a1, F::kMmio);
+  f.start({sw(a1, a1, 0), nop()});
+  f.hart.step(1);
+  CHECK(f.hart.pc() == F::kCode + 4);
+  CHECK(f.hart.instret() == 1);
+  f.hart.step(1);
+  CHECK(f.hart.pc() == F::kHandler);
+  CHECK(f.trap() == Trap{interrupt_cause(Irq::software), F::kCode + 4, 0});
+  CHECK(f.hart.instret() == 1);
+}
+
+TEST_CASE("an interrupt raised between two run() calls is taken at the start of the next") {
+  HartFixture f;
+  f.install_handler({csrr(a3, csr::mcause), j(0)});
+  enable_interrupts(f, irq_bit(Irq::timer));
+  f.set_x(a0, 0);
+  f.start({addi(a0, a0, 1), j(-4)});
+  CHECK(f.hart.run(100) == StopReason::limit);
+  const uint64_t count = f.x(a0);
+  f.hart.set_irq(Irq::timer, true);
+  CHECK(f.hart.run(200) == StopReason::limit);
+  CHECK(f.x(a0) == count);
+  CHECK(f.x(a3) == interrupt_cause(Irq::timer));
+}
+
 TEST_CASE("an interrupt counts as a step and retires nothing") {
   HartFixture f;
   enable_interrupts(f, irq_bit(Irq::timer));
@@ -651,7 +710,7 @@ TEST_CASE("an interrupt counts as a step and retires nothing") {
 // ---------------------------------------------------------------------------------------------
 // WFI.
 
-TEST_CASE("wfi with nothing pending stops run() and step(); the interrupt is taken after it") {
+TEST_CASE("wfi with nothing pending stops run() and step(), and the interrupt is taken after it") {
   HartFixture f;
   enable_interrupts(f, irq_bit(Irq::timer));
   f.set_x(a0, 0);

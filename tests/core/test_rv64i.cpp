@@ -675,6 +675,28 @@ TEST_CASE("a store that rewrites the very next instruction takes effect") {
   CHECK(f.x(a0) == 16);
 }
 
+TEST_CASE("a store that overwrites its own instruction takes effect when the loop comes back") {
+  HartFixture f;
+  f.set_x(a0, 0);
+  f.set_x(a1, F::kCode);
+  f.set_x(a2, addi(a0, a0, 5));
+  f.set_x(a3, 0);
+  f.set_x(a4, 2);
+  REQUIRE(f.run({sw(a2, a1, 0), addi(a3, a3, 1), bne(a3, a4, -8)}) == Outcome::finished);
+  CHECK(f.x(a0) == 5);
+  CHECK(Hex{f.peek(F::kCode, 4)} == Hex{addi(a0, a0, 5)});
+}
+
+TEST_CASE("a 32-bit store over two compressed instructions replaces both") {
+  HartFixture f;
+  f.set_x(a0, 0);
+  f.set_x(a1, F::kCode + 0x100);
+  f.set_x(a2, addi(a0, a0, 64));
+  f.place(F::kCode + 0x100, {c_addi(a0, 1), c_addi(a0, 2), c_jr(ra)});
+  REQUIRE(f.run({jalr(ra, a1, 0), sw(a2, a1, 0), jalr(ra, a1, 0)}) == Outcome::finished);
+  CHECK(f.x(a0) == 3 + 64);
+}
+
 TEST_CASE("a store to the upper half of a page-straddling instruction takes effect") {
   HartFixture f;
   const uint64_t subroutine = F::kCode + 0x1000 - 2;

@@ -56,7 +56,7 @@ TEST_CASE("multiplication matches a 128-bit reference for a grid of edge values"
   }
 }
 
-TEST_CASE("div and rem truncate toward zero; the remainder takes the dividend's sign") {
+TEST_CASE("div and rem truncate toward zero and the remainder takes the dividend's sign") {
   HartFixture f;
   check_eval(f, {
       {"div 20/6", div(a0, a1, a2), 20, 6, 3},

@@ -172,7 +172,7 @@ TEST_CASE("c.beqz and c.bnez branch on zero both ways and directions") {
   }
 }
 
-TEST_CASE("c.jr jumps without linking; c.jalr links pc+2") {
+TEST_CASE("c.jr jumps without linking and c.jalr links pc+2") {
   HartFixture f;
   f.set_x(a0, 0);
   f.set_x(t0, F::kCode + 8);
