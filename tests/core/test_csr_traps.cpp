@@ -13,7 +13,6 @@ using F = HartFixture;
 
 namespace {
 
-constexpr uint64_t kAllOnes = ~uint64_t{0};
 constexpr uint64_t kMppMachine = uint64_t{3} << mstatus::mpp_shift;
 constexpr uint64_t kUxl64 = uint64_t{2} << mstatus::uxl_shift;
 constexpr uint64_t kMxl64 = uint64_t{2} << 62;

@@ -11,9 +11,6 @@ using namespace dojo::test::rv;
 using F = HartFixture;
 
 namespace {
-constexpr uint64_t kAllOnes = ~uint64_t{0};
-constexpr uint64_t kMin64 = uint64_t{1} << 63;
-constexpr uint64_t kMin32 = 0xFFFFFFFF80000000;
 constexpr uint64_t kScFailure = 1;  // the only failure code the A extension defines
 constexpr uint64_t kNeighbour = 0x5A5A5A5A5A5A5A5A;
 }  // namespace

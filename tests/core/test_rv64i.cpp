@@ -11,8 +11,6 @@ using namespace dojo::test::rv;
 using F = HartFixture;
 
 namespace {
-constexpr uint64_t kAllOnes = ~uint64_t{0};
-constexpr uint64_t kMin64 = uint64_t{1} << 63;
 constexpr uint64_t kMax64 = kMin64 - 1;
 }  // namespace
 

@@ -8,10 +8,7 @@ using namespace dojo::test;
 using namespace dojo::test::rv;
 
 namespace {
-constexpr uint64_t kAllOnes = ~uint64_t{0};
-constexpr uint64_t kMin64 = uint64_t{1} << 63;
 constexpr uint64_t kMax64 = kMin64 - 1;
-constexpr uint64_t kMin32 = 0xFFFFFFFF80000000;  // INT32_MIN sign-extended
 }  // namespace
 
 TEST_CASE("mul, mulh, mulhsu, mulhu give the low and high halves of the 128-bit product") {

@@ -14,7 +14,6 @@ using F = HartFixture;
 
 namespace {
 
-constexpr uint64_t kAllOnes = ~uint64_t{0};
 
 std::array<uint64_t, 32> registers(const HartFixture& f) {
   std::array<uint64_t, 32> r{};

@@ -17,6 +17,12 @@
 
 namespace dojo::test {
 
+// Values the instruction tests meet everywhere: all ones and the most negative 64/32-bit numbers
+// (the 32-bit one sign-extended, as W instructions leave it).
+constexpr uint64_t kAllOnes = ~uint64_t{0};
+constexpr uint64_t kMin64 = uint64_t{1} << 63;
+constexpr uint64_t kMin32 = 0xFFFFFFFF80000000;
+
 struct BusAccess {
   bool write;
   uint64_t addr;
