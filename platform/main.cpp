@@ -10,6 +10,7 @@
 
 #include "config.h"
 #include "elf_loader.h"
+#include "noc_sim.h"
 #include "tile.h"
 
 namespace {
@@ -135,6 +136,7 @@ int sc_main(int argc, char* argv[]) {
   CLI::App* config_command = app.add_subcommand("config", "Print the effective configuration as YAML");
   config_options.add_to(*config_command);
   app.add_subcommand("params", "List every configuration parameter");
+  const auto run_noc_sim = dojo::platform::add_noc_sim_command(app);
 
   if (argc < 2) {
     std::cerr << app.help();
@@ -152,6 +154,7 @@ int sc_main(int argc, char* argv[]) {
   sc_core::sc_report_handler::set_actions("/OSCI/SystemC", sc_core::SC_INFO, sc_core::SC_DO_NOTHING);
   try {
     if (*run_command) return run(run_options);
+    if (app.got_subcommand("noc-sim")) return run_noc_sim();
     if (*config_command) {
       std::cout << dojo::platform::to_yaml(config_options.build());
       return 0;

@@ -1,0 +1,124 @@
+// The network-on-chip as a timing model: routers in a 2D mesh per chip, chips joined into a tile
+// by chip-to-chip links, packets of flits that reserve the links on their path. No SystemC: the
+// platform's TLM adapter (noc.h) and the synthetic-traffic simulator (traffic.h) both drive it.
+//
+// Contention: every link (and every node's injection and ejection port) keeps a calendar of the
+// cycles it is reserved for. A packet takes, on each link of its route, the earliest free gap at or
+// after the cycle its head reaches that link. Packets may be sent out of time order, as
+// temporally-decoupled initiators do: an early packet sent late still finds the gaps before later
+// reservations. See docs/noc.md for the timing model and the zero-load formula.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace dojo::noc {
+
+// A router's place in the tile: the chip (chip_x, chip_y) and the core (x, y) within the chip.
+struct Coord {
+  uint32_t chip_x = 0;
+  uint32_t chip_y = 0;
+  uint32_t x = 0;
+  uint32_t y = 0;
+  bool operator==(const Coord& other) const {
+    return chip_x == other.chip_x && chip_y == other.chip_y && x == other.x && y == other.y;
+  }
+};
+
+enum class Routing {
+  xy,     // dimension order over the tile's global grid: first along x, then along y
+  table,  // shortest paths computed at start-up around disabled routers (ties broken x first)
+};
+
+struct NetworkParams {
+  uint32_t chips_x = 1;  // chips per tile row
+  uint32_t chips_y = 1;  // chip rows
+  uint32_t width = 1;    // routers (cores) per row of a chip
+  uint32_t height = 1;   // router rows per chip
+  // (x, y) positions with no working core and no router, the same in every chip.
+  std::vector<std::pair<uint32_t, uint32_t>> disabled;
+  uint32_t flit_bytes = 64;       // on-chip link width: one flit per cycle per direction
+  uint32_t router_latency = 3;    // cycles through a router's pipeline
+  uint32_t link_latency = 1;      // cycles on an on-chip link
+  uint32_t chip_link_bytes = 16;  // chip-to-chip link bytes per cycle per direction
+  uint32_t chip_link_latency = 20;
+  Routing routing = Routing::xy;
+};
+
+// Endpoints: every router position of the tile has an index, disabled ones included (they just
+// cannot send or receive): ((chip_y * chips_x + chip_x) * height + y) * width + x. Extra endpoints
+// (the host interface) get indices from node_count() up, see attach_endpoint().
+using NodeIndex = uint32_t;
+
+struct LinkStats {
+  std::string name;  // e.g. "chip 0,0 core 3,1 -> east", "chip 0,0 -> chip 1,0 row 4"
+  Coord from;
+  Coord to;
+  uint64_t flits = 0;        // flits that crossed the link
+  uint64_t busy_cycles = 0;  // cycles the link was reserved
+};
+
+struct PacketStats {
+  uint64_t packets = 0;
+  uint64_t flits = 0;
+  // latency_histogram[i] counts packets whose latency (head ready to tail delivered, in cycles) was
+  // in [i * bucket_cycles, (i + 1) * bucket_cycles); the last bucket holds everything above.
+  uint64_t bucket_cycles = 8;
+  std::vector<uint64_t> latency_histogram;
+  uint64_t max_latency = 0;
+  uint64_t total_latency = 0;
+};
+
+class Network {
+ public:
+  // Throws std::invalid_argument naming the parameter for an impossible geometry (zero sizes, a
+  // disabled position outside the chip, a mesh that disabled routers cut in two with table
+  // routing, ...).
+  explicit Network(const NetworkParams& params);
+  ~Network();
+  Network(const Network&) = delete;
+  Network& operator=(const Network&) = delete;
+
+  const NetworkParams& params() const;
+  uint32_t node_count() const;  // every position, disabled ones included
+  NodeIndex index_of(const Coord& coord) const;
+  Coord coord_of(NodeIndex node) const;
+  bool enabled(NodeIndex node) const;
+  // An enabled node at `coord`, or nothing if it is outside the tile or disabled.
+  std::optional<NodeIndex> node_at(const Coord& coord) const;
+
+  // Adds an endpoint with its own injection and ejection ports on the router at `router` (which
+  // must be enabled), e.g. the host interface at the tile's edge; returns its index.
+  NodeIndex attach_endpoint(const Coord& router);
+
+  // Flits needed to carry `bytes` (at least one).
+  uint32_t flits_for(uint64_t bytes) const;
+  // Routers a packet from `from` to `to` passes through, both ends included (1 for from == to).
+  uint32_t routers_on_route(NodeIndex from, NodeIndex to) const;
+  // The cycles a packet of `flits` takes from `from` to `to` on an idle network, head ready to
+  // tail delivered: the formula of docs/noc.md.
+  uint64_t zero_load_latency(NodeIndex from, NodeIndex to, uint32_t flits) const;
+
+  // Sends a packet of `flits` from `from` to `to` (both enabled), its head ready at `cycle`;
+  // reserves the links on its route and returns the cycle its tail is delivered. Records the
+  // packet's statistics.
+  uint64_t send(NodeIndex from, NodeIndex to, uint32_t flits, uint64_t cycle);
+
+  // Promises that no later send() has a `cycle` below `cycle`, so reservations that end before it
+  // can be forgotten (keeps memory bounded on long runs).
+  void advance_horizon(uint64_t cycle);
+
+  // Statistics of every link that carried traffic, in a fixed order, and of all packets.
+  std::vector<LinkStats> link_stats() const;
+  const PacketStats& packet_stats() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace dojo::noc
