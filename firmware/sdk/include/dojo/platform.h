@@ -33,4 +33,32 @@
 #define DOJO_CLINT_MTIME_OFFSET 0xBFF8    /* 64-bit, the timer */
 #define DOJO_TIMEBASE_HZ 10000000         /* mtime ticks per second */
 
+/*
+ * Tile devices, one set per core in the block at 0x0300_0000 (docs/memory-map.md). Other cores
+ * reach a core's block through the global window's device space at the same offsets.
+ */
+#define DOJO_DEVICE_BLOCK_BASE 0x03000000
+#define DOJO_DMA_BASE 0x03000000       /* DMA engine registers (dojo/dma.h) */
+#define DOJO_SYNC_BASE 0x03010000      /* sync unit: hardware semaphores (dojo/sync.h) */
+#define DOJO_CORE_INFO_BASE 0x03020000 /* core info: topology, ranks (dojo/tile.h) */
+
+/*
+ * Global window: every core's SRAM and device block, addressed by chip and mesh coordinates.
+ * address = DOJO_GLOBAL_BASE | chip_y << 37 | chip_x << 34 | y << 29 | x << 24 | space << 22 | offset
+ */
+#define DOJO_GLOBAL_BASE 0x10000000000
+#define DOJO_GLOBAL_CHIP_Y_SHIFT 37
+#define DOJO_GLOBAL_CHIP_X_SHIFT 34
+#define DOJO_GLOBAL_Y_SHIFT 29
+#define DOJO_GLOBAL_X_SHIFT 24
+#define DOJO_GLOBAL_SPACE_SHIFT 22
+#define DOJO_GLOBAL_SPACE_SRAM 0
+#define DOJO_GLOBAL_SPACE_DEVICES 1
+
+/* mhartid: bits 4..0 x, 9..5 y, 12..10 chip x, 15..13 chip y. */
+#define DOJO_HARTID_X_SHIFT 0
+#define DOJO_HARTID_Y_SHIFT 5
+#define DOJO_HARTID_CHIP_X_SHIFT 10
+#define DOJO_HARTID_CHIP_Y_SHIFT 13
+
 #endif

@@ -1,0 +1,2 @@
+/* Placeholder: being written. Fails until it is. */
+int main(void) { return 99; }
