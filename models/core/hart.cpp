@@ -117,12 +117,34 @@ bool Hart::decode_at(uint64_t pc, DecodedPage& page, Entry& entry, uint64_t& fau
   return true;
 }
 
-void Hart::invalidate_code(uint64_t addr, unsigned len) {
-  // An instruction starting up to two bytes before the store may cover the stored bytes.
-  for (uint64_t pc = (addr - 2) & ~uint64_t{1}; pc < addr + len; pc += 2) {
-    auto it = pages_.find(pc & ~(kPageSize - 1));
-    if (it != pages_.end()) DecodedPage::forget(it->second->entries[(pc & (kPageSize - 1)) >> 1]);
+void Hart::invalidate_code(uint64_t addr, uint64_t len) {
+  if (len == 0 || pages_.empty()) return;
+  // An instruction starting up to two bytes before the range may cover its first bytes.
+  const uint64_t first = addr >= 2 ? (addr - 2) & ~uint64_t{1} : 0;
+  const uint64_t end = len > ~addr ? ~uint64_t{0} : addr + len;
+  const auto forget_overlap = [&](DecodedPage& page) {
+    const uint64_t from = std::max(first, page.base);
+    const uint64_t to = std::min(end - 1, page.base + kPageSize - 1);
+    if (from <= to) page.forget((from - page.base) >> 1, ((to - page.base) >> 1) + 1);
+  };
+  // Look up the range's pages one by one, or walk the decoded pages if there are fewer of them
+  // (a whole image written at once).
+  const uint64_t first_page = first >> kPageBits, last_page = (end - 1) >> kPageBits;
+  if (last_page - first_page < pages_.size()) {
+    for (uint64_t page = first_page; page <= last_page; ++page) {
+      auto it = pages_.find(page << kPageBits);
+      if (it != pages_.end()) forget_overlap(*it->second);
+    }
+  } else {
+    for (auto& [page_base, page] : pages_) forget_overlap(*page);
   }
+}
+
+void Hart::memory_written(uint64_t addr, uint64_t len) {
+  invalidate_code(addr, len);
+  const bool overlaps_reservation =
+      addr - reservation_addr_ < reservation_len_ || reservation_addr_ - addr < len;
+  if (len != 0 && overlaps_reservation) reservation_valid_ = false;
 }
 
 bool Hart::load_slow(uint64_t addr, unsigned len, uint64_t& value) {
@@ -255,6 +277,7 @@ bool Hart::amo(const Entry& e, uint64_t addr, uint64_t operand, uint64_t& result
   }
   if (is_lr) {
     reservation_addr_ = addr;
+    reservation_len_ = len;
     reservation_valid_ = true;
   } else {
     const uint64_t updated = dword ? amo_apply<uint64_t>(e.op, old, operand)

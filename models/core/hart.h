@@ -110,6 +110,10 @@ class Hart {
   void clear_reservation() { reservation_valid_ = false; }
   // Drops every decoded instruction, as fence.i does.
   void flush_decode_cache();
+  // Tells the hart that another agent (a loader, a DMA engine, another core) wrote
+  // [addr, addr+len) behind its back: decoded instructions from those bytes are dropped, and the LR
+  // reservation is broken if it overlaps them. Call it between run()/step() calls.
+  void memory_written(uint64_t addr, uint64_t len);
 
   // Architectural state, for the platform, debuggers and tests.
   uint64_t x(unsigned index) const { return index == 0 ? 0 : x_[index]; }
@@ -147,7 +151,7 @@ class Hart {
   // that could not be fetched.
   bool decode_at(uint64_t pc, DecodedPage& page, Entry& entry, uint64_t& fault_addr);
   // Forgets decoded instructions overlapping [addr, addr+len) after a store there.
-  void invalidate_code(uint64_t addr, unsigned len);
+  void invalidate_code(uint64_t addr, uint64_t len);
   const FastRegion* fast_region_for(uint64_t addr, unsigned len) const;
 
   // Memory access outside the interpreter's fast path.
@@ -219,7 +223,9 @@ class Hart {
     uint64_t instret = ~uint64_t{0};
   } last_trap_;
 
+  // The LR reservation: the bytes the LR read.
   uint64_t reservation_addr_ = 0;
+  unsigned reservation_len_ = 0;
   bool reservation_valid_ = false;
 
   // Set from outside the interpreter (stop requests, interrupt lines); checked after every

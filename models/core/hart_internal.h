@@ -32,11 +32,16 @@ struct DecodedPage {
   // Forgets every decoded instruction. Only the operation is reset, so a handler whose own entry
   // is forgotten (a store over its own instruction) still finds its fields.
   void reset() {
-    for (unsigned i = 0; i < kEntriesPerPage; ++i) forget(entries[i]);
+    forget(0, kEntriesPerPage);
     for (unsigned i = kEntriesPerPage; i < entries.size(); ++i) {
       entries[i].op = Op::page_end;
       entries[i].handler = handler_index(Op::page_end, 4);
     }
+  }
+
+  // Forgets the entries [first, last).
+  void forget(unsigned first, unsigned last) {
+    for (unsigned i = first; i < last; ++i) forget(entries[i]);
   }
 
   static void forget(Entry& entry) {

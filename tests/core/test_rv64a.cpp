@@ -92,6 +92,38 @@ TEST_CASE("clear_reservation() makes the next sc fail") {
   CHECK(f.peek(F::kData, 4) == 0);
 }
 
+TEST_CASE("memory_written breaks the reservation if it overlaps the reserved bytes, and only then") {
+  struct Case {
+    const char* what;
+    uint64_t addr;
+    uint64_t len;
+    bool breaks;
+  };
+  const uint64_t reserved = F::kData + 8;  // lr.w reserves 4 bytes
+  const Case cases[] = {
+      {"the reserved word", reserved, 4, true},
+      {"its last byte", reserved + 3, 1, true},
+      {"a block starting before it", reserved - 6, 7, true},
+      {"the whole RAM", F::kRamBase, F::kRamSize, true},
+      {"the word before it", reserved - 4, 4, false},
+      {"the word after it", reserved + 4, 4, false},
+      {"nothing, at its address", reserved, 0, false},
+  };
+  for (const Case& c : cases) {
+    INFO(c.what);
+    HartFixture f;
+    f.set_x(a1, reserved);
+    f.set_x(a2, 9);
+    f.set_x(a3, F::kPoison);
+    f.start({lr_w(a0, a1), sc_w(a3, a2, a1)});
+    f.hart.step(1);
+    f.hart.memory_written(c.addr, c.len);
+    f.hart.step(1);
+    CHECK(f.x(a3) == (c.breaks ? kScFailure : 0));
+    CHECK(f.peek(reserved, 4) == (c.breaks ? 0 : 9));
+  }
+}
+
 TEST_CASE("an lr/sc retry loop increments memory once and terminates") {
   HartFixture f;
   f.poke(F::kData, 41, 4);

@@ -718,6 +718,52 @@ TEST_CASE("flush_decode_cache makes code changed behind the hart's back take eff
   CHECK(f.x(a0) == 17);
 }
 
+TEST_CASE("memory_written makes code written behind the hart's back take effect") {
+  // A page-straddling subroutine (decoded in two pages) is rewritten outside the hart and called
+  // again; each write range below overlaps its first instruction.
+  struct Case {
+    const char* what;
+    uint64_t addr;
+    uint64_t len;
+  };
+  const uint64_t subroutine = F::kCode + 0x1000 - 2;
+  const Case cases[] = {
+      {"exactly the instruction", subroutine, 4},
+      {"only its upper half, in the next page", subroutine + 2, 2},
+      {"only its last byte", subroutine + 3, 1},
+      {"two pages around it", F::kCode + 0x800, 0x1000},
+      {"the whole RAM image at once", F::kRamBase, F::kRamSize},
+  };
+  for (const Case& c : cases) {
+    INFO(c.what);
+    HartFixture f;
+    f.place(subroutine, {addi(a0, a0, 1), ret()});
+    f.set_x(a0, 0);
+    f.set_x(a3, subroutine);
+    REQUIRE(f.run({jalr(ra, a3, 0)}) == Outcome::finished);
+    REQUIRE(f.x(a0) == 1);
+    f.poke(subroutine, addi(a0, a0, 16), 4);
+    f.hart.memory_written(c.addr, c.len);
+    f.hart.set_pc(F::kCode);
+    REQUIRE(f.run_until(F::kCode + 4) == Outcome::finished);
+    CHECK(f.x(a0) == 17);
+  }
+}
+
+TEST_CASE("memory_written between run() calls takes effect in a loop that is already decoded") {
+  HartFixture f;
+  // a0 counts laps; the loop's addi is rewritten from +1 to +100 between two runs.
+  f.start({addi(a0, a0, 1), j(-4)});
+  f.set_x(a0, 0);
+  f.hart.run(100);
+  const uint64_t laps = f.x(a0);
+  REQUIRE(laps > 0);
+  f.poke(F::kCode, addi(a0, a0, 100), 4);
+  f.hart.memory_written(F::kCode, 4);
+  f.hart.step(2);
+  CHECK(f.x(a0) == laps + 100);
+}
+
 // ---------------------------------------------------------------------------------------------
 // run(), step() and the cycle model.
 
