@@ -13,6 +13,7 @@
 #include <limits>
 #include <set>
 #include <sstream>
+#include <tuple>
 #include <type_traits>
 
 namespace dojo::platform {
@@ -34,7 +35,10 @@ constexpr uint64_t page = 4 * KiB;  // alignment of every region base
 // ---------------------------------------------------------------------------------------------
 // Value kinds: how a parameter's value is written and read back.
 
-enum class Kind { integer, count, size, frequency, time };
+// choice: one of a parameter's names; coordinates: "x,y" pairs; images: core selector -> ELF path.
+enum class Kind { integer, count, size, frequency, time, choice, coordinates, images };
+
+bool is_text(Kind kind) { return kind == Kind::coordinates || kind == Kind::images; }
 
 struct Unit {
   const char* name;
@@ -68,12 +72,18 @@ const KindInfo& kind_info(Kind kind) {
       {{"ps", 1}, {"ns", ns}, {"us", us}, {"ms", ms}, {"s", sec}},
       false,
       "picoseconds"};
+  static const KindInfo choice{"choice", "xy, table, true, false", {}, false, ""};
+  static const KindInfo coordinates{"coordinate list", "\"17,0 17,19\", [\"0,0\", \"1,2\"]", {}, false, ""};
+  static const KindInfo images{"image map", "\"0,0=ping.elf;1-3,0=pong.elf\", {\"*\": fw.elf}", {}, false, ""};
   switch (kind) {
     case Kind::integer: return integer;
     case Kind::count: return count;
     case Kind::size: return size;
     case Kind::frequency: return frequency;
     case Kind::time: return time;
+    case Kind::choice: return choice;
+    case Kind::coordinates: return coordinates;
+    case Kind::images: return images;
   }
   return integer;
 }
@@ -237,18 +247,98 @@ auto& follow(T& object, Member member, Rest... rest) {
   return follow(object.*member, rest...);
 }
 
+// A numeric parameter's value as uint64_t (choices as their index); list-valued parameters
+// (coordinates, images) go through text instead.
 struct Field {
-  uint64_t (*get)(const PlatformConfig&);
-  void (*set)(PlatformConfig&, uint64_t);
+  uint64_t (*get)(const PlatformConfig&) = nullptr;
+  void (*set)(PlatformConfig&, uint64_t) = nullptr;
+  std::string (*get_text)(const PlatformConfig&) = nullptr;
+  void (*set_text)(PlatformConfig&, const std::string&) = nullptr;  // throws invalid_argument
 };
 
 template <auto... path>
 Field field() {
-  return {[](const PlatformConfig& config) -> uint64_t { return follow(config, path...); },
+  return {[](const PlatformConfig& config) -> uint64_t {
+    return static_cast<uint64_t>(follow(config, path...));
+  },
           [](PlatformConfig& config, uint64_t value) {
             auto& target = follow(config, path...);
             target = static_cast<std::remove_reference_t<decltype(target)>>(value);
           }};
+}
+
+std::vector<std::string> split(const std::string& text, char separator) {
+  std::vector<std::string> parts;
+  std::istringstream stream(text);
+  for (std::string part; std::getline(stream, part, separator);)
+    if (!trim(part).empty()) parts.push_back(trim(part));
+  return parts;
+}
+
+uint32_t parse_small(const std::string& text) {
+  const uint64_t value = parse_integer(trim(text));
+  if (value > 0xFFFF) throw std::invalid_argument("'" + text + "' is too large");
+  return static_cast<uint32_t>(value);
+}
+
+// "17,0 17,19" (spaces or semicolons between pairs).
+std::vector<std::pair<uint32_t, uint32_t>> parse_coordinates(const std::string& text) {
+  std::string spaced = text;
+  std::replace(spaced.begin(), spaced.end(), ';', ' ');
+  std::vector<std::pair<uint32_t, uint32_t>> pairs;
+  for (const std::string& item : split(spaced, ' ')) {
+    const auto parts = split(item, ',');
+    if (parts.size() != 2 || item.find(',') != item.rfind(','))
+      throw std::invalid_argument("'" + item + "' is not a position x,y");
+    pairs.emplace_back(parse_small(parts[0]), parse_small(parts[1]));
+  }
+  return pairs;
+}
+
+std::string format_coordinates(const std::vector<std::pair<uint32_t, uint32_t>>& pairs) {
+  std::string text;
+  for (const auto& [x, y] : pairs)
+    text += (text.empty() ? "" : " ") + std::to_string(x) + "," + std::to_string(y);
+  return text;
+}
+
+// "SELECTOR=PATH;SELECTOR=PATH".
+std::vector<ImageAssignment> parse_images(const std::string& text) {
+  std::vector<ImageAssignment> images;
+  for (const std::string& item : split(text, ';')) {
+    const auto equals = item.find('=');
+    if (equals == std::string::npos || trim(item.substr(0, equals)).empty() ||
+        trim(item.substr(equals + 1)).empty())
+      throw std::invalid_argument("'" + item + "' is not CORES=FILE.elf");
+    images.push_back({trim(item.substr(0, equals)), trim(item.substr(equals + 1))});
+  }
+  return images;
+}
+
+std::string format_images(const std::vector<ImageAssignment>& images) {
+  std::string text;
+  for (const auto& image : images) text += (text.empty() ? "" : ";") + image.cores + "=" + image.path;
+  return text;
+}
+
+Field disabled_cores_field() {
+  Field field;
+  field.get_text = [](const PlatformConfig& config) {
+    return format_coordinates(config.mesh.disabled_cores);
+  };
+  field.set_text = [](PlatformConfig& config, const std::string& text) {
+    config.mesh.disabled_cores = parse_coordinates(text);
+  };
+  return field;
+}
+
+Field images_field() {
+  Field field;
+  field.get_text = [](const PlatformConfig& config) { return format_images(config.boot.images); };
+  field.set_text = [](PlatformConfig& config, const std::string& text) {
+    config.boot.images = parse_images(text);
+  };
+  return field;
 }
 
 struct Parameter {
@@ -259,6 +349,7 @@ struct Parameter {
   uint64_t max;
   uint64_t multiple_of;  // 1: any value in range
   const char* help;
+  std::vector<const char*> choices = {};  // Kind::choice: the names of values 0, 1, ...
 };
 
 using C = PlatformConfig;
@@ -292,7 +383,7 @@ const std::vector<Parameter>& schema() {
       {"memory.sram_size", Kind::size, field<&C::memory, &C::Memory::sram_size>(), page,
        global_slot_size, page, "SRAM per core"},
       {"memory.global_base", Kind::integer, field<&C::memory, &C::Memory::global_base>(), 0,
-       no_max, page, "window with every core's SRAM, one 4 MiB slot per core"},
+       no_max, page, "global window (2^40 bytes): every core's SRAM and devices by chip and mesh coordinates"},
       {"memory.sram_latency", Kind::time, field<&C::memory, &C::Memory::sram_latency_ps>(), 0,
        1 * ms, 1, "per SRAM transaction (debug, HTIF and other initiators); a core's own loads and stores use DMI and core.cycles.load/store"},
       {"mmio.exit_base", Kind::integer, field<&C::mmio, &C::Mmio::exit_base>(), 0, no_max, page,
@@ -303,11 +394,65 @@ const std::vector<Parameter>& schema() {
        page, "console (256 bytes): 16550-compatible transmit register"},
       {"mmio.latency", Kind::time, field<&C::mmio, &C::Mmio::latency_ps>(), 0, 1 * ms, 1,
        "per device register access"},
+      {"mmio.device_block_base", Kind::integer, field<&C::mmio, &C::Mmio::device_block_base>(), 0,
+       no_max, global_slot_size,
+       "block (4 MiB) of the tile devices below; the global window's device space mirrors it"},
+      {"mmio.dma_base", Kind::integer, field<&C::mmio, &C::Mmio::dma_base>(), 0, no_max, page,
+       "DMA engine registers (4 KiB), inside the device block"},
+      {"mmio.sync_base", Kind::integer, field<&C::mmio, &C::Mmio::sync_base>(), 0, no_max, page,
+       "sync unit: hardware semaphores (4 KiB), inside the device block"},
+      {"mmio.core_info_base", Kind::integer, field<&C::mmio, &C::Mmio::core_info_base>(), 0,
+       no_max, page, "core info: topology and ranks (64 KiB), inside the device block"},
       {"timer.frequency_hz", Kind::frequency, field<&C::timer, &C::Timer::frequency_hz>(),
        1 * kHz, 1 * GHz, 1, "mtime ticks per second (at most core.clock_hz)"},
-      {"mesh.width", Kind::count, field<&C::mesh, &C::Mesh::width>(), 1, 32, 1, "cores per row"},
+      {"tile.chips_x", Kind::count, field<&C::tile, &C::Tile::chips_x>(), 1, 8, 1,
+       "chips per row of the tile"},
+      {"tile.chips_y", Kind::count, field<&C::tile, &C::Tile::chips_y>(), 1, 8, 1,
+       "rows of chips"},
+      {"mesh.width", Kind::count, field<&C::mesh, &C::Mesh::width>(), 1, 32, 1,
+       "cores per row of a chip"},
       {"mesh.height", Kind::count, field<&C::mesh, &C::Mesh::height>(), 1, 32, 1,
-       "rows of cores"},
+       "rows of cores per chip"},
+      {"mesh.disabled_cores", Kind::coordinates, disabled_cores_field(), 0, 0, 1,
+       "positions x,y with no working core (no router either), the same in every chip"},
+      {"noc.clock_hz", Kind::frequency, field<&C::noc, &C::Noc::clock_hz>(), 1 * MHz, 10 * GHz, 1,
+       "network clock: router and link latencies count its cycles"},
+      {"noc.flit_bytes", Kind::size, field<&C::noc, &C::Noc::flit_bytes>(), 1, 4 * KiB, 1,
+       "on-chip link width: bytes per cycle and direction (one flit)"},
+      {"noc.router_latency", Kind::count, field<&C::noc, &C::Noc::router_latency>(), 0, 1000, 1,
+       "cycles through a router's pipeline"},
+      {"noc.link_latency", Kind::count, field<&C::noc, &C::Noc::link_latency>(), 1, 1000, 1,
+       "cycles on an on-chip link"},
+      {"noc.chip_link_bytes", Kind::size, field<&C::noc, &C::Noc::chip_link_bytes>(), 1, 4 * KiB,
+       1, "chip-to-chip link: bytes per cycle and direction"},
+      {"noc.chip_link_latency", Kind::count, field<&C::noc, &C::Noc::chip_link_latency>(), 1,
+       100000, 1, "cycles on a chip-to-chip link"},
+      {"noc.header_bytes", Kind::size, field<&C::noc, &C::Noc::header_bytes>(), 0, 256, 1,
+       "bytes of address and command ahead of each packet's data"},
+      {"noc.routing", Kind::choice, field<&C::noc, &C::Noc::routing>(), 0, 1, 1,
+       "xy: dimension order; table: shortest paths around disabled cores",
+       {"xy", "table"}},
+      {"dma.burst_bytes", Kind::size, field<&C::dma, &C::Dma::burst_bytes>(), 8, 64 * KiB, 8,
+       "bytes a DMA engine moves per transaction"},
+      {"dma.sram_bytes_per_cycle", Kind::size, field<&C::dma, &C::Dma::sram_bytes_per_cycle>(), 1,
+       4 * KiB, 1, "bandwidth of the SRAM port a DMA engine uses, per core cycle"},
+      {"sync.counters", Kind::count, field<&C::sync, &C::Sync::counters>(), 1, 256, 1,
+       "hardware semaphores (64-bit counters) per core"},
+      {"host.memory_size", Kind::size, field<&C::host, &C::Host::memory_size>(), 1 * MiB,
+       1024 * GiB, 1, "the host interface's own memory, which holds the firmware images"},
+      {"host.link_bytes", Kind::size, field<&C::host, &C::Host::link_bytes>(), 1, 4 * KiB, 1,
+       "host link into the tile: bytes per network cycle"},
+      {"host.chunk_bytes", Kind::size, field<&C::host, &C::Host::chunk_bytes>(), 8, 1 * MiB, 8,
+       "bytes per write as firmware images travel to the cores"},
+      {"host.attach_x", Kind::count, field<&C::host, &C::Host::attach_x>(), 0, 31, 1,
+       "router (column) of chip 0,0 where the host link enters"},
+      {"host.attach_y", Kind::count, field<&C::host, &C::Host::attach_y>(), 0, 31, 1,
+       "router (row) of chip 0,0 where the host link enters"},
+      {"boot.fast_load", Kind::choice, field<&C::boot, &C::Boot::fast_load>(), 0, 1, 1,
+       "true: write images straight into SRAM at time 0 instead of through the host interface",
+       {"false", "true"}},
+      {"boot.images", Kind::images, images_field(), 0, 0, 1,
+       "which cores run which ELF (cores: file.elf); unmatched cores run the command line's"},
       {"simulation.quantum", Kind::time, field<&C::simulation, &C::Simulation::quantum_ps>(),
        1 * ns, 1 * sec, 1, "temporal-decoupling quantum: how far a core runs ahead"},
       {"simulation.max_instructions", Kind::count,
@@ -339,6 +484,16 @@ std::string first_key_in(const std::string& group) {
 bool is_group(const std::string& key) { return !first_key_in(key).empty(); }
 
 std::string describe_range(const Parameter& parameter) {
+  switch (parameter.kind) {
+    case Kind::choice: {
+      std::string names;
+      for (const char* name : parameter.choices) names += (names.empty() ? "" : ", ") + std::string(name);
+      return names;
+    }
+    case Kind::coordinates: return "x,y positions inside the mesh";
+    case Kind::images: return "cores=file.elf entries, see docs/boot.md";
+    default: break;
+  }
   std::string range;
   if (parameter.max != no_max)
     range = format_value(parameter.kind, parameter.min) + ".." +
@@ -351,8 +506,21 @@ std::string describe_range(const Parameter& parameter) {
   return range.empty() ? "any" : range;
 }
 
-// Why `value` is not allowed for `parameter`, or "" if it is.
-std::string range_problem(const Parameter& parameter, uint64_t value) {
+// A parameter's value as written in YAML and by `dojo-vp config`.
+std::string shown_value(const Parameter& parameter, const PlatformConfig& config) {
+  if (is_text(parameter.kind)) return parameter.field.get_text(config);
+  const uint64_t value = parameter.field.get(config);
+  if (parameter.kind == Kind::choice)
+    return value < parameter.choices.size() ? parameter.choices[value] : std::to_string(value);
+  return format_value(parameter.kind, value);
+}
+
+// Why the parameter's value in `config` is not allowed, or "" if it is.
+std::string range_problem(const Parameter& parameter, const PlatformConfig& config) {
+  if (is_text(parameter.kind)) return "";
+  const uint64_t value = parameter.field.get(config);
+  if (parameter.kind == Kind::choice)
+    return value < parameter.choices.size() ? "" : std::to_string(value) + " is not a choice";
   const std::string shown = format_value(parameter.kind, value);
   if (value < parameter.min || value > parameter.max)
     return shown + " is out of range (allowed: " + describe_range(parameter) + ")";
@@ -414,25 +582,6 @@ struct Origin {
   }
 };
 
-void set_from_text(PlatformConfig& config, const Parameter& parameter, const std::string& text,
-                   const Origin& origin) {
-  const KindInfo& info = kind_info(parameter.kind);
-  uint64_t value = 0;
-  try {
-    value = parse_value(parameter.kind, text);
-  } catch (const std::invalid_argument& error) {
-    origin.fail(std::string(parameter.key) + ": '" + text + "' is not a valid " + info.name +
-                ": " + error.what() + " (examples: " + info.examples + ")");
-  }
-  const std::string problem = range_problem(parameter, value);
-  if (!problem.empty()) origin.fail(std::string(parameter.key) + ": " + problem);
-  parameter.field.set(config, value);
-}
-
-[[noreturn]] void fail_unknown(const std::string& key, const Origin& origin) {
-  origin.fail("unknown key '" + key + "'" + suggestion(key));
-}
-
 const char* describe_node(const YAML::Node& node) {
   switch (node.Type()) {
     case YAML::NodeType::Map: return "a map";
@@ -440,6 +589,81 @@ const char* describe_node(const YAML::Node& node) {
     case YAML::NodeType::Scalar: return "a single value";
     default: return "nothing";
   }
+}
+
+void set_from_text(PlatformConfig& config, const Parameter& parameter, const std::string& text,
+                   const Origin& origin) {
+  const KindInfo& info = kind_info(parameter.kind);
+  const auto invalid = [&](const std::string& reason) {
+    origin.fail(std::string(parameter.key) + ": '" + text + "' is not a valid " + info.name +
+                ": " + reason + " (examples: " + info.examples + ")");
+  };
+  if (is_text(parameter.kind)) {
+    try {
+      parameter.field.set_text(config, text);
+    } catch (const std::invalid_argument& error) {
+      invalid(error.what());
+    }
+    return;
+  }
+  if (parameter.kind == Kind::choice) {
+    for (size_t i = 0; i < parameter.choices.size(); ++i)
+      if (iequals(trim(text), parameter.choices[i])) return parameter.field.set(config, i);
+    origin.fail(std::string(parameter.key) + ": '" + text + "' is not one of " +
+                describe_range(parameter));
+  }
+  uint64_t value = 0;
+  try {
+    value = parse_value(parameter.kind, text);
+  } catch (const std::invalid_argument& error) {
+    invalid(error.what());
+  }
+  PlatformConfig candidate = config;
+  parameter.field.set(candidate, value);
+  if (parameter.field.get(candidate) != value)
+    origin.fail(std::string(parameter.key) + ": " + format_value(parameter.kind, value) +
+                " is out of range (allowed: " + describe_range(parameter) + ")");
+  const std::string problem = range_problem(parameter, candidate);
+  if (!problem.empty()) origin.fail(std::string(parameter.key) + ": " + problem);
+  config = candidate;
+}
+
+// A list- or map-valued YAML node as the text its parameter parses: a list of coordinates
+// becomes "x,y x,y", a map of images "cores=file;cores=file".
+std::string text_of_node(const Parameter& parameter, const YAML::Node& value, const Origin& origin) {
+  if (value.IsScalar()) return value.Scalar();
+  std::string text;
+  if (parameter.kind == Kind::coordinates && value.IsSequence()) {
+    for (const auto& item : value) {
+      std::string pair;
+      if (item.IsScalar()) {
+        pair = item.Scalar();
+      } else if (item.IsSequence() && item.size() == 2 && item[0].IsScalar() && item[1].IsScalar()) {
+        pair = item[0].Scalar() + "," + item[1].Scalar();
+      } else {
+        Origin{origin.source, item.Mark()}.fail(std::string(parameter.key) +
+                                                ": expected a position \"x,y\" or [x, y]");
+      }
+      text += (text.empty() ? "" : " ") + pair;
+    }
+    return text;
+  }
+  if (parameter.kind == Kind::images && value.IsMap()) {
+    for (const auto& entry : value) {
+      if (!entry.first.IsScalar() || !entry.second.IsScalar())
+        Origin{origin.source, entry.first.Mark()}.fail(std::string(parameter.key) +
+                                                       ": expected cores: file.elf");
+      text += (text.empty() ? "" : ";") + entry.first.Scalar() + "=" + entry.second.Scalar();
+    }
+    return text;
+  }
+  if (value.IsNull()) return "";
+  origin.fail(std::string(parameter.key) + ": expected a " + kind_info(parameter.kind).name +
+              ", found " + describe_node(value));
+}
+
+[[noreturn]] void fail_unknown(const std::string& key, const Origin& origin) {
+  origin.fail("unknown key '" + key + "'" + suggestion(key));
 }
 
 void apply_map(PlatformConfig& config, const YAML::Node& map, const std::string& prefix,
@@ -455,6 +679,11 @@ void apply_map(PlatformConfig& config, const YAML::Node& map, const std::string&
     const std::string key = prefix.empty() ? key_node.Scalar() : prefix + "." + key_node.Scalar();
     if (!seen.insert(key).second) key_origin.fail("duplicate key '" + key + "'");
     if (const Parameter* parameter = find_parameter(key)) {
+      if (is_text(parameter->kind)) {
+        set_from_text(config, *parameter, text_of_node(*parameter, value, value_origin),
+                      value_origin);
+        continue;
+      }
       if (!value.IsScalar())
         value_origin.fail(key + ": expected a " + kind_info(parameter->kind).name + ", found " +
                           describe_node(value));
@@ -509,9 +738,47 @@ void apply_override(PlatformConfig& config, const std::string& assignment) {
   set_from_text(config, *parameter, trim(assignment.substr(equals + 1)), origin);
 }
 
+namespace {
+
+// "3" or "0-17".
+std::pair<uint32_t, uint32_t> parse_span(const std::string& text) {
+  const auto dash = text.find('-');
+  if (dash == std::string::npos) {
+    const uint32_t value = parse_small(text);
+    return {value, value};
+  }
+  const uint32_t first = parse_small(text.substr(0, dash)), last = parse_small(text.substr(dash + 1));
+  if (last < first) throw std::invalid_argument("'" + text + "' is an empty range");
+  return {first, last};
+}
+
+// "x,y" with spans, or "*".
+void parse_position(const std::string& text, uint32_t& x_first, uint32_t& x_last,
+                    uint32_t& y_first, uint32_t& y_last) {
+  if (trim(text) == "*") return;
+  const auto parts = split(text, ',');
+  if (parts.size() != 2 || text.find(',') != text.rfind(','))
+    throw std::invalid_argument("'" + text + "' is not x,y (each a number or a range a-b) or *");
+  std::tie(x_first, x_last) = parse_span(parts[0]);
+  std::tie(y_first, y_last) = parse_span(parts[1]);
+}
+
+}  // namespace
+
+CoreSelector parse_core_selector(const std::string& text) {
+  CoreSelector selector;
+  const auto colon = text.find(':');
+  if (colon != std::string::npos)
+    parse_position(text.substr(0, colon), selector.chip_x_first, selector.chip_x_last,
+                   selector.chip_y_first, selector.chip_y_last);
+  parse_position(colon == std::string::npos ? text : text.substr(colon + 1), selector.x_first,
+                 selector.x_last, selector.y_first, selector.y_last);
+  return selector;
+}
+
 void validate(const PlatformConfig& config) {
   for (const Parameter& parameter : schema()) {
-    const std::string problem = range_problem(parameter, parameter.field.get(config));
+    const std::string problem = range_problem(parameter, config);
     if (!problem.empty()) throw ConfigError(std::string(parameter.key) + ": " + problem);
   }
 
@@ -521,11 +788,10 @@ void validate(const PlatformConfig& config) {
     uint64_t base;
     uint64_t size;
   };
-  const uint64_t cores = uint64_t{config.mesh.width} * config.mesh.height;
   const Region regions[] = {
       {"SRAM", "memory.sram_base", config.memory.sram_base, config.memory.sram_size},
-      {"global SRAM window", "memory.global_base", config.memory.global_base,
-       cores * global_slot_size},
+      {"global window", "memory.global_base", config.memory.global_base, global_window_size},
+      {"device block", "mmio.device_block_base", config.mmio.device_block_base, global_slot_size},
       {"exit device", "mmio.exit_base", config.mmio.exit_base, exit_device_size},
       {"CLINT", "mmio.clint_base", config.mmio.clint_base, clint_size},
       {"console", "mmio.console_base", config.mmio.console_base, console_size},
@@ -544,6 +810,53 @@ void validate(const PlatformConfig& config) {
         throw ConfigError(std::string(regions[i].key) + ", " + regions[j].key + ": " +
                           span(regions[i]) + " overlaps " + span(regions[j]));
 
+  // The tile devices share the device block without overlapping one another.
+  const Region devices[] = {
+      {"DMA engine", "mmio.dma_base", config.mmio.dma_base, dma_size},
+      {"sync unit", "mmio.sync_base", config.mmio.sync_base, sync_size},
+      {"core info", "mmio.core_info_base", config.mmio.core_info_base, core_info_size},
+  };
+  const Region& block = regions[2];
+  for (size_t i = 0; i < std::size(devices); ++i) {
+    if (devices[i].base < block.base || last(devices[i]) > last(block) || last(devices[i]) < devices[i].base)
+      throw ConfigError(std::string(devices[i].key) + ": " + span(devices[i]) +
+                        " lies outside the device block (" + span(block) + ")");
+    for (size_t j = i + 1; j < std::size(devices); ++j)
+      if (devices[i].base <= last(devices[j]) && devices[j].base <= last(devices[i]))
+        throw ConfigError(std::string(devices[i].key) + ", " + devices[j].key + ": " +
+                          span(devices[i]) + " overlaps " + span(devices[j]));
+  }
+
+  const auto position = [](uint32_t x, uint32_t y) {
+    return std::to_string(x) + "," + std::to_string(y);
+  };
+  std::set<std::pair<uint32_t, uint32_t>> disabled;
+  for (const auto& [x, y] : config.mesh.disabled_cores) {
+    if (x >= config.mesh.width || y >= config.mesh.height)
+      throw ConfigError("mesh.disabled_cores: " + position(x, y) + " is outside the " +
+                        std::to_string(config.mesh.width) + "x" +
+                        std::to_string(config.mesh.height) + " mesh");
+    if (!disabled.insert({x, y}).second)
+      throw ConfigError("mesh.disabled_cores: " + position(x, y) + " is listed twice");
+  }
+  if (disabled.size() == uint64_t{config.mesh.width} * config.mesh.height)
+    throw ConfigError("mesh.disabled_cores: every core of the mesh is disabled");
+  if (!disabled.empty() && config.noc.routing == noc::Routing::xy)
+    throw ConfigError("noc.routing: xy routes cannot avoid the disabled cores of "
+                      "mesh.disabled_cores; use noc.routing: table");
+  if (config.host.attach_x >= config.mesh.width || config.host.attach_y >= config.mesh.height ||
+      disabled.count({config.host.attach_x, config.host.attach_y}))
+    throw ConfigError("host.attach_x, host.attach_y: " +
+                      position(config.host.attach_x, config.host.attach_y) +
+                      " is not a working core of the mesh");
+  for (const auto& image : config.boot.images) {
+    try {
+      parse_core_selector(image.cores);
+    } catch (const std::invalid_argument& error) {
+      throw ConfigError("boot.images: '" + image.cores + "': " + error.what());
+    }
+  }
+
   if (config.timer.frequency_hz > config.core.clock_hz)
     throw ConfigError("timer.frequency_hz: " + format_value(Kind::frequency,
                                                             config.timer.frequency_hz) +
@@ -552,12 +865,39 @@ void validate(const PlatformConfig& config) {
                       "); the timer cannot tick faster than the core clock");
 }
 
+namespace {
+
+std::string quoted(const std::string& text) {
+  std::string quoted = "\"";
+  for (char c : text) quoted += (c == '"' || c == '\\') ? std::string("\\") + c : std::string(1, c);
+  return quoted + "\"";
+}
+
+// Lists and maps in flow style, so each parameter stays on one line.
+std::string yaml_value(const Parameter& parameter, const PlatformConfig& config) {
+  if (parameter.kind == Kind::coordinates) {
+    std::string items;
+    for (const auto& [x, y] : config.mesh.disabled_cores)
+      items += (items.empty() ? "" : ", ") + quoted(std::to_string(x) + "," + std::to_string(y));
+    return "[" + items + "]";
+  }
+  if (parameter.kind == Kind::images) {
+    std::string items;
+    for (const auto& image : config.boot.images)
+      items += (items.empty() ? "" : ", ") + quoted(image.cores) + ": " + quoted(image.path);
+    return "{" + items + "}";
+  }
+  return shown_value(parameter, config);
+}
+
+}  // namespace
+
 std::vector<ParameterInfo> describe_parameters() {
   const PlatformConfig defaults;
   std::vector<ParameterInfo> infos;
   for (const Parameter& parameter : schema())
     infos.push_back({parameter.key, kind_info(parameter.kind).name,
-                     format_value(parameter.kind, parameter.field.get(defaults)), parameter.help,
+                     yaml_value(parameter, defaults), parameter.help,
                      describe_range(parameter)});
   return infos;
 }
@@ -580,8 +920,7 @@ std::string to_yaml(const PlatformConfig& config) {
     for (size_t depth = common; depth < parts.size(); ++depth)
       lines.push_back({std::string(2 * depth, ' ') + parts[depth] + ":", ""});
     open_groups = parts;
-    lines.push_back({std::string(2 * parts.size(), ' ') + leaf + ": " +
-                         format_value(parameter.kind, parameter.field.get(config)),
+    lines.push_back({std::string(2 * parts.size(), ' ') + leaf + ": " + yaml_value(parameter, config),
                      parameter.help});
   }
   size_t column = 0;

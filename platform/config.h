@@ -6,11 +6,23 @@
 #include <cstdint>
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/hart.h"
+#include "noc/network.h"
 
 namespace dojo::platform {
+
+// Which cores run which firmware: `cores` selects cores as "x,y", "x0-x1,y0-y1" or "*", each
+// optionally after a chip "cx,cy:" (e.g. "1,0:0-17,0-9"); see docs/boot.md.
+struct ImageAssignment {
+  std::string cores;
+  std::string path;
+  bool operator==(const ImageAssignment& other) const {
+    return cores == other.cores && path == other.path;
+  }
+};
 
 struct PlatformConfig {
   struct Core {
@@ -29,14 +41,54 @@ struct PlatformConfig {
     uint64_t clint_base = 0x200'0000;     // machine timer and software interrupt
     uint64_t console_base = 0x1000'0000;  // 16550-compatible transmit register
     uint64_t latency_ps = 5'000;          // per device register access (5 ns)
+    // Each core's tile devices sit in one 4 MiB block, which the global window's device space
+    // mirrors, so other cores reach them at the same offsets.
+    uint64_t device_block_base = 0x300'0000;
+    uint64_t dma_base = 0x300'0000;
+    uint64_t sync_base = 0x301'0000;
+    uint64_t core_info_base = 0x302'0000;
   } mmio;
   struct Timer {
     uint64_t frequency_hz = 10'000'000;  // mtime ticks per second
   } timer;
+  struct Tile {
+    uint32_t chips_x = 1;  // chips per row of the tile
+    uint32_t chips_y = 1;  // rows of chips
+  } tile;
   struct Mesh {
-    uint32_t width = 1;   // cores per row
-    uint32_t height = 1;  // rows
+    uint32_t width = 1;   // cores per row of a chip
+    uint32_t height = 1;  // rows of cores per chip
+    // Positions (x, y) with no working core, the same in every chip.
+    std::vector<std::pair<uint32_t, uint32_t>> disabled_cores;
   } mesh;
+  struct Noc {
+    uint64_t clock_hz = 2'000'000'000;
+    uint32_t flit_bytes = 64;  // on-chip link width per cycle and direction
+    uint32_t router_latency = 3;
+    uint32_t link_latency = 1;
+    uint32_t chip_link_bytes = 64;
+    uint32_t chip_link_latency = 50;
+    uint32_t header_bytes = 8;  // address and command, ahead of a packet's data
+    noc::Routing routing = noc::Routing::xy;
+  } noc;
+  struct Dma {
+    uint64_t burst_bytes = 256;         // bytes per bus transaction
+    uint32_t sram_bytes_per_cycle = 64;  // the SRAM port a DMA engine uses
+  } dma;
+  struct Sync {
+    uint32_t counters = 16;  // hardware semaphores per core
+  } sync;
+  struct Host {
+    uint64_t memory_size = 0x8'0000'0000;  // 32 GiB
+    uint32_t link_bytes = 16;              // bytes per NoC cycle into the tile
+    uint64_t chunk_bytes = 4096;           // bytes per write as images travel to the cores
+    uint32_t attach_x = 0;                 // router of chip 0,0 the host link enters at
+    uint32_t attach_y = 0;
+  } host;
+  struct Boot {
+    bool fast_load = false;  // write images straight into SRAM at time 0
+    std::vector<ImageAssignment> images;  // per-core firmware; unmatched cores run the default
+  } boot;
   struct Simulation {
     uint64_t quantum_ps = 1'000'000;  // temporal-decoupling quantum (1 us)
     uint64_t max_instructions = 0;    // per core; 0 = no limit
@@ -44,12 +96,34 @@ struct PlatformConfig {
   } simulation;
 };
 
+// A set of cores, parsed from an ImageAssignment's `cores`: inclusive ranges of chip and core
+// coordinates.
+struct CoreSelector {
+  uint32_t chip_x_first = 0, chip_x_last = UINT32_MAX;
+  uint32_t chip_y_first = 0, chip_y_last = UINT32_MAX;
+  uint32_t x_first = 0, x_last = UINT32_MAX;
+  uint32_t y_first = 0, y_last = UINT32_MAX;
+  bool contains(uint32_t chip_x, uint32_t chip_y, uint32_t x, uint32_t y) const {
+    return chip_x >= chip_x_first && chip_x <= chip_x_last && chip_y >= chip_y_first &&
+           chip_y <= chip_y_last && x >= x_first && x <= x_last && y >= y_first && y <= y_last;
+  }
+};
+// Parses "*", "x,y", "x0-x1,y0-y1", each optionally after "cx,cy:" (a chip or ranges of chips;
+// without it, every chip). Throws std::invalid_argument with the reason.
+CoreSelector parse_core_selector(const std::string& text);
+
 // Sizes fixed by the devices' register maps (not configurable), used to check the memory map.
 inline constexpr uint64_t exit_device_size = 0x1000;   // 4 KiB
 inline constexpr uint64_t clint_size = 0x1'0000;       // 64 KiB
 inline constexpr uint64_t console_size = 0x100;        // 256 bytes
-// Each core's SRAM occupies one slot of this size in the global window, so sram_size <= it.
+inline constexpr uint64_t dma_size = 0x1000;           // 4 KiB
+inline constexpr uint64_t sync_size = 0x1000;          // 4 KiB
+inline constexpr uint64_t core_info_size = 0x1'0000;   // 64 KiB: registers and the rank table
+// Each core's SRAM occupies one slot of this size in the global window, so sram_size <= it; its
+// device block occupies another.
 inline constexpr uint64_t global_slot_size = 0x40'0000;  // 4 MiB
+// The global window spans 2^40 bytes (docs/memory-map.md).
+inline constexpr uint64_t global_window_size = uint64_t{1} << 40;
 
 // A configuration problem; what() names the file (or --set), line and column, and the key.
 class ConfigError : public std::runtime_error {

@@ -31,7 +31,7 @@ bool has_value(const YAML::Node& node, const std::string& key) {
   const auto dot = key.find('.');
   if (dot != std::string::npos) return has_value(node[key.substr(0, dot)], key.substr(dot + 1));
   const YAML::Node leaf = node[key];
-  return leaf.IsDefined() && leaf.IsScalar();
+  return leaf.IsDefined() && !leaf.IsNull();
 }
 
 PlatformConfig with_overrides(std::initializer_list<std::string> assignments) {
@@ -91,9 +91,34 @@ const std::vector<std::function<void(PlatformConfig&)>>& field_changes() {
       [](PlatformConfig& c) { c.mmio.clint_base += 1; },
       [](PlatformConfig& c) { c.mmio.console_base += 1; },
       [](PlatformConfig& c) { c.mmio.latency_ps += 1; },
+      [](PlatformConfig& c) { c.mmio.device_block_base += 1; },
+      [](PlatformConfig& c) { c.mmio.dma_base += 1; },
+      [](PlatformConfig& c) { c.mmio.sync_base += 1; },
+      [](PlatformConfig& c) { c.mmio.core_info_base += 1; },
       [](PlatformConfig& c) { c.timer.frequency_hz += 1; },
+      [](PlatformConfig& c) { c.tile.chips_x += 1; },
+      [](PlatformConfig& c) { c.tile.chips_y += 1; },
       [](PlatformConfig& c) { c.mesh.width += 1; },
       [](PlatformConfig& c) { c.mesh.height += 1; },
+      [](PlatformConfig& c) { c.mesh.disabled_cores.push_back({1, 2}); },
+      [](PlatformConfig& c) { c.noc.clock_hz += 1; },
+      [](PlatformConfig& c) { c.noc.flit_bytes += 1; },
+      [](PlatformConfig& c) { c.noc.router_latency += 1; },
+      [](PlatformConfig& c) { c.noc.link_latency += 1; },
+      [](PlatformConfig& c) { c.noc.chip_link_bytes += 1; },
+      [](PlatformConfig& c) { c.noc.chip_link_latency += 1; },
+      [](PlatformConfig& c) { c.noc.header_bytes += 1; },
+      [](PlatformConfig& c) { c.noc.routing = dojo::noc::Routing::table; },
+      [](PlatformConfig& c) { c.dma.burst_bytes += 1; },
+      [](PlatformConfig& c) { c.dma.sram_bytes_per_cycle += 1; },
+      [](PlatformConfig& c) { c.sync.counters += 1; },
+      [](PlatformConfig& c) { c.host.memory_size += 1; },
+      [](PlatformConfig& c) { c.host.link_bytes += 1; },
+      [](PlatformConfig& c) { c.host.chunk_bytes += 1; },
+      [](PlatformConfig& c) { c.host.attach_x += 1; },
+      [](PlatformConfig& c) { c.host.attach_y += 1; },
+      [](PlatformConfig& c) { c.boot.fast_load = true; },
+      [](PlatformConfig& c) { c.boot.images.push_back({"0,0", "a.elf"}); },
       [](PlatformConfig& c) { c.simulation.quantum_ps += 1; },
       [](PlatformConfig& c) { c.simulation.max_instructions += 1; },
       [](PlatformConfig& c) { c.simulation.timeout_ps += 1; },
@@ -106,7 +131,7 @@ const std::vector<std::function<void(PlatformConfig&)>>& field_changes() {
 TEST_CASE("the schema binds every field of PlatformConfig to its own key") {
   // A new field changes these sizes: give it a schema entry and a line in field_changes().
   CHECK(sizeof(dojo::core::CycleModel) == 9 * sizeof(uint32_t));
-  CHECK(sizeof(PlatformConfig) == 8 + 40 + 32 + 32 + 8 + 8 + 24);
+  CHECK(sizeof(PlatformConfig) == 344);
   REQUIRE(describe_parameters().size() == field_changes().size());
 
   const std::string defaults = to_yaml(PlatformConfig{});
@@ -123,7 +148,9 @@ TEST_CASE("the schema binds every field of PlatformConfig to its own key") {
 }
 
 TEST_CASE("describe_parameters lists unique keys whose defaults read back unchanged") {
-  const std::set<std::string> types = {"integer", "count", "size", "frequency", "time"};
+  const std::set<std::string> types = {"integer",   "count",  "size",
+                                       "frequency", "time",   "choice",
+                                       "coordinate list", "image map"};
   std::set<std::string> keys;
   const std::string defaults = to_yaml(PlatformConfig{});
   for (const ParameterInfo& parameter : describe_parameters()) {
@@ -132,7 +159,9 @@ TEST_CASE("describe_parameters lists unique keys whose defaults read back unchan
     CHECK(types.count(parameter.type) == 1);
     CHECK_FALSE(parameter.help.empty());
     CHECK_FALSE(parameter.range.empty());
-    CHECK(to_yaml(with_overrides({parameter.key + "=" + parameter.default_value})) == defaults);
+    // Lists and maps are shown in YAML flow style, which --set does not take.
+    if (parameter.type != "coordinate list" && parameter.type != "image map")
+      CHECK(to_yaml(with_overrides({parameter.key + "=" + parameter.default_value})) == defaults);
   }
   CHECK(keys.count("core.cycles.div") == 1);
   CHECK(keys.count("simulation.quantum") == 1);  // time keys have no _ps suffix
@@ -310,20 +339,91 @@ TEST_CASE("validate checks ranges and the relations between parameters") {
   CHECK(validate_error(with_overrides({"mmio.console_base=0x10_0000"})) ==
         "mmio.exit_base, mmio.console_base: exit device 0x10_0000-0x10_0fff overlaps console "
         "0x10_0000-0x10_00ff");
-  // The global window grows with the mesh: 4 MiB per core from global_base.
-  CHECK(validate_error(with_overrides({"memory.global_base=0x7f00_0000", "mesh.width=4"})) == "");
-  CHECK(validate_error(with_overrides({"memory.global_base=0x7f00_0000", "mesh.width=3",
-                                       "mesh.height=2"})) ==
-        "memory.sram_base, memory.global_base: SRAM 0x8000_0000-0x8013_ffff overlaps global SRAM "
-        "window 0x7f00_0000-0x807f_ffff");
+  // The global window spans 2^40 bytes from global_base.
+  CHECK(validate_error(with_overrides({"memory.global_base=0x200_0000_0000"})) == "");
+  CHECK(validate_error(with_overrides({"memory.global_base=0x7f00_0000"})) ==
+        "memory.sram_base, memory.global_base: SRAM 0x8000_0000-0x8013_ffff overlaps global "
+        "window 0x7f00_0000-0x100_7eff_ffff");
   CHECK(validate_error(with_overrides({"mmio.console_base=0xffff_ffff_ffff_f000",
                                        "mmio.exit_base=0xffff_ffff_ffff_e000"})) == "");
   CHECK(validate_error(with_overrides({"memory.global_base=0xffff_ffff_ffff_f000"})) ==
-        "memory.global_base: global SRAM window at 0xffff_ffff_ffff_f000 runs past the end of "
+        "memory.global_base: global window at 0xffff_ffff_ffff_f000 runs past the end of "
         "the address space");
   CHECK(validate_error(with_overrides({"timer.frequency_hz=1GHz", "core.clock_hz=500MHz"})) ==
         "timer.frequency_hz: 1GHz exceeds core.clock_hz (500MHz); the timer cannot tick faster "
         "than the core clock");
+}
+
+TEST_CASE("validate checks the tile: disabled cores, routing, device block, host link, images") {
+  CHECK(validate_error(with_overrides({"mesh.width=4", "mesh.disabled_cores=4,0",
+                                       "noc.routing=table"})) ==
+        "mesh.disabled_cores: 4,0 is outside the 4x1 mesh");
+  CHECK(validate_error(with_overrides({"mesh.width=4", "mesh.disabled_cores=1,0 1,0",
+                                       "noc.routing=table"})) ==
+        "mesh.disabled_cores: 1,0 is listed twice");
+  CHECK(validate_error(with_overrides({"mesh.disabled_cores=0,0", "noc.routing=table"})) ==
+        "mesh.disabled_cores: every core of the mesh is disabled");
+  CHECK_THAT(validate_error(with_overrides({"mesh.width=4", "mesh.disabled_cores=2,0"})),
+             Contains("noc.routing: xy routes cannot avoid the disabled cores"));
+  CHECK(validate_error(with_overrides({"mesh.width=4", "mesh.disabled_cores=2,0",
+                                       "noc.routing=table"})) == "");
+  CHECK(validate_error(with_overrides({"mesh.width=4", "mesh.disabled_cores=0,0",
+                                       "noc.routing=table"})) ==
+        "host.attach_x, host.attach_y: 0,0 is not a working core of the mesh");
+  CHECK(validate_error(with_overrides({"mmio.dma_base=0x0400_0000"})) ==
+        "mmio.dma_base: DMA engine 0x400_0000-0x400_0fff lies outside the device block "
+        "(device block 0x300_0000-0x33f_ffff)");
+  CHECK(validate_error(with_overrides({"mmio.sync_base=0x0300_0000"})) ==
+        "mmio.dma_base, mmio.sync_base: DMA engine 0x300_0000-0x300_0fff overlaps sync unit "
+        "0x300_0000-0x300_0fff");
+  CHECK(validate_error(with_overrides({"boot.images=1-0,0=a.elf"})) ==
+        "boot.images: '1-0,0': '1-0' is an empty range");
+}
+
+TEST_CASE("core selectors name chips, positions and ranges") {
+  const auto everything = dojo::platform::parse_core_selector("*");
+  CHECK(everything.contains(4, 4, 17, 19));
+  const auto one = dojo::platform::parse_core_selector("3,1");
+  CHECK(one.contains(0, 0, 3, 1));
+  CHECK(one.contains(2, 1, 3, 1));  // in every chip
+  CHECK_FALSE(one.contains(0, 0, 3, 2));
+  const auto ranged = dojo::platform::parse_core_selector("1,0:0-17,10-19");
+  CHECK(ranged.contains(1, 0, 17, 10));
+  CHECK_FALSE(ranged.contains(0, 0, 17, 10));
+  CHECK_FALSE(ranged.contains(1, 0, 17, 9));
+  CHECK_THROWS_WITH(dojo::platform::parse_core_selector("3"),
+                    "'3' is not x,y (each a number or a range a-b) or *");
+  CHECK_THROWS_WITH(dojo::platform::parse_core_selector("a,1"),
+                    Contains("unexpected character 'a'"));
+}
+
+TEST_CASE("lists and maps: disabled cores and per-core images") {
+  const TempDir dir;
+  PlatformConfig config;
+  load_config_file(config, dir.write("tile.yaml",
+                                     "mesh:\n  width: 18\n  height: 20\n"
+                                     "  disabled_cores: [\"17,0\", [17, 19]]\n"
+                                     "noc:\n  routing: table\n"
+                                     "boot:\n  images: {\"0,0\": ping.elf, \"*\": pong.elf}\n"));
+  CHECK(config.mesh.disabled_cores ==
+        std::vector<std::pair<uint32_t, uint32_t>>{{17, 0}, {17, 19}});
+  CHECK(config.noc.routing == dojo::noc::Routing::table);
+  REQUIRE(config.boot.images.size() == 2);
+  CHECK(config.boot.images[0] == dojo::platform::ImageAssignment{"0,0", "ping.elf"});
+  CHECK(config.boot.images[1] == dojo::platform::ImageAssignment{"*", "pong.elf"});
+  PlatformConfig read_back;
+  load_config_file(read_back, dir.write("dump.yaml", to_yaml(config)));
+  CHECK(to_yaml(read_back) == to_yaml(config));
+
+  CHECK(with_overrides({"mesh.disabled_cores=1,2;3,4"}).mesh.disabled_cores.size() == 2);
+  CHECK(with_overrides({"boot.images=0,0=a.elf;*=b.elf"}).boot.images.size() == 2);
+  CHECK(with_overrides({"boot.fast_load=true"}).boot.fast_load);
+  CHECK_THAT(override_error("mesh.disabled_cores=1"),
+             Contains("mesh.disabled_cores: '1' is not a valid coordinate list: '1' is not a "
+                      "position x,y"));
+  CHECK_THAT(override_error("noc.routing=west-first"),
+             Contains("noc.routing: 'west-first' is not one of xy, table"));
+  CHECK_THAT(override_error("boot.images=a.elf"), Contains("'a.elf' is not CORES=FILE.elf"));
 }
 
 TEST_CASE("to_yaml reads back to the same configuration") {
