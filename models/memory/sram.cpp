@@ -97,6 +97,7 @@ void Sram::b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay)
 
   delay += is_read ? read_latency_ : write_latency_;
   trans.set_response_status(tlm::TLM_OK_RESPONSE);
+  if (!is_read && on_write) on_write(address, window);
 }
 
 unsigned int Sram::transport_dbg(tlm::tlm_generic_payload& trans) {
@@ -113,6 +114,7 @@ unsigned int Sram::transport_dbg(tlm::tlm_generic_payload& trans) {
     std::memcpy(trans.get_data_ptr(), data_ + address, count);
   } else {
     std::memcpy(data_ + address, trans.get_data_ptr(), count);
+    if (on_write) on_write(address, count);
   }
   trans.set_response_status(tlm::TLM_OK_RESPONSE);
   return count;

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <systemc>
 #include <tlm>
 #include <tlm_utils/simple_target_socket.h>
@@ -25,6 +26,11 @@ class Sram : public sc_core::sc_module {
   ~Sram() override;
   Sram(const Sram&) = delete;
   Sram& operator=(const Sram&) = delete;
+
+  // Called after every write through b_transport or transport_dbg with the offset and length
+  // written, so the platform can tell the owning core (decoded code, LR/SC reservation). Writes
+  // through DMI pointers do not call it: their holder knows what it wrote.
+  std::function<void(uint64_t offset, uint64_t length)> on_write;
 
   // The backing store, for loaders and the platform (e.g. to dump memory).
   uint8_t* data() { return data_; }

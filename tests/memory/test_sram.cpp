@@ -177,6 +177,21 @@ TEST_CASE("Sram: debug transport reads and writes without delay, clipped at the 
   CHECK(bench.debug(tlm::TLM_READ_COMMAND, kSize, read.data(), 4) == 0);
 }
 
+TEST_CASE("Sram: writes through transport are reported to the observer but reads are not") {
+  Bench bench("bench");
+  std::vector<std::pair<uint64_t, uint64_t>> writes;
+  bench.sram.on_write = [&](uint64_t offset, uint64_t length) { writes.emplace_back(offset, length); };
+  bench.elaborate();
+  std::array<uint8_t, 8> data{};
+  sc_time delay;
+  bench.access(tlm::TLM_WRITE_COMMAND, 0x40, data.data(), 8, delay);
+  bench.access(tlm::TLM_READ_COMMAND, 0x40, data.data(), 8, delay);
+  bench.access(tlm::TLM_WRITE_COMMAND, 0x80, data.data(), 8, delay, {}, 4);  // streaming: 4 bytes
+  bench.access(tlm::TLM_WRITE_COMMAND, kSize, data.data(), 8, delay);        // refused
+  bench.debug(tlm::TLM_WRITE_COMMAND, kSize - 2, data.data(), 4);            // clipped to 2
+  CHECK(writes == std::vector<std::pair<uint64_t, uint64_t>>{{0x40, 8}, {0x80, 4}, {kSize - 2, 2}});
+}
+
 TEST_CASE("Sram: a zero size is refused") {
   CHECK_THROWS_AS(Sram("empty", 0, sc_core::SC_ZERO_TIME, sc_core::SC_ZERO_TIME),
                   std::invalid_argument);
