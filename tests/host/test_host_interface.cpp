@@ -297,3 +297,48 @@ TEST_CASE("HostInterface: a target whose image has no file bytes is released at 
   CHECK(bench.releases[1].at == sc_time(50 + 128 + 128 + 119, SC_NS));  // after B's last chunk
   CHECK(bench.host.chunks_sent() == 3);
 }
+
+namespace {
+
+// Accepts every write in the window, counts its bytes and annotates a fixed delay.
+struct Sink : sc_core::sc_module {
+  tlm_utils::simple_target_socket<Sink> target{"target"};
+  uint64_t bytes = 0;
+
+  explicit Sink(sc_core::sc_module_name name) : sc_core::sc_module(name) {
+    target.register_b_transport(this, &Sink::b_transport);
+  }
+  void b_transport(tlm::tlm_generic_payload& trans, sc_time& delay) {
+    bytes += trans.get_data_length();
+    delay += kNetworkDelay;
+    trans.set_response_status(tlm::TLM_OK_RESPONSE);
+  }
+};
+
+}  // namespace
+
+TEST_CASE("HostInterface: a tile's worth of cores shares one image") {
+  constexpr unsigned kCores = 8850;
+  constexpr size_t kImageBytes = 30 * 1024;  // 7 chunks of 4 KiB and one of 2 KiB
+  HostInterfaceParams p = params();
+  p.chunk_bytes = 4096;
+  p.link_bytes_per_cycle = 64;  // 64 and 32 cycles of 1 ns per chunk: 480 ns per core
+  HostInterface host("host", p);
+  Sink sink("sink");
+  host.socket.bind(sink.target);
+  const auto image = host.add_image("fw", {{kLocalBase, pattern(kImageBytes, 5), kImageBytes}});
+  std::vector<sc_time> releases;
+  releases.reserve(kCores);
+  for (unsigned i = 0; i < kCores; ++i) {
+    host.add_target(image, slot(i), kLocalBase,
+                    [&releases](const sc_time& at) { releases.push_back(at); });
+  }
+  sc_core::sc_start();
+  CHECK(host.memory_used() == kImageBytes);
+  CHECK(sink.bytes == kCores * kImageBytes);
+  CHECK(host.chunks_sent() == kCores * 8);
+  REQUIRE(releases.size() == kCores);
+  CHECK(releases.front() == sc_time(50 + 480, SC_NS) + kNetworkDelay);
+  CHECK(releases.back() == sc_time(50 + kCores * 480.0, SC_NS) + kNetworkDelay);
+  CHECK(host.boot_finished() == releases.back());
+}
