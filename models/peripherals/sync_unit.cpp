@@ -1,1 +1,104 @@
-// Placeholder: being written.
+#include "peripherals/sync_unit.h"
+
+#include <stdexcept>
+#include <string>
+#include <utility>
+
+namespace dojo::peripherals {
+
+namespace {
+
+unsigned checked_counter_count(const char* module, unsigned counters) {
+  if (counters == 0 || counters > SyncUnit::max_counters)
+    throw std::invalid_argument(std::string(module) + ": the number of counters must be 1.." +
+                                std::to_string(SyncUnit::max_counters) + ", not " +
+                                std::to_string(counters));
+  return counters;
+}
+
+uint64_t mask_of(unsigned counters) {
+  return counters == 64 ? ~uint64_t{0} : (uint64_t{1} << counters) - 1;
+}
+
+}  // namespace
+
+SyncUnit::SyncUnit(sc_core::sc_module_name name, unsigned counters,
+                   std::function<void(bool)> set_irq, sc_core::sc_time latency)
+    : sc_module(name),
+      socket("socket"),
+      counters_(checked_counter_count(this->name(), counters)),
+      set_irq_(std::move(set_irq)),
+      registers_(this->name(), latency, register_table()) {
+  socket.register_b_transport(this, &SyncUnit::b_transport);
+  socket.register_transport_dbg(this, &SyncUnit::transport_dbg);
+}
+
+std::vector<Register> SyncUnit::register_table() {
+  std::vector<Register> table;
+  for (unsigned i = 0; i < counters_.size(); ++i) {
+    const std::string index = std::to_string(i);
+    Counter& counter = counters_[i];
+    auto read_value = [&counter](const sc_core::sc_time&) { return counter.value; };
+    table.push_back({"value" + index, value_offset + i * counter_stride, 8, 4, read_value,
+                     [this, &counter](uint64_t value, const sc_core::sc_time&) {
+                       counter.value = value;
+                       update_irq();
+                     }});
+    // 64-bit only: a narrower write would be merged with the current value before the add.
+    table.push_back({"add" + index, add_offset + i * counter_stride, 8, 8, read_value,
+                     [this, &counter](uint64_t amount, const sc_core::sc_time&) {
+                       counter.value += amount;  // modulo 2^64: negative amounts subtract
+                       update_irq();
+                     }});
+    table.push_back({"threshold" + index, threshold_offset + i * 8, 8, 4,
+                     [&counter](const sc_core::sc_time&) { return counter.threshold; },
+                     [this, &counter](uint64_t value, const sc_core::sc_time&) {
+                       counter.threshold = value;
+                       update_irq();
+                     }});
+    // The increment is done in b_transport: read hooks have no side effects.
+    table.push_back({"fetch_increment" + index, fetch_increment_offset + i * 8, 8, 8, read_value,
+                     nullptr});
+  }
+  table.push_back({"irq_enable", irq_enable_offset, 8, 4,
+                   [this](const sc_core::sc_time&) { return irq_enable_; },
+                   [this](uint64_t value, const sc_core::sc_time&) {
+                     irq_enable_ = value & mask_of(this->counters());
+                     update_irq();
+                   }});
+  table.push_back({"status", status_offset, 8, 4,
+                   [this](const sc_core::sc_time&) { return status(); }, nullptr});
+  table.push_back({"pending", pending_offset, 8, 4,
+                   [this](const sc_core::sc_time&) { return status() & irq_enable_; }, nullptr});
+  table.push_back({"counters", counters_offset, 4, 4,
+                   [this](const sc_core::sc_time&) { return uint64_t{this->counters()}; },
+                   nullptr});
+  return table;
+}
+
+void SyncUnit::b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay) {
+  registers_.b_transport(trans, delay);
+  const uint64_t address = trans.get_address();
+  if (trans.is_read() && trans.get_response_status() == tlm::TLM_OK_RESPONSE &&
+      address >= fetch_increment_offset && address < fetch_increment_offset + 8 * counters()) {
+    counters_[(address - fetch_increment_offset) / 8].value += 1;
+    update_irq();
+  }
+}
+
+uint64_t SyncUnit::status() const {
+  uint64_t reached = 0;
+  for (unsigned i = 0; i < counters_.size(); ++i)
+    if (static_cast<int64_t>(counters_[i].value) >= static_cast<int64_t>(counters_[i].threshold))
+      reached |= uint64_t{1} << i;
+  return reached;
+}
+
+void SyncUnit::update_irq() {
+  const bool level = (status() & irq_enable_) != 0;
+  if (level == irq_level_) return;
+  irq_level_ = level;
+  if (set_irq_) set_irq_(level);
+}
+
+}  // namespace dojo::peripherals

@@ -1,2 +1,72 @@
-// Placeholder: being written.
+// A core's sync unit: hardware semaphores for firmware on many cores. Each 64-bit counter can be
+// set, atomically added to (one store, from this core, another core through the network, or the
+// DMA engine), used as a ticket dispenser (a read that also increments), and watched: the unit's
+// interrupt line is high while any enabled counter has reached its threshold, so firmware waits in
+// WFI instead of spinning. See docs/models/sync-unit.md.
 #pragma once
+
+#include <cstdint>
+#include <functional>
+#include <systemc>
+#include <tlm>
+#include <tlm_utils/simple_target_socket.h>
+#include <vector>
+
+#include "peripherals/register_file.h"
+
+namespace dojo::peripherals {
+
+class SyncUnit : public sc_core::sc_module {
+ public:
+  tlm_utils::simple_target_socket<SyncUnit> socket;
+
+  // `counters` is 1..max_counters (throws std::invalid_argument otherwise). `set_irq` hears of
+  // level changes of the interrupt line, which starts low. `latency` is added to every register
+  // access.
+  SyncUnit(sc_core::sc_module_name name, unsigned counters, std::function<void(bool)> set_irq,
+           sc_core::sc_time latency);
+
+  unsigned counters() const { return static_cast<unsigned>(counters_.size()); }
+  uint64_t value(unsigned counter) const { return counters_.at(counter).value; }
+  uint64_t threshold(unsigned counter) const { return counters_.at(counter).threshold; }
+  uint64_t irq_enable() const { return irq_enable_; }
+  // Bit i: counter i has reached its threshold (as a signed 64-bit comparison).
+  uint64_t status() const;
+  bool irq() const { return irq_level_; }
+
+  // Register map (docs/models/sync-unit.md). Counter i's registers are at these offsets plus
+  // i * counter_stride (value, add) or i * 8 (threshold, fetch_increment).
+  static constexpr unsigned max_counters = 64;  // one bit each in the mask registers
+  static constexpr uint64_t counter_stride = 16;
+  static constexpr uint64_t value_offset = 0x000;
+  static constexpr uint64_t add_offset = 0x008;
+  static constexpr uint64_t threshold_offset = 0x400;
+  static constexpr uint64_t fetch_increment_offset = 0x600;
+  static constexpr uint64_t irq_enable_offset = 0x800;
+  static constexpr uint64_t status_offset = 0x808;
+  static constexpr uint64_t pending_offset = 0x810;
+  static constexpr uint64_t counters_offset = 0x818;
+  static constexpr uint64_t size = 0x1000;
+  static constexpr uint64_t reset_threshold = 1;
+
+ private:
+  struct Counter {
+    uint64_t value = 0;
+    uint64_t threshold = reset_threshold;
+  };
+
+  void b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);
+  unsigned int transport_dbg(tlm::tlm_generic_payload& trans) {
+    return registers_.transport_dbg(trans);  // debug reads of fetch_increment do not increment
+  }
+  std::vector<Register> register_table();
+  void update_irq();
+
+  std::vector<Counter> counters_;
+  uint64_t irq_enable_ = 0;
+  std::function<void(bool)> set_irq_;
+  bool irq_level_ = false;
+  RegisterFile registers_;
+};
+
+}  // namespace dojo::peripherals
