@@ -1,1 +1,250 @@
-// Placeholder: being written.
+#include "dma/dma.h"
+
+#include <algorithm>
+#include <stdexcept>
+#include <string>
+#include <utility>
+
+namespace dojo::dma {
+
+namespace {
+
+template <typename T>
+T little_endian(const uint8_t* bytes) {
+  uint64_t value = 0;
+  for (unsigned i = 0; i < sizeof(T); ++i) value |= uint64_t{bytes[i]} << 8 * i;
+  return static_cast<T>(value);
+}
+
+const DmaParams& checked(const char* module, const DmaParams& params) {
+  auto require = [module](bool ok, const char* field) {
+    if (!ok)
+      throw std::invalid_argument(std::string(module) + ": DMA parameter " + field +
+                                  " must not be zero");
+  };
+  require(params.clock_period != sc_core::SC_ZERO_TIME, "clock_period");
+  require(params.port_bytes_per_cycle != 0, "port_bytes_per_cycle");
+  require(params.burst_bytes != 0, "burst_bytes");
+  require(params.max_descriptor_bytes != 0, "max_descriptor_bytes");
+  require(params.max_chain_descriptors != 0, "max_chain_descriptors");
+  return params;
+}
+
+}  // namespace
+
+Descriptor Descriptor::decode(const uint8_t (&raw)[bytes]) {
+  Descriptor d;
+  d.source = little_endian<uint64_t>(raw + 0x00);
+  d.destination = little_endian<uint64_t>(raw + 0x08);
+  d.next = little_endian<uint64_t>(raw + 0x10);
+  d.notify_address = little_endian<uint64_t>(raw + 0x18);
+  d.notify_value = little_endian<uint64_t>(raw + 0x20);
+  d.row_bytes = little_endian<uint32_t>(raw + 0x28);
+  d.rows = little_endian<uint32_t>(raw + 0x2c);
+  d.source_stride = little_endian<int32_t>(raw + 0x30);
+  d.destination_stride = little_endian<int32_t>(raw + 0x34);
+  d.flags = little_endian<uint32_t>(raw + 0x38);
+  return d;
+}
+
+Dma::Dma(sc_core::sc_module_name name, const DmaParams& params,
+         std::function<void(bool)> set_irq)
+    : sc_module(name),
+      socket("socket"),
+      initiator("initiator"),
+      params_(checked(this->name(), params)),
+      set_irq_(std::move(set_irq)),
+      wake_("wake"),
+      registers_(
+          this->name(), params.register_latency,
+          {
+              {"desc_addr", descriptor_address_offset, 8, 4,
+               [this](const sc_core::sc_time&) { return descriptor_address_; },
+               [this](uint64_t value, const sc_core::sc_time&) { descriptor_address_ = value; }},
+              {"control", control_offset, 4, 4,
+               [this](const sc_core::sc_time&) {
+                 return uint64_t{irq_enable_ ? control_irq_enable : 0u};
+               },
+               [this](uint64_t value, const sc_core::sc_time& now) { write_control(value, now); }},
+              {"status", status_offset, 4, 4,
+               [this](const sc_core::sc_time&) { return uint64_t{status()}; }, nullptr},
+              {"error_addr", error_address_offset, 8, 4,
+               [this](const sc_core::sc_time&) { return error_address_; }, nullptr},
+              {"completed", completed_offset, 4, 4,
+               [this](const sc_core::sc_time&) { return uint64_t{completed_}; }, nullptr},
+              {"irq_ack", irq_ack_offset, 4, 4, nullptr,
+               [this](uint64_t value, const sc_core::sc_time&) {
+                 if (value & 1) set_irq_pending(false);
+               }},
+              {"current_desc", current_descriptor_offset, 8, 4,
+               [this](const sc_core::sc_time&) { return current_descriptor_; }, nullptr},
+          }) {
+  socket.register_b_transport(this, &Dma::b_transport);
+  socket.register_transport_dbg(this, &Dma::transport_dbg);
+  SC_HAS_PROCESS(Dma);
+  SC_METHOD(run);
+  sensitive << wake_;
+  dont_initialize();
+}
+
+uint32_t Dma::status() const {
+  return static_cast<uint32_t>(state_) | (irq_pending_ ? status_irq_pending : 0u) |
+         static_cast<uint32_t>(cause_) << status_cause_shift;
+}
+
+void Dma::write_control(uint64_t value, const sc_core::sc_time& now) {
+  irq_enable_ = value & control_irq_enable;
+  set_irq_pending(irq_pending_);  // the line follows the new enable
+  if (value & control_start) start(now);
+}
+
+void Dma::set_irq_pending(bool pending) {
+  irq_pending_ = pending;
+  const bool level = irq_enable_ && irq_pending_;
+  if (level == irq_level_) return;
+  irq_level_ = level;
+  if (set_irq_) set_irq_(level);
+}
+
+void Dma::start(const sc_core::sc_time& now) {
+  if (state_ == State::busy) return;  // documented: a start while busy is ignored
+  state_ = State::busy;
+  cause_ = Cause::none;
+  error_address_ = 0;
+  completed_ = 0;
+  fetched_ = 0;
+  next_descriptor_ = descriptor_address_;
+  schedule(Step::fetch, now);
+}
+
+void Dma::schedule(Step step, const sc_core::sc_time& at) {
+  next_step_ = step;
+  wake_.notify(at - sc_core::sc_time_stamp());
+}
+
+void Dma::run() {
+  switch (next_step_) {
+    case Step::fetch: fetch(); break;
+    case Step::notify: notify(); break;
+    case Step::retire: retire(); break;
+    case Step::fail: fail(); break;
+  }
+}
+
+void Dma::fail_at(Cause cause, uint64_t address, const sc_core::sc_time& at) {
+  failure_cause_ = cause;
+  failure_address_ = address;
+  schedule(Step::fail, at);
+}
+
+void Dma::fetch() {
+  const sc_core::sc_time now = sc_core::sc_time_stamp();
+  current_descriptor_ = next_descriptor_;
+  if (fetched_ == params_.max_chain_descriptors)
+    return fail_at(Cause::chain_too_long, current_descriptor_, now);
+  ++fetched_;
+  if (current_descriptor_ % Descriptor::alignment != 0)
+    return fail_at(Cause::descriptor_misaligned, current_descriptor_, now);
+
+  uint8_t raw[Descriptor::bytes];
+  const Completion read =
+      access(tlm::TLM_READ_COMMAND, current_descriptor_, raw, Descriptor::bytes, now);
+  if (!read.ok) return fail_at(Cause::descriptor_read, current_descriptor_, read.done);
+  descriptor_ = Descriptor::decode(raw);
+
+  const uint64_t total = uint64_t{descriptor_.row_bytes} * descriptor_.rows;
+  if (total == 0 || total > params_.max_descriptor_bytes)
+    return fail_at(Cause::bad_size, current_descriptor_, read.done);
+  if (descriptor_.flags & ~Descriptor::known_flags)
+    return fail_at(Cause::bad_flags, current_descriptor_, read.done);
+
+  sc_core::sc_time data_done;
+  if (!move_data(read.done, data_done)) return;
+  schedule(descriptor_.flags & Descriptor::flag_notify ? Step::notify : Step::retire, data_done);
+}
+
+bool Dma::move_data(const sc_core::sc_time& start, sc_core::sc_time& done) {
+  if (burst_.empty()) burst_.resize(params_.burst_bytes);
+  sc_core::sc_time read_channel_free = start;
+  sc_core::sc_time write_channel_free = start;
+  done = start;
+  for (uint32_t row = 0; row < descriptor_.rows; ++row) {
+    // Addresses wrap modulo 2^64, so a negative stride walks backwards.
+    const uint64_t source_row =
+        descriptor_.source + static_cast<uint64_t>(int64_t{row} * descriptor_.source_stride);
+    const uint64_t destination_row =
+        descriptor_.destination +
+        static_cast<uint64_t>(int64_t{row} * descriptor_.destination_stride);
+    for (uint32_t offset = 0; offset < descriptor_.row_bytes; offset += params_.burst_bytes) {
+      const unsigned length = std::min(params_.burst_bytes, descriptor_.row_bytes - offset);
+      const Completion read = access(tlm::TLM_READ_COMMAND, source_row + offset, burst_.data(),
+                                     length, read_channel_free);
+      if (!read.ok) {
+        fail_at(Cause::source, source_row + offset, read.done);
+        return false;
+      }
+      read_channel_free += transfer_time(length);
+      const sc_core::sc_time write_issue = std::max(read.done, write_channel_free);
+      const Completion write = access(tlm::TLM_WRITE_COMMAND, destination_row + offset,
+                                      burst_.data(), length, write_issue);
+      if (!write.ok) {
+        fail_at(Cause::destination, destination_row + offset, write.done);
+        return false;
+      }
+      write_channel_free = write_issue + transfer_time(length);
+      done = std::max(done, write.done);
+    }
+  }
+  return true;
+}
+
+void Dma::notify() {
+  uint8_t value[8];
+  for (unsigned i = 0; i < sizeof value; ++i)
+    value[i] = static_cast<uint8_t>(descriptor_.notify_value >> 8 * i);
+  const Completion write = access(tlm::TLM_WRITE_COMMAND, descriptor_.notify_address, value,
+                                  sizeof value, sc_core::sc_time_stamp());
+  if (!write.ok) return fail_at(Cause::notify, descriptor_.notify_address, write.done);
+  schedule(Step::retire, write.done);
+}
+
+void Dma::retire() {
+  ++completed_;
+  if (descriptor_.flags & Descriptor::flag_irq) set_irq_pending(true);
+  if (descriptor_.next == 0) {
+    state_ = State::done;
+    return;
+  }
+  next_descriptor_ = descriptor_.next;
+  fetch();
+}
+
+void Dma::fail() {
+  state_ = State::error;
+  cause_ = failure_cause_;
+  error_address_ = failure_address_;
+  set_irq_pending(true);
+}
+
+sc_core::sc_time Dma::transfer_time(uint64_t bytes) const {
+  const uint64_t cycles = (bytes + params_.port_bytes_per_cycle - 1) / params_.port_bytes_per_cycle;
+  return sc_core::sc_time::from_value(params_.clock_period.value() * cycles);
+}
+
+Dma::Completion Dma::access(tlm::tlm_command command, uint64_t address, uint8_t* data,
+                            unsigned length, const sc_core::sc_time& issue) {
+  tlm::tlm_generic_payload trans;
+  trans.set_command(command);
+  trans.set_address(address);
+  trans.set_data_ptr(data);
+  trans.set_data_length(length);
+  trans.set_streaming_width(length);
+  trans.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+  // The delay carries the issue time to the target (the network uses it for its reservations);
+  // what the target adds is its latency.
+  sc_core::sc_time delay = issue - sc_core::sc_time_stamp();
+  initiator->b_transport(trans, delay);
+  return {trans.is_response_ok(), sc_core::sc_time_stamp() + delay + transfer_time(length)};
+}
+
+}  // namespace dojo::dma

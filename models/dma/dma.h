@@ -1,2 +1,166 @@
-// Placeholder: being written.
+// A core's DMA engine: firmware writes the address of a chain of descriptors in memory and starts
+// it; the engine fetches each descriptor, moves its 1D or 2D block in bursts, optionally writes a
+// completion notification, and reports done or error in its status (and its interrupt line).
+//
+// Everything the engine reads or writes (descriptors, data, notifications) goes through its
+// initiator socket with blocking transport, so local SRAM, devices and other cores' memory through
+// the global window all work alike. The engine runs as one method process woken by an event: an
+// idle engine costs nothing, and no engine has a thread stack. It calls b_transport from that
+// method, so the targets on its path must not call wait().
+//
+// Timing (docs/dma.md): read and write channels each move `port_bytes_per_cycle` bytes per cycle;
+// burst k of a descriptor is read as soon as the read channel is free and written as soon as its
+// data has arrived and the write channel is free, so consecutive bursts overlap. Every access of
+// b bytes issued at time t completes at t + ceil(b / port_bytes_per_cycle) cycles + the delay the
+// socket's target annotates (its latency, or the network's time for a remote address).
 #pragma once
+
+#include <cstdint>
+#include <functional>
+#include <systemc>
+#include <tlm>
+#include <tlm_utils/simple_initiator_socket.h>
+#include <tlm_utils/simple_target_socket.h>
+#include <vector>
+
+#include "peripherals/register_file.h"
+
+namespace dojo::dma {
+
+struct DmaParams {
+  sc_core::sc_time clock_period;    // one engine cycle
+  uint32_t port_bytes_per_cycle = 0;  // bytes each channel (read, write) moves per cycle
+  uint32_t burst_bytes = 0;           // largest single access for data
+  sc_core::sc_time register_latency;  // added to every register access
+  uint64_t max_descriptor_bytes = 0;  // row_bytes * rows above this is a size error
+  uint32_t max_chain_descriptors = 0;  // descriptors one start may fetch (stops looping chains)
+};
+
+// The engine's states, as STATUS bits 1..0 report them.
+enum class State : uint32_t { idle = 0, busy = 1, done = 2, error = 3 };
+
+// Why the engine stopped with State::error (STATUS bits 15..8), and what ERROR_ADDR then holds.
+enum class Cause : uint32_t {
+  none = 0,
+  descriptor_misaligned = 1,  // a descriptor address is not 8-byte aligned: that address
+  descriptor_read = 2,        // a descriptor read was refused (first or next): its address
+  bad_size = 3,               // row_bytes or rows is 0, or their product is too large: descriptor
+  bad_flags = 4,              // a flag bit with no meaning is set: the descriptor's address
+  source = 5,                 // a data read was refused: the first address of that burst
+  destination = 6,            // a data write was refused: the first address of that burst
+  notify = 7,                 // the notification write was refused: the notification address
+  chain_too_long = 8,         // the chain has more than max_chain_descriptors: the next one's
+};
+
+// A descriptor as it lies in memory: 64 bytes, little-endian, 8-byte aligned.
+struct Descriptor {
+  uint64_t source = 0;          // +0x00
+  uint64_t destination = 0;     // +0x08
+  uint64_t next = 0;            // +0x10: the next descriptor, 0 ends the chain
+  uint64_t notify_address = 0;  // +0x18
+  uint64_t notify_value = 0;    // +0x20: written (8 bytes) to notify_address with flag_notify
+  uint32_t row_bytes = 0;       // +0x28
+  uint32_t rows = 0;            // +0x2C: 1 for a 1D copy
+  int32_t source_stride = 0;    // +0x30: bytes from one row's start to the next
+  int32_t destination_stride = 0;  // +0x34
+  uint32_t flags = 0;           // +0x38; +0x3C is reserved
+  static constexpr unsigned bytes = 64;
+  static constexpr unsigned alignment = 8;
+  static constexpr uint32_t flag_irq = 1;     // raise the interrupt when this descriptor retires
+  static constexpr uint32_t flag_notify = 2;  // write the notification after the data has landed
+  static constexpr uint32_t known_flags = flag_irq | flag_notify;
+
+  static Descriptor decode(const uint8_t (&raw)[bytes]);
+};
+
+class Dma : public sc_core::sc_module {
+ public:
+  tlm_utils::simple_target_socket<Dma> socket;        // the registers
+  tlm_utils::simple_initiator_socket<Dma> initiator;  // descriptors, data and notifications
+
+  // Throws std::invalid_argument naming the parameter if one of `params` is zero. `set_irq` hears
+  // of level changes of the interrupt line, which starts low.
+  Dma(sc_core::sc_module_name name, const DmaParams& params, std::function<void(bool)> set_irq);
+
+  State state() const { return state_; }
+  Cause cause() const { return cause_; }
+  uint64_t error_address() const { return error_address_; }
+  uint32_t completed() const { return completed_; }
+  bool irq() const { return irq_level_; }
+
+  // Register map (docs/dma.md).
+  static constexpr uint64_t descriptor_address_offset = 0x00;  // 64-bit, read/write
+  static constexpr uint64_t control_offset = 0x08;             // 32-bit, read/write
+  static constexpr uint64_t status_offset = 0x0c;              // 32-bit, read-only
+  static constexpr uint64_t error_address_offset = 0x10;       // 64-bit, read-only
+  static constexpr uint64_t completed_offset = 0x18;           // 32-bit, read-only
+  static constexpr uint64_t irq_ack_offset = 0x1c;             // 32-bit, write-only
+  static constexpr uint64_t current_descriptor_offset = 0x20;  // 64-bit, read-only
+  static constexpr uint32_t control_start = 1;
+  static constexpr uint32_t control_irq_enable = 2;
+  static constexpr uint32_t status_state_mask = 3;
+  static constexpr uint32_t status_irq_pending = 4;
+  static constexpr unsigned status_cause_shift = 8;
+
+ private:
+  enum class Step { fetch, notify, retire, fail };
+  struct Completion {
+    bool ok;
+    sc_core::sc_time done;  // when the access completes (or its refusal arrives)
+  };
+
+  void b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay) {
+    registers_.b_transport(trans, delay);
+  }
+  unsigned int transport_dbg(tlm::tlm_generic_payload& trans) {
+    return registers_.transport_dbg(trans);
+  }
+
+  uint32_t status() const;
+  void write_control(uint64_t value, const sc_core::sc_time& now);
+  void set_irq_pending(bool pending);
+  void start(const sc_core::sc_time& now);
+
+  void run();  // method process: performs next_step_ when wake_ fires
+  void schedule(Step step, const sc_core::sc_time& at);
+  void fail_at(Cause cause, uint64_t address, const sc_core::sc_time& at);
+  void fetch();
+  // Moves the current descriptor's block from `start`; the time its last write completes, or
+  // nothing (after scheduling the failure) if an access was refused.
+  bool move_data(const sc_core::sc_time& start, sc_core::sc_time& done);
+  void notify();
+  void retire();
+  void fail();
+
+  sc_core::sc_time transfer_time(uint64_t bytes) const;
+  Completion access(tlm::tlm_command command, uint64_t address, uint8_t* data, unsigned length,
+                    const sc_core::sc_time& issue);
+
+  DmaParams params_;
+  std::function<void(bool)> set_irq_;
+
+  // Registers.
+  uint64_t descriptor_address_ = 0;
+  bool irq_enable_ = false;
+  bool irq_pending_ = false;
+  bool irq_level_ = false;
+  State state_ = State::idle;
+  Cause cause_ = Cause::none;
+  uint64_t error_address_ = 0;
+  uint32_t completed_ = 0;
+  uint64_t current_descriptor_ = 0;
+
+  // The running chain.
+  Step next_step_ = Step::fetch;
+  uint64_t next_descriptor_ = 0;
+  uint32_t fetched_ = 0;
+  Descriptor descriptor_;
+  Cause failure_cause_ = Cause::none;  // reported when the failure step runs
+  uint64_t failure_address_ = 0;
+  std::vector<uint8_t> burst_;  // sized on first use: idle engines hold no buffer
+  sc_core::sc_event wake_;
+
+  peripherals::RegisterFile registers_;
+};
+
+}  // namespace dojo::dma
