@@ -1,15 +1,141 @@
 #include "noc_sim.h"
 
+#include <cstdio>
 #include <iostream>
+#include <memory>
+#include <stdexcept>
+#include <string>
+
+#include "noc/traffic.h"
 
 namespace dojo::platform {
+namespace {
 
-// Placeholder: being written.
+constexpr int kExitBadInput = 2;
+
+struct NocSimOptions {
+  std::string mesh = "8x8";
+  std::string traffic = "uniform";
+  std::string hotspot_node;
+  noc::TrafficParams params;
+  bool json = false;
+};
+
+// "WxH" -> width and height; false if it is not two positive numbers around an 'x'.
+bool parse_pair(const std::string& text, char separator, uint32_t& first, uint32_t& second) {
+  const size_t split = text.find(separator);
+  if (split == std::string::npos || split == 0 || split + 1 == text.size()) return false;
+  const auto number = [](const std::string& digits, uint32_t& value) {
+    if (digits.empty() || digits.size() > 9 || digits.find_first_not_of("0123456789") != std::string::npos) {
+      return false;
+    }
+    value = static_cast<uint32_t>(std::stoul(digits));
+    return true;
+  };
+  return number(text.substr(0, split), first) && number(text.substr(split + 1), second);
+}
+
+noc::TrafficParams resolve(const NocSimOptions& options) {
+  noc::TrafficParams params = options.params;
+  if (!parse_pair(options.mesh, 'x', params.width, params.height)) {
+    throw std::invalid_argument("--mesh " + options.mesh + ": expected WIDTHxHEIGHT, e.g. 8x8");
+  }
+  const auto pattern = noc::parse_pattern(options.traffic);
+  if (!pattern) {
+    throw std::invalid_argument("--traffic " + options.traffic +
+                                ": unknown pattern (uniform, transpose, bitcomp or hotspot)");
+  }
+  params.pattern = *pattern;
+  if (!options.hotspot_node.empty()) {
+    uint32_t x = 0, y = 0;
+    if (!parse_pair(options.hotspot_node, ',', x, y)) {
+      throw std::invalid_argument("--hotspot-node " + options.hotspot_node + ": expected X,Y, e.g. 4,4");
+    }
+    params.hotspot_node = std::make_pair(x, y);
+  }
+  return params;
+}
+
+void print_json(const noc::TrafficParams& p, const noc::TrafficResult& r) {
+  std::printf("{\"mesh\": \"%ux%u\", \"traffic\": \"%s\", ", p.width, p.height, noc::pattern_name(p.pattern));
+  if (p.pattern == noc::Pattern::hotspot) {
+    std::printf("\"hotspot_node\": [%u, %u], \"hotspot_fraction\": %.6g, ", r.hotspot_node.first,
+                r.hotspot_node.second, p.hotspot_fraction);
+  }
+  std::printf(
+      "\"packet_flits\": %u, \"injection_rate\": %.6g, \"router_latency\": %u, \"link_latency\": %u, "
+      "\"warmup\": %llu, \"measure\": %llu, \"drain_limit\": %llu, \"seed\": %llu, "
+      "\"offered_rate\": %.6g, \"packets_measured\": %llu, \"flits_measured\": %llu, "
+      "\"avg_packet_latency\": %.4f, \"p99_packet_latency\": %llu, \"max_packet_latency\": %llu, "
+      "\"zero_load_latency\": %.4f, \"measured_zero_load_latency\": %.4f, \"accepted_throughput\": %.6f, \"throughput_bound\": %.6f, "
+      "\"bottleneck\": \"%s\", \"delivery_span\": %llu, \"saturated\": %s}\n",
+      p.packet_flits, p.injection_rate, p.router_latency, p.link_latency,
+      static_cast<unsigned long long>(p.warmup), static_cast<unsigned long long>(p.measure),
+      static_cast<unsigned long long>(p.drain_limit), static_cast<unsigned long long>(p.seed),
+      p.injection_rate, static_cast<unsigned long long>(r.packets_measured),
+      static_cast<unsigned long long>(r.flits_measured), r.avg_packet_latency,
+      static_cast<unsigned long long>(r.p99_packet_latency),
+      static_cast<unsigned long long>(r.max_packet_latency), r.bounds.zero_load_latency,
+      r.measured_zero_load_latency, r.accepted_throughput, r.bounds.throughput_bound, r.bounds.bottleneck.c_str(),
+      static_cast<unsigned long long>(r.delivery_span), r.saturated ? "true" : "false");
+}
+
+void print_text(const noc::TrafficParams& p, const noc::TrafficResult& r) {
+  std::printf("noc-sim: %ux%u mesh, %s traffic", p.width, p.height, noc::pattern_name(p.pattern));
+  if (p.pattern == noc::Pattern::hotspot) {
+    std::printf(" (%.3g of packets to %u,%u)", p.hotspot_fraction, r.hotspot_node.first, r.hotspot_node.second);
+  }
+  std::printf(", %u-flit packets, offered %.4g flits/node/cycle\n", p.packet_flits, p.injection_rate);
+  std::printf("  router latency %u, link latency %u; warm-up %llu, measure %llu, drain limit %llu cycles; seed %llu\n",
+              p.router_latency, p.link_latency, static_cast<unsigned long long>(p.warmup),
+              static_cast<unsigned long long>(p.measure), static_cast<unsigned long long>(p.drain_limit),
+              static_cast<unsigned long long>(p.seed));
+  std::printf("packets measured:    %llu (%llu flits)\n", static_cast<unsigned long long>(r.packets_measured),
+              static_cast<unsigned long long>(r.flits_measured));
+  std::printf("average latency:     %.2f cycles (zero-load: %.2f for these packets, %.2f for the pattern)\n",
+              r.avg_packet_latency, r.measured_zero_load_latency, r.bounds.zero_load_latency);
+  std::printf("p99 / max latency:   %llu / %llu cycles\n", static_cast<unsigned long long>(r.p99_packet_latency),
+              static_cast<unsigned long long>(r.max_packet_latency));
+  std::printf("accepted throughput: %.4f flits/node/cycle (bound %.4f, set by %s)\n", r.accepted_throughput,
+              r.bounds.throughput_bound, r.bounds.bottleneck.c_str());
+  std::printf("saturated:           %s\n", r.saturated ? "yes" : "no");
+}
+
+}  // namespace
+
 std::function<int()> add_noc_sim_command(CLI::App& app) {
-  app.add_subcommand("noc-sim", "Run the network-on-chip alone under synthetic traffic");
-  return [] {
-    std::cerr << "dojo-vp: noc-sim is not built yet\n";
-    return 2;
+  auto options = std::make_shared<NocSimOptions>();
+  noc::TrafficParams& p = options->params;
+  CLI::App* command = app.add_subcommand(
+      "noc-sim", "Run the network-on-chip alone under synthetic traffic (docs/noc.md)");
+  command->add_option("--mesh", options->mesh, "Routers of the one-chip mesh: WIDTHxHEIGHT")->capture_default_str();
+  command->add_option("--traffic", options->traffic, "Pattern: uniform, transpose, bitcomp or hotspot")->capture_default_str();
+  command->add_option("--hotspot-node", options->hotspot_node,
+                      "Hotspot traffic: the hot node X,Y (default: the mesh's centre)");
+  command->add_option("--hotspot-fraction", p.hotspot_fraction,
+                      "Hotspot traffic: fraction of packets sent to the hot node")->capture_default_str();
+  command->add_option("--packet-flits", p.packet_flits, "Flits per packet")->capture_default_str();
+  command->add_option("--injection-rate", p.injection_rate,
+                      "Offered load: flits per node per cycle (0 to 1)")->capture_default_str();
+  command->add_option("--router-latency", p.router_latency, "Cycles through a router")->capture_default_str();
+  command->add_option("--link-latency", p.link_latency, "Cycles on a link")->capture_default_str();
+  command->add_option("--warmup", p.warmup, "Cycles before measuring")->capture_default_str();
+  command->add_option("--measure", p.measure, "Cycles whose packets are measured")->capture_default_str();
+  command->add_option("--drain-limit", p.drain_limit,
+                      "Cycles after the window by which every measured packet must be delivered, "
+                      "or the run counts as saturated")->capture_default_str();
+  command->add_option("--seed", p.seed, "Random seed: equal seeds give equal results")->capture_default_str();
+  command->add_flag("--json", options->json, "Print one JSON object");
+  return [options] {
+    try {
+      const noc::TrafficParams params = resolve(*options);
+      const noc::TrafficResult result = noc::run_traffic(params);
+      (options->json ? print_json : print_text)(params, result);
+      return 0;
+    } catch (const std::invalid_argument& error) {
+      std::cerr << "dojo-vp: noc-sim: " << error.what() << "\n";
+      return kExitBadInput;
+    }
   };
 }
 

@@ -1,1 +1,515 @@
-// Placeholder: being written.
+#include "noc/network.h"
+
+#include <algorithm>
+#include <deque>
+#include <limits>
+#include <stdexcept>
+#include <unordered_map>
+
+namespace dojo::noc {
+namespace {
+
+// Every router position owns four output links, an injection and an ejection port; an attached
+// endpoint owns an injection and an ejection port. Each is a resource with a calendar.
+enum Port : uint32_t { east, west, south, north, injection, ejection, kPortsPerRouter };
+constexpr uint32_t kLinkDirections = 4;
+constexpr uint32_t kPortsPerEndpoint = 2;
+const char* const kDirectionNames[kLinkDirections] = {"east", "west", "south", "north"};
+
+// Larger tiles would overflow resource indices; 5x5 chips of 18x20 are 9,000.
+constexpr uint64_t kMaxPositions = uint64_t{1} << 24;
+// Table routing keeps the BFS distances of recently used destinations within this budget.
+constexpr uint64_t kRouteCacheBytes = uint64_t{32} << 20;
+constexpr uint32_t kUnreachable = std::numeric_limits<uint32_t>::max();
+constexpr size_t kHistogramBuckets = 64;
+constexpr size_t kListedNodes = 8;  // nodes named in an error message before "..."
+
+struct Interval {
+  uint64_t start;
+  uint64_t end;  // exclusive
+};
+
+// The cycles a resource is reserved for: sorted, disjoint intervals; touching ones are merged so a
+// busy stretch is one entry however many packets filled it.
+class Calendar {
+ public:
+  // Reserves `length` cycles at the earliest gap at or after `earliest`; returns the first cycle.
+  uint64_t reserve(uint64_t earliest, uint64_t length) {
+    if (busy_.empty() || earliest >= busy_.back().end) {  // the common case: past everything
+      if (!busy_.empty() && earliest == busy_.back().end) {
+        busy_.back().end += length;
+      } else {
+        busy_.push_back({earliest, earliest + length});
+      }
+      return earliest;
+    }
+    // Intervals before `next` end at or before `earliest`, so they cannot collide.
+    auto next = std::upper_bound(busy_.begin(), busy_.end(), earliest,
+                                 [](uint64_t cycle, const Interval& busy) { return cycle < busy.end; });
+    uint64_t start = earliest;
+    while (next != busy_.end() && start + length > next->start) {
+      start = std::max(start, next->end);
+      ++next;
+    }
+    const uint64_t end = start + length;
+    const bool joins_previous = next != busy_.begin() && std::prev(next)->end == start;
+    const bool joins_next = next != busy_.end() && next->start == end;
+    if (joins_previous && joins_next) {
+      std::prev(next)->end = next->end;
+      busy_.erase(next);
+    } else if (joins_previous) {
+      std::prev(next)->end = end;
+    } else if (joins_next) {
+      next->start = start;
+    } else {
+      busy_.insert(next, {start, end});
+    }
+    return start;
+  }
+
+  // Forgets the intervals that end at or before `cycle`: no request can reach back to them.
+  void forget_before(uint64_t cycle) {
+    auto first_kept = std::upper_bound(busy_.begin(), busy_.end(), cycle,
+                                       [](uint64_t c, const Interval& busy) { return c < busy.end; });
+    busy_.erase(busy_.begin(), first_kept);
+  }
+
+  bool empty() const { return busy_.empty(); }
+
+ private:
+  std::vector<Interval> busy_;
+};
+
+struct Resource {
+  Calendar calendar;
+  uint64_t flits = 0;
+  uint64_t busy_cycles = 0;
+};
+
+std::string describe(const Coord& coord) {
+  return "chip " + std::to_string(coord.chip_x) + "," + std::to_string(coord.chip_y) + " core " +
+         std::to_string(coord.x) + "," + std::to_string(coord.y);
+}
+
+void require_positive(uint32_t value, const char* name) {
+  if (value == 0) throw std::invalid_argument(std::string("network: ") + name + " must be at least 1");
+}
+
+}  // namespace
+
+struct Network::Impl {
+  NetworkParams params;
+  uint32_t positions = 0;      // router positions in the tile, disabled ones included
+  uint32_t grid_width = 0;     // routers per row of the whole tile
+  uint32_t grid_height = 0;
+  std::vector<bool> disabled;  // per position within a chip: y * width + x
+  std::vector<NodeIndex> endpoint_routers;
+  std::vector<Resource> resources;
+  std::vector<uint32_t> active;  // resources whose calendar is not empty
+  std::vector<bool> is_active;
+  uint64_t horizon = 0;
+  PacketStats packets;
+
+  // Table routing: per destination, every position's hop distance to it (kUnreachable for disabled
+  // ones), computed on first use and kept for the most recently used destinations.
+  struct Distances {
+    std::vector<uint32_t> hops;
+    uint64_t last_use = 0;
+  };
+  mutable std::unordered_map<NodeIndex, Distances> route_cache;
+  mutable uint64_t route_cache_clock = 0;
+  size_t route_cache_capacity = 0;
+
+  explicit Impl(const NetworkParams& p) : params(p) {
+    require_positive(p.chips_x, "chips_x");
+    require_positive(p.chips_y, "chips_y");
+    require_positive(p.width, "width");
+    require_positive(p.height, "height");
+    require_positive(p.flit_bytes, "flit_bytes");
+    require_positive(p.chip_link_bytes, "chip_link_bytes");
+    const uint64_t count = uint64_t{p.chips_x} * p.chips_y * p.width * p.height;
+    if (count > kMaxPositions) {
+      throw std::invalid_argument("network: " + std::to_string(count) + " router positions; at most " +
+                                  std::to_string(kMaxPositions) + " are supported");
+    }
+    positions = static_cast<uint32_t>(count);
+    grid_width = p.chips_x * p.width;
+    grid_height = p.chips_y * p.height;
+    disabled.assign(size_t{p.width} * p.height, false);
+    for (const auto& [x, y] : p.disabled) {
+      if (x >= p.width || y >= p.height) {
+        throw std::invalid_argument("network: disabled position (" + std::to_string(x) + ", " +
+                                    std::to_string(y) + ") is outside the " + std::to_string(p.width) +
+                                    "x" + std::to_string(p.height) + " chip");
+      }
+      disabled[size_t{y} * p.width + x] = true;
+    }
+    if (std::count(disabled.begin(), disabled.end(), false) == 0) {
+      throw std::invalid_argument("network: every router position is disabled");
+    }
+    if (p.routing == Routing::xy && !p.disabled.empty()) {
+      throw std::invalid_argument(
+          "network: xy routing cannot avoid the disabled router at (" +
+          std::to_string(p.disabled.front().first) + ", " + std::to_string(p.disabled.front().second) +
+          ") and the other disabled positions; use table routing (noc.routing: table)");
+    }
+    resources.resize(size_t{positions} * kPortsPerRouter);
+    is_active.assign(resources.size(), false);
+    route_cache_capacity = static_cast<size_t>(
+        std::clamp<uint64_t>(kRouteCacheBytes / (uint64_t{positions} * sizeof(uint32_t)), 8, positions));
+    if (p.routing == Routing::table) check_connected();
+  }
+
+  // --- geometry -----------------------------------------------------------------------------------
+
+  uint32_t global_x(NodeIndex node) const {
+    const uint32_t chip = node / (params.width * params.height);
+    return (chip % params.chips_x) * params.width + node % params.width;
+  }
+  uint32_t global_y(NodeIndex node) const {
+    const uint32_t chip = node / (params.width * params.height);
+    return (chip / params.chips_x) * params.height + (node / params.width) % params.height;
+  }
+  NodeIndex at_global(uint32_t gx, uint32_t gy) const {
+    const uint32_t chip = (gy / params.height) * params.chips_x + gx / params.width;
+    return (chip * params.height + gy % params.height) * params.width + gx % params.width;
+  }
+  bool position_enabled(NodeIndex node) const {
+    return !disabled[size_t{node / params.width % params.height} * params.width + node % params.width];
+  }
+  Coord coord(NodeIndex node) const {
+    const uint32_t chip = node / (params.width * params.height);
+    return Coord{chip % params.chips_x, chip / params.chips_x, node % params.width,
+                 (node / params.width) % params.height};
+  }
+  uint32_t node_limit() const { return positions + static_cast<uint32_t>(endpoint_routers.size()); }
+  NodeIndex router_of(NodeIndex node) const {
+    return node < positions ? node : endpoint_routers[node - positions];
+  }
+
+  // The router one link away in `direction`, if that position exists and is enabled.
+  std::optional<NodeIndex> neighbour(NodeIndex node, uint32_t direction) const {
+    uint32_t gx = global_x(node), gy = global_y(node);
+    switch (direction) {
+      case east: if (++gx == grid_width) return std::nullopt; break;
+      case west: if (gx-- == 0) return std::nullopt; break;
+      case south: if (++gy == grid_height) return std::nullopt; break;
+      default: if (gy-- == 0) return std::nullopt; break;
+    }
+    const NodeIndex next = at_global(gx, gy);
+    if (!position_enabled(next)) return std::nullopt;
+    return next;
+  }
+  bool crosses_chips(NodeIndex from, NodeIndex to) const {
+    const uint32_t chip_size = params.width * params.height;
+    return from / chip_size != to / chip_size;
+  }
+
+  void check_node(NodeIndex node, const char* role) const {
+    if (node >= node_limit()) {
+      throw std::invalid_argument(std::string("network: ") + role + " node " + std::to_string(node) +
+                                  " does not exist (" + std::to_string(node_limit()) + " nodes)");
+    }
+    if (!position_enabled(router_of(node))) {
+      throw std::invalid_argument(std::string("network: ") + role + " node " + std::to_string(node) +
+                                  " (" + describe(coord(node)) + ") is disabled");
+    }
+  }
+
+  // --- routing ------------------------------------------------------------------------------------
+
+  // Hop distances of every position to `destination`, breadth first over enabled routers.
+  std::vector<uint32_t> distances_to(NodeIndex destination) const {
+    std::vector<uint32_t> hops(positions, kUnreachable);
+    std::deque<NodeIndex> frontier{destination};
+    hops[destination] = 0;
+    while (!frontier.empty()) {
+      const NodeIndex node = frontier.front();
+      frontier.pop_front();
+      for (uint32_t direction = 0; direction < kLinkDirections; ++direction) {
+        const auto next = neighbour(node, direction);
+        if (next && hops[*next] == kUnreachable) {
+          hops[*next] = hops[node] + 1;
+          frontier.push_back(*next);
+        }
+      }
+    }
+    return hops;
+  }
+
+  void check_connected() const {
+    NodeIndex first = 0;
+    while (!position_enabled(first)) ++first;
+    const std::vector<uint32_t> hops = distances_to(first);
+    std::string cut_off;
+    size_t count = 0;
+    for (NodeIndex node = 0; node < positions; ++node) {
+      if (!position_enabled(node) || hops[node] != kUnreachable) continue;
+      if (count < kListedNodes) cut_off += (count ? ", " : "") + describe(coord(node));
+      ++count;
+    }
+    if (count == 0) return;
+    if (count > kListedNodes) cut_off += ", ...";
+    throw std::invalid_argument("network: the disabled routers cut " + std::to_string(count) +
+                                " routers off from " + describe(coord(first)) + ": " + cut_off);
+  }
+
+  const std::vector<uint32_t>& cached_distances(NodeIndex destination) const {
+    auto found = route_cache.find(destination);
+    if (found == route_cache.end()) {
+      if (route_cache.size() >= route_cache_capacity) {
+        route_cache.erase(std::min_element(route_cache.begin(), route_cache.end(),
+                                           [](const auto& a, const auto& b) {
+                                             return a.second.last_use < b.second.last_use;
+                                           }));
+      }
+      found = route_cache.emplace(destination, Distances{distances_to(destination), 0}).first;
+    }
+    found->second.last_use = ++route_cache_clock;
+    return found->second.hops;
+  }
+
+  // The output link a packet at `node` bound for `destination` takes (node != destination).
+  uint32_t xy_direction(NodeIndex node, NodeIndex destination) const {
+    const uint32_t gx = global_x(node), dx = global_x(destination);
+    if (gx != dx) return dx > gx ? east : west;
+    return global_y(destination) > global_y(node) ? south : north;
+  }
+
+  // Calls visit(router, direction, next_router) for every link of the route between two routers.
+  template <class Visit>
+  void walk(NodeIndex from, NodeIndex to, Visit visit) const {
+    if (params.routing == Routing::xy) {
+      for (NodeIndex node = from; node != to;) {
+        const uint32_t direction = xy_direction(node, to);
+        const NodeIndex next = *neighbour(node, direction);
+        visit(node, direction, next);
+        node = next;
+      }
+      return;
+    }
+    const std::vector<uint32_t>& hops = cached_distances(to);
+    for (NodeIndex node = from; node != to;) {
+      // The first link, in east, west, south, north order, that gets one hop closer: x moves first.
+      for (uint32_t direction = 0; direction < kLinkDirections; ++direction) {
+        const auto next = neighbour(node, direction);
+        if (next && hops[*next] + 1 == hops[node]) {
+          visit(node, direction, *next);
+          node = *next;
+          break;
+        }
+      }
+    }
+  }
+
+  // --- timing -------------------------------------------------------------------------------------
+
+  uint32_t injection_port(NodeIndex node) const {
+    return node < positions ? node * kPortsPerRouter + injection
+                            : positions * kPortsPerRouter + (node - positions) * kPortsPerEndpoint;
+  }
+  uint32_t ejection_port(NodeIndex node) const { return injection_port(node) + 1; }
+
+  uint64_t chip_link_cycles(uint32_t flits) const {
+    const uint64_t bytes = uint64_t{flits} * params.flit_bytes;
+    return (bytes + params.chip_link_bytes - 1) / params.chip_link_bytes;
+  }
+
+  // Reserves `length` cycles of a resource so they end as the tail of a packet streaming `lag`
+  // cycles behind its head passes (lag >= length); returns the cycle the head passes.
+  uint64_t pass(uint32_t resource_index, uint64_t head_ready, uint64_t length, uint64_t lag,
+                uint32_t flits) {
+    Resource& resource = resources[resource_index];
+    const uint64_t start = resource.calendar.reserve(head_ready + lag - length, length);
+    resource.flits += flits;
+    resource.busy_cycles += length;
+    if (!is_active[resource_index]) {
+      is_active[resource_index] = true;
+      active.push_back(resource_index);
+    }
+    return start + length - lag;
+  }
+
+  void record(uint64_t latency, uint32_t flits) {
+    packets.packets += 1;
+    packets.flits += flits;
+    packets.total_latency += latency;
+    packets.max_latency = std::max(packets.max_latency, latency);
+    const size_t bucket = std::min<uint64_t>(latency / packets.bucket_cycles, kHistogramBuckets - 1);
+    packets.latency_histogram[bucket] += 1;
+  }
+};
+
+Network::Network(const NetworkParams& params) : impl_(std::make_unique<Impl>(params)) {
+  impl_->packets.latency_histogram.assign(kHistogramBuckets, 0);
+}
+Network::~Network() = default;
+
+const NetworkParams& Network::params() const { return impl_->params; }
+uint32_t Network::node_count() const { return impl_->positions; }
+
+NodeIndex Network::index_of(const Coord& coord) const {
+  const NetworkParams& p = impl_->params;
+  if (coord.chip_x >= p.chips_x || coord.chip_y >= p.chips_y || coord.x >= p.width ||
+      coord.y >= p.height) {
+    throw std::invalid_argument("network: " + describe(coord) + " is outside the tile");
+  }
+  return ((coord.chip_y * p.chips_x + coord.chip_x) * p.height + coord.y) * p.width + coord.x;
+}
+
+Coord Network::coord_of(NodeIndex node) const {
+  if (node >= impl_->node_limit()) {
+    throw std::invalid_argument("network: node " + std::to_string(node) + " does not exist");
+  }
+  return impl_->coord(impl_->router_of(node));
+}
+
+bool Network::enabled(NodeIndex node) const {
+  return node < impl_->node_limit() && impl_->position_enabled(impl_->router_of(node));
+}
+
+std::optional<NodeIndex> Network::node_at(const Coord& coord) const {
+  const NetworkParams& p = impl_->params;
+  if (coord.chip_x >= p.chips_x || coord.chip_y >= p.chips_y || coord.x >= p.width ||
+      coord.y >= p.height) {
+    return std::nullopt;
+  }
+  const NodeIndex node = index_of(coord);
+  if (!impl_->position_enabled(node)) return std::nullopt;
+  return node;
+}
+
+NodeIndex Network::attach_endpoint(const Coord& router) {
+  const auto node = node_at(router);
+  if (!node) {
+    throw std::invalid_argument("network: cannot attach an endpoint to " + describe(router) +
+                                ": no enabled router there");
+  }
+  impl_->endpoint_routers.push_back(*node);
+  impl_->resources.resize(impl_->resources.size() + kPortsPerEndpoint);
+  impl_->is_active.resize(impl_->resources.size(), false);
+  return impl_->node_limit() - 1;
+}
+
+uint32_t Network::flits_for(uint64_t bytes) const {
+  const uint64_t flit_bytes = impl_->params.flit_bytes;
+  return static_cast<uint32_t>(std::max<uint64_t>(1, (bytes + flit_bytes - 1) / flit_bytes));
+}
+
+std::vector<NodeIndex> Network::route(NodeIndex from, NodeIndex to) const {
+  impl_->check_node(from, "source");
+  impl_->check_node(to, "destination");
+  std::vector<NodeIndex> routers{impl_->router_of(from)};
+  impl_->walk(impl_->router_of(from), impl_->router_of(to),
+              [&](NodeIndex, uint32_t, NodeIndex next) { routers.push_back(next); });
+  return routers;
+}
+
+uint32_t Network::routers_on_route(NodeIndex from, NodeIndex to) const {
+  impl_->check_node(from, "source");
+  impl_->check_node(to, "destination");
+  uint32_t routers = 1;
+  impl_->walk(impl_->router_of(from), impl_->router_of(to),
+              [&](NodeIndex, uint32_t, NodeIndex) { ++routers; });
+  return routers;
+}
+
+uint64_t Network::zero_load_latency(NodeIndex from, NodeIndex to, uint32_t flits) const {
+  impl_->check_node(from, "source");
+  impl_->check_node(to, "destination");
+  const NetworkParams& p = impl_->params;
+  uint64_t on_chip_hops = 0, chip_hops = 0;
+  impl_->walk(impl_->router_of(from), impl_->router_of(to), [&](NodeIndex node, uint32_t, NodeIndex next) {
+    ++(impl_->crosses_chips(node, next) ? chip_hops : on_chip_hops);
+  });
+  // T0 = (H + 1) R + H_on L + H_chip L_chip + S, S the slowest serialization on the route.
+  const uint64_t serialization =
+      chip_hops ? std::max<uint64_t>(flits, impl_->chip_link_cycles(flits)) : uint64_t{flits};
+  return (on_chip_hops + chip_hops + 1) * p.router_latency + on_chip_hops * p.link_latency +
+         chip_hops * p.chip_link_latency + serialization;
+}
+
+uint64_t Network::send(NodeIndex from, NodeIndex to, uint32_t flits, uint64_t cycle) {
+  Impl& n = *impl_;
+  n.check_node(from, "source");
+  n.check_node(to, "destination");
+  if (flits == 0) throw std::invalid_argument("network: a packet needs at least one flit");
+  if (cycle < n.horizon) {
+    throw std::invalid_argument("network: packet sent at cycle " + std::to_string(cycle) +
+                                ", before the horizon " + std::to_string(n.horizon));
+  }
+  const NetworkParams& p = n.params;
+  // `lag`: how many cycles the tail trails the head, the slowest serialization crossed so far.
+  uint64_t lag = flits;
+  uint64_t head = n.pass(n.injection_port(from), cycle, flits, lag, flits);
+  n.walk(n.router_of(from), n.router_of(to), [&](NodeIndex node, uint32_t direction, NodeIndex next) {
+    const bool chip_link = n.crosses_chips(node, next);
+    const uint64_t length = chip_link ? n.chip_link_cycles(flits) : flits;
+    lag = std::max(lag, length);
+    head = n.pass(node * kPortsPerRouter + direction, head + p.router_latency, length, lag, flits) +
+           (chip_link ? p.chip_link_latency : p.link_latency);
+  });
+  head = n.pass(n.ejection_port(to), head + p.router_latency, flits, lag, flits);
+  const uint64_t delivered = head + lag;
+  n.record(delivered - cycle, flits);
+  return delivered;
+}
+
+void Network::advance_horizon(uint64_t cycle) {
+  Impl& n = *impl_;
+  if (cycle <= n.horizon) return;
+  n.horizon = cycle;
+  auto kept = n.active.begin();
+  for (const uint32_t index : n.active) {
+    Calendar& calendar = n.resources[index].calendar;
+    calendar.forget_before(cycle);
+    if (calendar.empty()) {
+      n.is_active[index] = false;
+    } else {
+      *kept++ = index;
+    }
+  }
+  n.active.erase(kept, n.active.end());
+}
+
+std::vector<LinkStats> Network::link_stats() const {
+  const Impl& n = *impl_;
+  std::vector<LinkStats> links;
+  for (uint32_t index = 0; index < n.resources.size(); ++index) {
+    const Resource& resource = n.resources[index];
+    if (resource.flits == 0) continue;
+    LinkStats link;
+    link.flits = resource.flits;
+    link.busy_cycles = resource.busy_cycles;
+    if (index >= n.positions * kPortsPerRouter) {
+      const NodeIndex endpoint = n.positions + (index - n.positions * kPortsPerRouter) / kPortsPerEndpoint;
+      link.from = link.to = coord_of(endpoint);
+      link.name = "endpoint " + std::to_string(endpoint) + " at " + describe(link.from) +
+                  (index % kPortsPerEndpoint == 0 ? " injection" : " ejection");
+    } else {
+      const NodeIndex node = index / kPortsPerRouter;
+      const uint32_t port = index % kPortsPerRouter;
+      link.from = link.to = n.coord(node);
+      if (port == injection || port == ejection) {
+        link.name = describe(link.from) + (port == injection ? " injection" : " ejection");
+      } else {
+        const NodeIndex next = *n.neighbour(node, port);
+        link.to = n.coord(next);
+        if (n.crosses_chips(node, next)) {
+          const bool along_x = port == east || port == west;
+          link.name = "chip " + std::to_string(link.from.chip_x) + "," + std::to_string(link.from.chip_y) +
+                      " -> chip " + std::to_string(link.to.chip_x) + "," + std::to_string(link.to.chip_y) +
+                      (along_x ? " row " + std::to_string(link.from.y) : " column " + std::to_string(link.from.x));
+        } else {
+          link.name = describe(link.from) + " -> " + kDirectionNames[port];
+        }
+      }
+    }
+    links.push_back(std::move(link));
+  }
+  return links;
+}
+
+const PacketStats& Network::packet_stats() const { return impl_->packets; }
+
+}  // namespace dojo::noc

@@ -54,8 +54,11 @@ struct NetworkParams {
 // (the host interface) get indices from node_count() up, see attach_endpoint().
 using NodeIndex = uint32_t;
 
+// A link, or a node's injection or ejection port (then `from` == `to`).
 struct LinkStats {
-  std::string name;  // e.g. "chip 0,0 core 3,1 -> east", "chip 0,0 -> chip 1,0 row 4"
+  // e.g. "chip 0,0 core 3,1 -> east", "chip 0,0 -> chip 1,0 row 4", "chip 0,0 core 3,1 injection",
+  // "endpoint 9000 at chip 0,0 core 0,0 ejection"
+  std::string name;
   Coord from;
   Coord to;
   uint64_t flits = 0;        // flits that crossed the link
@@ -85,6 +88,8 @@ class Network {
 
   const NetworkParams& params() const;
   uint32_t node_count() const;  // every position, disabled ones included
+  // Both throw std::invalid_argument for a position outside the tile or an unknown index; an
+  // attached endpoint's coordinates are its router's.
   NodeIndex index_of(const Coord& coord) const;
   Coord coord_of(NodeIndex node) const;
   bool enabled(NodeIndex node) const;
@@ -99,6 +104,8 @@ class Network {
   uint32_t flits_for(uint64_t bytes) const;
   // Routers a packet from `from` to `to` passes through, both ends included (1 for from == to).
   uint32_t routers_on_route(NodeIndex from, NodeIndex to) const;
+  // Those routers in order, as the indices of their positions (an endpoint's is its router's).
+  std::vector<NodeIndex> route(NodeIndex from, NodeIndex to) const;
   // The cycles a packet of `flits` takes from `from` to `to` on an idle network, head ready to
   // tail delivered: the formula of docs/noc.md.
   uint64_t zero_load_latency(NodeIndex from, NodeIndex to, uint32_t flits) const;
@@ -106,10 +113,12 @@ class Network {
   // Sends a packet of `flits` from `from` to `to` (both enabled), its head ready at `cycle`;
   // reserves the links on its route and returns the cycle its tail is delivered. Records the
   // packet's statistics.
+  // Throws std::invalid_argument for a disabled or unknown node or zero flits.
   uint64_t send(NodeIndex from, NodeIndex to, uint32_t flits, uint64_t cycle);
 
   // Promises that no later send() has a `cycle` below `cycle`, so reservations that end before it
-  // can be forgotten (keeps memory bounded on long runs).
+  // can be forgotten (keeps memory bounded on long runs). A later send() below it throws
+  // std::invalid_argument.
   void advance_horizon(uint64_t cycle);
 
   // Statistics of every link that carried traffic, in a fixed order, and of all packets.
