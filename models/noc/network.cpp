@@ -1,7 +1,7 @@
 #include "noc/network.h"
 
 #include <algorithm>
-#include <deque>
+#include <array>
 #include <limits>
 #include <stdexcept>
 #include <unordered_map>
@@ -18,9 +18,12 @@ const char* const kDirectionNames[kLinkDirections] = {"east", "west", "south", "
 
 // Larger tiles would overflow resource indices; 5x5 chips of 18x20 are 9,000.
 constexpr uint64_t kMaxPositions = uint64_t{1} << 24;
-// Table routing keeps the BFS distances of recently used destinations within this budget.
+// Table routing keeps the next-hop tables of recently used destinations within this budget: 2 bits
+// per router each, so every destination of a 9,000-router tile fits (20 MB).
 constexpr uint64_t kRouteCacheBytes = uint64_t{32} << 20;
+constexpr uint32_t kRoutersPerTableByte = 4;
 constexpr uint32_t kUnreachable = std::numeric_limits<uint32_t>::max();
+constexpr uint32_t kNoRouter = std::numeric_limits<uint32_t>::max();
 constexpr size_t kHistogramBuckets = 64;
 constexpr size_t kListedNodes = 8;  // nodes named in an error message before "..."
 
@@ -110,15 +113,21 @@ struct Network::Impl {
   uint64_t horizon = 0;
   PacketStats packets;
 
-  // Table routing: per destination, every position's hop distance to it (kUnreachable for disabled
-  // ones), computed on first use and kept for the most recently used destinations.
-  struct Distances {
-    std::vector<uint32_t> hops;
+  // Per position, the enabled router one link away in each direction, or kNoRouter.
+  std::vector<std::array<NodeIndex, kLinkDirections>> neighbours;
+
+  // Table routing: per destination, every router's output link towards it (2 bits a router),
+  // computed on first use from a breadth-first search and kept for the most recently used
+  // destinations: never the whole N x N table up front.
+  struct NextHops {
+    std::vector<uint8_t> directions;
     uint64_t last_use = 0;
   };
-  mutable std::unordered_map<NodeIndex, Distances> route_cache;
+  mutable std::unordered_map<NodeIndex, NextHops> route_cache;
   mutable uint64_t route_cache_clock = 0;
   size_t route_cache_capacity = 0;
+  mutable std::vector<uint32_t> search_hops;      // scratch of the breadth-first search
+  mutable std::vector<NodeIndex> search_frontier;
 
   explicit Impl(const NetworkParams& p) : params(p) {
     require_positive(p.chips_x, "chips_x");
@@ -155,8 +164,14 @@ struct Network::Impl {
     }
     resources.resize(size_t{positions} * kPortsPerRouter);
     is_active.assign(resources.size(), false);
-    route_cache_capacity = static_cast<size_t>(
-        std::clamp<uint64_t>(kRouteCacheBytes / (uint64_t{positions} * sizeof(uint32_t)), 8, positions));
+    route_cache_capacity = static_cast<size_t>(std::clamp<uint64_t>(
+        kRouteCacheBytes / (positions / kRoutersPerTableByte + 1), 8, positions));
+    neighbours.resize(positions);
+    for (NodeIndex node = 0; node < positions; ++node) {
+      for (uint32_t direction = 0; direction < kLinkDirections; ++direction) {
+        neighbours[node][direction] = find_neighbour(node, direction);
+      }
+    }
     if (p.routing == Routing::table) check_connected();
   }
 
@@ -187,19 +202,20 @@ struct Network::Impl {
     return node < positions ? node : endpoint_routers[node - positions];
   }
 
-  // The router one link away in `direction`, if that position exists and is enabled.
-  std::optional<NodeIndex> neighbour(NodeIndex node, uint32_t direction) const {
+  // The router one link away in `direction`, or kNoRouter if that position is outside the tile or
+  // disabled.
+  NodeIndex find_neighbour(NodeIndex node, uint32_t direction) const {
     uint32_t gx = global_x(node), gy = global_y(node);
     switch (direction) {
-      case east: if (++gx == grid_width) return std::nullopt; break;
-      case west: if (gx-- == 0) return std::nullopt; break;
-      case south: if (++gy == grid_height) return std::nullopt; break;
-      default: if (gy-- == 0) return std::nullopt; break;
+      case east: if (++gx == grid_width) return kNoRouter; break;
+      case west: if (gx-- == 0) return kNoRouter; break;
+      case south: if (++gy == grid_height) return kNoRouter; break;
+      default: if (gy-- == 0) return kNoRouter; break;
     }
     const NodeIndex next = at_global(gx, gy);
-    if (!position_enabled(next)) return std::nullopt;
-    return next;
+    return position_enabled(next) ? next : kNoRouter;
   }
+  NodeIndex neighbour(NodeIndex node, uint32_t direction) const { return neighbours[node][direction]; }
   bool crosses_chips(NodeIndex from, NodeIndex to) const {
     const uint32_t chip_size = params.width * params.height;
     return from / chip_size != to / chip_size;
@@ -218,29 +234,45 @@ struct Network::Impl {
 
   // --- routing ------------------------------------------------------------------------------------
 
-  // Hop distances of every position to `destination`, breadth first over enabled routers.
-  std::vector<uint32_t> distances_to(NodeIndex destination) const {
-    std::vector<uint32_t> hops(positions, kUnreachable);
-    std::deque<NodeIndex> frontier{destination};
-    hops[destination] = 0;
-    while (!frontier.empty()) {
-      const NodeIndex node = frontier.front();
-      frontier.pop_front();
-      for (uint32_t direction = 0; direction < kLinkDirections; ++direction) {
-        const auto next = neighbour(node, direction);
-        if (next && hops[*next] == kUnreachable) {
-          hops[*next] = hops[node] + 1;
-          frontier.push_back(*next);
+  // Hop distances of every position to `destination` (in search_hops), breadth first over enabled
+  // routers; kUnreachable for the others.
+  const std::vector<uint32_t>& distances_to(NodeIndex destination) const {
+    search_hops.assign(positions, kUnreachable);
+    search_frontier.clear();
+    search_frontier.push_back(destination);
+    search_hops[destination] = 0;
+    for (size_t head = 0; head < search_frontier.size(); ++head) {
+      const NodeIndex node = search_frontier[head];
+      for (const NodeIndex next : neighbours[node]) {
+        if (next != kNoRouter && search_hops[next] == kUnreachable) {
+          search_hops[next] = search_hops[node] + 1;
+          search_frontier.push_back(next);
         }
       }
     }
-    return hops;
+    return search_hops;
+  }
+
+  // Every router's output link towards `destination`: the first, in east, west, south, north order,
+  // that gets one hop closer, so x moves come first.
+  std::vector<uint8_t> next_hops_to(NodeIndex destination) const {
+    const std::vector<uint32_t>& hops = distances_to(destination);
+    std::vector<uint8_t> directions(positions / kRoutersPerTableByte + 1, 0);
+    for (NodeIndex node = 0; node < positions; ++node) {
+      if (hops[node] == kUnreachable || node == destination) continue;
+      uint32_t direction = 0;
+      while (neighbour(node, direction) == kNoRouter || hops[neighbour(node, direction)] + 1 != hops[node]) {
+        ++direction;
+      }
+      directions[node / kRoutersPerTableByte] |= direction << (2 * (node % kRoutersPerTableByte));
+    }
+    return directions;
   }
 
   void check_connected() const {
     NodeIndex first = 0;
     while (!position_enabled(first)) ++first;
-    const std::vector<uint32_t> hops = distances_to(first);
+    const std::vector<uint32_t>& hops = distances_to(first);
     std::string cut_off;
     size_t count = 0;
     for (NodeIndex node = 0; node < positions; ++node) {
@@ -254,7 +286,7 @@ struct Network::Impl {
                                 " routers off from " + describe(coord(first)) + ": " + cut_off);
   }
 
-  const std::vector<uint32_t>& cached_distances(NodeIndex destination) const {
+  const std::vector<uint8_t>& cached_next_hops(NodeIndex destination) const {
     auto found = route_cache.find(destination);
     if (found == route_cache.end()) {
       if (route_cache.size() >= route_cache_capacity) {
@@ -263,10 +295,10 @@ struct Network::Impl {
                                              return a.second.last_use < b.second.last_use;
                                            }));
       }
-      found = route_cache.emplace(destination, Distances{distances_to(destination), 0}).first;
+      found = route_cache.emplace(destination, NextHops{next_hops_to(destination), 0}).first;
     }
     found->second.last_use = ++route_cache_clock;
-    return found->second.hops;
+    return found->second.directions;
   }
 
   // The output link a packet at `node` bound for `destination` takes (node != destination).
@@ -282,23 +314,19 @@ struct Network::Impl {
     if (params.routing == Routing::xy) {
       for (NodeIndex node = from; node != to;) {
         const uint32_t direction = xy_direction(node, to);
-        const NodeIndex next = *neighbour(node, direction);
+        const NodeIndex next = neighbour(node, direction);
         visit(node, direction, next);
         node = next;
       }
       return;
     }
-    const std::vector<uint32_t>& hops = cached_distances(to);
+    const std::vector<uint8_t>& directions = cached_next_hops(to);
     for (NodeIndex node = from; node != to;) {
-      // The first link, in east, west, south, north order, that gets one hop closer: x moves first.
-      for (uint32_t direction = 0; direction < kLinkDirections; ++direction) {
-        const auto next = neighbour(node, direction);
-        if (next && hops[*next] + 1 == hops[node]) {
-          visit(node, direction, *next);
-          node = *next;
-          break;
-        }
-      }
+      const uint32_t direction =
+          (directions[node / kRoutersPerTableByte] >> (2 * (node % kRoutersPerTableByte))) & 3u;
+      const NodeIndex next = neighbour(node, direction);
+      visit(node, direction, next);
+      node = next;
     }
   }
 
@@ -493,7 +521,7 @@ std::vector<LinkStats> Network::link_stats() const {
       if (port == injection || port == ejection) {
         link.name = describe(link.from) + (port == injection ? " injection" : " ejection");
       } else {
-        const NodeIndex next = *n.neighbour(node, port);
+        const NodeIndex next = n.neighbour(node, port);
         link.to = n.coord(next);
         if (n.crosses_chips(node, next)) {
           const bool along_x = port == east || port == west;

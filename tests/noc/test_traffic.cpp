@@ -1,1 +1,100 @@
-// Placeholder: being written.
+// Synthetic traffic against the analytic figures: zero-load latency at a trickle, accepted
+// throughput against the channel-load bound above saturation, determinism.
+#include <catch2/catch.hpp>
+
+#include "noc/traffic.h"
+
+using dojo::noc::Pattern;
+using dojo::noc::TrafficParams;
+using dojo::noc::TrafficResult;
+
+namespace {
+
+TrafficParams eight_by_eight(Pattern pattern, double rate) {
+  TrafficParams params;
+  params.pattern = pattern;
+  params.injection_rate = rate;
+  return params;
+}
+
+}  // namespace
+
+TEST_CASE("the analytic bounds of 8x8 patterns match their hand-derived values") {
+  // Uniform: the bisection bound 4/k. Transpose under xy: k-1 sources share the busiest link.
+  // Bit complement: every source on one side crosses the middle, 4 to a link. Hotspot: the hot
+  // node's ejection port takes 64 * 0.1 + 0.9 flits per unit rate.
+  CHECK(dojo::noc::pattern_bounds(eight_by_eight(Pattern::uniform, 0.1)).throughput_bound == Approx(0.5));
+  CHECK(dojo::noc::pattern_bounds(eight_by_eight(Pattern::transpose, 0.1)).throughput_bound == Approx(1.0 / 7));
+  CHECK(dojo::noc::pattern_bounds(eight_by_eight(Pattern::bitcomp, 0.1)).throughput_bound == Approx(0.25));
+  const auto hotspot = dojo::noc::pattern_bounds(eight_by_eight(Pattern::hotspot, 0.1));
+  CHECK(hotspot.throughput_bound == Approx(1 / 7.3));
+  CHECK(hotspot.bottleneck == "core 4,4 ejection");
+  // Uniform zero-load: 5.25 hops on average (2 (k^2 - 1) / 3k), T0 = 4 H + 4 for R = 3, L = 1, F = 1.
+  CHECK(dojo::noc::pattern_bounds(eight_by_eight(Pattern::uniform, 0.1)).zero_load_latency == Approx(25.0));
+  TrafficParams longer = eight_by_eight(Pattern::uniform, 0.1);
+  longer.packet_flits = 4;
+  longer.router_latency = 2;
+  CHECK(dojo::noc::pattern_bounds(longer).zero_load_latency == Approx(3 * 5.25 + 6));
+}
+
+TEST_CASE("at a trickle, packets take the zero-load latency") {
+  for (const uint32_t flits : {1u, 4u}) {
+    TrafficParams params = eight_by_eight(Pattern::uniform, 0.001 * flits);
+    params.packet_flits = flits;
+    params.measure = 100000;
+    const TrafficResult result = dojo::noc::run_traffic(params);
+    REQUIRE(result.packets_measured > 5000);
+    // Contention only ever adds: never below each packet's own zero-load latency.
+    CHECK(result.avg_packet_latency >= result.measured_zero_load_latency);
+    CHECK(result.avg_packet_latency == Approx(result.measured_zero_load_latency).epsilon(0.01));
+    CHECK(result.avg_packet_latency == Approx(result.bounds.zero_load_latency).epsilon(0.01));
+    CHECK_FALSE(result.saturated);
+  }
+}
+
+TEST_CASE("below saturation the network accepts what is offered") {
+  const TrafficResult result = dojo::noc::run_traffic(eight_by_eight(Pattern::uniform, 0.3));
+  CHECK(result.accepted_throughput == Approx(0.3).epsilon(0.02));
+  CHECK(result.avg_packet_latency > result.bounds.zero_load_latency);
+  CHECK_FALSE(result.saturated);
+}
+
+TEST_CASE("above saturation accepted throughput meets the channel-load bound") {
+  for (const Pattern pattern : {Pattern::uniform, Pattern::transpose, Pattern::bitcomp, Pattern::hotspot}) {
+    INFO(dojo::noc::pattern_name(pattern));
+    const TrafficResult result = dojo::noc::run_traffic(eight_by_eight(pattern, 0.9));
+    CHECK(result.saturated);
+    CHECK(result.accepted_throughput == Approx(result.bounds.throughput_bound).epsilon(0.10));
+    CHECK(result.accepted_throughput < 0.6 * 0.9);  // far below what is offered
+  }
+}
+
+TEST_CASE("the same seed gives the same results, another seed other ones") {
+  TrafficParams params = eight_by_eight(Pattern::hotspot, 0.1);
+  params.packet_flits = 2;
+  const TrafficResult first = dojo::noc::run_traffic(params);
+  const TrafficResult second = dojo::noc::run_traffic(params);
+  CHECK(first.packets_measured == second.packets_measured);
+  CHECK(first.avg_packet_latency == second.avg_packet_latency);
+  CHECK(first.p99_packet_latency == second.p99_packet_latency);
+  CHECK(first.accepted_throughput == second.accepted_throughput);
+  params.seed = 2;
+  const TrafficResult other = dojo::noc::run_traffic(params);
+  CHECK((other.packets_measured != first.packets_measured || other.avg_packet_latency != first.avg_packet_latency));
+}
+
+TEST_CASE("impossible traffic parameters are rejected naming the option") {
+  TrafficParams params = eight_by_eight(Pattern::transpose, 0.1);
+  params.height = 4;
+  CHECK_THROWS_WITH(dojo::noc::run_traffic(params), Catch::Contains("--traffic transpose") && Catch::Contains("8x4"));
+  params = eight_by_eight(Pattern::uniform, 1.5);
+  CHECK_THROWS_WITH(dojo::noc::run_traffic(params), Catch::Contains("--injection-rate"));
+  params = eight_by_eight(Pattern::uniform, 0.1);
+  params.width = 0;
+  CHECK_THROWS_WITH(dojo::noc::run_traffic(params), Catch::Contains("--mesh 0x8"));
+  params = eight_by_eight(Pattern::hotspot, 0.1);
+  params.hotspot_node = std::make_pair(8u, 0u);
+  CHECK_THROWS_WITH(dojo::noc::run_traffic(params), Catch::Contains("--hotspot-node 8,0"));
+  CHECK(dojo::noc::parse_pattern("bitcomp") == Pattern::bitcomp);
+  CHECK_FALSE(dojo::noc::parse_pattern("tornado"));
+}
