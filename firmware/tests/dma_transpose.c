@@ -1,13 +1,15 @@
 /*
- * 2D DMA between cores, run by every core of the mesh. Each core fills an N x N matrix and pushes
- * its transpose into its east neighbour's SRAM (x + 1 mod width, same row) with one column-gather
- * descriptor per column; the last descriptor notifies the neighbour's sync counter. Each core then
- * waits for the transpose coming from its west neighbour, checks it, pulls the west neighbour's
- * matrix back as a second check, and checks that bad descriptors are reported as errors.
+ * 2D DMA between cores, run by every working core of the tile. The cores form a ring in rank
+ * order (the core-info table, which skips disabled cores): rank r's next core is rank r + 1 mod
+ * the core count, usually its east neighbour. Each core fills an N x N matrix and pushes its
+ * transpose into the next core's SRAM with one column-gather descriptor per column; the last
+ * descriptor notifies the next core's sync counter. Each core then waits for the transpose coming
+ * from its previous core, checks it, pulls the previous core's matrix as a second check, and
+ * checks that bad descriptors are reported as errors.
  *
  * Handshake: a core's .bss (where the incoming data lands) is cleared by its start-up code, so
- * each core first tells its west neighbour it is ready (sync counter READY) and pushes only once
- * its east neighbour has said so.
+ * each core first tells its previous core it is ready (sync counter READY) and pushes only once
+ * its next core has said so.
  */
 #include "check.h"
 
@@ -17,30 +19,22 @@
 
 #define N 16
 
-/* Mesh size when the core-info device reports none (the 2x2 "mini" tile). */
-#ifndef DOJO_MESH_WIDTH
-#define DOJO_MESH_WIDTH 2
-#endif
-#ifndef DOJO_MESH_HEIGHT
-#define DOJO_MESH_HEIGHT 2
-#endif
-#define MESH_MAX 32 /* mhartid has 5 bits per coordinate */
-
-/* Core-info registers: the mesh size. */
-#define CORE_INFO_MESH_WIDTH_OFFSET 0x00
-#define CORE_INFO_MESH_HEIGHT_OFFSET 0x04
+/* Core-info registers: the working cores, this core's rank, and the rank -> mhartid table. */
+#define CORE_INFO_CORE_COUNT_OFFSET 0x10
+#define CORE_INFO_RANK_OFFSET 0x14
+#define CORE_INFO_RANK_TABLE_OFFSET 0x1000 /* u32 mhartid of rank r at + 4 r */
 
 /* Sync unit: counter i's value (read) and its ADD register (a write of n adds n). */
 #define SYNC_VALUE_OFFSET(i) (16 * (i))
 #define SYNC_ADD_OFFSET(i) (16 * (i) + 8)
-#define READY_COUNTER 0 /* my east neighbour may now push into me */
-#define DATA_COUNTER 1  /* my west neighbour's transpose has landed in `incoming` */
+#define READY_COUNTER 0 /* my next core may now push into me */
+#define DATA_COUNTER 1  /* my previous core's transpose has landed in `incoming` */
 
 #define GIVE_UP_TICKS (10000 * DOJO_TIMER_TICKS_PER_US) /* 10 ms of simulated time */
 #define UNMAPPED_ADDRESS 0x08000000
 
 static uint32_t matrix[N][N];
-static uint32_t incoming[N][N]; /* written by the west neighbour's engine */
+static uint32_t incoming[N][N]; /* written by the previous core's engine */
 static uint32_t pulled[N][N];
 static struct dojo_dma_descriptor columns[N];
 static struct dojo_dma_descriptor probe;
@@ -55,10 +49,9 @@ static uint32_t core_info(uintptr_t offset)
     return *(volatile uint32_t *)((uintptr_t)DOJO_CORE_INFO_BASE + offset);
 }
 
-static uint32_t mesh_dimension(uintptr_t offset, uint32_t fallback)
+static uint64_t hartid_of_rank(uint32_t rank)
 {
-    uint32_t value = core_info(offset);
-    return value >= 1 && value <= MESH_MAX ? value : fallback;
+    return core_info(CORE_INFO_RANK_TABLE_OFFSET + 4 * (uintptr_t)rank);
 }
 
 static volatile uint64_t *sync_register(uintptr_t offset)
@@ -94,15 +87,14 @@ static void check_reported_error(uintptr_t address, uint32_t cause, uint64_t err
 int main(void)
 {
     uint64_t hartid = dojo_hart_id();
-    uint32_t x = (hartid >> DOJO_HARTID_X_SHIFT) & 31;
-    uint32_t width = mesh_dimension(CORE_INFO_MESH_WIDTH_OFFSET, DOJO_MESH_WIDTH);
-    uint32_t height = mesh_dimension(CORE_INFO_MESH_HEIGHT_OFFSET, DOJO_MESH_HEIGHT);
-    uint64_t row_base = hartid & ~((uint64_t)31 << DOJO_HARTID_X_SHIFT);
-    uint64_t east = row_base | (uint64_t)((x + 1) % width) << DOJO_HARTID_X_SHIFT;
-    uint64_t west = row_base | (uint64_t)((x + width - 1) % width) << DOJO_HARTID_X_SHIFT;
-    printf("dma_transpose: core 0x%llx of a %ux%u mesh pushes to 0x%llx, receives from 0x%llx\n",
-           (unsigned long long)hartid, (unsigned)width, (unsigned)height,
-           (unsigned long long)east, (unsigned long long)west);
+    uint32_t cores = core_info(CORE_INFO_CORE_COUNT_OFFSET);
+    uint32_t rank = core_info(CORE_INFO_RANK_OFFSET);
+    uint64_t next = hartid_of_rank((rank + 1) % cores);
+    uint64_t previous = hartid_of_rank((rank + cores - 1) % cores);
+    printf("dma_transpose: core 0x%llx (rank %u of %u) pushes to 0x%llx, receives from 0x%llx\n",
+           (unsigned long long)hartid, (unsigned)rank, (unsigned)cores, (unsigned long long)next,
+           (unsigned long long)previous);
+    check_equal(hartid_of_rank(rank), hartid, "the rank table names this core at its rank");
 
     for (unsigned i = 0; i < N; ++i)
         for (unsigned j = 0; j < N; ++j)
@@ -118,21 +110,21 @@ int main(void)
           "a local copy after the errors succeeds");
     check(__builtin_memcmp(pulled, matrix, sizeof matrix) == 0, "the local copy is exact");
 
-    /* Tell the west neighbour it may push into me, then wait until the east one says the same. */
+    /* Tell the previous core it may push into me, then wait until the next one says the same. */
     *(volatile uint64_t *)(uintptr_t)dojo_dma_global_address(
-        west, (uintptr_t)DOJO_SYNC_BASE + SYNC_ADD_OFFSET(READY_COUNTER)) = 1;
-    check(wait_for_counter(READY_COUNTER, 1), "the east neighbour is ready");
+        previous, (uintptr_t)DOJO_SYNC_BASE + SYNC_ADD_OFFSET(READY_COUNTER)) = 1;
+    check(wait_for_counter(READY_COUNTER, 1), "the next core is ready");
 
-    /* Column c of my matrix becomes row c of the east neighbour's `incoming`. */
+    /* Column c of my matrix becomes row c of the next core's `incoming`. */
     for (unsigned c = 0; c < N; ++c) {
-        dojo_dma_describe_2d(&columns[c], dojo_dma_global_address(east, (uintptr_t)incoming[c]),
+        dojo_dma_describe_2d(&columns[c], dojo_dma_global_address(next, (uintptr_t)incoming[c]),
                              sizeof(uint32_t), (uintptr_t)&matrix[0][c], sizeof matrix[0],
                              sizeof(uint32_t), N);
         if (c + 1 < N)
             dojo_dma_chain(&columns[c], &columns[c + 1]);
     }
     dojo_dma_set_notify(&columns[N - 1],
-                        dojo_dma_global_address(east, (uintptr_t)DOJO_SYNC_BASE +
+                        dojo_dma_global_address(next, (uintptr_t)DOJO_SYNC_BASE +
                                                           SYNC_ADD_OFFSET(DATA_COUNTER)),
                         1);
     columns[N - 1].flags |= DOJO_DMA_FLAG_IRQ;
@@ -143,22 +135,22 @@ int main(void)
     dojo_dma_acknowledge_irq();
     check((dojo_dma_status() & DOJO_DMA_STATUS_IRQ_PENDING) == 0, "acknowledge cleared it");
 
-    /* The west neighbour's transpose arrives in `incoming`. */
-    check(wait_for_counter(DATA_COUNTER, 1), "the west neighbour's notification arrived");
+    /* The previous core's transpose arrives in `incoming`. */
+    check(wait_for_counter(DATA_COUNTER, 1), "the previous core's notification arrived");
     unsigned wrong = 0;
     for (unsigned i = 0; i < N; ++i)
         for (unsigned j = 0; j < N; ++j)
-            wrong += incoming[i][j] != element(west, j, i);
+            wrong += incoming[i][j] != element(previous, j, i);
     check_equal(wrong, 0, "the incoming transpose is exact");
 
-    /* Pull: the west neighbour's matrix is complete since it pushed from it. */
-    status = dojo_dma_copy((uintptr_t)pulled, dojo_dma_global_address(west, (uintptr_t)matrix),
+    /* Pull: the previous core's matrix is complete since it pushed from it. */
+    status = dojo_dma_copy((uintptr_t)pulled, dojo_dma_global_address(previous, (uintptr_t)matrix),
                            sizeof matrix);
-    check(dojo_dma_succeeded(status), "pulling the west neighbour's matrix completed");
+    check(dojo_dma_succeeded(status), "pulling the previous core's matrix completed");
     wrong = 0;
     for (unsigned i = 0; i < N; ++i)
         for (unsigned j = 0; j < N; ++j)
-            wrong += pulled[i][j] != element(west, i, j);
+            wrong += pulled[i][j] != element(previous, i, j);
     check_equal(wrong, 0, "the pulled matrix is exact");
 
     return check_verdict("dma_transpose");

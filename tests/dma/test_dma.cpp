@@ -384,7 +384,8 @@ TEST_CASE("Dma: the interrupt line is pending and enabled, and acknowledge lower
   Descriptor first = copy_1d(destination, source, 64);
   first.next = descriptors + Descriptor::bytes;
   bench.put(descriptors, first);
-  bench.put(descriptors + Descriptor::bytes, copy_1d(destination, source, 64, Descriptor::flag_irq));
+  const Descriptor last = copy_1d(destination, source, 64, Descriptor::flag_irq);
+  bench.put(descriptors + Descriptor::bytes, last);
   bench.start(descriptors);
   bench.run();
   CHECK(bench.irq_edges.size() == 3);
