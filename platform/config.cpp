@@ -436,6 +436,9 @@ const std::vector<Parameter>& schema() {
        "bytes a DMA engine moves per transaction"},
       {"dma.sram_bytes_per_cycle", Kind::size, field<&C::dma, &C::Dma::sram_bytes_per_cycle>(), 1,
        4 * KiB, 1, "bandwidth of the SRAM port a DMA engine uses, per core cycle"},
+      {"dma.max_chain_descriptors", Kind::count,
+       field<&C::dma, &C::Dma::max_chain_descriptors>(), 1, 1'000'000, 1,
+       "descriptors one start may run; a longer (e.g. looping) chain ends in an error"},
       {"sync.counters", Kind::count, field<&C::sync, &C::Sync::counters>(), 1, 256, 1,
        "hardware semaphores (64-bit counters) per core"},
       {"host.memory_size", Kind::size, field<&C::host, &C::Host::memory_size>(), 1 * MiB,
@@ -764,6 +767,15 @@ void parse_position(const std::string& text, uint32_t& x_first, uint32_t& x_last
 }
 
 }  // namespace
+
+std::vector<ImageAssignment> parse_image_assignments(const std::string& text,
+                                                     const std::string& origin) {
+  try {
+    return parse_images(text);
+  } catch (const std::invalid_argument& error) {
+    throw ConfigError(origin + ": " + error.what());
+  }
+}
 
 CoreSelector parse_core_selector(const std::string& text) {
   CoreSelector selector;

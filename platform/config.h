@@ -74,6 +74,7 @@ struct PlatformConfig {
   struct Dma {
     uint64_t burst_bytes = 256;         // bytes per bus transaction
     uint32_t sram_bytes_per_cycle = 64;  // the SRAM port a DMA engine uses
+    uint32_t max_chain_descriptors = 4096;  // per start: a looping chain ends in an error
   } dma;
   struct Sync {
     uint32_t counters = 16;  // hardware semaphores per core
@@ -111,6 +112,11 @@ struct CoreSelector {
 // Parses "*", "x,y", "x0-x1,y0-y1", each optionally after "cx,cy:" (a chip or ranges of chips;
 // without it, every chip). Throws std::invalid_argument with the reason.
 CoreSelector parse_core_selector(const std::string& text);
+
+// Parses "CORES=FILE;CORES=FILE" (as boot.images takes it); `origin` names the source in errors.
+// Throws ConfigError.
+std::vector<ImageAssignment> parse_image_assignments(const std::string& text,
+                                                     const std::string& origin);
 
 // Sizes fixed by the devices' register maps (not configurable), used to check the memory map.
 inline constexpr uint64_t exit_device_size = 0x1000;   // 4 KiB

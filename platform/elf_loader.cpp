@@ -199,7 +199,8 @@ class Reader {
         throw fail(name + ": the image needs more than " + hex(max_image_bytes) +
                    " bytes of memory; the file is damaged or not a firmware image");
       total_size += program.p_memsz;
-      ElfImage::Segment segment{program.p_paddr, std::vector<uint8_t>(program.p_memsz)};
+      ElfImage::Segment segment{program.p_paddr, std::vector<uint8_t>(program.p_memsz),
+                                program.p_filesz};
       std::memcpy(segment.bytes.data(), file_ + program.p_offset, program.p_filesz);
       segments.push_back(std::move(segment));
     }

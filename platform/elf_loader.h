@@ -20,6 +20,7 @@ struct ElfImage {
   struct Segment {
     uint64_t address;           // physical address (p_paddr)
     std::vector<uint8_t> bytes; // the file's bytes, zero-extended to the memory size
+    uint64_t file_size = 0;     // how many of `bytes` come from the file (the rest is zero fill)
   };
   std::string path;
   uint64_t entry = 0;

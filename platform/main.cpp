@@ -22,6 +22,9 @@ constexpr int kExitBadInput = 2;    // command line, configuration or firmware i
 constexpr int kExitWatchdog = 124;  // instruction or simulated-time limit, as timeout(1) does
 constexpr int kExitFatal = 125;     // the simulated platform cannot go on
 
+// The configuration used without --config: one chip of 2x2 cores.
+constexpr const char* kDefaultConfig = "mini";
+
 // A configuration given by name ("mini") is looked up among the shipped ones.
 std::string resolve_config_path(const std::string& name) {
   if (std::filesystem::exists(name)) return name;
@@ -35,15 +38,17 @@ struct ConfigOptions {
 
   void add_to(CLI::App& command) {
     command.add_option("-c,--config", config_file,
-                       "YAML configuration file, or the name of one in platform/configs");
-    command.add_option("-s,--set", overrides, "Override one parameter: key=value (repeatable)");
+                       "YAML configuration file, or the name of one in platform/configs "
+                       "(default: mini)");
+    // One value per occurrence, so that a positional argument after it is not taken as another.
+    command.add_option("-s,--set", overrides, "Override one parameter: key=value (repeatable)")
+        ->allow_extra_args(false);
   }
 
   PlatformConfig build() const {
     PlatformConfig config;
-    if (!config_file.empty()) {
-      dojo::platform::load_config_file(config, resolve_config_path(config_file));
-    }
+    dojo::platform::load_config_file(config,
+                                     resolve_config_path(config_file.empty() ? kDefaultConfig : config_file));
     for (const auto& assignment : overrides) dojo::platform::apply_override(config, assignment);
     dojo::platform::validate(config);
     return config;
@@ -53,6 +58,8 @@ struct ConfigOptions {
 struct RunOptions {
   ConfigOptions config;
   std::string firmware;
+  std::vector<std::string> images;
+  bool fast_load = false;
   std::string max_instructions;
   std::string timeout;
   bool quiet = false;
@@ -67,10 +74,22 @@ int run(const RunOptions& options) {
   if (!options.timeout.empty()) {
     dojo::platform::apply_override(config, "simulation.timeout=" + options.timeout);
   }
-  const dojo::platform::ElfImage image = dojo::platform::read_elf(options.firmware);
+  if (options.fast_load) config.boot.fast_load = true;
+  // --image entries come before the configuration's, so they win.
+  std::vector<dojo::platform::ImageAssignment> images;
+  for (const auto& image : options.images) {
+    const auto parsed = dojo::platform::parse_image_assignments(image, "--image");
+    images.insert(images.end(), parsed.begin(), parsed.end());
+  }
+  config.boot.images.insert(config.boot.images.begin(), images.begin(), images.end());
+  dojo::platform::validate(config);
+  if (options.firmware.empty() && config.boot.images.empty()) {
+    std::cerr << "dojo-vp: run: give a firmware ELF, or --image CORES=FILE.elf entries\n";
+    return kExitBadInput;
+  }
 
   const auto wall_start = std::chrono::steady_clock::now();
-  dojo::platform::Tile tile("tile", config, image, std::cout);
+  dojo::platform::Tile tile("tile", config, options.firmware, std::cout);
   const dojo::platform::RunResult result = tile.run();
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
   std::cout.flush();
@@ -79,7 +98,7 @@ int run(const RunOptions& options) {
   switch (result.outcome) {
     case dojo::platform::RunResult::Outcome::exited:
       if (!options.quiet && status != 0) {
-        std::cerr << "dojo-vp: " << options.firmware << " exited with status " << status << "\n";
+        std::cerr << "dojo-vp: " << (options.firmware.empty() ? "the firmware" : options.firmware) << " exited with status " << status << "\n";
       }
       // A process status keeps 8 bits: a failure must never read as a pass or as another code.
       if (status < 0) {
@@ -122,8 +141,15 @@ int sc_main(int argc, char* argv[]) {
   RunOptions run_options;
   CLI::App* run_command = app.add_subcommand("run", "Boot a firmware ELF on the platform");
   run_options.config.add_to(*run_command);
-  run_command->add_option("firmware", run_options.firmware, "RISC-V ELF64 firmware image")
-      ->required();
+  run_command->add_option("firmware", run_options.firmware,
+                          "RISC-V ELF64 firmware image for every core (or those --image leaves)");
+  run_command->add_option("--image", run_options.images,
+                          "CORES=FILE.elf: run FILE on the selected cores, e.g. 0,0=ping.elf or "
+                          "0-17,10-19=b.elf or 1,0:*=c.elf (repeatable; first match wins)")
+      ->allow_extra_args(false);
+  run_command->add_flag("--fast-load", run_options.fast_load,
+                        "Write images straight into SRAM at time 0 instead of booting through the "
+                        "host interface");
   run_command->add_option("--max-instructions", run_options.max_instructions,
                           "Watchdog: stop a core after this many instructions");
   run_command->add_option("--timeout", run_options.timeout,

@@ -6,11 +6,16 @@
 
 #include "bus/bus.h"
 #include "core/core.h"
+#include "dma/dma.h"
+#include "host/host_interface.h"
 #include "memory/sram.h"
+#include "noc/noc.h"
 #include "peripherals/clint.h"
 #include "peripherals/console.h"
+#include "peripherals/core_info.h"
 #include "peripherals/exit_device.h"
 #include "peripherals/htif.h"
+#include "peripherals/sync_unit.h"
 
 namespace dojo::platform {
 namespace {
@@ -24,8 +29,21 @@ sc_core::sc_time period_of(uint64_t frequency_hz) {
 }
 
 // mhartid carries the core's position (docs/memory-map.md): bits 4..0 its column, bits 9..5 its
-// row; the chip's coordinates will sit above them.
-uint64_t hartid_of(uint32_t x, uint32_t y) { return (uint64_t{y} << 5) | x; }
+// row, bits 12..10 its chip's column, bits 15..13 its chip's row.
+uint64_t hartid_of(const noc::Coord& coord) {
+  return uint64_t{coord.chip_y} << 13 | uint64_t{coord.chip_x} << 10 | uint64_t{coord.y} << 5 |
+         coord.x;
+}
+
+std::string describe(const noc::Coord& coord) {
+  return "core " + std::to_string(coord.x) + "," + std::to_string(coord.y) + " of chip " +
+         std::to_string(coord.chip_x) + "," + std::to_string(coord.chip_y);
+}
+
+// [address, address + length) lies inside [base, base + size).
+bool inside(uint64_t address, uint64_t length, uint64_t base, uint64_t size) {
+  return address >= base && address - base <= size && length <= size - (address - base);
+}
 
 std::string hex(uint64_t value) {
   char text[24];
@@ -35,30 +53,48 @@ std::string hex(uint64_t value) {
 
 }  // namespace
 
-// One D1 core with what is private to it: SRAM, bus, console, exit device, timer and, for
-// programs that define `tohost`, the HTIF device.
+// Where a node sits and what it shares with the other nodes.
+struct NodePlace {
+  noc::Coord coord;
+  uint64_t hartid = 0;
+  uint32_t rank = 0;
+  std::shared_ptr<const std::vector<uint32_t>> rank_hartids;
+  bool prefix_console = false;
+};
+
+// One D1 core with what is private to it: SRAM, bus, console, exit device, timer, DMA engine,
+// sync unit, core info and, for programs that define `tohost`, the HTIF device. The global
+// window on its bus leads to the network, which the tile binds.
 class Node : public sc_core::sc_module {
  public:
-  Node(sc_core::sc_module_name name, const PlatformConfig& config, uint64_t hartid,
-       const ElfImage& image, std::ostream& out, bool prefix_console,
-       const std::function<void(int)>& on_exit)
+  Node(sc_core::sc_module_name name, const PlatformConfig& config, const NodePlace& place,
+       const ElfImage& image, std::ostream& out, const std::function<void(int)>& on_exit)
       : sc_module(name),
-        core("core", core_params(config, hartid)),
+        core("core", core_params(config, place.hartid)),
         bus("bus"),
         sram("sram", config.memory.sram_size, picoseconds(config.memory.sram_latency_ps),
              picoseconds(config.memory.sram_latency_ps)),
-        console("console", out, prefix_console ? "[core " + std::to_string(hartid) + "] " : "",
+        console("console", out,
+                place.prefix_console ? "[core " + std::to_string(place.hartid) + "] " : "",
                 picoseconds(config.mmio.latency_ps)),
         exit_device("exit", on_exit, picoseconds(config.mmio.latency_ps)),
         clint("clint", period_of(config.timer.frequency_hz),
               [this](bool level) { core.set_irq(core::Irq::software, level); },
               [this](bool level) { core.set_irq(core::Irq::timer, level); },
-              picoseconds(config.mmio.latency_ps)) {
+              picoseconds(config.mmio.latency_ps)),
+        dma("dma", dma_params(config), [this](bool level) { set_external_irq(0, level); }),
+        sync("sync", config.sync.counters, [this](bool level) { set_external_irq(1, level); },
+             picoseconds(config.mmio.latency_ps)),
+        core_info("core_info", core_info_params(config, place), picoseconds(config.mmio.latency_ps)) {
     core.socket.bind(bus.target);
+    dma.initiator.bind(bus.target);
     attach(sram.socket, config.memory.sram_base, config.memory.sram_size, "sram");
     attach(exit_device.socket, config.mmio.exit_base, exit_device_size, "exit");
     attach(clint.socket, config.mmio.clint_base, clint_size, "clint");
     attach(console.socket, config.mmio.console_base, console_size, "console");
+    attach(dma.socket, config.mmio.dma_base, dma_size, "dma");
+    attach(sync.socket, config.mmio.sync_base, sync_size, "sync");
+    attach(core_info.socket, config.mmio.core_info_base, core_info_size, "core_info");
     if (image.tohost) {
       htif = std::make_unique<peripherals::Htif>(
           "htif", on_exit, [this](char c) { console.put(c); }, picoseconds(config.mmio.latency_ps));
@@ -67,7 +103,28 @@ class Node : public sc_core::sc_module {
       htif->memory.bind(bus.target);
     }
     core.mtime_source = [this](const sc_core::sc_time& t) { return clint.mtime_at(t); };
-    load(config, image);
+    const uint64_t sram_base = config.memory.sram_base;
+    sram.on_write = [this, sram_base](uint64_t offset, uint64_t length) {
+      core.memory_written(sram_base + offset, length);
+    };
+    core.hart().set_pc(image.entry);
+  }
+
+  // The global window leads to the network's ingress; the network reaches this node's devices
+  // and SRAM through the bus's target.
+  template <typename Socket>
+  void attach_window(Socket& network_ingress, const PlatformConfig& config) {
+    attach(network_ingress, config.memory.global_base, global_window_size, "global window");
+  }
+
+  // Copies the image into this core's SRAM: every segment must lie inside it.
+  void load(const PlatformConfig& config, const ElfImage& image) {
+    const uint64_t base = config.memory.sram_base, size = config.memory.sram_size;
+    load_elf(image, [&](uint64_t address, const uint8_t* bytes, uint64_t length) {
+      if (!inside(address, length, base, size)) return false;
+      std::memcpy(sram.data() + (address - base), bytes, length);
+      return true;
+    });
   }
 
   core::Core core;
@@ -76,6 +133,9 @@ class Node : public sc_core::sc_module {
   peripherals::Console console;
   peripherals::ExitDevice exit_device;
   peripherals::Clint clint;
+  dma::Dma dma;
+  peripherals::SyncUnit sync;
+  peripherals::CoreInfo core_info;
   std::unique_ptr<peripherals::Htif> htif;
 
  private:
@@ -88,7 +148,39 @@ class Node : public sc_core::sc_module {
     params.fast_base = config.memory.sram_base;
     params.fast_size = config.memory.sram_size;
     params.max_instructions = config.simulation.max_instructions;
+    params.start_in_reset = !config.boot.fast_load;
     return params;
+  }
+
+  static dma::DmaParams dma_params(const PlatformConfig& config) {
+    dma::DmaParams params;
+    params.clock_period = period_of(config.core.clock_hz);
+    params.port_bytes_per_cycle = config.dma.sram_bytes_per_cycle;
+    params.burst_bytes = static_cast<uint32_t>(config.dma.burst_bytes);
+    params.register_latency = picoseconds(config.mmio.latency_ps);
+    params.max_descriptor_bytes = config.memory.sram_size;
+    params.max_chain_descriptors = config.dma.max_chain_descriptors;
+    return params;
+  }
+
+  static peripherals::CoreInfoParams core_info_params(const PlatformConfig& config,
+                                                     const NodePlace& place) {
+    peripherals::CoreInfoParams params;
+    params.mesh_width = config.mesh.width;
+    params.mesh_height = config.mesh.height;
+    params.chips_x = config.tile.chips_x;
+    params.chips_y = config.tile.chips_y;
+    params.global_base = config.memory.global_base;
+    params.rank = place.rank;
+    params.rank_hartids = place.rank_hartids;
+    return params;
+  }
+
+  // The DMA engine and the sync unit share the machine external interrupt.
+  void set_external_irq(unsigned source, bool level) {
+    const unsigned mask = 1u << source;
+    external_sources_ = level ? external_sources_ | mask : external_sources_ & ~mask;
+    core.set_irq(core::Irq::external, external_sources_ != 0);
   }
 
   template <typename Socket>
@@ -97,40 +189,121 @@ class Node : public sc_core::sc_module {
     bus.map(next_port_++, base, size, what);
   }
 
-  // Copies the image into this core's SRAM: every segment must lie inside it.
-  void load(const PlatformConfig& config, const ElfImage& image) {
-    const uint64_t base = config.memory.sram_base, size = config.memory.sram_size;
-    load_elf(image, [&](uint64_t address, const uint8_t* bytes, uint64_t length) {
-      if (address < base || address - base > size || length > size - (address - base)) {
-        return false;
-      }
-      std::memcpy(sram.data() + (address - base), bytes, length);
-      return true;
-    });
-    core.hart().set_pc(image.entry);
-  }
-
   unsigned next_port_ = 0;
+  unsigned external_sources_ = 0;
 };
 
-Tile::Tile(sc_core::sc_module_name name, const PlatformConfig& config, const ElfImage& image,
-           std::ostream& console)
-    : sc_module(name), config_(config) {
+Tile::Tile(sc_core::sc_module_name name, const PlatformConfig& config,
+           const std::string& default_image, std::ostream& console)
+    : sc_module(name), config_(config), default_image_(default_image) {
   tlm::tlm_global_quantum::instance().set(picoseconds(config.simulation.quantum_ps));
-  const bool several = config.mesh.width * config.mesh.height > 1;
-  for (uint32_t y = 0; y < config.mesh.height; ++y) {
-    for (uint32_t x = 0; x < config.mesh.width; ++x) {
-      const auto index = static_cast<unsigned>(nodes_.size());
-      nodes_.push_back(std::make_unique<Node>(
-          ("node" + std::to_string(index)).c_str(), config, hartid_of(x, y), image, console,
-          several, [this, index](int status) { on_core_exit(index, status); }));
-    }
+
+  noc::NocParams noc_params;
+  noc_params.network.chips_x = config.tile.chips_x;
+  noc_params.network.chips_y = config.tile.chips_y;
+  noc_params.network.width = config.mesh.width;
+  noc_params.network.height = config.mesh.height;
+  noc_params.network.disabled = config.mesh.disabled_cores;
+  noc_params.network.flit_bytes = config.noc.flit_bytes;
+  noc_params.network.router_latency = config.noc.router_latency;
+  noc_params.network.link_latency = config.noc.link_latency;
+  noc_params.network.chip_link_bytes = config.noc.chip_link_bytes;
+  noc_params.network.chip_link_latency = config.noc.chip_link_latency;
+  noc_params.network.routing = config.noc.routing;
+  noc_params.clock_period = period_of(config.noc.clock_hz);
+  noc_params.header_bytes = config.noc.header_bytes;
+  noc_params.sram_size = config.memory.sram_size;
+  noc_params.device_base = config.mmio.device_block_base;
+  noc_ = std::make_unique<noc::Noc>("noc", noc_params);
+  const noc::Network& network = noc_->network();
+
+  // Ranks number the working cores by chip row, chip column, core row, core column: the order
+  // of node indices.
+  auto rank_hartids = std::make_shared<std::vector<uint32_t>>();
+  for (noc::NodeIndex index = 0; index < network.node_count(); ++index) {
+    if (network.enabled(index)) rank_hartids->push_back(static_cast<uint32_t>(hartid_of(network.coord_of(index))));
   }
+  const bool several = rank_hartids->size() > 1;
+  for (noc::NodeIndex index = 0; index < network.node_count(); ++index) {
+    if (!network.enabled(index)) continue;
+    NodePlace place;
+    place.coord = network.coord_of(index);
+    place.hartid = hartid_of(place.coord);
+    place.rank = static_cast<uint32_t>(nodes_.size());
+    place.rank_hartids = rank_hartids;
+    place.prefix_console = several;
+    const ElfImage& image = image_for(place.coord);
+    const auto rank = place.rank;
+    auto node = std::make_unique<Node>(("node" + std::to_string(rank)).c_str(), config, place,
+                                       image, console,
+                                       [this, rank](int status) { on_core_exit(rank, status); });
+    node->attach_window(noc_->ingress, config);
+    noc_->sram_egress.bind(node->sram.socket);
+    noc_->device_egress.bind(node->bus.target);
+    noc_->add_core(index);
+    if (config.boot.fast_load) node->load(config, image);
+    node_images_.push_back(&image);
+    node_indices_.push_back(index);
+    nodes_.push_back(std::move(node));
+  }
+  if (!config.boot.fast_load) boot_through_host();
+
   SC_HAS_PROCESS(Tile);
   SC_THREAD(wait_for_cores);
 }
 
 Tile::~Tile() = default;
+
+const ElfImage& Tile::image_for(const noc::Coord& coord) {
+  std::string path = default_image_;
+  for (const ImageAssignment& assignment : config_.boot.images) {
+    if (parse_core_selector(assignment.cores).contains(coord.chip_x, coord.chip_y, coord.x, coord.y)) {
+      path = assignment.path;
+      break;
+    }
+  }
+  if (path.empty())
+    throw ConfigError("boot.images: no image for " + describe(coord) +
+                      " (give a default firmware on the command line or a \"*\" entry)");
+  auto found = images_.find(path);
+  if (found == images_.end()) found = images_.emplace(path, read_elf(path)).first;
+  return found->second;
+}
+
+void Tile::boot_through_host() {
+  host::HostInterfaceParams params;
+  params.memory_size = config_.host.memory_size;
+  params.link_bytes_per_cycle = config_.host.link_bytes;
+  params.clock_period = period_of(config_.noc.clock_hz);
+  params.chunk_bytes = static_cast<uint32_t>(config_.host.chunk_bytes);
+  host_ = std::make_unique<host::HostInterface>("host", params);
+  host_->socket.bind(noc_->ingress);
+  noc_->add_host(noc::Coord{0, 0, config_.host.attach_x, config_.host.attach_y});
+
+  const uint64_t base = config_.memory.sram_base, size = config_.memory.sram_size;
+  std::map<const ElfImage*, host::HostInterface::ImageId> loaded;
+  for (size_t rank = 0; rank < nodes_.size(); ++rank) {
+    const ElfImage& image = *node_images_[rank];
+    auto found = loaded.find(&image);
+    if (found == loaded.end()) {
+      std::vector<host::ImageSegment> segments;
+      for (const ElfImage::Segment& segment : image.segments) {
+        if (!inside(segment.address, segment.bytes.size(), base, size))
+          throw LoaderError(image.path + ": segment at " + hex(segment.address) + "-" +
+                            hex(segment.address + segment.bytes.size()) + " lies outside memory");
+        segments.push_back({segment.address,
+                            std::vector<uint8_t>(segment.bytes.begin(),
+                                                 segment.bytes.begin() + segment.file_size),
+                            segment.bytes.size()});
+      }
+      found = loaded.emplace(&image, host_->add_image(image.path, segments)).first;
+    }
+    Node& node = *nodes_[rank];
+    const noc::Coord coord = noc_->network().coord_of(node_indices_[rank]);
+    host_->add_target(found->second, noc::encode_window_offset({coord, 0, 0}), base,
+                      [&node](const sc_core::sc_time& at) { node.core.release(at); });
+  }
+}
 
 void Tile::on_core_exit(unsigned core, int status) {
   if (status != 0 && first_failure_ == 0) first_failure_ = status;
@@ -139,7 +312,8 @@ void Tile::on_core_exit(unsigned core, int status) {
 
 void Tile::wait_for_cores() {
   for (auto& node : nodes_) {
-    while (node->core.state() == core::Core::State::running ||
+    while (node->core.state() == core::Core::State::reset ||
+           node->core.state() == core::Core::State::running ||
            node->core.state() == core::Core::State::waiting) {
       wait(node->core.finished_event());
     }
@@ -156,26 +330,29 @@ RunResult Tile::run() {
   for (auto& node : nodes_) node->console.flush();
 
   RunResult result;
-  const sc_core::sc_time period = period_of(config_.core.clock_hz);
-  uint64_t latest_cycles = 0;
   std::string watchdog, fatal, still_running;
   for (auto& node : nodes_) {
     const core::Hart& hart = node->core.hart();
     result.instructions += hart.instret();
-    latest_cycles = std::max(latest_cycles, hart.cycles());
+    result.simulated = std::max(result.simulated, node->core.local_time());
     switch (node->core.state()) {
       case core::Core::State::halted: break;
       case core::Core::State::watchdog: watchdog = node->core.stop_message(); break;
       case core::Core::State::fatal: fatal = node->core.stop_message(); break;
+      case core::Core::State::reset:
       case core::Core::State::running:
       case core::Core::State::waiting:
         if (!still_running.empty()) still_running += ", ";
-        still_running += "core " + std::to_string(hart.hartid()) + " at pc " + hex(hart.pc()) +
-                         (node->core.state() == core::Core::State::waiting ? " (in wfi)" : "");
+        still_running += "core " + std::to_string(hart.hartid()) +
+                         (node->core.state() == core::Core::State::reset
+                              ? " (in reset)"
+                              : " at pc " + hex(hart.pc()) +
+                                    (node->core.state() == core::Core::State::waiting ? " (in wfi)"
+                                                                                      : ""));
         break;
     }
   }
-  result.simulated = period * static_cast<double>(latest_cycles);
+  if (host_ && !host_->error().empty()) fatal = "boot: " + host_->error();
   if (!fatal.empty()) {
     result.outcome = RunResult::Outcome::fatal;
     result.message = fatal;

@@ -1,7 +1,9 @@
-// The tile: builds the platform described by a PlatformConfig (a mesh of D1 core nodes, each a
-// core with its private SRAM, bus and devices), loads a firmware image into it and runs it.
+// The tile: builds the platform described by a PlatformConfig (chips of D1 core nodes, each a
+// core with its private SRAM, bus and devices, joined by the network-on-chip, with the host
+// interface at the edge), boots firmware images into it and runs it.
 #pragma once
 
+#include <map>
 #include <memory>
 #include <ostream>
 #include <string>
@@ -10,6 +12,7 @@
 
 #include "config.h"
 #include "elf_loader.h"
+#include "noc/network.h"
 
 namespace dojo::platform {
 
@@ -29,12 +32,23 @@ struct RunResult {
 
 class Node;
 
+}  // namespace dojo::platform
+namespace dojo::noc {
+class Noc;
+}  // namespace dojo::noc
+namespace dojo::host {
+class HostInterface;
+}  // namespace dojo::host
+namespace dojo::platform {
+
 class Tile : public sc_core::sc_module {
  public:
-  // Builds every node and loads `image` into each core's SRAM. Throws LoaderError if the image
-  // does not fit the memory map.
-  Tile(sc_core::sc_module_name name, const PlatformConfig& config, const ElfImage& image,
-       std::ostream& console);
+  // Builds every node and boots each core with its image: `default_image` (may be empty: then
+  // every core must be matched by config.boot.images), or the image config.boot.images assigns.
+  // Throws LoaderError if an image cannot be read or does not fit the memory map, ConfigError if a
+  // core has no image, std::invalid_argument for an impossible network.
+  Tile(sc_core::sc_module_name name, const PlatformConfig& config,
+       const std::string& default_image, std::ostream& console);
   ~Tile() override;
 
   // Simulates until every core has stopped, or the configured timeout.
@@ -46,9 +60,20 @@ class Tile : public sc_core::sc_module {
   void on_core_exit(unsigned core, int status);
   // Ends the simulation once every core has stopped.
   void wait_for_cores();
+  // The image for the core at `coord`, each file read once.
+  const ElfImage& image_for(const noc::Coord& coord);
+  // Streams every core's image through the host interface and the network, releasing each core
+  // from reset once its image has arrived.
+  void boot_through_host();
 
   PlatformConfig config_;
-  std::vector<std::unique_ptr<Node>> nodes_;
+  std::string default_image_;
+  std::map<std::string, ElfImage> images_;  // by path
+  std::unique_ptr<noc::Noc> noc_;
+  std::unique_ptr<host::HostInterface> host_;
+  std::vector<std::unique_ptr<Node>> nodes_;  // by rank
+  std::vector<const ElfImage*> node_images_;  // by rank
+  std::vector<noc::NodeIndex> node_indices_;  // by rank
   unsigned cores_running_ = 0;
   int first_failure_ = 0;
 };

@@ -50,7 +50,27 @@ void Core::halt() {
   if (sc_core::sc_is_running()) wake_event_.notify(sc_core::SC_ZERO_TIME);
 }
 
+void Core::release(const sc_core::sc_time& at) {
+  const sc_core::sc_time now = sc_core::sc_time_stamp();
+  release_event_.notify(at > now ? at - now : sc_core::SC_ZERO_TIME);
+}
+
+void Core::memory_written(uint64_t addr, uint64_t len) {
+  if (in_run_) {
+    // The hart may be executing the very code written: let it finish the instruction first.
+    deferred_writes_.emplace_back(addr, len);
+    hart_.request_stop();
+    return;
+  }
+  hart_.memory_written(addr, len);
+}
+
 void Core::thread() {
+  if (params_.start_in_reset) {
+    state_ = State::reset;
+    sc_core::wait(release_event_);
+    state_ = State::running;
+  }
   // Cycle 0 of the timeline is when the hart's current cycle count was reached: now.
   start_time_ = sc_core::sc_time_stamp().value() - hart_.cycles() * period_;
   quantum_keeper_.reset();
@@ -86,6 +106,8 @@ bool Core::run_slice() {
   const StopReason reason = hart_.run(limit);
   in_run_ = false;
   unfolded_stall_ = 0;
+  for (const auto& [addr, len] : deferred_writes_) hart_.memory_written(addr, len);
+  deferred_writes_.clear();
 
   if (reason == StopReason::fatal) {
     stop(State::fatal, "core " + std::to_string(params_.hart.hartid) + ": " +
@@ -172,6 +194,11 @@ void Core::invalidate_direct_mem_ptr(sc_dt::uint64 start, sc_dt::uint64 end) {
   // The pointers must not be used once this returns: stop the hart after the current instruction
   // if this comes from inside one of its accesses.
   if (in_run_) hart_.request_stop();
+}
+
+sc_core::sc_time Core::local_time() const {
+  if (state_ == State::reset) return sc_core::SC_ZERO_TIME;
+  return sc_core::sc_time::from_value(time_at(current_cycles()));
 }
 
 sc_core::sc_time Core::local_offset(uint64_t cycles) const {

@@ -12,6 +12,8 @@
 #include <functional>
 #include <string>
 #include <systemc>
+#include <utility>
+#include <vector>
 #include <tlm>
 #include <tlm_utils/simple_initiator_socket.h>
 #include <tlm_utils/tlm_quantumkeeper.h>
@@ -27,11 +29,13 @@ struct CoreParams {
   uint64_t fast_base = 0;
   uint64_t fast_size = 0;
   uint64_t max_instructions = 0;  // watchdog: stop once this many have retired; 0 = none
+  // Held in reset (not executing) until release(): the tile boots cores as their images arrive.
+  bool start_in_reset = false;
 };
 
 class Core : public sc_core::sc_module, private HartBus {
  public:
-  enum class State { running, waiting, halted, watchdog, fatal };
+  enum class State { reset, running, waiting, halted, watchdog, fatal };
 
   tlm_utils::simple_initiator_socket<Core> socket;
 
@@ -50,8 +54,18 @@ class Core : public sc_core::sc_module, private HartBus {
   // Stops the core after its current instruction and ends its thread. Safe to call from a device
   // during one of this core's transactions.
   void halt();
+  // Takes a core built with start_in_reset out of reset at absolute simulated time `at` (now, if
+  // that has passed); it starts at the hart's pc.
+  void release(const sc_core::sc_time& at);
+  // Another initiator wrote [addr, addr + len) of the memory this core executes from (a remote
+  // store, a DMA transfer, the loader): drops decoded instructions there and breaks an overlapping
+  // LR/SC reservation. Safe to call from inside one of this core's own transactions.
+  void memory_written(uint64_t addr, uint64_t len);
 
   State state() const { return state_; }
+  // The core's own simulated time: where its clock timeline has got to (it may run ahead of
+  // SystemC time by up to a quantum). Zero while it is held in reset.
+  sc_core::sc_time local_time() const;
   // Notified (one delta cycle later) when the core stops for any reason.
   sc_core::sc_event& finished_event() { return finished_event_; }
   // Why the core stopped, for watchdog and fatal stops; empty otherwise.
@@ -105,8 +119,12 @@ class Core : public sc_core::sc_module, private HartBus {
   bool halt_requested_ = false;
   bool fast_regions_stale_ = false;  // DMI was invalidated: re-request before running again
   bool in_run_ = false;
+  // Writes reported while the hart was running (the core wrote its own memory through the bus),
+  // applied once it has stopped.
+  std::vector<std::pair<uint64_t, uint64_t>> deferred_writes_;
   sc_core::sc_event wake_event_;      // interrupt line changed, or halt requested
   sc_core::sc_event finished_event_;
+  sc_core::sc_event release_event_;
 };
 
 }  // namespace dojo::core

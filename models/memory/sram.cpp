@@ -42,7 +42,7 @@ Sram::Sram(sc_core::sc_module_name name, uint64_t size, sc_core::sc_time read_la
 
 Sram::~Sram() { munmap(data_, size_); }
 
-void Sram::b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay) {
+void Sram::b_transport(int, tlm::tlm_generic_payload& trans, sc_core::sc_time& delay) {
   const tlm::tlm_command command = trans.get_command();
   if (command != tlm::TLM_READ_COMMAND && command != tlm::TLM_WRITE_COMMAND &&
       command != tlm::TLM_IGNORE_COMMAND) {
@@ -100,7 +100,7 @@ void Sram::b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay)
   if (!is_read && on_write) on_write(address, window);
 }
 
-unsigned int Sram::transport_dbg(tlm::tlm_generic_payload& trans) {
+unsigned int Sram::transport_dbg(int, tlm::tlm_generic_payload& trans) {
   const uint64_t address = trans.get_address();
   const tlm::tlm_command command = trans.get_command();
   if (address >= size_ ||
@@ -120,7 +120,7 @@ unsigned int Sram::transport_dbg(tlm::tlm_generic_payload& trans) {
   return count;
 }
 
-bool Sram::get_direct_mem_ptr(tlm::tlm_generic_payload&, tlm::tlm_dmi& dmi) {
+bool Sram::get_direct_mem_ptr(int, tlm::tlm_generic_payload&, tlm::tlm_dmi& dmi) {
   dmi.set_dmi_ptr(data_);
   dmi.set_start_address(0);
   dmi.set_end_address(size_ - 1);

@@ -10,13 +10,14 @@
 #include <functional>
 #include <systemc>
 #include <tlm>
-#include <tlm_utils/simple_target_socket.h>
+#include <tlm_utils/multi_passthrough_target_socket.h>
 
 namespace dojo::memory {
 
 class Sram : public sc_core::sc_module {
  public:
-  tlm_utils::simple_target_socket<Sram> socket;
+  // Any number of ports (e.g. the core's bus and the network's SRAM space): all see the same array.
+  tlm_utils::multi_passthrough_target_socket<Sram> socket;
 
   // `read_latency`/`write_latency` are added to the delay of every access and announced in DMI
   // grants. Throws std::invalid_argument for a zero size and std::runtime_error if the host cannot
@@ -38,9 +39,9 @@ class Sram : public sc_core::sc_module {
   uint64_t size() const { return size_; }
 
  private:
-  void b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);
-  unsigned int transport_dbg(tlm::tlm_generic_payload& trans);
-  bool get_direct_mem_ptr(tlm::tlm_generic_payload& trans, tlm::tlm_dmi& dmi);
+  void b_transport(int port, tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);
+  unsigned int transport_dbg(int port, tlm::tlm_generic_payload& trans);
+  bool get_direct_mem_ptr(int port, tlm::tlm_generic_payload& trans, tlm::tlm_dmi& dmi);
 
   uint8_t* data_ = nullptr;
   uint64_t size_;

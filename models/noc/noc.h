@@ -1,2 +1,88 @@
-// Placeholder: being written.
+// The network-on-chip as a loosely-timed TLM-2.0 interconnect: it decodes the global window
+// (docs/memory-map.md), times each access with the Network model (a request packet to the
+// destination core, the access there, a response packet back) and performs it on the
+// destination's local bus.
+//
+// Every endpoint is one port on each socket: a core binds its bus's window mapping to `ingress`,
+// its SRAM to `sram_egress` (the window's SRAM space reaches the memory itself, not whatever the
+// core's bus maps over it) and its bus's target to `device_egress` (the device space), in the
+// order of add_core(); the host interface binds only to `ingress`, after add_host(). Addresses
+// arrive as offsets in the window (the bus subtracts the window's base) and leave as offsets in
+// the SRAM or as local device addresses.
 #pragma once
+
+#include <cstdint>
+#include <memory>
+#include <systemc>
+#include <tlm>
+#include <tlm_utils/multi_passthrough_initiator_socket.h>
+#include <tlm_utils/multi_passthrough_target_socket.h>
+#include <vector>
+
+#include "noc/network.h"
+
+namespace dojo::noc {
+
+// Where a window offset points: a core, a space in it (0 SRAM, 1 devices) and an offset there.
+struct WindowAddress {
+  Coord core;
+  unsigned space = 0;
+  uint64_t offset = 0;
+};
+
+// The window's fields (docs/memory-map.md): bits 39..37 chip row, 36..34 chip column, 33..29 core
+// row, 28..24 core column, 23..22 space, 21..0 offset.
+WindowAddress decode_window_offset(uint64_t offset);
+uint64_t encode_window_offset(const WindowAddress& address);
+
+struct NocParams {
+  NetworkParams network;
+  sc_core::sc_time clock_period;
+  uint32_t header_bytes = 8;  // address and command, ahead of a packet's data
+  uint64_t device_base = 0;   // where space 1 lands in the destination core's local map
+  uint64_t sram_size = 0;     // accesses beyond it in space 0 are address errors
+};
+
+class Noc : public sc_core::sc_module {
+ public:
+  tlm_utils::multi_passthrough_target_socket<Noc> ingress;
+  tlm_utils::multi_passthrough_initiator_socket<Noc> sram_egress;
+  tlm_utils::multi_passthrough_initiator_socket<Noc> device_egress;
+
+  // Throws std::invalid_argument (from the Network) for an impossible geometry.
+  Noc(sc_core::sc_module_name name, const NocParams& params);
+
+  Network& network() { return network_; }
+  const Network& network() const { return network_; }
+
+  // The next port of both sockets belongs to the core at `node` (an enabled router position).
+  void add_core(NodeIndex node);
+  // The next port of `ingress` belongs to an endpoint attached at `router` (the host interface).
+  NodeIndex add_host(const Coord& router);
+
+ private:
+  void b_transport(int port, tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);
+  unsigned int transport_dbg(int port, tlm::tlm_generic_payload& trans);
+
+  struct Destination {
+    NodeIndex node;
+    int port;          // of both egress sockets
+    bool sram;         // the SRAM space, else the device space
+    uint64_t address;  // SRAM offset or local device address
+  };
+  // Where `trans` goes, or false (and an address error set on `trans`) if its window offset names
+  // no core, a disabled one, or nothing in it.
+  bool route(tlm::tlm_generic_payload& trans, Destination& destination) const;
+  // Performs `trans` at the destination with its address translated there.
+  void forward(const Destination& destination, tlm::tlm_generic_payload& trans,
+               sc_core::sc_time& delay);
+  uint64_t cycle_at(const sc_core::sc_time& time) const;
+  sc_core::sc_time time_of(uint64_t cycle) const;
+
+  NocParams params_;
+  Network network_;
+  std::vector<NodeIndex> ingress_nodes_;  // by ingress port
+  std::vector<int> egress_port_of_;       // by node index; -1: no core there
+};
+
+}  // namespace dojo::noc

@@ -111,6 +111,7 @@ const std::vector<std::function<void(PlatformConfig&)>>& field_changes() {
       [](PlatformConfig& c) { c.noc.routing = dojo::noc::Routing::table; },
       [](PlatformConfig& c) { c.dma.burst_bytes += 1; },
       [](PlatformConfig& c) { c.dma.sram_bytes_per_cycle += 1; },
+      [](PlatformConfig& c) { c.dma.max_chain_descriptors += 1; },
       [](PlatformConfig& c) { c.sync.counters += 1; },
       [](PlatformConfig& c) { c.host.memory_size += 1; },
       [](PlatformConfig& c) { c.host.link_bytes += 1; },

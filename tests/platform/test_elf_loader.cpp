@@ -166,6 +166,8 @@ TEST_CASE("read_elf reads entry, segments with zero fill, and the HTIF symbols")
   for (uint64_t i = 0; i < text_size; ++i) CHECK(image.segments[0].bytes[i] == text_byte(i));
   CHECK(image.segments[1].address == data_address);
   REQUIRE(image.segments[1].bytes.size() == data_memory_size);
+  CHECK(image.segments[1].file_size == data_file_size);
+  CHECK(image.segments[0].file_size == text_size);
   for (uint64_t i = 0; i < data_memory_size; ++i)
     CHECK(image.segments[1].bytes[i] == (i < data_file_size ? data_byte(i) : 0));
   CHECK(image.tohost == tohost_address);

@@ -72,7 +72,7 @@ constexpr int kBadInput = 2, kWatchdog = 124, kFatal = 125;
 }  // namespace
 
 TEST_CASE("hello prints its greeting and exits 0") {
-  const Run run = dojo_vp("run " + firmware("hello"));
+  const Run run = dojo_vp("run --config core " + firmware("hello"));
   CHECK(run.status == 0);
   CHECK(run.out == "Hello from the Dojo D1 core 0!\n");
 }
@@ -144,7 +144,7 @@ TEST_CASE("the same firmware gives the same output, instructions and simulated t
 }
 
 TEST_CASE("statistics report instructions, simulated time, wall time and MIPS") {
-  const Run run = dojo_vp("run --stats " + firmware("loop"));
+  const Run run = dojo_vp("run --config core --fast-load --stats " + firmware("loop"));
   CHECK(run.status == 0);
   CHECK(stat(run.err, "instructions") == "200000006");
   // 300,000,005 cycles (half the loop's instructions are taken branches of 2 cycles) plus 10
@@ -154,10 +154,37 @@ TEST_CASE("statistics report instructions, simulated time, wall time and MIPS") 
 }
 
 TEST_CASE("with several cores each console line names its core") {
-  const Run run = dojo_vp("run --set mesh.width=2 " + firmware("hello"));
+  const Run run = dojo_vp("run " + firmware("hello"));  // mini: 2x2 cores
   CHECK(run.status == 0);
-  CHECK(run.out.find("[core 0] Hello from the Dojo D1 core 0!\n") != std::string::npos);
-  CHECK(run.out.find("[core 1] Hello from the Dojo D1 core 1!\n") != std::string::npos);
+  for (const char* id : {"0", "1", "32", "33"})
+    CHECK(run.out.find(std::string("[core ") + id + "] Hello from the Dojo D1 core " + id + "!\n") !=
+          std::string::npos);
+}
+
+TEST_CASE("booting through the host interface takes simulated time that fast load skips") {
+  const Run timed = dojo_vp("run --config core --stats " + firmware("hello"));
+  const Run fast = dojo_vp("run --config core --stats --fast-load " + firmware("hello"));
+  REQUIRE(timed.status == 0);
+  REQUIRE(fast.status == 0);
+  CHECK(timed.out == fast.out);
+  CHECK(stat(timed.err, "instructions") == stat(fast.err, "instructions"));
+  CHECK(std::stoull(stat(timed.err, "simulated_time_ps")) >
+        std::stoull(stat(fast.err, "simulated_time_ps")));
+}
+
+TEST_CASE("per-core images run different firmware on selected cores") {
+  const Run run = dojo_vp("run --image 1,0=" + firmware("exit_code") + " " + firmware("hello"));
+  CHECK(run.status == 3);
+  CHECK(run.out.find("[core 0] Hello") != std::string::npos);
+  CHECK(run.out.find("[core 1] Hello") == std::string::npos);
+  CHECK(run.out.find("[core 33] Hello") != std::string::npos);
+
+  const Run unmatched = dojo_vp("run --image 0,0=" + firmware("hello"));
+  CHECK(unmatched.status == kBadInput);
+  CHECK(unmatched.err.find("no image for core 1,0 of chip 0,0") != std::string::npos);
+  const Run bad = dojo_vp("run --image 0-x,0=" + firmware("hello"));
+  CHECK(bad.status == kBadInput);
+  CHECK(bad.err.find("boot.images") != std::string::npos);
 }
 
 TEST_CASE("a missing or malformed firmware file is refused with its name") {
