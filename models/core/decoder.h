@@ -26,7 +26,12 @@ namespace dojo::core {
   X(amoswap_d) X(amoadd_d) X(amoxor_d) X(amoand_d) X(amoor_d)                                     \
   X(amomin_d) X(amomax_d) X(amominu_d) X(amomaxu_d)                                               \
   X(fence) X(fence_i) X(ecall) X(ebreak) X(mret) X(wfi)                                           \
-  X(csrrw) X(csrrs) X(csrrc) X(csrrwi) X(csrrsi) X(csrrci)
+  X(csrrw) X(csrrs) X(csrrc) X(csrrwi) X(csrrsi) X(csrrci)                                     \
+  /* Superinstructions of an addi and the branch after it, made by the interpreter: a branch */ \
+  /* on two other registers, or on the addi's sum and another register */                      \
+  X(addi_beq) X(addi_bne) X(addi_blt) X(addi_bge) X(addi_bltu) X(addi_bgeu)                     \
+  X(addi_eq) X(addi_ne) X(addi_lt) X(addi_ge) X(addi_gt) X(addi_le)                             \
+  X(addi_ltu) X(addi_geu) X(addi_gtu) X(addi_leu)
 
 enum class Op : uint16_t {
 #define DOJO_HART_OP_ENUM(name) name,

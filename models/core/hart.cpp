@@ -94,6 +94,48 @@ bool Hart::fetch16(uint64_t addr, uint16_t& value) {
 }
 
 bool Hart::decode_at(uint64_t pc, DecodedPage& page, Entry& entry, uint64_t& fault_addr) {
+  if (!decode_one(pc, page, entry, fault_addr)) return false;
+  fuse_with_next(pc, page, entry);
+  return true;
+}
+
+namespace {
+bool is_conditional_branch(Op op) { return op >= Op::beq && op <= Op::bgeu; }
+}  // namespace
+
+void Hart::fuse_with_next(uint64_t pc, DecodedPage& page, Entry& entry) {
+  if (entry.op != Op::addi) return;
+  // The pair must start in one page; the interpreter then finds the branch's own entry (which it
+  // decodes here) right after the addi's.
+  const uint64_t next_offset = pc + entry.length - page.base;
+  if (next_offset >= kPageSize) return;
+  Entry& branch = page.entries[next_offset >> 1];
+  uint64_t fault_addr = 0;
+  if (!decode_one(page.base + next_offset, page, branch, fault_addr)) return;
+  if (!is_conditional_branch(branch.op)) return;
+  const auto kind = static_cast<unsigned>(branch.op) - static_cast<unsigned>(Op::beq);
+  // In beq, bne, blt, bge, bltu, bgeu order: the sum compared with another register, with the
+  // sum as the first or the second operand, or two registers the addi does not write.
+  static constexpr Op kSumFirst[] = {Op::addi_eq, Op::addi_ne, Op::addi_lt,
+                                     Op::addi_ge, Op::addi_ltu, Op::addi_geu};
+  static constexpr Op kSumSecond[] = {Op::addi_eq, Op::addi_ne, Op::addi_gt,
+                                      Op::addi_le, Op::addi_gtu, Op::addi_leu};
+  static constexpr Op kIndependent[] = {Op::addi_beq, Op::addi_bne, Op::addi_blt,
+                                        Op::addi_bge, Op::addi_bltu, Op::addi_bgeu};
+  if (branch.rs1 == entry.rd) {
+    entry.op = kSumFirst[kind];
+    entry.rs2 = branch.rs2;
+  } else if (branch.rs2 == entry.rd) {
+    entry.op = kSumSecond[kind];
+    entry.rs2 = branch.rs1;
+  } else {
+    entry.op = kIndependent[kind];
+  }
+  entry.target = branch.target;
+  entry.handler = handler_index(entry.op, entry.length);
+}
+
+bool Hart::decode_one(uint64_t pc, DecodedPage& page, Entry& entry, uint64_t& fault_addr) {
   uint16_t low = 0;
   if (!fetch16(pc, low)) {
     fault_addr = pc;
@@ -109,7 +151,7 @@ bool Hart::decode_at(uint64_t pc, DecodedPage& page, Entry& entry, uint64_t& fau
     insn |= uint32_t{high} << 16;
   }
   entry = decode(insn, pc);
-  const bool is_direct_jump = entry.op == Op::jal || (entry.op >= Op::beq && entry.op <= Op::bgeu);
+  const bool is_direct_jump = entry.op == Op::jal || is_conditional_branch(entry.op);
   const uint64_t target_offset = static_cast<uint64_t>(entry.imm) - page.base;
   if (is_direct_jump && target_offset < kPageSize) {
     entry.target = &page.entries[target_offset >> 1];
@@ -119,8 +161,9 @@ bool Hart::decode_at(uint64_t pc, DecodedPage& page, Entry& entry, uint64_t& fau
 
 void Hart::invalidate_code(uint64_t addr, uint64_t len) {
   if (len == 0 || pages_.empty()) return;
-  // An instruction starting up to two bytes before the range may cover its first bytes.
-  const uint64_t first = addr >= 2 ? (addr - 2) & ~uint64_t{1} : 0;
+  // An entry starting a few bytes before the range may stand for its first bytes.
+  constexpr uint64_t kReach = kMaxEntryBytes - 2;
+  const uint64_t first = addr >= kReach ? (addr - kReach) & ~uint64_t{1} : 0;
   const uint64_t end = len > ~addr ? ~uint64_t{0} : addr + len;
   const auto forget_overlap = [&](DecodedPage& page) {
     const uint64_t from = std::max(first, page.base);
@@ -312,17 +355,23 @@ StopReason Hart::execute(uint64_t cycle_limit, uint64_t step_count) {
     cycles_ = start_cycles;
     return StopReason::limit;
   }
-  const uint64_t budget = cycle_limit - start_cycles;
-  uint64_t n = 0;      // instructions retired in this call (counted at dispatch)
-  uint64_t extra = 0;  // cycles beyond one per instruction
+  // Cycles this call may take (it stops at the first check past them), and the instructions
+  // retired in this call (counted at dispatch). Cycles beyond one per instruction lower `stop`, so
+  // that the limit check is n >= stop and the extra cycles are budget - stop.
+  const int64_t budget =
+      static_cast<int64_t>(std::min<uint64_t>(cycle_limit - start_cycles, INT64_MAX));
+  int64_t stop = budget;
+  int64_t n = 0;
   uint64_t steps = 0;  // instructions and traps, for single-stepping
   StopReason reason = StopReason::limit;
   uint64_t next_pc = pc_;
   const CycleModel& cost = config_.cycles;
   // The hot handlers' costs, in locals so they stay in registers.
-  const uint64_t taken_branch_extra = cost.branch_taken - 1, jump_extra = cost.jump - 1,
-                 load_extra = cost.load - 1, store_extra = cost.store - 1,
-                 mul_extra = cost.mul - 1, div_extra = cost.div - 1;
+  const auto beyond_one = [](uint32_t cycles) { return int64_t{cycles} - 1; };
+  const int64_t taken_branch_extra = beyond_one(cost.branch_taken),
+                jump_extra = beyond_one(cost.jump), load_extra = beyond_one(cost.load),
+                store_extra = beyond_one(cost.store), mul_extra = beyond_one(cost.mul),
+                div_extra = beyond_one(cost.div);
 
   // The interpreter's fast memory: the largest fast region. Accesses that fit in its first
   // size-7 bytes take the fast path; everything else goes through load_slow/store_slow.
@@ -348,11 +397,11 @@ StopReason Hart::execute(uint64_t cycle_limit, uint64_t step_count) {
 #define SYNC_OUT()                                   \
   do {                                               \
     instret_ = start_instret + n - 1;                \
-    cycles_ = start_cycles + n - 1 + extra;          \
+    cycles_ = start_cycles + n - 1 + budget - stop;  \
   } while (0)
 #define SYNC_IN()                \
   do {                           \
-    extra += stall_cycles_;      \
+    stop -= stall_cycles_;       \
     stall_cycles_ = 0;           \
   } while (0)
 #define PC_OF(entry) (page->base + (static_cast<uint64_t>((entry) - entries) << 1))
@@ -379,7 +428,7 @@ StopReason Hart::execute(uint64_t cycle_limit, uint64_t step_count) {
     DISPATCH();                      \
   } while (0)
 #define CHECK_LIMIT() \
-  if (n + extra >= budget) goto out_at_e
+  if (n >= stop) goto out_at_e
 #define JUMP_TO(target_pc)   \
   do {                       \
     next_pc = (target_pc);   \
@@ -435,7 +484,7 @@ check_interrupts:
 trap:
   // The instruction at e did not retire; it took a cycle.
   --n;
-  ++extra;
+  --stop;
   SYNC_OUT();
   ++instret_;
   ++cycles_;
@@ -455,7 +504,7 @@ out_at_pc:
   x_ = registers;
   pc_ = next_pc;
   instret_ = start_instret + n;
-  cycles_ = start_cycles + n + extra + stall_cycles_;
+  cycles_ = start_cycles + n + budget - stop + stall_cycles_;
   stall_cycles_ = 0;
   return reason;
 
@@ -498,7 +547,7 @@ out_at_pc:
   HANDLER(auipc, x[e->rd] = static_cast<uint64_t>(e->imm); NEXT();)
   HANDLER(jal, {
     x[e->rd] = PC_OF(e) + 2 * kStep;
-    extra += jump_extra;
+    stop -= jump_extra;
     if (e->target) {
       e = e->target;
       CHECK_LIMIT();
@@ -509,22 +558,25 @@ out_at_pc:
   HANDLER(jalr, {
     const uint64_t target = (x[e->rs1] + static_cast<uint64_t>(e->imm)) & ~uint64_t{1};
     x[e->rd] = PC_OF(e) + 2 * kStep;
-    extra += jump_extra;
+    stop -= jump_extra;
     JUMP_TO(target);
   })
 
-#define BRANCH(name, condition)           \
-  HANDLER(name, {                         \
-    if (condition) {                      \
-      extra += taken_branch_extra;        \
-      if (e->target) {                    \
-        e = e->target;                    \
-        CHECK_LIMIT();                    \
-        DISPATCH();                       \
-      }                                   \
-      JUMP_TO(static_cast<uint64_t>(e->imm)); \
-    }                                     \
-    NEXT();                               \
+// A taken branch: to `target_entry` in this page, or else to `target_pc`.
+#define TAKE_BRANCH(target_entry, target_pc) \
+  do {                                       \
+    stop -= taken_branch_extra;              \
+    if (target_entry) {                      \
+      e = (target_entry);                    \
+      CHECK_LIMIT();                         \
+      DISPATCH();                            \
+    }                                        \
+    JUMP_TO(static_cast<uint64_t>(target_pc)); \
+  } while (0)
+#define BRANCH(name, condition)                            \
+  HANDLER(name, {                                          \
+    if (condition) TAKE_BRANCH(e->target, e->imm);         \
+    NEXT();                                                \
   })
   BRANCH(beq, x[e->rs1] == x[e->rs2])
   BRANCH(bne, x[e->rs1] != x[e->rs2])
@@ -534,11 +586,46 @@ out_at_pc:
   BRANCH(bgeu, x[e->rs1] >= x[e->rs2])
 #undef BRANCH
 
+// Superinstructions of an addi and the conditional branch after it (see fuse_with_next): the
+// addi's entry stands for both, with the branch's target; the branch's own entry follows it.
+// `sum` is the addi's result, `other` the register the branch compares it with, and `branch` the
+// branch's entry. Stepping runs the pair as two instructions.
+#define ADDI_BRANCH(name, condition)                                      \
+  HANDLER(name, {                                                         \
+    const uint64_t sum = x[e->rs1] + static_cast<uint64_t>(e->imm);      \
+    x[e->rd] = sum;                                                       \
+    if constexpr (kSingleStep) NEXT();                                    \
+    ++n;                                                                  \
+    [[maybe_unused]] const uint64_t other = x[e->rs2];                    \
+    Entry* const branch = e + kStep;                                      \
+    if (condition) TAKE_BRANCH(e->target, branch->imm);                   \
+    e = branch + (branch->length >> 1);                                   \
+    DISPATCH();                                                           \
+  })
+  ADDI_BRANCH(addi_beq, x[branch->rs1] == x[branch->rs2])
+  ADDI_BRANCH(addi_bne, x[branch->rs1] != x[branch->rs2])
+  ADDI_BRANCH(addi_blt, static_cast<int64_t>(x[branch->rs1]) < static_cast<int64_t>(x[branch->rs2]))
+  ADDI_BRANCH(addi_bge, static_cast<int64_t>(x[branch->rs1]) >= static_cast<int64_t>(x[branch->rs2]))
+  ADDI_BRANCH(addi_bltu, x[branch->rs1] < x[branch->rs2])
+  ADDI_BRANCH(addi_bgeu, x[branch->rs1] >= x[branch->rs2])
+  ADDI_BRANCH(addi_eq, sum == other)
+  ADDI_BRANCH(addi_ne, sum != other)
+  ADDI_BRANCH(addi_lt, static_cast<int64_t>(sum) < static_cast<int64_t>(other))
+  ADDI_BRANCH(addi_ge, static_cast<int64_t>(sum) >= static_cast<int64_t>(other))
+  ADDI_BRANCH(addi_gt, static_cast<int64_t>(sum) > static_cast<int64_t>(other))
+  ADDI_BRANCH(addi_le, static_cast<int64_t>(sum) <= static_cast<int64_t>(other))
+  ADDI_BRANCH(addi_ltu, sum < other)
+  ADDI_BRANCH(addi_geu, sum >= other)
+  ADDI_BRANCH(addi_gtu, sum > other)
+  ADDI_BRANCH(addi_leu, sum <= other)
+#undef ADDI_BRANCH
+#undef TAKE_BRANCH
+
 #define LOAD(name, T, Extended)                                                            \
   HANDLER(name, {                                                                          \
     const uint64_t addr = x[e->rs1] + static_cast<uint64_t>(e->imm);                      \
     const uint64_t offset = addr - mem_base;                                               \
-    extra += load_extra;                                                                   \
+    stop -= load_extra;                                                                   \
     if (offset < mem_fast_size) {                                                          \
       x[e->rd] = static_cast<uint64_t>(static_cast<Extended>(read_host<T>(mem + offset))); \
       NEXT();                                                                              \
@@ -564,7 +651,7 @@ out_at_pc:
     const uint64_t addr = x[e->rs1] + static_cast<uint64_t>(e->imm);                      \
     const uint64_t offset = addr - mem_base;                                              \
     const T value = static_cast<T>(x[e->rs2]);                                            \
-    extra += store_extra;                                                                 \
+    stop -= store_extra;                                                                 \
     next = e + kStep;                                                                     \
     if (offset < mem_fast_size) {                                                         \
       write_host<T>(mem + offset, value);                                                 \
@@ -591,7 +678,7 @@ out_at_pc:
     [[maybe_unused]] const uint64_t a = x[e->rs1];        \
     [[maybe_unused]] const uint64_t b = x[e->rs2];        \
     [[maybe_unused]] const uint64_t imm = static_cast<uint64_t>(e->imm); \
-    extra += (extra_cycles);                              \
+    stop -= (extra_cycles);                              \
     x[e->rd] = (expression);                              \
     NEXT();                                               \
   })
@@ -660,7 +747,7 @@ out_at_pc:
 #undef SHARED
 
 atomic: {
-  extra += cost.amo - 1;
+  stop -= beyond_one(cost.amo);
   next = e + (e->length >> 1);
   SYNC_OUT();
   uint64_t result = 0;
@@ -675,7 +762,7 @@ csr: {
   const bool is_write_op = e->op == Op::csrrw || e->op == Op::csrrwi;
   // csrrs/csrrc with x0 (or a zero immediate) read without writing.
   const bool writes = is_write_op || (immediate ? e->imm != 0 : e->rs1 != 0);
-  extra += cost.csr - 1;
+  stop -= beyond_one(cost.csr);
   next = e + (e->length >> 1);
   SYNC_OUT();
   uint64_t old = 0;
@@ -688,9 +775,9 @@ csr: {
   DISPATCH();
 }
 
-  HANDLER(fence, extra += cost.fence - 1; NEXT();)
+  HANDLER(fence, stop -= beyond_one(cost.fence); NEXT();)
   HANDLER(fence_i, {
-    extra += cost.fence - 1;
+    stop -= beyond_one(cost.fence);
     flush_decode_cache();
     NEXT();
   })

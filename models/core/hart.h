@@ -150,6 +150,10 @@ class Hart {
   // Decodes the instruction at `pc` into `entry`; on a fetch fault returns false and the address
   // that could not be fetched.
   bool decode_at(uint64_t pc, DecodedPage& page, Entry& entry, uint64_t& fault_addr);
+  // Decodes one instruction (decode_at without superinstructions).
+  bool decode_one(uint64_t pc, DecodedPage& page, Entry& entry, uint64_t& fault_addr);
+  // Makes `entry` (at `pc`) a superinstruction with the instruction after it if they form one.
+  void fuse_with_next(uint64_t pc, DecodedPage& page, Entry& entry);
   // Forgets decoded instructions overlapping [addr, addr+len) after a store there.
   void invalidate_code(uint64_t addr, uint64_t len);
   const FastRegion* fast_region_for(uint64_t addr, unsigned len) const;

@@ -13,6 +13,9 @@ constexpr uint64_t kPageSize = uint64_t{1} << kPageBits;
 // One entry per halfword: an instruction's entry sits at (pc % kPageSize) / 2.
 constexpr unsigned kEntriesPerPage = kPageSize / 2;
 
+// The most bytes one entry stands for: a superinstruction of two 32-bit instructions.
+constexpr unsigned kMaxEntryBytes = 8;
+
 constexpr uint64_t kInterruptBit = uint64_t{1} << 63;
 
 // mstatus fields of a machine with M and U modes.
