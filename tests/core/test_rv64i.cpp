@@ -765,6 +765,152 @@ TEST_CASE("memory_written between run() calls takes effect in a loop that is alr
 }
 
 // ---------------------------------------------------------------------------------------------
+// Superinstructions: run() executes an addi and the conditional branch after it as one entry.
+// These tests use run(), which fuses, and compare with step(), which does not.
+
+namespace {
+// Runs from kCode until a wfi stops the hart, with run() or one step() at a time.
+void run_to_wfi(HartFixture& f, bool stepping) {
+  for (int i = 0; i < 1000; ++i) {
+    const StopReason reason = stepping ? f.hart.step(1) : f.hart.run(f.hart.cycles() + 1000);
+    if (reason == StopReason::wfi) return;
+    REQUIRE(reason == StopReason::limit);
+  }
+  FAIL("no wfi reached");
+}
+}  // namespace
+
+TEST_CASE("an addi and a branch after it behave as two instructions under run()") {
+  using Encoder = uint32_t (*)(unsigned, unsigned, int64_t);
+  struct Branch {
+    const char* name;
+    Encoder encode;
+    bool (*taken)(uint64_t, uint64_t);
+  };
+  const Branch branches[] = {
+      {"beq", beq, [](uint64_t a, uint64_t b) { return a == b; }},
+      {"bne", bne, [](uint64_t a, uint64_t b) { return a != b; }},
+      {"blt", blt, [](uint64_t a, uint64_t b) { return int64_t(a) < int64_t(b); }},
+      {"bge", bge, [](uint64_t a, uint64_t b) { return int64_t(a) >= int64_t(b); }},
+      {"bltu", bltu, [](uint64_t a, uint64_t b) { return a < b; }},
+      {"bgeu", bgeu, [](uint64_t a, uint64_t b) { return a >= b; }},
+  };
+  // The branch compares the addi's sum (a0) with a1 either way round, or a2 with a3.
+  enum Operands { sum_first, sum_second, neither };
+  const uint64_t values[][2] = {{5, 5}, {5, 7}, {7, 5}, {kAllOnes, 1}, {1, kAllOnes}};
+  HartConfig config;
+  config.cycles.branch_taken = 5;
+  for (const Branch& branch : branches) {
+    for (Operands operands : {sum_first, sum_second, neither}) {
+      for (const auto& pair : values) {
+        INFO(branch.name << " operands " << operands << " values " << Hex{pair[0]} << ", "
+                         << Hex{pair[1]});
+        // The branch's operands (left, right) are pair[0] and pair[1]; the sum is a0 + 1.
+        const auto [lhs, rhs] = operands == sum_first    ? std::pair{a0, a1}
+                                : operands == sum_second ? std::pair{a1, a0}
+                                                         : std::pair{a2, a3};
+        // a4 counts the not-taken path.
+        const Program program = {addi(a0, a0, 1), branch.encode(lhs, rhs, 8), addi(a4, a4, 1),
+                                 wfi()};
+        HartFixture fused(config), stepped(config);
+        for (HartFixture* f : {&fused, &stepped}) {
+          f->start(program);
+          f->set_x(a0, 0);
+          f->set_x(a4, 0);
+          f->set_x(lhs, lhs == a0 ? pair[0] - 1 : pair[0]);
+          f->set_x(rhs, rhs == a0 ? pair[1] - 1 : pair[1]);
+        }
+        run_to_wfi(fused, false);
+        run_to_wfi(stepped, true);
+        const bool taken = branch.taken(pair[0], pair[1]);
+        CHECK(fused.x(a4) == (taken ? 0 : 1));
+        CHECK(fused.x(a0) == stepped.x(a0));
+        CHECK(fused.x(a4) == stepped.x(a4));
+        CHECK(fused.hart.instret() == stepped.hart.instret());
+        CHECK(fused.hart.cycles() == stepped.hart.cycles());
+        CHECK(fused.hart.pc() == stepped.hart.pc());
+      }
+    }
+  }
+}
+
+TEST_CASE("a compressed addi and branch loop counts every instruction and cycle under run()") {
+  HartFixture f;
+  // c.addi a0, -1; c.bnez a0, back: 10 laps, then wfi.
+  f.start({c_addi(a0, -1), c_bnez(a0, -2), wfi()});
+  f.set_x(a0, 10);
+  run_to_wfi(f, false);
+  CHECK(f.x(a0) == 0);
+  CHECK(f.hart.instret() == 2 * 10 + 1);
+  CHECK(f.hart.cycles() == 10 + 9 * 2 + 1 + 1);  // addi, taken/not-taken branch, wfi
+  CHECK(f.hart.pc() == F::kCode + 8);  // after the wfi
+}
+
+TEST_CASE("step() stops between an addi and its branch, and run() resumes at the branch") {
+  HartFixture f;
+  f.start({addi(a0, a0, -1), bne(a0, zero, -4), wfi()});
+  f.set_x(a0, 5);
+  run_to_wfi(f, false);  // decodes the pair as a superinstruction
+  f.hart.set_pc(F::kCode);
+  f.set_x(a0, 5);
+  const uint64_t instret = f.hart.instret();
+  f.hart.step(1);
+  CHECK(f.hart.pc() == F::kCode + 4);
+  CHECK(f.x(a0) == 4);
+  f.hart.step(2);
+  CHECK(f.hart.pc() == F::kCode + 4);
+  CHECK(f.x(a0) == 3);
+  run_to_wfi(f, false);
+  CHECK(f.x(a0) == 0);
+  CHECK(f.hart.instret() - instret == 2 * 5 + 1);
+}
+
+TEST_CASE("run(limit) in an addi and branch loop stops at a lap boundary past the limit") {
+  HartFixture f;
+  f.start({addi(a0, a0, 1), bne(a0, a1, -4)});  // 1 + 2 cycles per lap
+  f.set_x(a0, 0);
+  f.set_x(a1, kAllOnes);
+  CHECK(f.hart.run(1000) == StopReason::limit);
+  CHECK(f.hart.cycles() >= 1000);
+  CHECK(f.hart.cycles() < 1003);
+  CHECK(f.hart.cycles() == 3 * f.x(a0));
+  CHECK(f.hart.instret() == 2 * f.x(a0));
+  CHECK(f.hart.pc() == F::kCode);
+}
+
+TEST_CASE("rewriting the branch of an addi and branch pair takes effect") {
+  // A subroutine whose addi + beq skips an addi of 100; the beq is replaced by a never-taken
+  // bne, by a store of the hart or by a write from outside (memory_written of its upper half).
+  const uint64_t subroutine = F::kCode + 0x100;
+  const Program body = {addi(a0, a0, 1), beq(zero, zero, 8), addi(a0, a0, 100), ret()};
+  SECTION("stored by the hart") {
+    HartFixture f;
+    f.place(subroutine, body);
+    f.set_x(a0, 0);
+    f.set_x(a1, subroutine + 4);
+    f.set_x(a2, bne(zero, zero, 8));
+    f.set_x(a3, subroutine);
+    f.start({jalr(ra, a3, 0), sw(a2, a1, 0), jalr(ra, a3, 0), wfi()});
+    run_to_wfi(f, false);
+    CHECK(f.x(a0) == 1 + 1 + 100);
+  }
+  SECTION("written from outside") {
+    HartFixture f;
+    f.place(subroutine, body);
+    f.set_x(a0, 0);
+    f.set_x(a3, subroutine);
+    f.start({jalr(ra, a3, 0), wfi()});
+    run_to_wfi(f, false);
+    REQUIRE(f.x(a0) == 1);
+    f.poke(subroutine + 4, bne(zero, zero, 8), 4);
+    f.hart.memory_written(subroutine + 6, 2);
+    f.hart.set_pc(F::kCode);
+    run_to_wfi(f, false);
+    CHECK(f.x(a0) == 1 + 1 + 100);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
 // run(), step() and the cycle model.
 
 TEST_CASE("step(n) retires exactly n instructions") {
