@@ -161,6 +161,44 @@ TEST_CASE("with several cores each console line names its core") {
           std::string::npos);
 }
 
+// Lines of `text` that contain `needle`.
+size_t count_lines_with(const std::string& text, const std::string& needle) {
+  size_t count = 0;
+  std::istringstream lines(text);
+  for (std::string line; std::getline(lines, line);) count += line.find(needle) != std::string::npos;
+  return count;
+}
+
+TEST_CASE("tile programs pass on mini and on a D1 chip") {
+  for (const char* config : {"mini", "d1"}) {
+    for (const char* name : {"token_ring", "all_reduce", "remote_pingpong", "dma_transpose"}) {
+      INFO(config << " " << name);
+      const Run run = dojo_vp(std::string("run --timeout 10ms --config ") + config + " " + firmware(name));
+      CHECK(run.status == 0);
+      CHECK(run.out.find(std::string(name) + ": PASS") != std::string::npos);
+      CHECK(run.out.find("FAIL") == std::string::npos);
+    }
+  }
+}
+
+TEST_CASE("all_cores prints one line from each working core of a D1 chip") {
+  const Run run = dojo_vp("run --timeout 10ms --config d1 " + firmware("all_cores"));
+  CHECK(run.status == 0);
+  CHECK(count_lines_with(run.out, "of 354): hello") == 354);
+  // Disabled positions (d1.yaml) run nothing.
+  CHECK(run.out.find("core 4,3 of chip 0,0") == std::string::npos);
+  CHECK(run.out.find("core 17,19 of chip 0,0 (hartid 625, rank 353 of 354)") != std::string::npos);
+}
+
+TEST_CASE("all_cores boots all 8,850 cores of a training tile through the host interface") {
+  const Run run = dojo_vp("run --config tile --stats " + firmware("all_cores"));
+  CHECK(run.status == 0);
+  CHECK(count_lines_with(run.out, "of 8850): hello") == 8850);
+  CHECK(run.out.find("core 17,19 of chip 4,4 (hartid 37489, rank 8849 of 8850)") !=
+        std::string::npos);
+  CHECK(stat(run.err, "cores") == "8850");
+}
+
 TEST_CASE("booting through the host interface takes simulated time that fast load skips") {
   const Run timed = dojo_vp("run --config core --stats " + firmware("hello"));
   const Run fast = dojo_vp("run --config core --stats --fast-load " + firmware("hello"));
