@@ -22,6 +22,7 @@ constexpr uint64_t kMaxPositions = uint64_t{1} << 24;
 // per router each, so every destination of a 9,000-router tile fits (20 MB).
 constexpr uint64_t kRouteCacheBytes = uint64_t{32} << 20;
 constexpr uint32_t kRoutersPerTableByte = 4;
+constexpr uint64_t kMinCachedRoutes = 8;  // however large the tile
 constexpr uint32_t kUnreachable = std::numeric_limits<uint32_t>::max();
 constexpr uint32_t kNoRouter = std::numeric_limits<uint32_t>::max();
 constexpr size_t kHistogramBuckets = 64;
@@ -158,14 +159,14 @@ struct Network::Impl {
     }
     if (p.routing == Routing::xy && !p.disabled.empty()) {
       throw std::invalid_argument(
-          "network: xy routing cannot avoid the disabled router at (" +
+          "network: xy routing cannot avoid disabled routers (the first at (" +
           std::to_string(p.disabled.front().first) + ", " + std::to_string(p.disabled.front().second) +
-          ") and the other disabled positions; use table routing (noc.routing: table)");
+          ")); use table routing (noc.routing: table)");
     }
     resources.resize(size_t{positions} * kPortsPerRouter);
     is_active.assign(resources.size(), false);
-    route_cache_capacity = static_cast<size_t>(std::clamp<uint64_t>(
-        kRouteCacheBytes / (positions / kRoutersPerTableByte + 1), 8, positions));
+    route_cache_capacity = static_cast<size_t>(std::min<uint64_t>(
+        positions, std::max<uint64_t>(kMinCachedRoutes, kRouteCacheBytes / (positions / kRoutersPerTableByte + 1))));
     neighbours.resize(positions);
     for (NodeIndex node = 0; node < positions; ++node) {
       for (uint32_t direction = 0; direction < kLinkDirections; ++direction) {
