@@ -341,22 +341,18 @@ Entry decode(uint32_t insn, uint64_t pc) {
   Entry entry;
   uint32_t full = insn;
   if (is_32bit(insn)) {
-    entry.length = 4;
     entry.raw = insn;
   } else {
-    entry.length = 2;
     entry.raw = insn & 0xffff;
     full = expand_compressed(static_cast<uint16_t>(insn));
   }
   entry.op = full == 0 ? Op::illegal : decode_op(full);
-  entry.handler = handler_index(entry.op, entry.length);
   if (entry.op == Op::illegal) return entry;
 
   const uint32_t rd = bits(full, 11, 7);
   entry.rd = static_cast<uint8_t>(rd == 0 && writes_rd(entry.op) ? kSinkRegister : rd);
   entry.rs1 = static_cast<uint8_t>(bits(full, 19, 15));
   entry.rs2 = static_cast<uint8_t>(bits(full, 24, 20));
-  entry.csr = static_cast<uint16_t>(bits(full, 31, 20));
   entry.imm = decode_immediate(entry.op, full, pc);
   return entry;
 }

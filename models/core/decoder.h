@@ -33,7 +33,7 @@ namespace dojo::core {
   X(addi_eq) X(addi_ne) X(addi_lt) X(addi_ge) X(addi_gt) X(addi_le)                             \
   X(addi_ltu) X(addi_geu) X(addi_gtu) X(addi_leu)
 
-enum class Op : uint16_t {
+enum class Op : uint8_t {
 #define DOJO_HART_OP_ENUM(name) name,
   DOJO_HART_OPS(DOJO_HART_OP_ENUM)
 #undef DOJO_HART_OP_ENUM
@@ -42,34 +42,40 @@ enum class Op : uint16_t {
 
 const char* op_name(Op op);
 
-// A decoded instruction. Register numbers are already remapped so that a write to x0 goes to the
-// sink register 32. `imm` holds the operation's immediate; for jal, branches and auipc it holds
-// the absolute target (or pc + immediate), and for csr instructions the CSR number is in `csr`.
 // The interpreter's handler for an operation and instruction length (one handler per pair, so
 // that stepping over the instruction is a constant).
-constexpr uint16_t handler_index(Op op, unsigned length) {
-  return static_cast<uint16_t>(static_cast<unsigned>(op) * 2 + (length == 2 ? 1 : 0));
+constexpr unsigned handler_index(Op op, unsigned length) {
+  return static_cast<unsigned>(op) * 2 + (length == 2 ? 1 : 0);
 }
 
+// True if the low 16 bits start a 32-bit instruction.
+constexpr bool is_32bit(uint32_t low_half) { return (low_half & 3) == 3; }
+
+// A decoded instruction, 32 bytes (the interpreter keeps one per halfword of code). Register
+// numbers are already remapped so that a write to x0 goes to the sink register 32. `imm` holds
+// the operation's immediate; for jal, branches and auipc it holds the absolute target (or
+// pc + immediate).
 struct Entry {
   Op op = Op::decode;
   uint8_t rd = 0;
   uint8_t rs1 = 0;
   uint8_t rs2 = 0;
-  uint8_t length = 0;  // 2 or 4 bytes
-  uint16_t csr = 0;
-  uint16_t handler = 0;  // handler_index(op, length)
-  uint32_t raw = 0;      // the instruction bits as fetched (16 or 32), for mtval and traces
+  uint32_t raw = 0;  // the instruction bits as fetched (16 or 32), for mtval and traces
   int64_t imm = 0;
+  // The interpreter's code for handler_index(op, length()) (set by the interpreter).
+  const void* handler = nullptr;
   // For branches and jal whose target is in the same decoded page: the target's entry (set by
   // the interpreter, which owns the pages); null otherwise.
   Entry* target = nullptr;
+
+  unsigned length() const { return is_32bit(raw) ? 4 : 2; }
+  // The CSR number of a csr instruction.
+  unsigned csr() const { return raw >> 20; }
 };
 
-constexpr unsigned kSinkRegister = 32;
+static_assert(sizeof(Entry) == 32, "the interpreter keeps one entry per halfword of code");
 
-// True if the low 16 bits start a 32-bit instruction.
-constexpr bool is_32bit(uint32_t low_half) { return (low_half & 3) == 3; }
+constexpr unsigned kSinkRegister = 32;
 
 // The 32-bit instruction a compressed one expands to, per the RVC chapter of the unprivileged
 // specification (RV64 column), or 0 if it is reserved or illegal.

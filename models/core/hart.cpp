@@ -13,7 +13,9 @@
 namespace dojo::core {
 
 Hart::Hart(const HartConfig& config, HartBus& bus)
-    : config_(config), bus_(bus), pc_(config.reset_pc) {}
+    : config_(config), bus_(bus), pc_(config.reset_pc) {
+  execute<false>(0, 0);  // returns at once, having set handlers_
+}
 
 Hart::~Hart() = default;
 
@@ -65,7 +67,7 @@ DecodedPage& Hart::page_for(uint64_t pc) {
   const uint64_t page_base = pc & ~(kPageSize - 1);
   auto& slot = pages_[page_base];
   if (!slot) {
-    slot = std::make_unique<DecodedPage>(page_base);
+    slot = std::make_unique<DecodedPage>(page_base, handlers_);
     for (auto& region : fast_) {
       const uint64_t index = (page_base - region.first_page) >> kPageBits;
       if (page_base >= region.first_page && index < region.pages.size()) {
@@ -107,7 +109,7 @@ void Hart::fuse_with_next(uint64_t pc, DecodedPage& page, Entry& entry) {
   if (entry.op != Op::addi) return;
   // The pair must start in one page; the interpreter then finds the branch's own entry (which it
   // decodes here) right after the addi's.
-  const uint64_t next_offset = pc + entry.length - page.base;
+  const uint64_t next_offset = pc + entry.length() - page.base;
   if (next_offset >= kPageSize) return;
   Entry& branch = page.entries[next_offset >> 1];
   uint64_t fault_addr = 0;
@@ -122,7 +124,9 @@ void Hart::fuse_with_next(uint64_t pc, DecodedPage& page, Entry& entry) {
                                       Op::addi_le, Op::addi_gtu, Op::addi_leu};
   static constexpr Op kIndependent[] = {Op::addi_beq, Op::addi_bne, Op::addi_blt,
                                         Op::addi_bge, Op::addi_bltu, Op::addi_bgeu};
-  if (branch.rs1 == entry.rd) {
+  if (branch.rs1 == entry.rd && branch.rs2 == entry.rd) {
+    entry.op = kIndependent[kind];
+  } else if (branch.rs1 == entry.rd) {
     entry.op = kSumFirst[kind];
     entry.rs2 = branch.rs2;
   } else if (branch.rs2 == entry.rd) {
@@ -132,7 +136,7 @@ void Hart::fuse_with_next(uint64_t pc, DecodedPage& page, Entry& entry) {
     entry.op = kIndependent[kind];
   }
   entry.target = branch.target;
-  entry.handler = handler_index(entry.op, entry.length);
+  entry.handler = handlers_[handler_index(entry.op, entry.length())];
 }
 
 bool Hart::decode_one(uint64_t pc, DecodedPage& page, Entry& entry, uint64_t& fault_addr) {
@@ -151,6 +155,7 @@ bool Hart::decode_one(uint64_t pc, DecodedPage& page, Entry& entry, uint64_t& fa
     insn |= uint32_t{high} << 16;
   }
   entry = decode(insn, pc);
+  entry.handler = handlers_[handler_index(entry.op, entry.length())];
   const bool is_direct_jump = entry.op == Op::jal || is_conditional_branch(entry.op);
   const uint64_t target_offset = static_cast<uint64_t>(entry.imm) - page.base;
   if (is_direct_jump && target_offset < kPageSize) {
@@ -342,6 +347,7 @@ StopReason Hart::execute(uint64_t cycle_limit, uint64_t step_count) {
       DOJO_HART_OPS(DOJO_HART_OP_LABEL)
 #undef DOJO_HART_OP_LABEL
   };
+  if constexpr (!kSingleStep) handlers_ = kHandlers;
 
   // The registers live in this frame while the hart runs: next to the interpreter's other
   // locals, so register writes never falsely alias (4 KiB apart) with them. Nothing called from
@@ -411,7 +417,11 @@ StopReason Hart::execute(uint64_t cycle_limit, uint64_t step_count) {
       if (steps++ == step_count) goto out_at_e;                 \
     }                                                           \
     ++n;                                                        \
-    goto* kHandlers[e->handler];                                \
+    if constexpr (kSingleStep) {                                \
+      goto* kHandlers[handler_index(e->op, e->length())];       \
+    } else {                                                    \
+      goto* e->handler;                                         \
+    }                                                           \
   } while (0)
 #define NEXT()     \
   do {             \
@@ -588,18 +598,19 @@ out_at_pc:
 
 // Superinstructions of an addi and the conditional branch after it (see fuse_with_next): the
 // addi's entry stands for both, with the branch's target; the branch's own entry follows it.
-// `sum` is the addi's result, `other` the register the branch compares it with, and `branch` the
-// branch's entry. Stepping runs the pair as two instructions.
+// `sum` is the addi's result, `other` the register the branch compares it with (read before the
+// addi writes, so never the addi's rd), and `branch` the branch's entry. Stepping runs the pair
+// as two instructions.
 #define ADDI_BRANCH(name, condition)                                      \
   HANDLER(name, {                                                         \
     const uint64_t sum = x[e->rs1] + static_cast<uint64_t>(e->imm);      \
+    [[maybe_unused]] const uint64_t other = x[e->rs2];                    \
     x[e->rd] = sum;                                                       \
     if constexpr (kSingleStep) NEXT();                                    \
     ++n;                                                                  \
-    [[maybe_unused]] const uint64_t other = x[e->rs2];                    \
     Entry* const branch = e + kStep;                                      \
     if (condition) TAKE_BRANCH(e->target, branch->imm);                   \
-    e = branch + (branch->length >> 1);                                   \
+    e = branch + (branch->length() >> 1);                                 \
     DISPATCH();                                                           \
   })
   ADDI_BRANCH(addi_beq, x[branch->rs1] == x[branch->rs2])
@@ -748,7 +759,7 @@ out_at_pc:
 
 atomic: {
   stop -= beyond_one(cost.amo);
-  next = e + (e->length >> 1);
+  next = e + (e->length() >> 1);
   SYNC_OUT();
   uint64_t result = 0;
   if (!amo(*e, x[e->rs1], x[e->rs2], result)) TRAP(pending_exception_, pending_tval_);
@@ -763,10 +774,10 @@ csr: {
   // csrrs/csrrc with x0 (or a zero immediate) read without writing.
   const bool writes = is_write_op || (immediate ? e->imm != 0 : e->rs1 != 0);
   stop -= beyond_one(cost.csr);
-  next = e + (e->length >> 1);
+  next = e + (e->length() >> 1);
   SYNC_OUT();
   uint64_t old = 0;
-  if (!csr_op(e->csr, e->op, operand, writes, old)) TRAP(Exception::illegal_insn, e->raw);
+  if (!csr_op(e->csr(), e->op, operand, writes, old)) TRAP(Exception::illegal_insn, e->raw);
   x[e->rd] = old;
   // A CSR write may enable a pending interrupt or change the counters.
   SYNC_IN();

@@ -40,7 +40,7 @@ struct HartConfig {
   CycleModel cycles;
 };
 
-enum class Op : uint16_t;
+enum class Op : uint8_t;
 
 enum class Priv : uint8_t { user = 0, machine = 3 };
 
@@ -186,6 +186,9 @@ class Hart {
 
   HartConfig config_;
   HartBus& bus_;
+  // The handlers of execute<false>, whose addresses decoded entries hold (execute<true> looks its
+  // own up by operation). Set by execute<false>, which the constructor calls with a zero limit.
+  const void* const* handlers_ = nullptr;
   std::vector<FastRegion> fast_;  // largest first
   std::unordered_map<uint64_t, std::unique_ptr<DecodedPage>> pages_;  // by page address
 

@@ -27,10 +27,18 @@ constexpr uint64_t kMstatusMprv = uint64_t{1} << 17;
 constexpr uint64_t kMstatusTw = uint64_t{1} << 21;
 constexpr uint64_t kMstatusUxl64 = uint64_t{2} << 32;  // read-only: U-mode is 64-bit
 
+// The interpreter's handler addresses, by handler_index.
+using HandlerTable = const void* const*;
+
 // The decoded instructions of one 4 KiB page. Two sentinel entries past the end catch straight-
 // line execution (of a 2- or 4-byte instruction) running into the next page.
 struct DecodedPage {
-  explicit DecodedPage(uint64_t page_base) : base(page_base) { reset(); }
+  DecodedPage(uint64_t page_base, HandlerTable handlers)
+      : base(page_base),
+        decode_handler(handlers[handler_index(Op::decode, 4)]),
+        page_end_handler(handlers[handler_index(Op::page_end, 4)]) {
+    reset();
+  }
 
   // Forgets every decoded instruction. Only the operation is reset, so a handler whose own entry
   // is forgotten (a store over its own instruction) still finds its fields.
@@ -38,21 +46,21 @@ struct DecodedPage {
     forget(0, kEntriesPerPage);
     for (unsigned i = kEntriesPerPage; i < entries.size(); ++i) {
       entries[i].op = Op::page_end;
-      entries[i].handler = handler_index(Op::page_end, 4);
+      entries[i].handler = page_end_handler;
     }
   }
 
   // Forgets the entries [first, last).
   void forget(unsigned first, unsigned last) {
-    for (unsigned i = first; i < last; ++i) forget(entries[i]);
-  }
-
-  static void forget(Entry& entry) {
-    entry.op = Op::decode;
-    entry.handler = handler_index(Op::decode, 4);
+    for (unsigned i = first; i < last; ++i) {
+      entries[i].op = Op::decode;
+      entries[i].handler = decode_handler;
+    }
   }
 
   uint64_t base;
+  const void* decode_handler;
+  const void* page_end_handler;
   std::array<Entry, kEntriesPerPage + 2> entries;
 };
 

@@ -74,7 +74,7 @@ TEST_CASE("decode maps every RV64IMAC+Zicsr+Zifencei instruction to its operatio
     INFO("instruction " << hex(row.insn) << " expected " << op_name(row.op));
     Entry e = decode(row.insn, kPc);
     CHECK(e.op == row.op);
-    CHECK(e.length == 4);
+    CHECK(e.length() == 4);
     CHECK(e.raw == row.insn);
   }
 }
@@ -129,10 +129,10 @@ TEST_CASE("decode resolves branch, jal and auipc targets relative to the pc") {
 }
 
 TEST_CASE("decode puts the CSR number of csr instructions in Entry::csr") {
-  CHECK(decode(csrrw(a0, csr::mstatus, a1), kPc).csr == csr::mstatus);
-  CHECK(decode(csrrs(a0, csr::cycle, zero), kPc).csr == csr::cycle);
-  CHECK(decode(csrrci(a0, csr::mhartid, 0), kPc).csr == csr::mhartid);
-  CHECK(decode(csrrwi(a0, 0xFFF, 31), kPc).csr == 0xFFF);
+  CHECK(decode(csrrw(a0, csr::mstatus, a1), kPc).csr() == csr::mstatus);
+  CHECK(decode(csrrs(a0, csr::cycle, zero), kPc).csr() == csr::cycle);
+  CHECK(decode(csrrci(a0, csr::mhartid, 0), kPc).csr() == csr::mhartid);
+  CHECK(decode(csrrwi(a0, 0xFFF, 31), kPc).csr() == 0xFFF);
 }
 
 TEST_CASE("decode accepts every aq/rl combination on atomics") {
@@ -369,7 +369,7 @@ TEST_CASE("decode executes compressed forms as their expansion with length 2 and
     Entry c = decode(x.c.bits, kPc);
     Entry full = decode(x.expected, kPc);
     CHECK(c.op == full.op);
-    CHECK(c.length == 2);
+    CHECK(c.length() == 2);
     CHECK(c.raw == x.c.bits);
     CHECK(c.rd == full.rd);
     CHECK(c.rs1 == full.rs1);
@@ -407,7 +407,7 @@ TEST_CASE("decode makes reserved compressed encodings and the D-extension forms 
     INFO("compressed " << hex(insn));
     Entry e = decode(insn, kPc);
     CHECK(e.op == Op::illegal);
-    CHECK(e.length == 2);
+    CHECK(e.length() == 2);
     CHECK(e.raw == insn);
   }
 }
