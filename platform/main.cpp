@@ -122,11 +122,15 @@ int run(const RunOptions& options) {
     const double simulated_seconds = result.simulated.to_seconds();
     std::fprintf(stderr,
                  "instructions: %llu\nsimulated_time: %.9f s\nsimulated_time_ps: %llu\n"
-                 "wall_time: %.6f s\nmips: %.1f\ncores: %u\nexit_status: %d\n",
+                 "wall_time: %.6f s\nmips: %.1f\ncores: %u\nexit_status: %d\n"
+                 "noc_packets: %llu\nnoc_average_latency: %.1f cycles\n"
+                 "noc_max_latency: %llu cycles\n",
                  static_cast<unsigned long long>(result.instructions), simulated_seconds,
                  static_cast<unsigned long long>(result.simulated.value()), wall,
                  wall > 0 ? static_cast<double>(result.instructions) / wall / 1e6 : 0.0,
-                 tile.core_count(), status);
+                 tile.core_count(), status, static_cast<unsigned long long>(result.noc_packets),
+                 result.noc_average_latency,
+                 static_cast<unsigned long long>(result.noc_max_latency));
   }
   return status;
 }

@@ -352,6 +352,11 @@ RunResult Tile::run() {
         break;
     }
   }
+  const noc::PacketStats& packets = noc_->network().packet_stats();
+  result.noc_packets = packets.packets;
+  result.noc_max_latency = packets.max_latency;
+  if (packets.packets != 0)
+    result.noc_average_latency = static_cast<double>(packets.total_latency) / packets.packets;
   if (host_ && !host_->error().empty()) fatal = "boot: " + host_->error();
   if (!fatal.empty()) {
     result.outcome = RunResult::Outcome::fatal;

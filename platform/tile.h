@@ -27,6 +27,9 @@ struct RunResult {
   int exit_status = 0;
   std::string message;  // why, for watchdog and fatal outcomes
   uint64_t instructions = 0;     // retired, over all cores
+  uint64_t noc_packets = 0;      // network packets (a remote access is two: request, response)
+  double noc_average_latency = 0;  // network cycles, head ready to tail delivered
+  uint64_t noc_max_latency = 0;
   sc_core::sc_time simulated;    // the latest core's local time when it stopped
 };
 
