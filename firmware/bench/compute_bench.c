@@ -12,16 +12,8 @@
 
 int main(void)
 {
-    uint32_t folded = 0;
     unsigned unsorted_rounds = 0;
-    for (uint32_t seed = 1; seed <= BENCH_ROUNDS; seed++) {
-        struct workload_results results;
-        workload_run_round(seed, &results);
-        unsorted_rounds += !results.sorted;
-        folded = folded * 31 + results.crc;
-        folded = folded * 31 + results.sort_checksum;
-        folded = folded * 31 + results.matrix_checksum;
-    }
+    const uint32_t folded = workload_run_rounds(BENCH_ROUNDS, &unsorted_rounds);
     int ok = unsorted_rounds == 0 && folded == EXPECTED_FOLDED_CHECKSUM;
     printf("compute_bench: %d rounds, checksum 0x%08lx (expected 0x%08lx), %u unsorted: %s\n",
            BENCH_ROUNDS, (unsigned long)folded, (unsigned long)EXPECTED_FOLDED_CHECKSUM,

@@ -50,4 +50,8 @@ struct workload_results {
 
 void workload_run_round(uint32_t seed, struct workload_results *results);
 
+/* Rounds with seeds 1..rounds, their results folded (folded = folded * 31 + each checksum) into
+   the value reference.py prints for `rounds`; counts rounds that did not sort in *unsorted. */
+uint32_t workload_run_rounds(uint32_t rounds, unsigned *unsorted);
+
 #endif
