@@ -28,10 +28,11 @@ namespace dojo::core {
   X(fence) X(fence_i) X(ecall) X(ebreak) X(mret) X(wfi)                                           \
   X(csrrw) X(csrrs) X(csrrc) X(csrrwi) X(csrrsi) X(csrrci)                                     \
   /* Superinstructions of an addi and the branch after it, made by the interpreter: a branch */ \
-  /* on two other registers, or on the addi's sum and another register */                      \
+  /* on two other registers, or on the addi's sum and another register or zero */              \
   X(addi_beq) X(addi_bne) X(addi_blt) X(addi_bge) X(addi_bltu) X(addi_bgeu)                     \
   X(addi_eq) X(addi_ne) X(addi_lt) X(addi_ge) X(addi_gt) X(addi_le)                             \
-  X(addi_ltu) X(addi_geu) X(addi_gtu) X(addi_leu)
+  X(addi_ltu) X(addi_geu) X(addi_gtu) X(addi_leu)                                              \
+  X(addi_eqz) X(addi_nez) X(addi_ltz) X(addi_gez) X(addi_gtz) X(addi_lez)
 
 enum class Op : uint8_t {
 #define DOJO_HART_OP_ENUM(name) name,

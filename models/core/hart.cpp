@@ -135,6 +135,18 @@ void Hart::fuse_with_next(uint64_t pc, DecodedPage& page, Entry& entry) {
   } else {
     entry.op = kIndependent[kind];
   }
+  // Comparing with x0 (bnez, bltz...) needs no second register.
+  if (entry.op != kIndependent[kind] && entry.rs2 == 0) {
+    switch (entry.op) {
+      case Op::addi_eq: case Op::addi_leu: entry.op = Op::addi_eqz; break;
+      case Op::addi_ne: case Op::addi_gtu: entry.op = Op::addi_nez; break;
+      case Op::addi_lt: entry.op = Op::addi_ltz; break;
+      case Op::addi_ge: entry.op = Op::addi_gez; break;
+      case Op::addi_gt: entry.op = Op::addi_gtz; break;
+      case Op::addi_le: entry.op = Op::addi_lez; break;
+      default: break;  // sum < 0 or >= 0 unsigned: rare, left as they are
+    }
+  }
   entry.target = branch.target;
   entry.handler = handlers_[handler_index(entry.op, entry.length())];
 }
@@ -629,6 +641,12 @@ out_at_pc:
   ADDI_BRANCH(addi_geu, sum >= other)
   ADDI_BRANCH(addi_gtu, sum > other)
   ADDI_BRANCH(addi_leu, sum <= other)
+  ADDI_BRANCH(addi_eqz, sum == 0)
+  ADDI_BRANCH(addi_nez, sum != 0)
+  ADDI_BRANCH(addi_ltz, static_cast<int64_t>(sum) < 0)
+  ADDI_BRANCH(addi_gez, static_cast<int64_t>(sum) >= 0)
+  ADDI_BRANCH(addi_gtz, static_cast<int64_t>(sum) > 0)
+  ADDI_BRANCH(addi_lez, static_cast<int64_t>(sum) <= 0)
 #undef ADDI_BRANCH
 #undef TAKE_BRANCH
 

@@ -795,20 +795,24 @@ TEST_CASE("an addi and a branch after it behave as two instructions under run()"
       {"bltu", bltu, [](uint64_t a, uint64_t b) { return a < b; }},
       {"bgeu", bgeu, [](uint64_t a, uint64_t b) { return a >= b; }},
   };
-  // The branch compares the addi's sum (a0) with a1 either way round, with itself, or a2 with a3.
-  enum Operands { sum_first, sum_second, sum_both, neither };
-  const uint64_t values[][2] = {{5, 5}, {5, 7}, {7, 5}, {kAllOnes, 1}, {1, kAllOnes}};
+  // The branch compares the addi's sum (a0) with a1 or x0 either way round, with itself, or a2
+  // with a3.
+  enum Operands { sum_first, sum_second, sum_zero, zero_sum, sum_both, neither };
+  const uint64_t values[][2] = {{5, 5}, {5, 7},       {7, 5},         {kAllOnes, 1},
+                                {1, kAllOnes}, {0, 0}, {kMin64, 5}, {5, kMin64}};
   HartConfig config;
   config.cycles.branch_taken = 5;
   for (const Branch& branch : branches) {
-    for (Operands operands : {sum_first, sum_second, sum_both, neither}) {
+    for (Operands operands : {sum_first, sum_second, sum_zero, zero_sum, sum_both, neither}) {
       for (const auto& pair : values) {
         INFO(branch.name << " operands " << operands << " values " << Hex{pair[0]} << ", "
                          << Hex{pair[1]});
-        // The branch's operands (left, right) are pair[0] and pair[1] (both pair[1] for sum_both);
-        // the sum is a0 + 1.
+        // The branch's operands (left, right) are pair[0] and pair[1], except that x0 is 0 and
+        // sum_both compares pair[1] with itself; the sum is a0 + 1.
         const auto [lhs, rhs] = operands == sum_first    ? std::pair{a0, a1}
                                 : operands == sum_second ? std::pair{a1, a0}
+                                : operands == sum_zero   ? std::pair{a0, zero}
+                                : operands == zero_sum   ? std::pair{zero, a0}
                                 : operands == sum_both   ? std::pair{a0, a0}
                                                          : std::pair{a2, a3};
         // a4 counts the not-taken path.
@@ -824,8 +828,10 @@ TEST_CASE("an addi and a branch after it behave as two instructions under run()"
         }
         run_to_wfi(fused, false);
         run_to_wfi(stepped, true);
-        const bool taken = operands == sum_both ? branch.taken(pair[1], pair[1])
-                                                : branch.taken(pair[0], pair[1]);
+        const bool taken = operands == sum_both   ? branch.taken(pair[1], pair[1])
+                           : operands == sum_zero ? branch.taken(pair[0], 0)
+                           : operands == zero_sum ? branch.taken(0, pair[1])
+                                                  : branch.taken(pair[0], pair[1]);
         CHECK(fused.x(a4) == (taken ? 0 : 1));
         CHECK(fused.x(a0) == stepped.x(a0));
         CHECK(fused.x(a4) == stepped.x(a4));
