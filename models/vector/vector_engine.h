@@ -1,0 +1,56 @@
+// The interface between a D1 core and its vector unit (docs/isa-vector.md). The core decodes
+// custom-0 instructions, performs the memory side of vld/vst itself, and hands everything else to
+// a VectorEngine: the C++ reference model (vector_model.h), the Verilated RTL (rtl_engine.h) or
+// both in lockstep (lockstep_engine.h). No SystemC here: an engine is testable alone.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <string>
+
+namespace dojo::vector {
+
+inline constexpr unsigned register_count = 32;
+inline constexpr unsigned register_bytes = 64;  // 512 bits
+using Register = std::array<uint8_t, register_bytes>;
+
+inline constexpr uint32_t custom0_opcode = 0x0B;
+inline constexpr unsigned csr_vcfg = 0x800;
+inline constexpr unsigned csr_vseed = 0x801;
+inline constexpr unsigned csr_vflags = 0x802;
+
+// What one instruction did.
+struct Outcome {
+  enum class Status {
+    ok,       // executed
+    illegal,  // not a valid vector instruction: the core raises illegal-instruction
+    fatal,    // the engine cannot go on (e.g. lockstep mismatch, RTL error): `message` says why
+  };
+  Status status = Status::ok;
+  bool writes_scalar = false;  // vhsum: `scalar` goes to x[rd]
+  uint64_t scalar = 0;
+  uint64_t cycles = 0;         // core cycles the instruction took
+  std::string message;
+};
+
+class VectorEngine {
+ public:
+  virtual ~VectorEngine() = default;
+
+  // Executes a custom-0 instruction other than vld/vst; `rs1_value` is x[rs1] (vbcast's operand).
+  // `pc` is only for reports.
+  virtual Outcome execute(uint32_t instruction, uint64_t rs1_value, uint64_t pc) = 0;
+  // The register side of vld (the core has read the 64 bytes) and of vst (the core writes them).
+  virtual Outcome load(uint32_t instruction, const Register& data, uint64_t pc) = 0;
+  virtual Outcome store(uint32_t instruction, Register& data, uint64_t pc) = 0;
+
+  // vcfg, vseed, vflags (csr_* above); false for any other number. Writes follow the CSR's
+  // rules (e.g. read-only-zero bits ignored).
+  virtual bool read_csr(unsigned csr, uint64_t& value) = 0;
+  virtual bool write_csr(unsigned csr, uint64_t value) = 0;
+
+  // Architectural state, for debuggers, lockstep comparison and tests.
+  virtual Register read_register(unsigned index) = 0;
+};
+
+}  // namespace dojo::vector
