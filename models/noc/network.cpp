@@ -27,6 +27,9 @@ constexpr uint32_t kUnreachable = std::numeric_limits<uint32_t>::max();
 constexpr uint32_t kNoRouter = std::numeric_limits<uint32_t>::max();
 constexpr size_t kHistogramBuckets = 64;
 constexpr size_t kListedNodes = 8;  // nodes named in an error message before "..."
+// Forgetting old reservations is a pass over every busy resource: done once the horizon has moved
+// this many cycles since the last pass, not on every step of time.
+constexpr uint64_t kForgetInterval = 4096;
 
 struct Interval {
   uint64_t start;
@@ -112,6 +115,7 @@ struct Network::Impl {
   std::vector<uint32_t> active;  // resources whose calendar is not empty
   std::vector<bool> is_active;
   uint64_t horizon = 0;
+  uint64_t forgotten_up_to = 0;  // the horizon of the last pass over the calendars
   PacketStats packets;
 
   // Per position, the enabled router one link away in each direction, or kNoRouter.
@@ -488,6 +492,8 @@ void Network::advance_horizon(uint64_t cycle) {
   Impl& n = *impl_;
   if (cycle <= n.horizon) return;
   n.horizon = cycle;
+  if (cycle - n.forgotten_up_to < kForgetInterval) return;
+  n.forgotten_up_to = cycle;
   auto kept = n.active.begin();
   for (const uint32_t index : n.active) {
     Calendar& calendar = n.resources[index].calendar;
