@@ -1,2 +1,85 @@
-// Placeholder: being written.
+// The C++ reference model of the D1 vector unit (docs/isa-vector.md): 32 x 512-bit registers,
+// vcfg/vseed/vflags, every instruction bit-exact, a fixed cycle count per instruction class.
 #pragma once
+
+#include <optional>
+
+#include "vector/numerics.h"
+#include "vector/vector_engine.h"
+
+namespace dojo::vector {
+
+// Core cycles charged per instruction class (the `vector.latency.*` configuration keys).
+struct VectorTiming {
+  uint64_t load = 1;     // vld
+  uint64_t store = 1;    // vst
+  uint64_t simple = 1;   // vbcast, vadd, vsub, vmul, vmin, vmax, vrelu
+  uint64_t fma = 4;      // vfma, vdot
+  uint64_t convert = 2;  // vcvt
+  uint64_t hsum = 5;     // vhsum
+  uint64_t mma = 16;     // vmma
+};
+
+enum class Opcode : unsigned {
+  vld = 0x00, vst, vbcast, vadd, vsub, vmul, vfma, vmin, vmax, vrelu, vdot, vcvt, vhsum, vmma
+};
+
+// The fields of a legal custom-0 vector instruction.
+struct DecodedInstruction {
+  Opcode opcode;
+  numerics::ElementType type;  // funct3 (the destination's type for vcvt)
+  unsigned rd, rs1, rs2;
+};
+
+// The instruction's fields, or nothing if the encoding is illegal by any rule of the spec
+// (opcode, funct7, reserved or unsupported type, must-be-zero fields, vcvt source and part,
+// vmma register group).
+std::optional<DecodedInstruction> decode(uint32_t instruction);
+
+// Reset values and writable bits of the CSRs.
+inline constexpr uint64_t vcfg_reset = 7 | (15 << 8);
+inline constexpr uint64_t vcfg_writable = 0x3F | (0x3F << 8) | (1 << 16);
+inline constexpr uint64_t vflags_writable = 0xF;
+
+class VectorModel : public VectorEngine {
+ public:
+  explicit VectorModel(const VectorTiming& timing = {});
+
+  Outcome execute(uint32_t instruction, uint64_t rs1_value, uint64_t pc) override;
+  Outcome load(uint32_t instruction, const Register& data, uint64_t pc) override;
+  Outcome store(uint32_t instruction, Register& data, uint64_t pc) override;
+  bool read_csr(unsigned csr, uint64_t& value) override;
+  bool write_csr(unsigned csr, uint64_t value) override;
+  Register read_register(unsigned index) override;
+
+  // For debuggers and tests: sets a register directly (no flags, no cycles).
+  void write_register(unsigned index, const Register& value);
+  // Back to the reset state: registers 0, CSRs at their reset values.
+  void reset();
+
+ private:
+  Outcome ok(uint64_t cycles) const;
+  numerics::Rounding rounding() const;
+  uint32_t random(unsigned lane) const;
+  numerics::Cfp8Formats cfp8_formats() const;
+  void set_vcfg(uint64_t value);
+
+  void arithmetic(const DecodedInstruction& d, numerics::Flags& flags);
+  void relu(const DecodedInstruction& d, numerics::Flags& flags);
+  void dot(const DecodedInstruction& d);
+  void broadcast(const DecodedInstruction& d, uint64_t value);
+  void cvt(const DecodedInstruction& d, numerics::Flags& flags);
+  uint64_t horizontal_sum(const DecodedInstruction& d, numerics::Flags& flags);
+  void matrix_multiply(const DecodedInstruction& d, numerics::Flags& flags);
+
+  VectorTiming timing_;
+  std::array<Register, register_count> registers_{};
+  uint64_t vcfg_ = vcfg_reset;
+  uint64_t vseed_ = 0;
+  uint64_t vflags_ = 0;
+  // FP32 values of the 256 encodings at the current biases (vmma decodes through them).
+  std::array<uint32_t, 256> e4m3_values_{};
+  std::array<uint32_t, 256> e5m2_values_{};
+};
+
+}  // namespace dojo::vector
