@@ -89,7 +89,9 @@ int run(const RunOptions& options) {
   }
 
   const auto wall_start = std::chrono::steady_clock::now();
-  dojo::platform::Tile tile("tile", config, options.firmware, std::cout);
+  // Never destroyed: SystemC unregisters each object with a linear search, so tearing down a tile
+  // of thousands of cores takes longer than running it, and the process ends right after anyway.
+  auto& tile = *new dojo::platform::Tile("tile", config, options.firmware, std::cout);
   const dojo::platform::RunResult result = tile.run();
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
   std::cout.flush();
