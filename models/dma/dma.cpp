@@ -210,6 +210,8 @@ void Dma::notify() {
 
 void Dma::retire() {
   ++completed_;
+  ++totals_.descriptors;
+  totals_.bytes += uint64_t{descriptor_.row_bytes} * descriptor_.rows;
   if (descriptor_.flags & Descriptor::flag_irq) set_irq_pending(true);
   if (descriptor_.next == 0) {
     state_ = State::done;
@@ -220,6 +222,7 @@ void Dma::retire() {
 }
 
 void Dma::fail() {
+  ++totals_.errors;
   state_ = State::error;
   cause_ = failure_cause_;
   error_address_ = failure_address_;

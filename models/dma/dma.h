@@ -88,6 +88,15 @@ class Dma : public sc_core::sc_module {
   uint32_t completed() const { return completed_; }
   bool irq() const { return irq_level_; }
 
+  // Since the start of the simulation, for statistics: descriptors retired, their data bytes, and
+  // runs that ended in an error.
+  struct Totals {
+    uint64_t descriptors = 0;
+    uint64_t bytes = 0;
+    uint64_t errors = 0;
+  };
+  const Totals& totals() const { return totals_; }
+
   // Register map (docs/dma.md).
   static constexpr uint64_t descriptor_address_offset = 0x00;  // 64-bit, read/write
   static constexpr uint64_t control_offset = 0x08;             // 32-bit, read/write
@@ -148,6 +157,7 @@ class Dma : public sc_core::sc_module {
   Cause cause_ = Cause::none;
   uint64_t error_address_ = 0;
   uint32_t completed_ = 0;
+  Totals totals_;
   uint64_t current_descriptor_ = 0;
 
   // The running chain.

@@ -341,6 +341,9 @@ TEST_CASE("Dma: chained descriptors run one after the other") {
   CHECK(same_bytes(bench, destination, source, 8192));
   CHECK(bench.completed() == 2);
   CHECK(bench.read_register(Dma::current_descriptor_offset, 8) == descriptors + Descriptor::bytes);
+  CHECK(bench.dma.totals().descriptors == 2);
+  CHECK(bench.dma.totals().bytes == 8192);
+  CHECK(bench.dma.totals().errors == 0);
 }
 
 TEST_CASE("Dma: the notification is written after the data and the chain retires after it") {
@@ -450,6 +453,8 @@ TEST_CASE("Dma: a refused source is reported with the burst's address") {
   bench.start(descriptors);
   // Fetched at 3 ns, the first burst's read (1 cycle) is refused at 4 ns.
   CHECK(bench.run() == 4 * ns);
+  CHECK(bench.dma.totals().errors == 1);
+  CHECK(bench.dma.totals().descriptors == 0);
   check_error_then_recovery(bench, Cause::source, unmapped);
 }
 
