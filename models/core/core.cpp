@@ -152,6 +152,7 @@ void Core::wait_for_interrupt() {
   if (resume > cycles) {
     hart_.add_stall_cycles(resume - cycles);
     unfolded_stall_ += resume - cycles;
+    wfi_cycles_ += resume - cycles;
   }
   quantum_keeper_.reset();
 }
@@ -238,7 +239,11 @@ bool Core::transport(tlm::tlm_command command, uint64_t addr, void* data, unsign
   // beyond the core's own time for it is stall, rounded up to whole cycles.
   const uint64_t done = sc_core::sc_time_stamp().value() + delay.value();
   const uint64_t issued = time_at(cycles);
-  if (done > issued) hart_.add_stall_cycles((done - issued + period_ - 1) / period_);
+  if (done > issued) {
+    const uint64_t stall = (done - issued + period_ - 1) / period_;
+    hart_.add_stall_cycles(stall);
+    stall_cycles_ += stall;
+  }
   return payload_.is_response_ok();
 }
 

@@ -66,6 +66,9 @@ class Core : public sc_core::sc_module, private HartBus {
   // The core's own simulated time: where its clock timeline has got to (it may run ahead of
   // SystemC time by up to a quantum). Zero while it is held in reset.
   sc_core::sc_time local_time() const;
+  // Cycles the core spent stalled on transactions (beyond its cycle model) and asleep in WFI.
+  uint64_t stall_cycles() const { return stall_cycles_; }
+  uint64_t wfi_cycles() const { return wfi_cycles_; }
   // Notified (one delta cycle later) when the core stops for any reason.
   sc_core::sc_event& finished_event() { return finished_event_; }
   // Why the core stopped, for watchdog and fatal stops; empty otherwise.
@@ -111,6 +114,8 @@ class Core : public sc_core::sc_module, private HartBus {
   uint64_t start_time_ = 0;  // time of cycle 0, in time-resolution units (modulo 2^64)
   // Stall cycles given to the hart while it was not running; it folds them in on its next run.
   uint64_t unfolded_stall_ = 0;
+  uint64_t stall_cycles_ = 0;
+  uint64_t wfi_cycles_ = 0;
   QuantumKeeper quantum_keeper_;
   tlm::tlm_generic_payload payload_;  // reused by every transaction
 

@@ -310,6 +310,31 @@ TEST_CASE("Core: WFI sleeps until set_irq and resumes at the next clock edge") {
   // The first edge at or after 10.00025 us is cycle 20001; addi and lui follow.
   CHECK(system.mmio.writes[0].time == kPeriod * 20003.0);
   CHECK(system.core.hart().cycles() == 20003 + 1 + 20);
+  CHECK(system.core.wfi_cycles() == 20001 - 4);
+  CHECK(system.core.stall_cycles() == 20);  // the device's 10 ns
+}
+
+TEST_CASE("Core: a core held in reset starts its clock when released") {
+  CoreParams params = default_params();
+  params.start_in_reset = true;
+  System system("system", counting_program(), params);
+  Core::State state_before = Core::State::running;
+  sc_time local_before = sc_time(1, SC_NS);
+  sc_core::sc_spawn([&] {
+    sc_core::wait(sc_time(1, SC_US));
+    state_before = system.core.state();
+    local_before = system.core.local_time();
+    system.core.release(sc_time(2, SC_US));  // an absolute time, a microsecond from now
+  });
+  system.run();
+  CHECK(state_before == Core::State::reset);
+  CHECK(local_before == sc_core::SC_ZERO_TIME);
+  REQUIRE(system.core.state() == Core::State::halted);
+  REQUIRE(system.mmio.writes.size() == 1);
+  CHECK(system.mmio.writes[0].time ==
+        sc_time(2, SC_US) + kPeriod * static_cast<double>(kCyclesBeforeStore));
+  CHECK(system.core.hart().cycles() == kCyclesAtHalt);  // no cycles counted in reset
+  CHECK(system.core.local_time() == sc_time(2, SC_US) + kPeriod * static_cast<double>(kCyclesAtHalt));
 }
 
 TEST_CASE("Core: the watchdog stops a core that runs too long") {
