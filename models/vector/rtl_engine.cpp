@@ -1,0 +1,203 @@
+#include "vector/rtl_engine.h"
+
+#include <fstream>
+#include <stdexcept>
+
+#include <Vvector_unit.h>
+#include <verilated.h>
+#include <verilated_fst_c.h>
+
+namespace dojo::vector {
+
+namespace {
+
+constexpr uint32_t funct7_of(uint32_t instruction) { return instruction >> 25; }
+
+bool ends_with(const std::string& text, const std::string& suffix) {
+  return text.size() >= suffix.size() &&
+         text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+}  // namespace
+
+struct RtlEngine::Impl {
+  explicit Impl(uint64_t timeout) : response_timeout_cycles(timeout) {
+    context.traceEverOn(true);
+    unit = std::make_unique<Vvector_unit>(&context, "vector_unit");
+    unit->clk = 0;
+    unit->rst_n = 1;
+    unit->eval();
+    unit->rst_n = 0;  // asynchronous reset
+    unit->eval();
+    unit->rst_n = 1;
+    unit->eval();
+  }
+
+  ~Impl() { close_trace(); }
+
+  void dump(uint64_t time) {
+    if (trace) trace->dump(time);
+  }
+
+  // One clock cycle: rising edge (where everything happens), then the falling edge.
+  void tick() {
+    unit->clk = 1;
+    unit->eval();
+    dump(2 * cycle + 1);
+    unit->clk = 0;
+    unit->eval();
+    dump(2 * cycle + 2);
+    ++cycle;
+  }
+
+  // Opens the requested trace once its first instruction is reached; false if the file cannot
+  // be written.
+  bool open_pending_trace() {
+    if (pending_trace_path.empty() || instructions < trace_first_instruction) return true;
+    trace = std::make_unique<VerilatedFstC>();
+    unit->trace(trace.get(), 99);
+    trace->open(pending_trace_path.c_str());
+    pending_trace_path.clear();
+    if (!trace->isOpen()) {
+      trace.reset();
+      return false;
+    }
+    dump(2 * cycle);
+    return true;
+  }
+
+  void close_trace() {
+    pending_trace_path.clear();
+    if (!trace) return;
+    trace->close();
+    trace.reset();
+  }
+
+  // Issues one command and clocks until the response; the cycles include the accepting edge.
+  Outcome issue(uint32_t instruction, uint64_t rs1_value, const Register* load_data) {
+    const std::string trace_path = pending_trace_path;
+    if (!open_pending_trace()) {
+      Outcome failed;
+      failed.status = Outcome::Status::fatal;
+      failed.message = "vector unit RTL: cannot write the trace file '" + trace_path + "'";
+      return failed;
+    }
+    ++instructions;
+    unit->cmd_valid = 1;
+    unit->cmd_insn = instruction;
+    unit->cmd_rs1 = rs1_value;
+    if (load_data) {
+      for (unsigned word = 0; word < register_bytes / 4; ++word) {
+        const uint8_t* bytes = load_data->data() + 4 * word;
+        unit->cmd_load_data[word] = uint32_t{bytes[0]} | uint32_t{bytes[1]} << 8 |
+                                    uint32_t{bytes[2]} << 16 | uint32_t{bytes[3]} << 24;
+      }
+    }
+    Outcome outcome;
+    tick();
+    unit->cmd_valid = 0;
+    outcome.cycles = 1;
+    while (!unit->rsp_valid) {
+      if (outcome.cycles >= response_timeout_cycles) {
+        outcome.status = Outcome::Status::fatal;
+        outcome.message = "vector unit RTL: no response after " +
+                          std::to_string(outcome.cycles) + " cycles";
+        return outcome;
+      }
+      tick();
+      ++outcome.cycles;
+    }
+    if (unit->rsp_illegal) {
+      outcome.status = Outcome::Status::illegal;
+    } else {
+      outcome.writes_scalar = unit->rsp_writes_scalar;
+      outcome.scalar = unit->rsp_scalar;
+    }
+    return outcome;
+  }
+
+  VerilatedContext context;
+  std::unique_ptr<Vvector_unit> unit;
+  std::unique_ptr<VerilatedFstC> trace;
+  std::string pending_trace_path;
+  uint64_t trace_first_instruction = 0;
+  uint64_t response_timeout_cycles;
+  uint64_t cycle = 0;
+  uint64_t instructions = 0;
+};
+
+RtlEngine::RtlEngine(uint64_t response_timeout_cycles)
+    : impl_(std::make_unique<Impl>(response_timeout_cycles)) {}
+
+RtlEngine::~RtlEngine() = default;
+
+Outcome RtlEngine::execute(uint32_t instruction, uint64_t rs1_value, uint64_t /*pc*/) {
+  return impl_->issue(instruction, rs1_value, nullptr);
+}
+
+Outcome RtlEngine::load(uint32_t instruction, const Register& data, uint64_t /*pc*/) {
+  return impl_->issue(instruction, 0, &data);
+}
+
+Outcome RtlEngine::store(uint32_t instruction, Register& data, uint64_t /*pc*/) {
+  Outcome outcome = impl_->issue(instruction, 0, nullptr);
+  if (outcome.status == Outcome::Status::ok && funct7_of(instruction) == 0x01) {
+    for (unsigned byte = 0; byte < register_bytes; ++byte)
+      data[byte] = static_cast<uint8_t>(impl_->unit->rsp_store_data[byte / 4] >> (8 * (byte % 4)));
+  }
+  return outcome;
+}
+
+bool RtlEngine::read_csr(unsigned csr, uint64_t& value) {
+  if (csr > 0xFFF) return false;
+  impl_->unit->csr_addr = csr;
+  impl_->unit->eval();
+  if (!impl_->unit->csr_exists) return false;
+  value = impl_->unit->csr_rdata;
+  return true;
+}
+
+bool RtlEngine::write_csr(unsigned csr, uint64_t value) {
+  if (csr > 0xFFF) return false;
+  impl_->unit->csr_addr = csr;
+  impl_->unit->eval();
+  if (!impl_->unit->csr_exists) return false;
+  impl_->unit->csr_write = 1;
+  impl_->unit->csr_wdata = value;
+  impl_->tick();
+  impl_->unit->csr_write = 0;
+  return true;
+}
+
+Register RtlEngine::read_register(unsigned index) {
+  Register value{};
+  if (index >= register_count) return value;
+  impl_->unit->debug_reg = index;
+  impl_->unit->eval();
+  for (unsigned byte = 0; byte < register_bytes; ++byte)
+    value[byte] = static_cast<uint8_t>(impl_->unit->debug_data[byte / 4] >> (8 * (byte % 4)));
+  return value;
+}
+
+void RtlEngine::start_trace(const std::string& path, uint64_t first_instruction) {
+  if (!ends_with(path, ".fst"))
+    throw std::runtime_error("RTL trace '" + path + "': the file name must end in .fst");
+  if (impl_->trace || !impl_->pending_trace_path.empty())
+    throw std::runtime_error("RTL trace '" + path + "': a trace is already open");
+  if (!std::ofstream(path))
+    throw std::runtime_error("RTL trace '" + path + "': cannot write the file");
+  impl_->pending_trace_path = path;
+  impl_->trace_first_instruction = first_instruction;
+  if (!impl_->open_pending_trace())
+    throw std::runtime_error("RTL trace '" + path + "': cannot write the file");
+}
+
+void RtlEngine::stop_trace() { impl_->close_trace(); }
+
+bool RtlEngine::trace_open() const { return impl_->trace != nullptr; }
+
+uint64_t RtlEngine::cycle_count() const { return impl_->cycle; }
+
+uint64_t RtlEngine::instruction_count() const { return impl_->instructions; }
+
+}  // namespace dojo::vector

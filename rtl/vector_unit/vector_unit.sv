@@ -1,0 +1,468 @@
+// The D1 vector unit (docs/isa-vector.md): 32 x 512-bit registers, vcfg/vseed/vflags, and every
+// instruction except the memory side of vld/vst, which the core performs (load data arrives with
+// the command, store data leaves with the response).
+//
+// Pipeline (docs/cosim.md): the edge that accepts a command decodes it and snapshots its operands
+// (vs1, vs2 and the vd group); then one edge per pass, the last pass writing the destination, the
+// CSRs and the response. An illegal instruction answers at the accepting edge. Passes: one for
+// most instructions (16 FP32 FMA lanes, whole-register integer lanes), 2 for BF16 arithmetic (32
+// lanes), n/16 for a conversion of n elements, 4 (f32) or 5 (bf16) tree levels for vhsum, and 16
+// for vmma (4 groups of 16 outputs x 4 k steps, in the spec's k order).
+module vector_unit
+  import vu_pkg::*;
+(
+  input  logic         clk,
+  input  logic         rst_n,
+  // Command: accepted on a rising edge with cmd_valid && cmd_ready.
+  input  logic         cmd_valid,
+  output logic         cmd_ready,
+  input  logic [31:0]  cmd_insn,
+  /* verilator lint_off UNUSEDSIGNAL */
+  input  logic [63:0]  cmd_rs1,        // x[rs1]: vbcast uses its low 32 bits at most
+  /* verilator lint_on UNUSEDSIGNAL */
+  input  logic [511:0] cmd_load_data,  // vld: the 64 bytes the core read
+  // Response: valid for the one cycle after the instruction's last edge.
+  output logic         rsp_valid,
+  output logic         rsp_illegal,
+  output logic         rsp_writes_scalar,
+  output logic [63:0]  rsp_scalar,       // vhsum
+  output logic [511:0] rsp_store_data,   // vst: the 64 bytes for the core to write
+  // CSRs: read combinationally, written on a rising edge while idle (cmd_ready).
+  input  logic         csr_write,
+  input  logic [11:0]  csr_addr,
+  input  logic [63:0]  csr_wdata,
+  output logic         csr_exists,
+  output logic [63:0]  csr_rdata,
+  // Debug read port for the register file.
+  input  logic [4:0]   debug_reg,
+  output logic [511:0] debug_data
+);
+
+  typedef enum logic [3:0] {
+    OP_VLD, OP_VST, OP_VBCAST, OP_FP_ARITH, OP_INT_ARITH, OP_MINMAX, OP_RELU, OP_VDOT, OP_VCVT,
+    OP_HSUM, OP_VMMA
+  } op_class_e;
+
+  localparam logic [6:0] F7_VLD = 7'h00, F7_VST = 7'h01, F7_VBCAST = 7'h02, F7_VADD = 7'h03,
+                         F7_VSUB = 7'h04, F7_VMUL = 7'h05, F7_VFMA = 7'h06, F7_VMIN = 7'h07,
+                         F7_VMAX = 7'h08, F7_VRELU = 7'h09, F7_VDOT = 7'h0A, F7_VCVT = 7'h0B,
+                         F7_VHSUM = 7'h0C, F7_VMMA = 7'h0D;
+  localparam logic [11:0] CSR_VCFG = 12'h800, CSR_VSEED = 12'h801, CSR_VFLAGS = 12'h802;
+  localparam logic [63:0] VCFG_WRITABLE = 64'h1_3F3F;
+  localparam logic [63:0] VCFG_RESET = 64'h0F07;
+
+  typedef struct packed {
+    logic legal;
+    op_class_e op;
+    logic [4:0] last_pass;
+    logic narrowing;  // the result is rounded to BF16/CFP8 (draws stochastic numbers)
+  } decoded_t;
+
+  function automatic logic is_float(input logic [2:0] ty);
+    return ty == T_F32 || ty == T_BF16 || ty == T_E4M3 || ty == T_E5M2;
+  endfunction
+
+  function automatic logic is_narrow_float(input logic [2:0] ty);
+    return ty == T_BF16 || ty == T_E4M3 || ty == T_E5M2;
+  endfunction
+
+  // Element width in bits as log2 (3 = 8 bits, 4 = 16, 5 = 32).
+  function automatic logic [2:0] log2_width(input logic [2:0] ty);
+    unique case (ty)
+      T_F32, T_I32: return 3'd5;
+      T_BF16: return 3'd4;
+      default: return 3'd3;
+    endcase
+  endfunction
+
+  /* verilator lint_off UNUSEDSIGNAL */  // rs1 names a scalar register: the core reads it
+  function automatic decoded_t decode(input logic [31:0] insn);
+    decoded_t d;
+    logic [6:0] funct7;
+    logic [2:0] ty, source_ty;
+    logic [4:0] rd, rs2;
+    logic [2:0] wide_log2, narrow_log2;
+    funct7 = insn[31:25];
+    rs2 = insn[24:20];
+    ty = insn[14:12];
+    rd = insn[11:7];
+    source_ty = rs2[4:2];
+    d.legal = 1'b0;
+    d.op = OP_VLD;
+    d.last_pass = 5'd0;
+    d.narrowing = 1'b0;
+    if (insn[6:0] == 7'h0B) begin
+      unique case (funct7)
+        F7_VLD: begin d.op = OP_VLD; d.legal = ty == T_F32 && rs2 == 5'd0; end
+        F7_VST: begin d.op = OP_VST; d.legal = ty == T_F32 && rd == 5'd0; end
+        F7_VBCAST: begin d.op = OP_VBCAST; d.legal = ty <= T_E5M2 && rs2 == 5'd0; end
+        F7_VADD, F7_VSUB, F7_VMUL: begin
+          d.legal = ty <= T_I8;
+          d.op = is_float(ty) ? OP_FP_ARITH : OP_INT_ARITH;
+        end
+        F7_VFMA: begin d.op = OP_FP_ARITH; d.legal = ty <= T_BF16; end
+        F7_VMIN, F7_VMAX: begin d.op = OP_MINMAX; d.legal = ty <= T_BF16; end
+        F7_VRELU: begin d.op = OP_RELU; d.legal = ty <= T_I8 && rs2 == 5'd0; end
+        F7_VDOT: begin d.op = OP_VDOT; d.legal = ty == T_I8; end
+        F7_VCVT: begin
+          d.op = OP_VCVT;
+          wide_log2 = log2_width(ty) > log2_width(source_ty) ? log2_width(ty) : log2_width(source_ty);
+          narrow_log2 = log2_width(ty) > log2_width(source_ty) ? log2_width(source_ty) : log2_width(ty);
+          // part < (wider width / narrower width); n = 512 / wider width elements, 16 per pass.
+          d.legal = is_float(ty) && is_float(source_ty) && ty != source_ty
+              && {1'b0, rs2[1:0]} < (3'd1 << (wide_log2 - narrow_log2));
+          d.last_pass = 5'((5'd1 << (3'd5 - wide_log2)) - 5'd1);
+          d.narrowing = is_narrow_float(ty);
+        end
+        F7_VHSUM: begin
+          d.op = OP_HSUM;
+          d.legal = ty <= T_I8 && rs2 == 5'd0;
+          d.last_pass = ty == T_F32 ? 5'd3 : (ty == T_BF16 ? 5'd4 : 5'd0);
+        end
+        F7_VMMA: begin
+          d.op = OP_VMMA;
+          d.legal = (ty == T_BF16 || ty == T_E4M3 || ty == T_E5M2) && rd[1:0] == 2'd0;
+          d.last_pass = 5'd15;
+        end
+        default: d.legal = 1'b0;
+      endcase
+      if (d.op == OP_FP_ARITH && ty == T_BF16) begin
+        d.last_pass = 5'd1;
+        d.narrowing = 1'b1;
+      end
+    end
+    return d;
+  endfunction
+  /* verilator lint_on UNUSEDSIGNAL */
+
+  // Element `index` of type `ty`, zero-extended.
+  function automatic logic [31:0] element(input logic [511:0] data, input logic [2:0] ty,
+                                          input logic [5:0] index);
+    unique case (log2_width(ty))
+      3'd5: return data[32 * index[3:0] +: 32];
+      3'd4: return {16'd0, data[16 * index[4:0] +: 16]};
+      default: return {24'd0, data[8 * index +: 8]};
+    endcase
+  endfunction
+
+  function automatic logic [1:0] narrow_format(input logic [2:0] ty);
+    return ty == T_BF16 ? NARROW_BF16 : (ty == T_E4M3 ? NARROW_E4M3 : NARROW_E5M2);
+  endfunction
+
+  // ---- State ----
+  logic [511:0] regs [32];
+  logic [63:0] vcfg_q, vseed_q;
+  logic [3:0] vflags_q;
+
+  logic busy_q;
+  op_class_e op_q;
+  logic [6:0] funct7_q;
+  logic [2:0] ty_q;
+  logic [4:0] rd_q, rs2_q;
+  logic [4:0] pass_q, last_pass_q;
+  logic narrowing_q;
+  logic [31:0] rs1_q;  // vbcast uses at most 32 bits
+  logic [511:0] opa_q, opb_q;   // vs1 (or the load data), vs2
+  logic [3:0][511:0] acc_q;     // vd..vd+3: accumulators and the result being assembled
+  logic [15:0][31:0] tree_q;    // vhsum partial sums
+  logic [3:0] flags_q;
+
+  decoded_t cmd_decoded;
+  assign cmd_decoded = decode(cmd_insn);
+  assign cmd_ready = !busy_q;
+  assign debug_data = regs[debug_reg];
+
+  always_comb begin
+    csr_exists = 1'b1;
+    unique case (csr_addr)
+      CSR_VCFG: csr_rdata = vcfg_q;
+      CSR_VSEED: csr_rdata = vseed_q;
+      CSR_VFLAGS: csr_rdata = {60'd0, vflags_q};
+      default: begin
+        csr_exists = 1'b0;
+        csr_rdata = 64'd0;
+      end
+    endcase
+  end
+
+  // ---- One pass of the current instruction ----
+  logic [3:0][511:0] acc_n;
+  logic [15:0][31:0] tree_n;
+  logic [3:0] pass_flags;
+  logic [63:0] scalar_n;
+
+  logic stochastic;
+  logic [2:0] cvt_source_ty;
+  logic [1:0] cvt_part;
+  logic [11:0] cfp8_biases;
+  assign stochastic = vcfg_q[16];
+  assign cfp8_biases = {vcfg_q[13:8], vcfg_q[5:0]};
+  assign cvt_source_ty = rs2_q[4:2];
+  assign cvt_part = rs2_q[1:0];
+
+  always_comb begin
+    logic [31:0] x, y, z, a, b, c, random;
+    logic [5:0] element_index, source_index, dest_index, lane_count;
+    f32_result_t sum;
+    narrow_result_t narrowed;
+    widened_t wa, wb;
+    logic [32:0] selected;
+    logic [31:0] dot;
+    logic [1:0] group, k;
+    logic [2:0] wide_log2;
+    acc_n = acc_q;
+    tree_n = tree_q;
+    pass_flags = 4'd0;
+    scalar_n = 64'd0;
+    if (busy_q) begin
+      unique case (op_q)
+        OP_VLD: acc_n[0] = opa_q;
+        OP_VST: ;
+        OP_VBCAST: begin
+          unique case (log2_width(ty_q))
+            3'd5: acc_n[0] = {16{rs1_q[31:0]}};
+            3'd4: acc_n[0] = {32{rs1_q[15:0]}};
+            default: acc_n[0] = {64{rs1_q[7:0]}};
+          endcase
+        end
+        OP_INT_ARITH: begin
+          if (ty_q == T_I32) begin
+            for (int l = 0; l < 16; l++) begin
+              x = opa_q[32 * l +: 32];
+              y = opb_q[32 * l +: 32];
+              acc_n[0][32 * l +: 32] = funct7_q == F7_VADD ? x + y : (funct7_q == F7_VSUB ? x - y : x * y);
+            end
+          end else begin
+            for (int l = 0; l < 64; l++) begin
+              x = {24'd0, opa_q[8 * l +: 8]};
+              y = {24'd0, opb_q[8 * l +: 8]};
+              z = funct7_q == F7_VADD ? x + y : (funct7_q == F7_VSUB ? x - y : x * y);
+              acc_n[0][8 * l +: 8] = z[7:0];
+            end
+          end
+        end
+        OP_VDOT: begin
+          for (int l = 0; l < 16; l++) begin
+            dot = acc_q[0][32 * l +: 32];
+            for (int m = 0; m < 4; m++) begin
+              dot = dot + 32'($signed(opa_q[8 * (4 * l + m) +: 8]) * $signed(opb_q[8 * (4 * l + m) +: 8]));
+            end
+            acc_n[0][32 * l +: 32] = dot;
+          end
+        end
+        OP_RELU: begin
+          unique case (ty_q)
+            T_F32: for (int l = 0; l < 16; l++) begin
+              x = opa_q[32 * l +: 32];
+              pass_flags[FLAG_INVALID] |= f32_is_snan(x);
+              acc_n[0][32 * l +: 32] = f32_is_nan(x) ? F32_QNAN : (x[31] ? 32'd0 : x);
+            end
+            T_BF16: for (int l = 0; l < 32; l++) begin
+              x = {opa_q[16 * l +: 16], 16'd0};
+              pass_flags[FLAG_INVALID] |= f32_is_snan(x);
+              z = f32_is_nan(x) ? F32_QNAN : (x[31] ? 32'd0 : x);
+              acc_n[0][16 * l +: 16] = z[31:16];
+            end
+            T_I32: for (int l = 0; l < 16; l++) begin
+              if (opa_q[32 * l + 31]) acc_n[0][32 * l +: 32] = 32'd0;
+              else acc_n[0][32 * l +: 32] = opa_q[32 * l +: 32];
+            end
+            default: for (int l = 0; l < 64; l++) begin
+              if (opa_q[8 * l + 7]) acc_n[0][8 * l +: 8] = 8'd0;
+              else acc_n[0][8 * l +: 8] = opa_q[8 * l +: 8];
+            end
+          endcase
+        end
+        OP_MINMAX: begin
+          for (int l = 0; l < 32; l++) begin
+            if (ty_q == T_F32 && l < 16) begin
+              x = opa_q[32 * l +: 32];
+              y = opb_q[32 * l +: 32];
+            end else begin
+              x = {opa_q[16 * l +: 16], 16'd0};
+              y = {opb_q[16 * l +: 16], 16'd0};
+            end
+            if (ty_q == T_BF16 || l < 16) begin
+              selected = min_max(x, y, funct7_q == F7_VMAX);
+              pass_flags[FLAG_INVALID] |= selected[32];
+              pass_flags[FLAG_DENORMAL] |= f32_is_subnormal(x) || f32_is_subnormal(y);
+              if (ty_q == T_F32) acc_n[0][32 * l +: 32] = selected[31:0];
+              else acc_n[0][16 * l +: 16] = selected[31:16];
+            end
+          end
+        end
+        OP_FP_ARITH: begin
+          for (int l = 0; l < 16; l++) begin
+            element_index = {pass_q[1:0], 4'(l)};
+            if (ty_q == T_F32) begin
+              x = opa_q[32 * l +: 32];
+              y = opb_q[32 * l +: 32];
+              z = acc_q[0][32 * l +: 32];
+            end else begin
+              x = {opa_q[16 * element_index[4:0] +: 16], 16'd0};
+              y = {opb_q[16 * element_index[4:0] +: 16], 16'd0};
+              z = {acc_q[0][16 * element_index[4:0] +: 16], 16'd0};
+            end
+            a = x;
+            unique case (funct7_q)
+              F7_VADD: begin b = F32_ONE; c = y; end
+              F7_VSUB: begin b = F32_ONE; c = {~y[31], y[30:0]}; end
+              F7_VMUL: begin b = y; c = F32_NEG_ZERO; end
+              default: begin b = y; c = z; end
+            endcase
+            sum = fma32(a, b, c);
+            pass_flags |= sum.flags;
+            if (ty_q == T_F32) begin
+              acc_n[0][32 * l +: 32] = sum.value;
+            end else begin
+              random = stochastic ? lane_random(vseed_q[31:0], {26'd0, element_index}) : 32'd0;
+              narrowed = narrow(sum.value, NARROW_BF16, 6'd0, stochastic, random);
+              pass_flags |= narrowed.flags;
+              acc_n[0][16 * element_index[4:0] +: 16] = narrowed.code[15:0];
+            end
+          end
+        end
+        OP_VCVT: begin
+          wide_log2 = log2_width(ty_q) > log2_width(cvt_source_ty) ? log2_width(ty_q)
+                                                                  : log2_width(cvt_source_ty);
+          lane_count = 6'(7'd64 >> (wide_log2 - 3'd3));  // n: elements of the wider type
+          for (int l = 0; l < 16; l++) begin
+            element_index = {pass_q[1:0], 4'(l)};
+            source_index = log2_width(ty_q) > log2_width(cvt_source_ty)
+                ? 6'(cvt_part * lane_count) + element_index : element_index;
+            dest_index = log2_width(ty_q) < log2_width(cvt_source_ty)
+                ? 6'(cvt_part * lane_count) + element_index : element_index;
+            wa = widen(element(opa_q, cvt_source_ty, source_index), cvt_source_ty, cfp8_biases);
+            pass_flags[FLAG_DENORMAL] |= wa.denormal;
+            if (ty_q == T_F32) begin
+              pass_flags[FLAG_INVALID] |= f32_is_snan(wa.value);
+              acc_n[0][32 * dest_index[3:0] +: 32] = f32_is_nan(wa.value) ? F32_QNAN : wa.value;
+            end else begin
+              random = stochastic ? lane_random(vseed_q[31:0], {26'd0, dest_index}) : 32'd0;
+              narrowed = narrow(wa.value, narrow_format(ty_q),
+                                ty_q == T_E4M3 ? vcfg_q[5:0] : vcfg_q[13:8], stochastic, random);
+              pass_flags |= narrowed.flags;
+              if (ty_q == T_BF16) acc_n[0][16 * dest_index[4:0] +: 16] = narrowed.code;
+              else acc_n[0][8 * dest_index +: 8] = narrowed.code[7:0];
+            end
+          end
+        end
+        OP_HSUM: begin
+          if (ty_q == T_I32) begin
+            for (int l = 0; l < 16; l++) scalar_n = scalar_n + 64'($signed(opa_q[32 * l +: 32]));
+          end else if (ty_q == T_I8) begin
+            for (int l = 0; l < 64; l++) scalar_n = scalar_n + 64'($signed(opa_q[8 * l +: 8]));
+          end else begin
+            // Level pass_q of the pairwise tree: lane l adds inputs 2l and 2l+1.
+            lane_count = 6'((ty_q == T_F32 ? 6'd8 : 6'd16) >> pass_q);
+            for (int l = 0; l < 16; l++) begin
+              if (6'(l) < lane_count) begin
+                if (pass_q != 5'd0) begin
+                  x = tree_q[2 * l];
+                  y = tree_q[2 * l + 1];
+                end else if (ty_q == T_F32) begin
+                  x = opa_q[64 * l +: 32];
+                  y = opa_q[64 * l + 32 +: 32];
+                end else begin
+                  x = {opa_q[32 * l +: 16], 16'd0};
+                  y = {opa_q[32 * l + 16 +: 16], 16'd0};
+                end
+                sum = fma32(x, F32_ONE, y);
+                pass_flags |= sum.flags;
+                tree_n[l] = sum.value;
+              end
+            end
+            scalar_n = {{32{tree_n[0][31]}}, tree_n[0]};
+          end
+        end
+        OP_VMMA: begin
+          // Pass p: outputs 16g..16g+15 (register vd+g) take step k of C[i][j] += A[i][k]*B[k][j].
+          group = pass_q[3:2];
+          k = pass_q[1:0];
+          for (int l = 0; l < 16; l++) begin
+            // Output o = 16g + l is C[i][j] with i = o / 8, j = o % 8.
+            element_index = {group, 4'(l)};
+            wa = widen(element(opa_q, ty_q, {1'b0, element_index[5:3], k}), ty_q, cfp8_biases);
+            wb = widen(element(opb_q, ty_q, {1'b0, k, element_index[2:0]}), ty_q, cfp8_biases);
+            sum = fma32(wa.value, wb.value, acc_q[group][32 * l +: 32]);
+            pass_flags |= sum.flags;
+            pass_flags[FLAG_DENORMAL] |= wa.denormal || wb.denormal;
+            acc_n[group][32 * l +: 32] = sum.value;
+          end
+        end
+        default: ;
+      endcase
+    end
+  end
+
+  // ---- Sequencing, write-back, CSRs ----
+  always_ff @(posedge clk or negedge rst_n) begin
+    if (!rst_n) begin
+      for (int r = 0; r < 32; r++) regs[r] <= 512'd0;
+      vcfg_q <= VCFG_RESET;
+      vseed_q <= 64'd0;
+      vflags_q <= 4'd0;
+      busy_q <= 1'b0;
+      rsp_valid <= 1'b0;
+      rsp_illegal <= 1'b0;
+      rsp_writes_scalar <= 1'b0;
+      rsp_scalar <= 64'd0;
+      rsp_store_data <= 512'd0;
+    end else begin
+      rsp_valid <= 1'b0;
+      if (!busy_q) begin
+        if (csr_write) begin
+          unique case (csr_addr)
+            CSR_VCFG: vcfg_q <= csr_wdata & VCFG_WRITABLE;
+            CSR_VSEED: vseed_q <= csr_wdata;
+            CSR_VFLAGS: vflags_q <= csr_wdata[3:0];
+            default: ;
+          endcase
+        end
+        if (cmd_valid) begin
+          rsp_illegal <= !cmd_decoded.legal;
+          rsp_writes_scalar <= 1'b0;
+          if (!cmd_decoded.legal) begin
+            rsp_valid <= 1'b1;
+          end else begin
+            busy_q <= 1'b1;
+            op_q <= cmd_decoded.op;
+            last_pass_q <= cmd_decoded.last_pass;
+            narrowing_q <= cmd_decoded.narrowing;
+            funct7_q <= cmd_insn[31:25];
+            rs2_q <= cmd_insn[24:20];
+            ty_q <= cmd_insn[14:12];
+            rd_q <= cmd_insn[11:7];
+            rs1_q <= cmd_rs1[31:0];
+            pass_q <= 5'd0;
+            flags_q <= 4'd0;
+            opa_q <= cmd_decoded.op == OP_VLD ? cmd_load_data : regs[cmd_insn[19:15]];
+            opb_q <= regs[cmd_insn[24:20]];
+            for (int g = 0; g < 4; g++) acc_q[g] <= regs[cmd_insn[11:7] | 5'(g)];
+          end
+        end
+      end else begin
+        pass_q <= pass_q + 5'd1;
+        acc_q <= acc_n;
+        tree_q <= tree_n;
+        flags_q <= flags_q | pass_flags;
+        if (pass_q == last_pass_q) begin
+          busy_q <= 1'b0;
+          rsp_valid <= 1'b1;
+          vflags_q <= vflags_q | flags_q | pass_flags;
+          if (narrowing_q && stochastic) vseed_q <= vseed_q + 64'd1;
+          unique case (op_q)
+            OP_VST: rsp_store_data <= opb_q;
+            OP_HSUM: begin
+              rsp_scalar <= scalar_n;
+              rsp_writes_scalar <= 1'b1;
+            end
+            OP_VMMA: for (int g = 0; g < 4; g++) regs[rd_q | 5'(g)] <= acc_n[g];
+            default: regs[rd_q] <= acc_n[0];
+          endcase
+        end
+      end
+    end
+  end
+
+endmodule
