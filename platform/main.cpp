@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <systemc>
 
@@ -55,6 +56,20 @@ struct ConfigOptions {
   }
 };
 
+// Writes `text` to a temporary file beside `path`, then renames it over `path`: a reader never sees
+// half a file. Throws std::runtime_error naming the file.
+void write_file_atomically(const std::string& path, const std::string& text) {
+  const std::string temporary = path + ".tmp";
+  {
+    std::ofstream out(temporary, std::ios::binary);
+    out << text;
+    if (!out.flush()) throw std::runtime_error("cannot write " + temporary);
+  }
+  std::error_code error;
+  std::filesystem::rename(temporary, path, error);
+  if (error) throw std::runtime_error("cannot write " + path + ": " + error.message());
+}
+
 struct RunOptions {
   ConfigOptions config;
   std::string firmware;
@@ -64,6 +79,7 @@ struct RunOptions {
   std::string timeout;
   bool quiet = false;
   bool stats = false;
+  std::string stats_file;
 };
 
 int run(const RunOptions& options) {
@@ -120,6 +136,11 @@ int run(const RunOptions& options) {
       status = kExitFatal;
       break;
   }
+  if (!options.stats_file.empty()) {
+    dojo::platform::RunStatistics statistics = tile.statistics(result);
+    statistics.wall_time_s = wall;
+    write_file_atomically(options.stats_file, dojo::platform::to_json(statistics));
+  }
   if (options.stats) {
     const double simulated_seconds = result.simulated.to_seconds();
     std::fprintf(stderr,
@@ -163,6 +184,8 @@ int sc_main(int argc, char* argv[]) {
   run_command->add_flag("-q,--quiet", run_options.quiet, "Print nothing but the firmware's output and errors");
   run_command->add_flag("--stats", run_options.stats,
                         "Print statistics (instructions, simulated time, wall time, MIPS) to stderr");
+  run_command->add_option("--stats-file", run_options.stats_file,
+                          "Write every statistic (cores, links, packets, DMA) as JSON to this file");
 
   ConfigOptions config_options;
   CLI::App* config_command = app.add_subcommand("config", "Print the effective configuration as YAML");

@@ -321,6 +321,65 @@ void Tile::wait_for_cores() {
   sc_core::sc_stop();
 }
 
+namespace {
+
+const char* state_name(core::Core::State state) {
+  switch (state) {
+    case core::Core::State::reset: return "reset";
+    case core::Core::State::running: return "running";
+    case core::Core::State::waiting: return "waiting";
+    case core::Core::State::halted: return "halted";
+    case core::Core::State::watchdog: return "watchdog";
+    case core::Core::State::fatal: return "fatal";
+  }
+  return "?";
+}
+
+const char* outcome_name(RunResult::Outcome outcome) {
+  switch (outcome) {
+    case RunResult::Outcome::exited: return "exited";
+    case RunResult::Outcome::watchdog: return "watchdog";
+    case RunResult::Outcome::fatal: return "fatal";
+  }
+  return "?";
+}
+
+}  // namespace
+
+RunStatistics Tile::statistics(const RunResult& result) const {
+  RunStatistics s;
+  s.chips_x = config_.tile.chips_x;
+  s.chips_y = config_.tile.chips_y;
+  s.mesh_width = config_.mesh.width;
+  s.mesh_height = config_.mesh.height;
+  s.disabled_cores = config_.mesh.disabled_cores;
+  s.core_clock_hz = config_.core.clock_hz;
+  s.noc_clock_hz = config_.noc.clock_hz;
+  s.flit_bytes = config_.noc.flit_bytes;
+  s.simulated_time_ps = static_cast<uint64_t>(result.simulated.to_seconds() * 1e12 + 0.5);
+  s.instructions = result.instructions;
+  s.exit_status = result.exit_status;
+  s.outcome = outcome_name(result.outcome);
+  for (size_t rank = 0; rank < nodes_.size(); ++rank) {
+    const Node& node = *nodes_[rank];
+    const core::Hart& hart = node.core.hart();
+    s.cores.push_back({hart.hartid(), static_cast<uint32_t>(rank),
+                       noc_->network().coord_of(node_indices_[rank]), state_name(node.core.state()),
+                       hart.instret(), hart.cycles(), node.core.stall_cycles(),
+                       node.core.wfi_cycles()});
+    const dma::Dma::Totals& dma = node.dma.totals();
+    if (dma.descriptors != 0 || dma.errors != 0)
+      s.dma.push_back({hart.hartid(), dma.descriptors, dma.bytes, dma.errors});
+  }
+  const double noc_cycles = result.simulated.to_seconds() * static_cast<double>(config_.noc.clock_hz);
+  for (const noc::LinkStats& link : noc_->network().link_stats()) {
+    s.links.push_back({link, link.flits * config_.noc.flit_bytes,
+                       noc_cycles > 0 ? static_cast<double>(link.busy_cycles) / noc_cycles : 0});
+  }
+  s.packets = noc_->network().packet_stats();
+  return s;
+}
+
 RunResult Tile::run() {
   if (config_.simulation.timeout_ps != 0) {
     sc_core::sc_start(picoseconds(config_.simulation.timeout_ps));

@@ -13,6 +13,7 @@
 #include "config.h"
 #include "elf_loader.h"
 #include "noc/network.h"
+#include "stats.h"
 
 namespace dojo::platform {
 
@@ -58,6 +59,9 @@ class Tile : public sc_core::sc_module {
   RunResult run();
 
   unsigned core_count() const { return static_cast<unsigned>(nodes_.size()); }
+
+  // Everything docs/statistics.md lists, after run() (wall time left for the caller).
+  RunStatistics statistics(const RunResult& result) const;
 
  private:
   void on_core_exit(unsigned core, int status);

@@ -199,6 +199,21 @@ TEST_CASE("all_cores boots all 8,850 cores of a training tile through the host i
   CHECK(stat(run.err, "cores") == "8850");
 }
 
+TEST_CASE("the statistics file holds every core, the links, packets and DMA engines") {
+  const auto path = scratch_dir() / "stats.json";
+  const Run run = dojo_vp("run --stats-file " + path.string() + " " + firmware("dma_transpose"));
+  REQUIRE(run.status == 0);
+  const std::string json = read_file(path);
+  CHECK(json.find("\"format\": \"dojo-vp statistics 1\"") != std::string::npos);
+  CHECK(json.find("\"outcome\": \"exited\"") != std::string::npos);
+  CHECK(count_lines_with(json, "{\"hartid\": ") == 4 + 4);  // four cores, four DMA engines
+  CHECK(json.find("\"state\": \"halted\"") != std::string::npos);
+  CHECK(json.find("-> east\", \"from\"") != std::string::npos);
+  CHECK(json.find("\"errors\": 2}") != std::string::npos);  // dma_transpose provokes two
+  CHECK(json.back() == '\n');
+  CHECK_FALSE(std::filesystem::exists(path.string() + ".tmp"));
+}
+
 TEST_CASE("booting through the host interface takes simulated time that fast load skips") {
   const Run timed = dojo_vp("run --config core --stats " + firmware("hello"));
   const Run fast = dojo_vp("run --config core --stats --fast-load " + firmware("hello"));

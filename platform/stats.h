@@ -1,0 +1,62 @@
+// End-of-run statistics of the whole platform (`dojo-vp run --stats-file FILE.json`): per core,
+// per network link, per DMA engine, the packets' latency histogram and the run's totals. The JSON
+// layout is documented in docs/statistics.md; scripts/stats-svg draws pictures from it.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "noc/network.h"
+
+namespace dojo::platform {
+
+struct CoreStatistics {
+  uint64_t hartid = 0;
+  uint32_t rank = 0;
+  noc::Coord coord;
+  std::string state;  // reset, running, waiting, halted, watchdog, fatal
+  uint64_t instructions = 0;
+  uint64_t cycles = 0;        // the core's clock cycles, stalls and WFI sleep included
+  uint64_t stall_cycles = 0;  // waiting for transactions beyond the cycle model
+  uint64_t wfi_cycles = 0;    // asleep in WFI
+};
+
+struct LinkStatistics {
+  noc::LinkStats link;
+  uint64_t bytes = 0;
+  double utilisation = 0;  // busy cycles / network cycles of the run
+};
+
+struct DmaStatistics {
+  uint64_t hartid = 0;
+  uint64_t descriptors = 0;
+  uint64_t bytes = 0;
+  uint64_t errors = 0;
+};
+
+struct RunStatistics {
+  // The tile's shape, so a reader can lay it out.
+  uint32_t chips_x = 1, chips_y = 1, mesh_width = 1, mesh_height = 1;
+  std::vector<std::pair<uint32_t, uint32_t>> disabled_cores;
+  uint64_t core_clock_hz = 0;
+  uint64_t noc_clock_hz = 0;
+  uint32_t flit_bytes = 0;
+
+  uint64_t simulated_time_ps = 0;
+  double wall_time_s = 0;
+  uint64_t instructions = 0;
+  int exit_status = 0;
+  std::string outcome;  // exited, watchdog, fatal
+
+  std::vector<CoreStatistics> cores;  // by rank
+  std::vector<LinkStatistics> links;  // those that carried traffic
+  noc::PacketStats packets;
+  std::vector<DmaStatistics> dma;     // engines that did anything
+};
+
+// The statistics as a JSON document (one object, keys in a fixed order, numbers exact).
+std::string to_json(const RunStatistics& statistics);
+
+}  // namespace dojo::platform
