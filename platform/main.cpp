@@ -7,12 +7,15 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <sstream>
+#include <memory>
 #include <systemc>
 
 #include "config.h"
 #include "elf_loader.h"
 #include "noc_sim.h"
 #include "tile.h"
+#include "trace/timeline.h"
 
 namespace {
 
@@ -70,6 +73,9 @@ void write_file_atomically(const std::string& path, const std::string& text) {
   if (error) throw std::runtime_error("cannot write " + path + ": " + error.message());
 }
 
+struct RunOptions;
+dojo::trace::TimelineOptions timeline_options(const RunOptions& options);
+
 struct RunOptions {
   ConfigOptions config;
   std::string firmware;
@@ -80,7 +86,50 @@ struct RunOptions {
   bool quiet = false;
   bool stats = false;
   std::string stats_file;
+  std::string timeline;
+  std::string timeline_window;
+  std::string timeline_filter;
 };
+
+// --timeline-window START:END and --timeline-filter core,noc,...; throws ConfigError.
+dojo::trace::TimelineOptions timeline_options(const RunOptions& options) {
+  dojo::trace::TimelineOptions timeline;
+  if (!options.timeline_window.empty()) {
+    const auto colon = options.timeline_window.find(':');
+    if (colon == std::string::npos)
+      throw dojo::platform::ConfigError("--timeline-window: '" + options.timeline_window +
+                                        "' is not START:END (e.g. 0:50us)");
+    try {
+      const std::string start = options.timeline_window.substr(0, colon);
+      const std::string end = options.timeline_window.substr(colon + 1);
+      if (!start.empty()) timeline.window_start_ps = dojo::platform::parse_time_ps(start);
+      if (!end.empty()) timeline.window_end_ps = dojo::platform::parse_time_ps(end);
+    } catch (const std::invalid_argument& error) {
+      throw dojo::platform::ConfigError("--timeline-window: '" + options.timeline_window +
+                                        "': " + error.what());
+    }
+  }
+  if (!options.timeline_filter.empty()) {
+    timeline.categories = 0;
+    std::stringstream names(options.timeline_filter);
+    for (std::string name; std::getline(names, name, ',');) {
+      const std::pair<const char*, dojo::trace::Category> known[] = {
+          {"core", dojo::trace::Category::core}, {"noc", dojo::trace::Category::noc},
+          {"dma", dojo::trace::Category::dma}, {"vector", dojo::trace::Category::vector}};
+      bool found = false;
+      for (const auto& [known_name, category] : known) {
+        if (name == known_name) {
+          timeline.categories |= static_cast<unsigned>(category);
+          found = true;
+        }
+      }
+      if (!found)
+        throw dojo::platform::ConfigError("--timeline-filter: unknown kind '" + name +
+                                          "' (use core, noc, dma, vector)");
+    }
+  }
+  return timeline;
+}
 
 int run(const RunOptions& options) {
   PlatformConfig config = options.config.build();
@@ -104,10 +153,16 @@ int run(const RunOptions& options) {
     return kExitBadInput;
   }
 
+  std::unique_ptr<dojo::trace::Timeline> timeline;
+  if (!options.timeline.empty()) {
+    timeline = std::make_unique<dojo::trace::Timeline>(options.timeline, timeline_options(options));
+  }
+
   const auto wall_start = std::chrono::steady_clock::now();
   // Never destroyed: SystemC unregisters each object with a linear search, so tearing down a tile
   // of thousands of cores takes longer than running it, and the process ends right after anyway.
   auto& tile = *new dojo::platform::Tile("tile", config, options.firmware, std::cout);
+  if (timeline) tile.trace_to(*timeline);
   const dojo::platform::RunResult result = tile.run();
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
   std::cout.flush();
@@ -135,6 +190,13 @@ int run(const RunOptions& options) {
       std::cerr << "dojo-vp: error: " << result.message << "\n";
       status = kExitFatal;
       break;
+  }
+  if (timeline) {
+    timeline->finish();
+    if (timeline->dropped() != 0 && !options.quiet)
+      std::cerr << "dojo-vp: timeline: " << timeline->dropped()
+                << " spans left out past the limit; narrow it with --timeline-window or "
+                   "--timeline-filter\n";
   }
   if (!options.stats_file.empty()) {
     dojo::platform::RunStatistics statistics = tile.statistics(result);
@@ -184,6 +246,12 @@ int sc_main(int argc, char* argv[]) {
   run_command->add_flag("-q,--quiet", run_options.quiet, "Print nothing but the firmware's output and errors");
   run_command->add_flag("--stats", run_options.stats,
                         "Print statistics (instructions, simulated time, wall time, MIPS) to stderr");
+  run_command->add_option("--timeline", run_options.timeline,
+                          "Write a Perfetto/Chrome trace (JSON) of cores, network and DMA to FILE");
+  run_command->add_option("--timeline-window", run_options.timeline_window,
+                          "Only spans within START:END of simulated time, e.g. 0:50us or 1ms:");
+  run_command->add_option("--timeline-filter", run_options.timeline_filter,
+                          "Only these kinds of spans: a comma list of core, noc, dma, vector");
   run_command->add_option("--stats-file", run_options.stats_file,
                           "Write every statistic (cores, links, packets, DMA) as JSON to this file");
 

@@ -43,6 +43,9 @@ class Noc;
 namespace dojo::host {
 class HostInterface;
 }  // namespace dojo::host
+namespace dojo::trace {
+class Timeline;
+}  // namespace dojo::trace
 namespace dojo::platform {
 
 class Tile : public sc_core::sc_module {
@@ -59,6 +62,10 @@ class Tile : public sc_core::sc_module {
   RunResult run();
 
   unsigned core_count() const { return static_cast<unsigned>(nodes_.size()); }
+
+  // Records the cores' execution and WFI segments, network accesses and DMA transfers on
+  // `timeline` (which must outlive the run): one process per chip, four tracks per core.
+  void trace_to(trace::Timeline& timeline);
 
   // Everything docs/statistics.md lists, after run() (wall time left for the caller).
   RunStatistics statistics(const RunResult& result) const;

@@ -73,6 +73,7 @@ void Core::thread() {
   }
   // Cycle 0 of the timeline is when the hart's current cycle count was reached: now.
   start_time_ = sc_core::sc_time_stamp().value() - hart_.cycles() * period_;
+  segment_start_ = sc_core::sc_time_stamp().value();
   quantum_keeper_.reset();
   request_fast_regions();
   while (run_slice()) {
@@ -134,6 +135,8 @@ bool Core::run_slice() {
 }
 
 void Core::wait_for_interrupt() {
+  const uint64_t sleep_start = time_at(current_cycles());
+  report_segment(Segment::run, segment_start_, sleep_start);
   // Catch SystemC time up with the WFI first, so the interrupt can come from any later time.
   quantum_keeper_.set(local_offset(current_cycles()));
   quantum_keeper_.sync();
@@ -154,10 +157,18 @@ void Core::wait_for_interrupt() {
     unfolded_stall_ += resume - cycles;
     wfi_cycles_ += resume - cycles;
   }
+  segment_start_ = time_at(resume);
+  report_segment(Segment::wfi, sleep_start, segment_start_);
   quantum_keeper_.reset();
 }
 
+void Core::report_segment(Segment segment, uint64_t start, uint64_t end) const {
+  if (on_segment)
+    on_segment(segment, sc_core::sc_time::from_value(start), sc_core::sc_time::from_value(end));
+}
+
 void Core::stop(State state, std::string message) {
+  report_segment(Segment::run, segment_start_, time_at(current_cycles()));
   quantum_keeper_.set(local_offset(current_cycles()));
   quantum_keeper_.sync();
   state_ = state;

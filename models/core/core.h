@@ -39,6 +39,11 @@ class Core : public sc_core::sc_module, private HartBus {
 
   tlm_utils::simple_initiator_socket<Core> socket;
 
+  // Observer of the core's timeline (e.g. for a trace): each stretch of execution (from release or
+  // wake-up to the next WFI or the stop) and each WFI sleep, in simulated time. Optional.
+  enum class Segment { run, wfi };
+  std::function<void(Segment, sc_core::sc_time start, sc_core::sc_time end)> on_segment;
+
   // Returns mtime at an absolute simulated time; set by the platform, read by the time CSR.
   // Unset, the time CSR reads 0.
   std::function<uint64_t(sc_core::sc_time)> mtime_source;
@@ -87,6 +92,7 @@ class Core : public sc_core::sc_module, private HartBus {
   bool run_slice();
   void wait_for_interrupt();
   void stop(State state, std::string message);
+  void report_segment(Segment segment, uint64_t start, uint64_t end) const;
 
   // Asks for DMI over [fast_base, fast_base + fast_size) piece by piece, around any hole the bus
   // keeps out of DMI, and hands the granted pieces to the hart.
@@ -115,6 +121,7 @@ class Core : public sc_core::sc_module, private HartBus {
   // Stall cycles given to the hart while it was not running; it folds them in on its next run.
   uint64_t unfolded_stall_ = 0;
   uint64_t stall_cycles_ = 0;
+  uint64_t segment_start_ = 0;  // when the current run segment began, in time-resolution units
   uint64_t wfi_cycles_ = 0;
   QuantumKeeper quantum_keeper_;
   tlm::tlm_generic_payload payload_;  // reused by every transaction

@@ -139,6 +139,7 @@ void Dma::fail_at(Cause cause, uint64_t address, const sc_core::sc_time& at) {
 
 void Dma::fetch() {
   const sc_core::sc_time now = sc_core::sc_time_stamp();
+  descriptor_start_ = now;
   current_descriptor_ = next_descriptor_;
   if (fetched_ == params_.max_chain_descriptors)
     return fail_at(Cause::chain_too_long, current_descriptor_, now);
@@ -212,6 +213,7 @@ void Dma::retire() {
   ++completed_;
   ++totals_.descriptors;
   totals_.bytes += uint64_t{descriptor_.row_bytes} * descriptor_.rows;
+  if (on_descriptor) on_descriptor(descriptor_, descriptor_start_, sc_core::sc_time_stamp());
   if (descriptor_.flags & Descriptor::flag_irq) set_irq_pending(true);
   if (descriptor_.next == 0) {
     state_ = State::done;

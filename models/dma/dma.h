@@ -97,6 +97,10 @@ class Dma : public sc_core::sc_module {
   };
   const Totals& totals() const { return totals_; }
 
+  // Observer of every retired descriptor (e.g. for a trace): from its fetch to its retirement.
+  std::function<void(const Descriptor&, sc_core::sc_time start, sc_core::sc_time end)>
+      on_descriptor;
+
   // Register map (docs/dma.md).
   static constexpr uint64_t descriptor_address_offset = 0x00;  // 64-bit, read/write
   static constexpr uint64_t control_offset = 0x08;             // 32-bit, read/write
@@ -158,6 +162,7 @@ class Dma : public sc_core::sc_module {
   uint64_t error_address_ = 0;
   uint32_t completed_ = 0;
   Totals totals_;
+  sc_core::sc_time descriptor_start_;  // when the current descriptor's fetch began
   uint64_t current_descriptor_ = 0;
 
   // The running chain.

@@ -114,6 +114,9 @@ void Noc::b_transport(int port, tlm::tlm_generic_payload& trans, sc_core::sc_tim
   const uint64_t delivered = network_.send(
       destination.node, source, network_.flits_for(params_.header_bytes + (is_write ? 0 : length)),
       cycle_at(now + at_target));
+  if (on_access)
+    on_access(source, destination.node, is_write, length, now + delay, time_of(arrival),
+              time_of(delivered));
   delay = time_of(delivered) - now;
 }
 

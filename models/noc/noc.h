@@ -12,6 +12,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <systemc>
 #include <tlm>
@@ -51,6 +52,12 @@ class Noc : public sc_core::sc_module {
 
   // Throws std::invalid_argument (from the Network) for an impossible geometry.
   Noc(sc_core::sc_module_name name, const NocParams& params);
+
+  // Observer of every timed access (e.g. for a trace): its source and destination endpoints, its
+  // direction and size, when it was issued, when the request arrived and when the response did.
+  std::function<void(NodeIndex source, NodeIndex destination, bool write, uint64_t bytes,
+                     sc_core::sc_time issued, sc_core::sc_time arrived, sc_core::sc_time done)>
+      on_access;
 
   Network& network() { return network_; }
   const Network& network() const { return network_; }

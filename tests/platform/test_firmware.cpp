@@ -214,6 +214,30 @@ TEST_CASE("the statistics file holds every core, the links, packets and DMA engi
   CHECK_FALSE(std::filesystem::exists(path.string() + ".tmp"));
 }
 
+TEST_CASE("the timeline has every core's execution, network accesses and DMA transfers") {
+  const auto path = scratch_dir() / "timeline.json";
+  const Run run = dojo_vp("run --timeline " + path.string() + " " + firmware("dma_transpose"));
+  REQUIRE(run.status == 0);
+  const std::string json = read_file(path);
+  CHECK(json.rfind("{\"displayTimeUnit\": \"ns\", \"traceEvents\": [", 0) == 0);
+  CHECK(count_lines_with(json, "\"cat\": \"core\", \"name\": \"run\"") >= 4);
+  CHECK(count_lines_with(json, "\"cat\": \"dma\"") > 0);
+  CHECK(count_lines_with(json, "\"cat\": \"noc\"") > 0);
+  CHECK(json.find("\"name\": \"chip 0,0\"") != std::string::npos);
+
+  const auto narrow = scratch_dir() / "narrow.json";
+  REQUIRE(dojo_vp("run --timeline " + narrow.string() + " --timeline-filter dma " +
+                  firmware("dma_transpose")).status == 0);
+  const std::string dma_only = read_file(narrow);
+  CHECK(count_lines_with(dma_only, "\"cat\": \"dma\"") > 0);
+  CHECK(count_lines_with(dma_only, "\"cat\": \"noc\"") == 0);
+
+  const Run bad = dojo_vp("run --timeline " + narrow.string() + " --timeline-window 5us " +
+                          firmware("hello"));
+  CHECK(bad.status == kBadInput);
+  CHECK(bad.err.find("--timeline-window") != std::string::npos);
+}
+
 TEST_CASE("booting through the host interface takes simulated time that fast load skips") {
   const Run timed = dojo_vp("run --config core --stats " + firmware("hello"));
   const Run fast = dojo_vp("run --config core --stats --fast-load " + firmware("hello"));
