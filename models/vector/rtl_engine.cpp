@@ -12,6 +12,13 @@ namespace dojo::vector {
 namespace {
 
 constexpr uint32_t funct7_of(uint32_t instruction) { return instruction >> 25; }
+constexpr uint32_t funct7_vld = 0x00, funct7_vst = 0x01;
+
+Outcome illegal_here() {
+  Outcome outcome;
+  outcome.status = Outcome::Status::illegal;
+  return outcome;
+}
 
 bool ends_with(const std::string& text, const std::string& suffix) {
   return text.size() >= suffix.size() &&
@@ -111,7 +118,7 @@ struct RtlEngine::Impl {
       outcome.status = Outcome::Status::illegal;
     } else {
       outcome.writes_scalar = unit->rsp_writes_scalar;
-      outcome.scalar = unit->rsp_scalar;
+      if (outcome.writes_scalar) outcome.scalar = unit->rsp_scalar;
     }
     return outcome;
   }
@@ -132,16 +139,27 @@ RtlEngine::RtlEngine(uint64_t response_timeout_cycles)
 RtlEngine::~RtlEngine() = default;
 
 Outcome RtlEngine::execute(uint32_t instruction, uint64_t rs1_value, uint64_t /*pc*/) {
+  const uint32_t funct7 = funct7_of(instruction);
+  if ((instruction & 0x7F) == custom0_opcode && (funct7 == funct7_vld || funct7 == funct7_vst)) {
+    Outcome misuse;
+    misuse.status = Outcome::Status::fatal;
+    misuse.message = "vld/vst reach the vector unit through load()/store()";
+    return misuse;
+  }
   return impl_->issue(instruction, rs1_value, nullptr);
 }
 
+// load() and store() only take vld and vst (as the reference model): anything else is illegal
+// there without reaching the unit.
 Outcome RtlEngine::load(uint32_t instruction, const Register& data, uint64_t /*pc*/) {
+  if (funct7_of(instruction) != funct7_vld) return illegal_here();
   return impl_->issue(instruction, 0, &data);
 }
 
 Outcome RtlEngine::store(uint32_t instruction, Register& data, uint64_t /*pc*/) {
+  if (funct7_of(instruction) != funct7_vst) return illegal_here();
   Outcome outcome = impl_->issue(instruction, 0, nullptr);
-  if (outcome.status == Outcome::Status::ok && funct7_of(instruction) == 0x01) {
+  if (outcome.status == Outcome::Status::ok) {
     for (unsigned byte = 0; byte < register_bytes; ++byte)
       data[byte] = static_cast<uint8_t>(impl_->unit->rsp_store_data[byte / 4] >> (8 * (byte % 4)));
   }

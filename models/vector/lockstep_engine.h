@@ -1,0 +1,55 @@
+// Two vector engines in lockstep: every instruction runs on the reference (the C++ model) and on
+// the checked engine (the RTL), and their outcomes are compared bit for bit: status, scalar
+// result, destination register(s) (the 4-register group for vmma), vflags and vseed after the
+// instruction, store data. The first difference ends the run with Outcome::Status::fatal and a
+// report (docs/cosim.md shows one). Cycles are the checked engine's.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "vector/vector_engine.h"
+
+namespace dojo::vector {
+
+// "vadd.f32 v3, v1, v2", or "illegal 0x........" for an encoding the ISA does not have.
+std::string disassemble(uint32_t instruction);
+
+class LockstepEngine : public VectorEngine {
+ public:
+  // `core_id` names the core in reports. If `checked` is an RtlEngine with a waveform open, a
+  // mismatch closes the waveform so that it holds every cycle up to the mismatch.
+  LockstepEngine(unsigned core_id, std::unique_ptr<VectorEngine> reference,
+                 std::unique_ptr<VectorEngine> checked);
+
+  Outcome execute(uint32_t instruction, uint64_t rs1_value, uint64_t pc) override;
+  Outcome load(uint32_t instruction, const Register& data, uint64_t pc) override;
+  Outcome store(uint32_t instruction, Register& data, uint64_t pc) override;
+  // Reads return the checked engine's value; writes go to both.
+  bool read_csr(unsigned csr, uint64_t& value) override;
+  bool write_csr(unsigned csr, uint64_t value) override;
+  Register read_register(unsigned index) override;  // the checked engine's
+
+  VectorEngine& reference() { return *reference_; }
+  VectorEngine& checked() { return *checked_; }
+  uint64_t instructions_compared() const { return compared_; }
+
+ private:
+  struct Snapshot;
+  template <typename Run>
+  Outcome step(uint32_t instruction, uint64_t pc, Run run);
+  Snapshot snapshot(VectorEngine& engine, uint32_t instruction);
+  std::string report(uint32_t instruction, uint64_t pc, const Snapshot& before, const Snapshot& expected,
+                     const Snapshot& actual, const Outcome& expected_outcome,
+                     const Outcome& actual_outcome, const Register* expected_store,
+                     const Register* actual_store);
+
+  unsigned core_id_;
+  std::unique_ptr<VectorEngine> reference_;
+  std::unique_ptr<VectorEngine> checked_;
+  uint64_t compared_ = 0;
+  std::string failure_;  // set by the first mismatch; every later call repeats it
+};
+
+}  // namespace dojo::vector

@@ -1,0 +1,128 @@
+// LockstepEngine: the reference model and the RTL agree on a directed program; a deliberately
+// wrong engine (a model that flips one bit of a result) is caught with a report naming the pc,
+// the instruction and both results, and the RTL waveform is closed at the mismatch.
+#include <catch2/catch.hpp>
+
+#include <cstring>
+#include <filesystem>
+
+#include "vector/lockstep_engine.h"
+#include "vector/rtl_engine.h"
+#include "vector/vector_model.h"
+
+using namespace dojo::vector;
+
+namespace {
+
+constexpr uint32_t insn(uint32_t funct7, uint32_t type, uint32_t rd, uint32_t rs1, uint32_t rs2) {
+  return funct7 << 25 | rs2 << 20 | rs1 << 15 | type << 12 | rd << 7 | custom0_opcode;
+}
+
+// The reference model, except that every vadd flips bit 0 of lane 3 of its destination.
+class BitFlippingModel : public VectorModel {
+ public:
+  Outcome execute(uint32_t instruction, uint64_t rs1_value, uint64_t pc) override {
+    Outcome outcome = VectorModel::execute(instruction, rs1_value, pc);
+    if (outcome.status == Outcome::Status::ok && instruction >> 25 == 0x03) {
+      const unsigned rd = (instruction >> 7) & 31;
+      Register value = read_register(rd);
+      value[12] ^= 1;
+      write_register(rd, value);
+    }
+    return outcome;
+  }
+};
+
+Register ramp() {
+  Register r{};
+  for (unsigned lane = 0; lane < 16; ++lane) {
+    const float value = 0.75f * float(lane) - 3.0f;
+    std::memcpy(&r[4 * lane], &value, 4);
+  }
+  return r;
+}
+
+}  // namespace
+
+TEST_CASE("the model and the RTL agree on a directed program", "[lockstep]") {
+  LockstepEngine lockstep(2, std::make_unique<VectorModel>(), std::make_unique<RtlEngine>());
+  REQUIRE(lockstep.load(insn(0x00, 0, 1, 10, 0), ramp(), 0x1000).status == Outcome::Status::ok);
+  REQUIRE(lockstep.write_csr(csr_vcfg, 0x10F07));  // stochastic narrowing
+  REQUIRE(lockstep.write_csr(csr_vseed, 99));
+  const uint32_t program[] = {
+      insn(0x02, 0, 2, 5, 0),           // vbcast.f32 v2, x5
+      insn(0x05, 0, 3, 1, 2),           // vmul.f32 v3, v1, v2
+      insn(0x06, 0, 3, 1, 1),           // vfma.f32 v3, v1, v1
+      insn(0x0B, 1, 4, 3, 0 << 2 | 0),  // vcvt.bf16.f32 v4, v3, 0
+      insn(0x0B, 1, 4, 1, 0 << 2 | 1),  // vcvt.bf16.f32 v4, v1, 1
+      insn(0x03, 1, 5, 4, 4),           // vadd.bf16 v5, v4, v4
+      insn(0x0D, 1, 8, 5, 4),           // vmma.bf16 v8, v5, v4
+      insn(0x0B, 4, 6, 3, 0 << 2 | 2),  // vcvt.e4m3.f32 v6, v3, 2
+      insn(0x0D, 4, 12, 6, 6),          // vmma.e4m3 v12, v6, v6
+      insn(0x09, 0, 7, 3, 0),           // vrelu.f32 v7, v3
+      insn(0x0C, 0, 9, 8, 0),           // vhsum.f32 x9, v8
+      insn(0x0C, 3, 9, 6, 0),           // vhsum.i8 x9, v6
+  };
+  uint64_t pc = 0x1004;
+  for (uint32_t instruction : program) {
+    INFO(disassemble(instruction));
+    const Outcome outcome = lockstep.execute(instruction, 0x3FC00000, pc += 4);
+    REQUIRE(outcome.status == Outcome::Status::ok);
+    CHECK(outcome.cycles >= 2);
+  }
+  CHECK(lockstep.execute(insn(0x0D, 1, 8, 5, 4), 0, pc).cycles == 17);  // the RTL's cycles
+  Register stored{};
+  const Outcome store = lockstep.store(insn(0x01, 0, 0, 10, 12), stored, pc + 4);
+  INFO(store.message);
+  REQUIRE(store.status == Outcome::Status::ok);
+  CHECK(stored == lockstep.reference().read_register(12));
+  CHECK(lockstep.execute(insn(0x0E, 0, 1, 2, 3), 0, pc + 8).status == Outcome::Status::illegal);
+  CHECK(lockstep.instructions_compared() == std::size(program) + 4);
+  for (unsigned r = 0; r < register_count; ++r)
+    CHECK(lockstep.reference().read_register(r) == lockstep.checked().read_register(r));
+}
+
+TEST_CASE("a wrong result is fatal, with a report naming pc, instruction and both results", "[lockstep]") {
+  LockstepEngine lockstep(7, std::make_unique<VectorModel>(), std::make_unique<BitFlippingModel>());
+  REQUIRE(lockstep.load(insn(0x00, 0, 1, 10, 0), ramp(), 0x2000).status == Outcome::Status::ok);
+  REQUIRE(lockstep.execute(insn(0x05, 0, 2, 1, 1), 0, 0x2004).status == Outcome::Status::ok);
+  const Outcome outcome = lockstep.execute(insn(0x03, 0, 3, 1, 2), 0, 0x2008);
+  REQUIRE(outcome.status == Outcome::Status::fatal);
+  const std::string& report = outcome.message;
+  CHECK_THAT(report, Catch::Contains("on core 7 at pc 0x2008"));
+  CHECK_THAT(report, Catch::Contains("0x0620818b vadd.f32 v3, v1, v2"));
+  CHECK_THAT(report, Catch::Contains("v3 (model, * = lane differs)"));
+  // Lane 3: -0.75 + 0.5625 = -0.1875 (0xbe400000); the double flips bit 0.
+  CHECK_THAT(report, Catch::Contains("be400000*"));
+  CHECK_THAT(report, Catch::Contains("be400001*"));
+  // Everything after the mismatch repeats it rather than running on.
+  CHECK(lockstep.execute(insn(0x03, 0, 4, 1, 2), 0, 0x200C).message == report);
+}
+
+TEST_CASE("a mismatch closes the RTL waveform around it", "[lockstep]") {
+  const auto path = std::filesystem::temp_directory_path() / "dojo_test_lockstep_mismatch.fst";
+  std::filesystem::remove(path);
+  auto rtl = std::make_unique<RtlEngine>();
+  RtlEngine& rtl_view = *rtl;
+  rtl->start_trace(path.string());
+  // Here the reference is the wrong one: the comparison does not care which side is right.
+  LockstepEngine lockstep(0, std::make_unique<BitFlippingModel>(), std::move(rtl));
+  REQUIRE(lockstep.load(insn(0x00, 0, 1, 10, 0), ramp(), 0).status == Outcome::Status::ok);
+  const Outcome outcome = lockstep.execute(insn(0x03, 0, 3, 1, 1), 0, 0x40);
+  REQUIRE(outcome.status == Outcome::Status::fatal);
+  CHECK_THAT(outcome.message, Catch::Contains("waveform was closed at cycle"));
+  CHECK_FALSE(rtl_view.trace_open());
+  REQUIRE(std::filesystem::exists(path));
+  CHECK(std::filesystem::file_size(path) > 100);
+  std::filesystem::remove(path);
+}
+
+TEST_CASE("disassemble names every instruction form", "[lockstep]") {
+  CHECK(disassemble(insn(0x00, 0, 4, 10, 0)) == "vld v4, (x10)");
+  CHECK(disassemble(insn(0x01, 0, 0, 11, 6)) == "vst v6, (x11)");
+  CHECK(disassemble(insn(0x02, 5, 1, 12, 0)) == "vbcast.e5m2 v1, x12");
+  CHECK(disassemble(insn(0x0B, 4, 2, 3, 0 << 2 | 3)) == "vcvt.e4m3.f32 v2, v3, 3");
+  CHECK(disassemble(insn(0x0C, 1, 9, 8, 0)) == "vhsum.bf16 x9, v8");
+  CHECK(disassemble(insn(0x0D, 4, 8, 1, 2)) == "vmma.e4m3 v8, v1, v2");
+  CHECK(disassemble(insn(0x0D, 4, 9, 1, 2)) == "illegal 0x1a20c48b");
+}
