@@ -36,9 +36,11 @@ constexpr uint64_t page = 4 * KiB;  // alignment of every region base
 // Value kinds: how a parameter's value is written and read back.
 
 // choice: one of a parameter's names; coordinates: "x,y" pairs; images: core selector -> ELF path.
-enum class Kind { integer, count, size, frequency, time, choice, coordinates, images };
+enum class Kind { integer, count, size, frequency, time, choice, coordinates, images, selector };
 
-bool is_text(Kind kind) { return kind == Kind::coordinates || kind == Kind::images; }
+bool is_text(Kind kind) {
+  return kind == Kind::coordinates || kind == Kind::images || kind == Kind::selector;
+}
 
 struct Unit {
   const char* name;
@@ -75,6 +77,7 @@ const KindInfo& kind_info(Kind kind) {
   static const KindInfo choice{"choice", "xy, table, true, false", {}, false, ""};
   static const KindInfo coordinates{"coordinate list", "\"17,0 17,19\", [\"0,0\", \"1,2\"]", {}, false, ""};
   static const KindInfo images{"image map", "\"0,0=ping.elf;1-3,0=pong.elf\", {\"*\": fw.elf}", {}, false, ""};
+  static const KindInfo selector{"core selector", "\"*\", \"0,0\", \"0-17,10-19\", \"1,0:*\"", {}, false, ""};
   switch (kind) {
     case Kind::integer: return integer;
     case Kind::count: return count;
@@ -84,6 +87,7 @@ const KindInfo& kind_info(Kind kind) {
     case Kind::choice: return choice;
     case Kind::coordinates: return coordinates;
     case Kind::images: return images;
+    case Kind::selector: return selector;
   }
   return integer;
 }
@@ -332,6 +336,16 @@ Field disabled_cores_field() {
   return field;
 }
 
+Field model_cores_field() {
+  Field field;
+  field.get_text = [](const PlatformConfig& config) { return config.vector.model_cores; };
+  field.set_text = [](PlatformConfig& config, const std::string& text) {
+    parse_core_selector(trim(text));  // throws for a bad selector
+    config.vector.model_cores = trim(text);
+  };
+  return field;
+}
+
 Field images_field() {
   Field field;
   field.get_text = [](const PlatformConfig& config) { return format_images(config.boot.images); };
@@ -354,6 +368,7 @@ struct Parameter {
 
 using C = PlatformConfig;
 using Cycles = core::CycleModel;
+using VT = vector::VectorTiming;
 
 const std::vector<Parameter>& schema() {
   static const std::vector<Parameter> parameters = {
@@ -441,6 +456,26 @@ const std::vector<Parameter>& schema() {
        "descriptors one start may run; a longer (e.g. looping) chain ends in an error"},
       {"sync.counters", Kind::count, field<&C::sync, &C::Sync::counters>(), 1, 256, 1,
        "hardware semaphores (64-bit counters) per core"},
+      {"vector.model", Kind::choice, field<&C::vector, &C::Vector::model>(), 0, 2, 1,
+       "vector unit of the vector.model_cores: the C++ reference model, the Verilated RTL, or both "
+       "in lockstep",
+       {"model", "rtl", "lockstep"}},
+      {"vector.model_cores", Kind::selector, model_cores_field(), 0, 0, 1,
+       "cores whose vector unit is vector.model; the others run the reference model"},
+      {"vector.latency.load", Kind::count, field<&C::vector, &C::Vector::latency, &VT::load>(), 1,
+       1000, 1, "core cycles of vld (reference model)"},
+      {"vector.latency.store", Kind::count, field<&C::vector, &C::Vector::latency, &VT::store>(), 1,
+       1000, 1, "core cycles of vst (reference model)"},
+      {"vector.latency.simple", Kind::count, field<&C::vector, &C::Vector::latency, &VT::simple>(),
+       1, 1000, 1, "core cycles of vbcast, vadd, vsub, vmul, vmin, vmax, vrelu (reference model)"},
+      {"vector.latency.fma", Kind::count, field<&C::vector, &C::Vector::latency, &VT::fma>(), 1,
+       1000, 1, "core cycles of vfma and vdot (reference model)"},
+      {"vector.latency.convert", Kind::count, field<&C::vector, &C::Vector::latency, &VT::convert>(),
+       1, 1000, 1, "core cycles of vcvt (reference model)"},
+      {"vector.latency.hsum", Kind::count, field<&C::vector, &C::Vector::latency, &VT::hsum>(), 1,
+       1000, 1, "core cycles of vhsum (reference model)"},
+      {"vector.latency.mma", Kind::count, field<&C::vector, &C::Vector::latency, &VT::mma>(), 1,
+       1000, 1, "core cycles of vmma (reference model)"},
       {"host.memory_size", Kind::size, field<&C::host, &C::Host::memory_size>(), 1 * MiB,
        1024 * GiB, 1, "the host interface's own memory, which holds the firmware images"},
       {"host.link_bytes", Kind::size, field<&C::host, &C::Host::link_bytes>(), 1, 4 * KiB, 1,
@@ -495,6 +530,7 @@ std::string describe_range(const Parameter& parameter) {
     }
     case Kind::coordinates: return "x,y positions inside the mesh";
     case Kind::images: return "cores=file.elf entries, see docs/boot.md";
+    case Kind::selector: return "a core selector, see docs/boot.md";
     default: break;
   }
   std::string range;
@@ -893,6 +929,7 @@ std::string yaml_value(const Parameter& parameter, const PlatformConfig& config)
       items += (items.empty() ? "" : ", ") + quoted(std::to_string(x) + "," + std::to_string(y));
     return "[" + items + "]";
   }
+  if (parameter.kind == Kind::selector) return quoted(config.vector.model_cores);
   if (parameter.kind == Kind::images) {
     std::string items;
     for (const auto& image : config.boot.images)

@@ -11,6 +11,7 @@
 
 #include "core/hart.h"
 #include "noc/network.h"
+#include "vector/vector_model.h"
 
 namespace dojo::platform {
 
@@ -79,6 +80,12 @@ struct PlatformConfig {
   struct Sync {
     uint32_t counters = 16;  // hardware semaphores per core
   } sync;
+  struct Vector {
+    enum class Model : uint32_t { model, rtl, lockstep };
+    Model model = Model::model;       // the implementation run by the selected cores
+    std::string model_cores = "*";    // core selector (docs/boot.md) of the cores using `model`
+    vector::VectorTiming latency;     // core cycles per instruction class (reference model)
+  } vector;
   struct Host {
     uint64_t memory_size = 0x8'0000'0000;  // 32 GiB
     uint32_t link_bytes = 16;              // bytes per NoC cycle into the tile

@@ -113,6 +113,15 @@ const std::vector<std::function<void(PlatformConfig&)>>& field_changes() {
       [](PlatformConfig& c) { c.dma.sram_bytes_per_cycle += 1; },
       [](PlatformConfig& c) { c.dma.max_chain_descriptors += 1; },
       [](PlatformConfig& c) { c.sync.counters += 1; },
+      [](PlatformConfig& c) { c.vector.model = PlatformConfig::Vector::Model::lockstep; },
+      [](PlatformConfig& c) { c.vector.model_cores = "0,0"; },
+      [](PlatformConfig& c) { c.vector.latency.load += 1; },
+      [](PlatformConfig& c) { c.vector.latency.store += 1; },
+      [](PlatformConfig& c) { c.vector.latency.simple += 1; },
+      [](PlatformConfig& c) { c.vector.latency.fma += 1; },
+      [](PlatformConfig& c) { c.vector.latency.convert += 1; },
+      [](PlatformConfig& c) { c.vector.latency.hsum += 1; },
+      [](PlatformConfig& c) { c.vector.latency.mma += 1; },
       [](PlatformConfig& c) { c.host.memory_size += 1; },
       [](PlatformConfig& c) { c.host.link_bytes += 1; },
       [](PlatformConfig& c) { c.host.chunk_bytes += 1; },
@@ -132,7 +141,7 @@ const std::vector<std::function<void(PlatformConfig&)>>& field_changes() {
 TEST_CASE("the schema binds every field of PlatformConfig to its own key") {
   // A new field changes these sizes: give it a schema entry and a line in field_changes().
   CHECK(sizeof(dojo::core::CycleModel) == 9 * sizeof(uint32_t));
-  CHECK(sizeof(PlatformConfig) == 344);
+  CHECK(sizeof(PlatformConfig) == 440);
   REQUIRE(describe_parameters().size() == field_changes().size());
 
   const std::string defaults = to_yaml(PlatformConfig{});
@@ -151,7 +160,7 @@ TEST_CASE("the schema binds every field of PlatformConfig to its own key") {
 TEST_CASE("describe_parameters lists unique keys whose defaults read back unchanged") {
   const std::set<std::string> types = {"integer",   "count",  "size",
                                        "frequency", "time",   "choice",
-                                       "coordinate list", "image map"};
+                                       "coordinate list", "image map", "core selector"};
   std::set<std::string> keys;
   const std::string defaults = to_yaml(PlatformConfig{});
   for (const ParameterInfo& parameter : describe_parameters()) {
@@ -161,7 +170,8 @@ TEST_CASE("describe_parameters lists unique keys whose defaults read back unchan
     CHECK_FALSE(parameter.help.empty());
     CHECK_FALSE(parameter.range.empty());
     // Lists and maps are shown in YAML flow style, which --set does not take.
-    if (parameter.type != "coordinate list" && parameter.type != "image map")
+    if (parameter.type != "coordinate list" && parameter.type != "image map" &&
+        parameter.type != "core selector")
       CHECK(to_yaml(with_overrides({parameter.key + "=" + parameter.default_value})) == defaults);
   }
   CHECK(keys.count("core.cycles.div") == 1);
@@ -425,6 +435,10 @@ TEST_CASE("lists and maps: disabled cores and per-core images") {
   CHECK_THAT(override_error("noc.routing=west-first"),
              Contains("noc.routing: 'west-first' is not one of xy, table"));
   CHECK_THAT(override_error("boot.images=a.elf"), Contains("'a.elf' is not CORES=FILE.elf"));
+  CHECK(with_overrides({"vector.model_cores=1,0:*"}).vector.model_cores == "1,0:*");
+  CHECK(with_overrides({"vector.model=rtl"}).vector.model == PlatformConfig::Vector::Model::rtl);
+  CHECK_THAT(override_error("vector.model_cores=0"),
+             Contains("vector.model_cores: '0' is not a valid core selector"));
 }
 
 TEST_CASE("to_yaml reads back to the same configuration") {
