@@ -887,6 +887,39 @@ TEST_CASE("run(limit) in an addi and branch loop stops at a lap boundary past th
   CHECK(f.hart.pc() == F::kCode);
 }
 
+TEST_CASE("run() with small limits through jumps and branches between pages matches stepping") {
+  // Page 0: a0 += 1, then a fused addi + bnez to page 1 while a2 counts down; page 1: a1 += 1
+  // and a jal back. Runs that stop at any of these jumps must resume at the right place.
+  const Program page0 = {addi(a0, a0, 1), addi(a2, a2, -1), bne(a2, zero, 0x1000 - 8), wfi()};
+  const Program page1 = {addi(a1, a1, 1), jal(zero, -0x1004)};
+  HartFixture ran, stepped;
+  for (HartFixture* f : {&ran, &stepped}) {
+    f->place(F::kCode + 0x1000, page1);
+    f->start(page0);
+    f->set_x(a0, 0);
+    f->set_x(a1, 0);
+    f->set_x(a2, 50);
+  }
+  StopReason reason = StopReason::limit;
+  for (uint64_t limit = 7; limit < 10000; limit += 7) {
+    reason = ran.hart.run(limit);
+    if (reason != StopReason::limit) break;
+    const uint64_t pc = ran.hart.pc();
+    INFO("stopped at " << Hex{pc} << " after " << ran.hart.instret() << " instructions");
+    REQUIRE(ran.hart.cycles() >= limit);
+    REQUIRE(stepped.hart.step(ran.hart.instret() - stepped.hart.instret()) == StopReason::limit);
+    REQUIRE(Hex{pc} == Hex{stepped.hart.pc()});
+    REQUIRE(ran.x(a0) == stepped.x(a0));
+    REQUIRE(ran.x(a1) == stepped.x(a1));
+    REQUIRE(ran.hart.cycles() == stepped.hart.cycles());
+  }
+  REQUIRE(reason == StopReason::wfi);
+  CHECK(ran.x(a0) == 50);
+  CHECK(ran.x(a1) == 49);
+  CHECK(ran.hart.instret() == 50 * 3 + 49 * 2 + 1);
+  CHECK(ran.hart.pc() == F::kCode + 16);
+}
+
 TEST_CASE("rewriting the branch of an addi and branch pair takes effect") {
   // A subroutine whose addi + beq skips an addi of 100; the beq is replaced by a never-taken
   // bne, by a store of the hart or by a write from outside (memory_written of its upper half).
