@@ -200,10 +200,20 @@ module vector_unit
   assign cvt_source_ty = rs2_q[4:2];
   assign cvt_part = rs2_q[1:0];
 
+  // The pass in three steps, so that each lane has ONE FMA and ONE narrowing datapath shared by
+  // every instruction: (1) select the lane's FMA operands, (2) the 16 FMAs, (3) select the
+  // narrowing input, narrow, and route the results. Datapaths an instruction does not use are
+  // not evaluated (which is also what keeps Verilator fast).
   always_comb begin
-    logic [31:0] x, y, z, a, b, c, random;
-    logic [5:0] element_index, source_index, dest_index, lane_count;
-    f32_result_t sum;
+    logic [31:0] x, y, z, random;
+    logic [5:0] element_index, source_index, lane_count;
+    logic [15:0][31:0] fma_a, fma_b, fma_c;
+    f32_result_t [15:0] fma_out;
+    logic [15:0] fma_used, narrow_used;
+    logic [15:0][31:0] narrow_in;
+    logic [15:0][5:0] destination;  // the lane's destination element (stochastic lane number)
+    logic [1:0] format;
+    logic [5:0] bias;
     narrow_result_t narrowed;
     widened_t wa, wb;
     logic [32:0] selected;
@@ -214,7 +224,126 @@ module vector_unit
     tree_n = tree_q;
     pass_flags = 4'd0;
     scalar_n = 64'd0;
+    fma_a = '0;
+    fma_b = '0;
+    fma_c = '0;
+    fma_out = '0;
+    fma_used = 16'd0;
+    narrow_used = 16'd0;
+    narrow_in = '0;
+    destination = '0;
+    format = narrow_format(ty_q);
+    bias = ty_q == T_E4M3 ? vcfg_q[5:0] : vcfg_q[13:8];
+    wide_log2 = log2_width(ty_q) > log2_width(cvt_source_ty) ? log2_width(ty_q)
+                                                            : log2_width(cvt_source_ty);
+    lane_count = 6'(7'd64 >> (wide_log2 - 3'd3));  // vcvt's n: elements of the wider type
+    group = pass_q[3:2];
+    k = pass_q[1:0];
     if (busy_q) begin
+      // (1) FMA operands (and the conversions' narrowing inputs).
+      unique case (op_q)
+        OP_FP_ARITH: begin
+          for (int l = 0; l < 16; l++) begin
+            element_index = {pass_q[1:0], 4'(l)};
+            if (ty_q == T_F32) begin
+              x = opa_q[32 * l +: 32];
+              y = opb_q[32 * l +: 32];
+              z = acc_q[0][32 * l +: 32];
+            end else begin
+              x = {opa_q[16 * element_index[4:0] +: 16], 16'd0};
+              y = {opb_q[16 * element_index[4:0] +: 16], 16'd0};
+              z = {acc_q[0][16 * element_index[4:0] +: 16], 16'd0};
+            end
+            fma_a[l] = x;
+            unique case (funct7_q)
+              F7_VADD: begin fma_b[l] = F32_ONE; fma_c[l] = y; end
+              F7_VSUB: begin fma_b[l] = F32_ONE; fma_c[l] = {~y[31], y[30:0]}; end
+              F7_VMUL: begin fma_b[l] = y; fma_c[l] = F32_NEG_ZERO; end
+              default: begin fma_b[l] = y; fma_c[l] = z; end
+            endcase
+            fma_used[l] = 1'b1;
+            destination[l] = element_index;
+          end
+        end
+        OP_HSUM: begin
+          // Level pass_q of the pairwise tree: lane l adds inputs 2l and 2l+1.
+          if (ty_q == T_F32 || ty_q == T_BF16) begin
+            for (int l = 0; l < 16; l++) begin
+              if (6'(l) < 6'((ty_q == T_F32 ? 6'd8 : 6'd16) >> pass_q)) begin
+                if (pass_q != 5'd0) begin
+                  fma_a[l] = tree_q[2 * l];
+                  fma_c[l] = tree_q[2 * l + 1];
+                end else if (ty_q == T_F32) begin
+                  fma_a[l] = opa_q[64 * l +: 32];
+                  fma_c[l] = opa_q[64 * l + 32 +: 32];
+                end else begin
+                  fma_a[l] = {opa_q[32 * l +: 16], 16'd0};
+                  fma_c[l] = {opa_q[32 * l + 16 +: 16], 16'd0};
+                end
+                fma_b[l] = F32_ONE;
+                fma_used[l] = 1'b1;
+              end
+            end
+          end
+        end
+        OP_VMMA: begin
+          // Pass p: outputs 16g..16g+15 (register vd+g) take step k of C[i][j] += A[i][k]*B[k][j].
+          for (int l = 0; l < 16; l++) begin
+            // Output o = 16g + l is C[i][j] with i = o / 8, j = o % 8.
+            element_index = {group, 4'(l)};
+            wa = widen(element(opa_q, ty_q, {1'b0, element_index[5:3], k}), ty_q, cfp8_biases);
+            wb = widen(element(opb_q, ty_q, {1'b0, k, element_index[2:0]}), ty_q, cfp8_biases);
+            pass_flags[FLAG_DENORMAL] |= wa.denormal || wb.denormal;
+            fma_a[l] = wa.value;
+            fma_b[l] = wb.value;
+            fma_c[l] = acc_q[group][32 * l +: 32];
+            fma_used[l] = 1'b1;
+          end
+        end
+        OP_VCVT: begin
+          for (int l = 0; l < 16; l++) begin
+            element_index = {pass_q[1:0], 4'(l)};
+            source_index = log2_width(ty_q) > log2_width(cvt_source_ty)
+                ? 6'(cvt_part * lane_count) + element_index : element_index;
+            destination[l] = log2_width(ty_q) < log2_width(cvt_source_ty)
+                ? 6'(cvt_part * lane_count) + element_index : element_index;
+            wa = widen(element(opa_q, cvt_source_ty, source_index), cvt_source_ty, cfp8_biases);
+            pass_flags[FLAG_DENORMAL] |= wa.denormal;
+            if (ty_q == T_F32) begin
+              pass_flags[FLAG_INVALID] |= f32_is_snan(wa.value);
+              acc_n[0][32 * destination[l][3:0] +: 32] = f32_is_nan(wa.value) ? F32_QNAN : wa.value;
+            end else begin
+              narrow_in[l] = wa.value;
+              narrow_used[l] = 1'b1;
+            end
+          end
+        end
+        default: ;
+      endcase
+
+      // (2) The FMA lanes.
+      for (int l = 0; l < 16; l++) begin
+        if (fma_used[l]) begin
+          fma_out[l] = fma32(fma_a[l], fma_b[l], fma_c[l]);
+          pass_flags |= fma_out[l].flags;
+        end
+      end
+
+      // (3) Narrowing (BF16 arithmetic results, conversions) and results.
+      if (op_q == OP_FP_ARITH && ty_q == T_BF16) begin
+        for (int l = 0; l < 16; l++) narrow_in[l] = fma_out[l].value;
+        narrow_used = 16'hFFFF;
+      end
+      for (int l = 0; l < 16; l++) begin
+        if (narrow_used[l]) begin
+          random = stochastic ? lane_random(vseed_q[31:0], {26'd0, destination[l]}) : 32'd0;
+          narrowed = narrow(narrow_in[l], format, bias, stochastic, random);
+          pass_flags |= narrowed.flags;
+          if (ty_q == T_BF16) acc_n[0][16 * destination[l][4:0] +: 16] = narrowed.code;
+          else acc_n[0][8 * destination[l] +: 8] = narrowed.code[7:0];
+        end
+      end
+
       unique case (op_q)
         OP_VLD: acc_n[0] = opa_q;
         OP_VST: ;
@@ -292,104 +421,21 @@ module vector_unit
           end
         end
         OP_FP_ARITH: begin
-          for (int l = 0; l < 16; l++) begin
-            element_index = {pass_q[1:0], 4'(l)};
-            if (ty_q == T_F32) begin
-              x = opa_q[32 * l +: 32];
-              y = opb_q[32 * l +: 32];
-              z = acc_q[0][32 * l +: 32];
-            end else begin
-              x = {opa_q[16 * element_index[4:0] +: 16], 16'd0};
-              y = {opb_q[16 * element_index[4:0] +: 16], 16'd0};
-              z = {acc_q[0][16 * element_index[4:0] +: 16], 16'd0};
-            end
-            a = x;
-            unique case (funct7_q)
-              F7_VADD: begin b = F32_ONE; c = y; end
-              F7_VSUB: begin b = F32_ONE; c = {~y[31], y[30:0]}; end
-              F7_VMUL: begin b = y; c = F32_NEG_ZERO; end
-              default: begin b = y; c = z; end
-            endcase
-            sum = fma32(a, b, c);
-            pass_flags |= sum.flags;
-            if (ty_q == T_F32) begin
-              acc_n[0][32 * l +: 32] = sum.value;
-            end else begin
-              random = stochastic ? lane_random(vseed_q[31:0], {26'd0, element_index}) : 32'd0;
-              narrowed = narrow(sum.value, NARROW_BF16, 6'd0, stochastic, random);
-              pass_flags |= narrowed.flags;
-              acc_n[0][16 * element_index[4:0] +: 16] = narrowed.code[15:0];
-            end
-          end
+          if (ty_q == T_F32)
+            for (int l = 0; l < 16; l++) acc_n[0][32 * l +: 32] = fma_out[l].value;
         end
-        OP_VCVT: begin
-          wide_log2 = log2_width(ty_q) > log2_width(cvt_source_ty) ? log2_width(ty_q)
-                                                                  : log2_width(cvt_source_ty);
-          lane_count = 6'(7'd64 >> (wide_log2 - 3'd3));  // n: elements of the wider type
-          for (int l = 0; l < 16; l++) begin
-            element_index = {pass_q[1:0], 4'(l)};
-            source_index = log2_width(ty_q) > log2_width(cvt_source_ty)
-                ? 6'(cvt_part * lane_count) + element_index : element_index;
-            dest_index = log2_width(ty_q) < log2_width(cvt_source_ty)
-                ? 6'(cvt_part * lane_count) + element_index : element_index;
-            wa = widen(element(opa_q, cvt_source_ty, source_index), cvt_source_ty, cfp8_biases);
-            pass_flags[FLAG_DENORMAL] |= wa.denormal;
-            if (ty_q == T_F32) begin
-              pass_flags[FLAG_INVALID] |= f32_is_snan(wa.value);
-              acc_n[0][32 * dest_index[3:0] +: 32] = f32_is_nan(wa.value) ? F32_QNAN : wa.value;
-            end else begin
-              random = stochastic ? lane_random(vseed_q[31:0], {26'd0, dest_index}) : 32'd0;
-              narrowed = narrow(wa.value, narrow_format(ty_q),
-                                ty_q == T_E4M3 ? vcfg_q[5:0] : vcfg_q[13:8], stochastic, random);
-              pass_flags |= narrowed.flags;
-              if (ty_q == T_BF16) acc_n[0][16 * dest_index[4:0] +: 16] = narrowed.code;
-              else acc_n[0][8 * dest_index +: 8] = narrowed.code[7:0];
-            end
-          end
-        end
+        OP_VCVT: ;
         OP_HSUM: begin
           if (ty_q == T_I32) begin
             for (int l = 0; l < 16; l++) scalar_n = scalar_n + 64'($signed(opa_q[32 * l +: 32]));
           end else if (ty_q == T_I8) begin
             for (int l = 0; l < 64; l++) scalar_n = scalar_n + 64'($signed(opa_q[8 * l +: 8]));
           end else begin
-            // Level pass_q of the pairwise tree: lane l adds inputs 2l and 2l+1.
-            lane_count = 6'((ty_q == T_F32 ? 6'd8 : 6'd16) >> pass_q);
-            for (int l = 0; l < 16; l++) begin
-              if (6'(l) < lane_count) begin
-                if (pass_q != 5'd0) begin
-                  x = tree_q[2 * l];
-                  y = tree_q[2 * l + 1];
-                end else if (ty_q == T_F32) begin
-                  x = opa_q[64 * l +: 32];
-                  y = opa_q[64 * l + 32 +: 32];
-                end else begin
-                  x = {opa_q[32 * l +: 16], 16'd0};
-                  y = {opa_q[32 * l + 16 +: 16], 16'd0};
-                end
-                sum = fma32(x, F32_ONE, y);
-                pass_flags |= sum.flags;
-                tree_n[l] = sum.value;
-              end
-            end
+            for (int l = 0; l < 16; l++) if (fma_used[l]) tree_n[l] = fma_out[l].value;
             scalar_n = {{32{tree_n[0][31]}}, tree_n[0]};
           end
         end
-        OP_VMMA: begin
-          // Pass p: outputs 16g..16g+15 (register vd+g) take step k of C[i][j] += A[i][k]*B[k][j].
-          group = pass_q[3:2];
-          k = pass_q[1:0];
-          for (int l = 0; l < 16; l++) begin
-            // Output o = 16g + l is C[i][j] with i = o / 8, j = o % 8.
-            element_index = {group, 4'(l)};
-            wa = widen(element(opa_q, ty_q, {1'b0, element_index[5:3], k}), ty_q, cfp8_biases);
-            wb = widen(element(opb_q, ty_q, {1'b0, k, element_index[2:0]}), ty_q, cfp8_biases);
-            sum = fma32(wa.value, wb.value, acc_q[group][32 * l +: 32]);
-            pass_flags |= sum.flags;
-            pass_flags[FLAG_DENORMAL] |= wa.denormal || wb.denormal;
-            acc_n[group][32 * l +: 32] = sum.value;
-          end
-        end
+        OP_VMMA: for (int l = 0; l < 16; l++) acc_n[group][32 * l +: 32] = fma_out[l].value;
         default: ;
       endcase
     end

@@ -104,7 +104,12 @@ class Generator {
   }
 
   uint32_t instruction() {
-    if (chance(3)) return word();  // anything, mostly illegal
+    if (chance(3)) {
+      // Anything, mostly illegal; but vld/vst only ever reach an engine through load()/store().
+      const uint32_t any = word();
+      const bool memory = (any & 0x7F) == custom0_opcode && (any >> 25) <= 0x01;
+      return memory ? any | 0x7Fu << 25 : any;
+    }
     static const uint32_t float_types[] = {0, 1, 4, 5};
     const uint32_t funct7 = 2 + below(12);  // vbcast .. vmma
     uint32_t type = below(4);
