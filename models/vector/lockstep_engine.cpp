@@ -150,7 +150,8 @@ Outcome LockstepEngine::step(uint32_t instruction, uint64_t pc, Run run) {
   const Snapshot actual_after = snapshot(*checked_, instruction);
   bool same = expected.status == actual.status && expected.writes_scalar == actual.writes_scalar &&
               (!expected.writes_scalar || expected.scalar == actual.scalar) && expected_after.vflags == actual_after.vflags &&
-              expected_after.vseed == actual_after.vseed && expected_store == actual_store;
+              expected_after.vseed == actual_after.vseed && expected_after.vcfg == actual_after.vcfg &&
+              expected_store == actual_store;
   for (size_t i = 0; same && i < expected_after.registers.size(); ++i)
     same = expected_after.registers[i].second == actual_after.registers[i].second;
   if (same) return actual;
@@ -199,6 +200,7 @@ std::string LockstepEngine::report(uint32_t instruction, uint64_t pc, const Snap
   if (expected.vflags != actual.vflags)
     out << "\n    vflags: " << hex(expected.vflags) << " / " << hex(actual.vflags);
   if (expected.vseed != actual.vseed) out << "\n    vseed: " << hex(expected.vseed) << " / " << hex(actual.vseed);
+  if (expected.vcfg != actual.vcfg) out << "\n    vcfg: " << hex(expected.vcfg) << " / " << hex(actual.vcfg);
   for (size_t i = 0; i < expected.registers.size(); ++i) {
     const auto& [index, model_value] = expected.registers[i];
     const Register& rtl_value = actual.registers[i].second;

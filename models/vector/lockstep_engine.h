@@ -1,7 +1,7 @@
 // Two vector engines in lockstep: every instruction runs on the reference (the C++ model) and on
 // the checked engine (the RTL), and their outcomes are compared bit for bit: status, scalar
-// result, destination register(s) (the 4-register group for vmma), vflags and vseed after the
-// instruction, store data. The first difference ends the run with Outcome::Status::fatal and a
+// result, destination register(s) (the 4-register group for vmma), vflags, vseed and vcfg after
+// the instruction, store data. The first difference ends the run with Outcome::Status::fatal and a
 // report (docs/cosim.md shows one). Cycles are the checked engine's.
 #pragma once
 

@@ -207,11 +207,10 @@ module vector_unit
   always_comb begin
     logic [31:0] x, y, z, random;
     logic [5:0] element_index, source_index, lane_count;
-    logic [15:0][31:0] fma_a, fma_b, fma_c;
-    f32_result_t [15:0] fma_out;
+    logic [31:0] fma_a [16], fma_b [16], fma_c [16], narrow_in [16];
+    f32_result_t fma_out [16];
     logic [15:0] fma_used, narrow_used;
-    logic [15:0][31:0] narrow_in;
-    logic [15:0][5:0] destination;  // the lane's destination element (stochastic lane number)
+    logic [5:0] destination [16];  // the lane's destination element (stochastic lane number)
     logic [1:0] format;
     logic [5:0] bias;
     narrow_result_t narrowed;
@@ -224,14 +223,16 @@ module vector_unit
     tree_n = tree_q;
     pass_flags = 4'd0;
     scalar_n = 64'd0;
-    fma_a = '0;
-    fma_b = '0;
-    fma_c = '0;
-    fma_out = '0;
     fma_used = 16'd0;
     narrow_used = 16'd0;
-    narrow_in = '0;
-    destination = '0;
+    for (int l = 0; l < 16; l++) begin
+      fma_a[l] = 32'd0;
+      fma_b[l] = 32'd0;
+      fma_c[l] = 32'd0;
+      fma_out[l] = '0;
+      narrow_in[l] = 32'd0;
+      destination[l] = 6'd0;
+    end
     format = narrow_format(ty_q);
     bias = ty_q == T_E4M3 ? vcfg_q[5:0] : vcfg_q[13:8];
     wide_log2 = log2_width(ty_q) > log2_width(cvt_source_ty) ? log2_width(ty_q)

@@ -443,6 +443,34 @@ TEST_CASE("CSRs: reset values, writable bits, sticky flags, unknown numbers", "[
   CHECK(flags(e) == overflow);
 }
 
+TEST_CASE("every instruction class takes the cycles docs/cosim.md documents", "[rtl]") {
+  RtlEngine e;
+  const struct {
+    uint32_t instruction;
+    uint64_t cycles;
+  } classes[] = {
+      {insn(VBCAST, I8, 1, 5, 0), 2},           {insn(VADD, I32, 1, 2, 3), 2},
+      {insn(VMUL, I8, 1, 2, 3), 2},             {insn(VDOT, I8, 1, 2, 3), 2},
+      {insn(VRELU, BF16, 1, 2, 0), 2},          {insn(VMIN, F32, 1, 2, 3), 2},
+      {insn(VMAX, BF16, 1, 2, 3), 2},           {insn(VADD, F32, 1, 2, 3), 2},
+      {insn(VFMA, F32, 1, 2, 3), 2},            {insn(VSUB, BF16, 1, 2, 3), 3},
+      {insn(VFMA, BF16, 1, 2, 3), 3},           {insn(VCVT, F32, 1, 2, BF16 << 2 | 1), 2},
+      {insn(VCVT, E5M2, 1, 2, F32 << 2 | 3), 2}, {insn(VCVT, E4M3, 1, 2, BF16 << 2 | 1), 3},
+      {insn(VCVT, BF16, 1, 2, E5M2 << 2), 3},   {insn(VCVT, E4M3, 1, 2, E5M2 << 2), 5},
+      {insn(VHSUM, I32, 1, 2, 0), 2},           {insn(VHSUM, F32, 1, 2, 0), 5},
+      {insn(VHSUM, BF16, 1, 2, 0), 6},          {insn(VMMA, E5M2, 4, 2, 3), 17},
+  };
+  for (const auto& c : classes) {
+    INFO("instruction " << std::hex << c.instruction);
+    const Outcome outcome = e.execute(c.instruction, 0, 0);
+    CHECK(outcome.status == Outcome::Status::ok);
+    CHECK(outcome.cycles == c.cycles);
+  }
+  const uint64_t before = e.cycle_count();
+  REQUIRE(e.write_csr(csr_vseed, 1));
+  CHECK(e.cycle_count() == before + 1);
+}
+
 TEST_CASE("unknown funct7, reserved types and other opcodes are illegal in one cycle", "[rtl]") {
   RtlEngine e;
   for (uint32_t instruction : {insn(0x0E, F32, 1, 2, 3), insn(0x7F, F32, 1, 2, 3),
