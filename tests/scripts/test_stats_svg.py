@@ -112,8 +112,11 @@ class StatsSvgTest(unittest.TestCase):
         heatmap, _ = self.draw()
         paths = self.group(heatmap, "links").findall(f"{SVG}path")
         pair = [path.get("d") for path in paths if path.get("d").count("M") == 2][0]
-        first, second = pair.split("M")[1:]
-        self.assertNotEqual(first.split("H")[0], second.split("H")[0])
+        # Two horizontal segments "Mx yHx2": the same span of x, at different heights.
+        (x0, y0, x1), (x2, y2, x3) = [[float(v) for v in part.replace("H", " ").split()]
+                                      for part in pair.split("M")[1:]]
+        self.assertEqual(sorted([x0, x1]), sorted([x2, x3]))
+        self.assertNotEqual(y0, y2)
 
     def test_log_scale_separates_light_loads(self):
         stats = synthetic_stats()
