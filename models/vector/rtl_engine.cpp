@@ -30,7 +30,7 @@ bool ends_with(const std::string& text, const std::string& suffix) {
 struct RtlEngine::Impl {
   explicit Impl(uint64_t timeout) : response_timeout_cycles(timeout) {
     context.traceEverOn(true);
-    unit = std::make_unique<Vvector_unit>(&context, "vector_unit");
+    unit = std::make_unique<Vvector_unit>(&context);
     unit->clk = 0;
     unit->rst_n = 1;
     unit->eval();
