@@ -17,6 +17,9 @@
 #include "peripherals/htif.h"
 #include "peripherals/sync_unit.h"
 #include "trace/timeline.h"
+#include "vector/lockstep_engine.h"
+#include "vector/rtl_engine.h"
+#include "vector/vector_model.h"
 
 namespace dojo::platform {
 namespace {
@@ -109,6 +112,8 @@ class Node : public sc_core::sc_module {
       core.memory_written(sram_base + offset, length);
     };
     core.hart().set_pc(image.entry);
+    vector = make_vector_engine(config, place);
+    core.hart().set_vector_engine(vector.get());
   }
 
   // The global window leads to the network's ingress; the network reaches this node's devices
@@ -138,8 +143,27 @@ class Node : public sc_core::sc_module {
   peripherals::SyncUnit sync;
   peripherals::CoreInfo core_info;
   std::unique_ptr<peripherals::Htif> htif;
+  std::unique_ptr<vector::VectorEngine> vector;
+  vector::RtlEngine* rtl = nullptr;  // inside `vector`, if this core runs the RTL
 
  private:
+  // The reference model, or for the cores vector.model_cores selects, the RTL or both in lockstep.
+  std::unique_ptr<vector::VectorEngine> make_vector_engine(const PlatformConfig& config,
+                                                           const NodePlace& place) {
+    using Model = PlatformConfig::Vector::Model;
+    const bool selected = parse_core_selector(config.vector.model_cores)
+                              .contains(place.coord.chip_x, place.coord.chip_y, place.coord.x,
+                                        place.coord.y);
+    const Model model = selected ? config.vector.model : Model::model;
+    if (model == Model::model) return std::make_unique<vector::VectorModel>(config.vector.latency);
+    auto rtl_engine = std::make_unique<vector::RtlEngine>();
+    rtl = rtl_engine.get();
+    if (model == Model::rtl) return rtl_engine;
+    return std::make_unique<vector::LockstepEngine>(
+        static_cast<unsigned>(place.hartid),
+        std::make_unique<vector::VectorModel>(config.vector.latency), std::move(rtl_engine));
+  }
+
   static core::CoreParams core_params(const PlatformConfig& config, uint64_t hartid) {
     core::CoreParams params;
     params.hart.hartid = hartid;

@@ -26,6 +26,9 @@ constexpr uint64_t misa_value() {
   return misa;
 }
 
+// misa.X: non-standard extensions (the vector unit) are present.
+constexpr uint64_t kMisaNonStandard = uint64_t{1} << ('X' - 'A');
+
 constexpr uint64_t kInterruptEnableMask = (1u << 3) | (1u << 7) | (1u << 11);
 constexpr uint64_t kInhibitCycle = 1, kInhibitInstret = 4;
 
@@ -86,7 +89,7 @@ bool Hart::read_csr(unsigned csr, uint64_t& value) const {
     case kMvendorid: case kMarchid: case kMimpid: case kMconfigptr: value = 0; return true;
     case kMhartid: value = config_.hartid; return true;
     case kMstatus: value = mstatus_ | kMstatusUxl64; return true;
-    case kMisa: value = misa_value(); return true;
+    case kMisa: value = misa_value() | (vector_ ? kMisaNonStandard : 0); return true;
     case kMie: value = mie_; return true;
     case kMtvec: value = mtvec_; return true;
     case kMcounteren: value = mcounteren_; return true;
@@ -98,6 +101,7 @@ bool Hart::read_csr(unsigned csr, uint64_t& value) const {
     case kMtval: value = mtval_; return true;
     case kMip: value = mip_; return true;
     default:
+      if (is_vector_csr(csr)) return vector_->read_csr(csr, value);
       value = 0;
       return is_zero_csr(csr);
   }
@@ -146,6 +150,7 @@ bool Hart::write_csr_at(unsigned csr, uint64_t value, uint64_t retired, uint64_t
       minstret_offset_ = value - (instret_ + retired);
       return true;
     default:
+      if (is_vector_csr(csr)) return vector_->write_csr(csr, value);
       return is_zero_csr(csr) && (csr >> 10) != 3;
   }
 }

@@ -15,7 +15,8 @@ constexpr int64_t sign_extend(uint64_t value, unsigned width) {
 // 32-bit encoders, used to expand compressed instructions.
 constexpr uint32_t kOpLoad = 0x03, kOpMiscMem = 0x0f, kOpImm = 0x13, kOpImm32 = 0x1b,
                    kOpStore = 0x23, kOpAmo = 0x2f, kOp = 0x33, kOpLui = 0x37, kOpAuipc = 0x17,
-                   kOp32 = 0x3b, kOpBranch = 0x63, kOpJalr = 0x67, kOpJal = 0x6f, kOpSystem = 0x73;
+                   kOp32 = 0x3b, kOpBranch = 0x63, kOpJalr = 0x67, kOpJal = 0x6f, kOpSystem = 0x73,
+                   kOpCustom0 = 0x0b;  // the vector unit
 
 constexpr uint32_t enc_i(uint32_t opcode, uint32_t funct3, uint32_t rd, uint32_t rs1, int32_t imm) {
   return (static_cast<uint32_t>(imm) << 20) | (rs1 << 15) | (funct3 << 12) | (rd << 7) | opcode;
@@ -288,6 +289,7 @@ Op decode_op(uint32_t insn) {
       return bits(insn, 14, 12) == 0 ? Op::fence : bits(insn, 14, 12) == 1 ? Op::fence_i
                                                                            : Op::illegal;
     case kOpSystem: return op_system(insn);
+    case kOpCustom0: return Op::vector;
     default: return Op::illegal;
   }
 }

@@ -773,6 +773,7 @@ out_at_pc:
   SHARED(amomax_d, atomic) SHARED(amominu_d, atomic) SHARED(amomaxu_d, atomic)
   SHARED(csrrw, csr) SHARED(csrrs, csr) SHARED(csrrc, csr)
   SHARED(csrrwi, csr) SHARED(csrrsi, csr) SHARED(csrrci, csr)
+  SHARED(vector, vector_instruction)
 #undef SHARED
 
 atomic: {
@@ -802,6 +803,24 @@ csr: {
   e = next;
   if (attention_) goto attention;
   DISPATCH();
+}
+
+vector_instruction: {
+  next = e + (e->length() >> 1);
+  SYNC_OUT();
+  uint64_t scalar = 0, vector_cycles = 1;
+  switch (vector_step(e->raw, PC_OF(e), x[e->rs1], scalar, vector_cycles)) {
+    case VectorStep::scalar: x[e->rd] = scalar; break;
+    case VectorStep::done: break;
+    case VectorStep::trap: TRAP(pending_exception_, pending_tval_);
+    case VectorStep::fatal:
+      // The instruction did not execute: the hart stops in front of it.
+      --n;
+      reason = StopReason::fatal;
+      goto out_at_e;
+  }
+  stop -= static_cast<int64_t>(vector_cycles) - 1;
+  NEXT_AFTER_CALL();
 }
 
   HANDLER(fence, stop -= beyond_one(cost.fence); NEXT();)

@@ -15,6 +15,8 @@
 #include <unordered_map>
 #include <vector>
 
+#include "vector/vector_engine.h"
+
 namespace dojo::core {
 
 struct Entry;
@@ -132,6 +134,10 @@ class Hart {
   bool write_csr(unsigned csr, uint64_t value);
   const std::string& fatal_message() const { return fatal_message_; }
 
+  // The vector unit custom-0 instructions and CSRs 0x800-0x802 go to; without one (the default)
+  // they are illegal. The engine must outlive the hart.
+  void set_vector_engine(vector::VectorEngine* engine) { vector_ = engine; }
+
  private:
   struct FastRegion {
     uint64_t base;
@@ -157,6 +163,15 @@ class Hart {
   // Forgets decoded instructions overlapping [addr, addr+len) after a store there.
   void invalidate_code(uint64_t addr, uint64_t len);
   const FastRegion* fast_region_for(uint64_t addr, unsigned len) const;
+
+  // A custom-0 instruction (hart_vector.cpp): `scalar` for x[rd] and the cycles it took.
+  enum class VectorStep { done, scalar, trap, fatal };
+  VectorStep vector_step(uint32_t instruction, uint64_t pc, uint64_t rs1_value, uint64_t& scalar,
+                         uint64_t& cycles);
+  bool is_vector_csr(unsigned csr) const;
+  // vld/vst's 64 bytes through the fast path or the bus; false on an access fault.
+  bool read_block(uint64_t addr, vector::Register& data);
+  bool write_block(uint64_t addr, const vector::Register& data);
 
   // Memory access outside the interpreter's fast path.
   bool load_slow(uint64_t addr, unsigned len, uint64_t& value);
@@ -186,6 +201,7 @@ class Hart {
 
   HartConfig config_;
   HartBus& bus_;
+  vector::VectorEngine* vector_ = nullptr;
   // The handlers of execute<false>, whose addresses decoded entries hold (execute<true> looks its
   // own up by operation). Set by execute<false>, which the constructor calls with a zero limit.
   const void* const* handlers_ = nullptr;

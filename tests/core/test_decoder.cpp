@@ -200,7 +200,6 @@ TEST_CASE("decode rejects undefined and reserved 32-bit encodings as illegal") {
       0x00002027,                              // STORE-FP (fsw)
       0x00000053,                              // OP-FP (fadd.s)
       0x00000043,                              // FMADD
-      0x0000000B,                              // custom-0
       0x0000002B,                              // custom-1
       0x0000005B,                              // custom-2
       0x0000007B,                              // custom-3
@@ -213,6 +212,11 @@ TEST_CASE("decode rejects undefined and reserved 32-bit encodings as illegal") {
     INFO("instruction " << hex(insn));
     CHECK(decode(insn, kPc).op == Op::illegal);
   }
+}
+
+TEST_CASE("custom-0 instructions decode as vector-unit operations, which the engine judges") {
+  CHECK(decode(0x0000000B, kPc).op == Op::vector);
+  CHECK(decode(0x0220C28B, kPc).op == Op::vector);  // vadd.f32 v5, v1, v2
 }
 
 TEST_CASE("is_32bit tells 32-bit instructions from compressed ones by the low two bits") {
