@@ -86,6 +86,8 @@ struct RunOptions {
   bool quiet = false;
   bool stats = false;
   std::string stats_file;
+  std::string trace_rtl;
+  uint64_t trace_rtl_from = 0;
   std::string timeline;
   std::string timeline_window;
   std::string timeline_filter;
@@ -163,6 +165,7 @@ int run(const RunOptions& options) {
   // of thousands of cores takes longer than running it, and the process ends right after anyway.
   auto& tile = *new dojo::platform::Tile("tile", config, options.firmware, std::cout);
   if (timeline) tile.trace_to(*timeline);
+  if (!options.trace_rtl.empty()) tile.trace_rtl(options.trace_rtl, options.trace_rtl_from);
   const dojo::platform::RunResult result = tile.run();
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
   std::cout.flush();
@@ -246,6 +249,11 @@ int sc_main(int argc, char* argv[]) {
   run_command->add_flag("-q,--quiet", run_options.quiet, "Print nothing but the firmware's output and errors");
   run_command->add_flag("--stats", run_options.stats,
                         "Print statistics (instructions, simulated time, wall time, MIPS) to stderr");
+  run_command->add_option("--trace-rtl", run_options.trace_rtl,
+                          "Write a waveform (FST) of the vector unit RTL of each core running it "
+                          "(vector.model rtl or lockstep)");
+  run_command->add_option("--trace-rtl-from", run_options.trace_rtl_from,
+                          "Start the waveform at this vector instruction of each core (default 0)");
   run_command->add_option("--timeline", run_options.timeline,
                           "Write a Perfetto/Chrome trace (JSON) of cores, network and DMA to FILE");
   run_command->add_option("--timeline-window", run_options.timeline_window,

@@ -426,6 +426,25 @@ void Tile::trace_to(trace::Timeline& timeline) {
   };
 }
 
+void Tile::trace_rtl(const std::string& path, uint64_t first_instruction) {
+  std::vector<Node*> rtl_nodes;
+  for (auto& node : nodes_)
+    if (node->rtl) rtl_nodes.push_back(node.get());
+  if (rtl_nodes.empty())
+    throw ConfigError("--trace-rtl: no core runs the vector unit's RTL (set vector.model to rtl or "
+                      "lockstep, and vector.model_cores to the cores to trace)");
+  const auto dot = path.rfind('.');
+  const bool has_extension = dot != std::string::npos && path.find('/', dot) == std::string::npos;
+  for (Node* node : rtl_nodes) {
+    std::string file = path;
+    if (rtl_nodes.size() > 1) {
+      const std::string suffix = "-core" + std::to_string(node->core.hart().hartid());
+      file = has_extension ? path.substr(0, dot) + suffix + path.substr(dot) : path + suffix;
+    }
+    node->rtl->start_trace(file, first_instruction);
+  }
+}
+
 RunStatistics Tile::statistics(const RunResult& result) const {
   RunStatistics s;
   s.chips_x = config_.tile.chips_x;
@@ -466,7 +485,10 @@ RunResult Tile::run() {
   } else {
     sc_core::sc_start();
   }
-  for (auto& node : nodes_) node->console.flush();
+  for (auto& node : nodes_) {
+    node->console.flush();
+    if (node->rtl) node->rtl->stop_trace();  // an FST file is readable only once closed
+  }
 
   RunResult result;
   std::string watchdog, fatal, still_running;

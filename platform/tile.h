@@ -67,6 +67,12 @@ class Tile : public sc_core::sc_module {
   // `timeline` (which must outlive the run): one process per chip, four tracks per core.
   void trace_to(trace::Timeline& timeline);
 
+  // Records a waveform (FST) of every core whose vector unit runs the RTL, from its
+  // `first_instruction`-th vector instruction to the end of the run: to `path` for one such core,
+  // else to `path` with "-core<hartid>" before the extension. Throws ConfigError if no core runs
+  // the RTL, std::runtime_error if a file cannot be written.
+  void trace_rtl(const std::string& path, uint64_t first_instruction);
+
   // Everything docs/statistics.md lists, after run() (wall time left for the caller).
   RunStatistics statistics(const RunResult& result) const;
 

@@ -238,6 +238,37 @@ TEST_CASE("the timeline has every core's execution, network accesses and DMA tra
   CHECK(bad.err.find("--timeline-window") != std::string::npos);
 }
 
+TEST_CASE("vector programs pass under the reference model, the RTL and both in lockstep") {
+  for (const char* model : {"model", "rtl", "lockstep"}) {
+    for (const char* name : {"vec_add"}) {
+      INFO(model << " " << name);
+      const Run run = dojo_vp(std::string("run --config core --set vector.model=") + model + " " +
+                              firmware(name));
+      CHECK(run.status == 0);
+      CHECK(run.out.find(std::string(name) + ": PASS") != std::string::npos);
+    }
+  }
+}
+
+TEST_CASE("RTL waveforms are written per RTL core, and need one") {
+  const auto path = scratch_dir() / "vu.fst";
+  const Run one = dojo_vp("run -q --config core --set vector.model=lockstep --trace-rtl " +
+                          path.string() + " " + firmware("vec_add"));
+  CHECK(one.status == 0);
+  CHECK(std::filesystem::file_size(path) > 1000);
+
+  const Run two = dojo_vp("run -q --set vector.model=rtl --set vector.model_cores=0-1,0 "
+                          "--trace-rtl " + path.string() + " " + firmware("vec_add"));
+  CHECK(two.status == 0);
+  CHECK(std::filesystem::exists(scratch_dir() / "vu-core0.fst"));
+  CHECK(std::filesystem::exists(scratch_dir() / "vu-core1.fst"));
+  CHECK_FALSE(std::filesystem::exists(scratch_dir() / "vu-core32.fst"));
+
+  const Run none = dojo_vp("run --config core --trace-rtl " + path.string() + " " + firmware("vec_add"));
+  CHECK(none.status == kBadInput);
+  CHECK(none.err.find("no core runs the vector unit's RTL") != std::string::npos);
+}
+
 TEST_CASE("booting through the host interface takes simulated time that fast load skips") {
   const Run timed = dojo_vp("run --config core --stats " + firmware("hello"));
   const Run fast = dojo_vp("run --config core --stats --fast-load " + firmware("hello"));
