@@ -403,6 +403,15 @@ void Tile::trace_to(trace::Timeline& timeline) {
       timeline.span(trace::Category::core, process, thread + exec_unit,
                     segment == core::Core::Segment::run ? "run" : "wfi", ps(start), ps(end));
     };
+    node.core.hart().on_vector = [&timeline, &node, process, thread](uint32_t instruction,
+                                                                      uint64_t start_cycle,
+                                                                      uint64_t cycles) {
+      const uint64_t start = ps(node.core.time_of_cycle(start_cycle));
+      const uint64_t end = ps(node.core.time_of_cycle(start_cycle + cycles));
+      if (!timeline.wants(trace::Category::vector, start, end)) return;
+      timeline.span(trace::Category::vector, process, thread + vector_unit,
+                    vector::disassemble(instruction), start, end);
+    };
     node.dma.on_descriptor = [&timeline, process, thread](const dma::Descriptor& d, sc_core::sc_time start,
                                                           sc_core::sc_time end) {
       if (!timeline.wants(trace::Category::dma, ps(start), ps(end))) return;

@@ -44,6 +44,12 @@ class Core : public sc_core::sc_module, private HartBus {
   enum class Segment { run, wfi };
   std::function<void(Segment, sc_core::sc_time start, sc_core::sc_time end)> on_segment;
 
+  // The simulated time of a cycle of this core's clock (for observers of the hart that count in
+  // cycles, e.g. Hart::on_vector).
+  sc_core::sc_time time_of_cycle(uint64_t cycle) const {
+    return sc_core::sc_time::from_value(time_at(cycle));
+  }
+
   // Returns mtime at an absolute simulated time; set by the platform, read by the time CSR.
   // Unset, the time CSR reads 0.
   std::function<uint64_t(sc_core::sc_time)> mtime_source;

@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <unordered_map>
@@ -137,6 +138,9 @@ class Hart {
   // The vector unit custom-0 instructions and CSRs 0x800-0x802 go to; without one (the default)
   // they are illegal. The engine must outlive the hart.
   void set_vector_engine(vector::VectorEngine* engine) { vector_ = engine; }
+  // Observer of every vector instruction that executed (e.g. for a timeline): the instruction, the
+  // hart's cycle count when it started and the cycles it took. Optional.
+  std::function<void(uint32_t instruction, uint64_t start_cycle, uint64_t cycles)> on_vector;
 
  private:
   struct FastRegion {

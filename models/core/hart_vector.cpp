@@ -91,6 +91,7 @@ Hart::VectorStep Hart::vector_step(uint32_t instruction, uint64_t pc, uint64_t r
       break;
   }
   cycles = outcome.cycles == 0 ? 1 : outcome.cycles;
+  if (on_vector) on_vector(instruction, cycles_ + stall_cycles_, cycles);
   if (!outcome.writes_scalar) return VectorStep::done;
   scalar = outcome.scalar;
   return VectorStep::scalar;

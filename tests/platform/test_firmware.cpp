@@ -232,6 +232,11 @@ TEST_CASE("the timeline has every core's execution, network accesses and DMA tra
   CHECK(count_lines_with(dma_only, "\"cat\": \"dma\"") > 0);
   CHECK(count_lines_with(dma_only, "\"cat\": \"noc\"") == 0);
 
+  const auto vector = scratch_dir() / "vector.json";
+  REQUIRE(dojo_vp("run --config core --timeline " + vector.string() +
+                  " --timeline-filter vector " + firmware("vec_add")).status == 0);
+  CHECK(count_lines_with(read_file(vector), "\"cat\": \"vector\", \"name\": \"vadd.f32 v") > 0);
+
   const Run bad = dojo_vp("run --timeline " + narrow.string() + " --timeline-window 5us " +
                           firmware("hello"));
   CHECK(bad.status == kBadInput);
