@@ -2,6 +2,7 @@
 // `dojo-vp config` prints the effective configuration and `dojo-vp params` every parameter.
 #include <CLI/CLI.hpp>
 #include <chrono>
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -85,6 +86,7 @@ struct RunOptions {
   std::string timeout;
   bool quiet = false;
   bool stats = false;
+  bool test_crash = false;
   std::string stats_file;
   std::string trace_rtl;
   uint64_t trace_rtl_from = 0;
@@ -159,6 +161,8 @@ int run(const RunOptions& options) {
   if (!options.timeline.empty()) {
     timeline = std::make_unique<dojo::trace::Timeline>(options.timeline, timeline_options(options));
   }
+
+  if (options.test_crash) std::raise(SIGSEGV);
 
   const auto wall_start = std::chrono::steady_clock::now();
   // Never destroyed: SystemC unregisters each object with a linear search, so tearing down a tile
@@ -249,6 +253,8 @@ int sc_main(int argc, char* argv[]) {
   run_command->add_flag("-q,--quiet", run_options.quiet, "Print nothing but the firmware's output and errors");
   run_command->add_flag("--stats", run_options.stats,
                         "Print statistics (instructions, simulated time, wall time, MIPS) to stderr");
+  // For the regression runner's own tests: the simulator dies of a signal, as a bug would make it.
+  run_command->add_flag("--test-only-crash", run_options.test_crash)->group("");
   run_command->add_option("--trace-rtl", run_options.trace_rtl,
                           "Write a waveform (FST) of the vector unit RTL of each core running it "
                           "(vector.model rtl or lockstep)");
