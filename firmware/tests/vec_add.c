@@ -14,7 +14,7 @@ struct data_set {
     const char *name;
 };
 
-enum { SETS_PER_TYPE = 4 };
+enum { SETS_PER_TYPE = 5 };
 static struct data_set f32_sets[SETS_PER_TYPE], bf16_sets[SETS_PER_TYPE], i32_sets[SETS_PER_TYPE],
     i8_sets[SETS_PER_TYPE];
 
@@ -81,14 +81,49 @@ static void fill_random_bf16(struct data_set *set, unsigned first_lane, uint64_t
     }
 }
 
+/*
+ * Where one rounding differs from two. FP32 vfma: a*b + c lies just off a midpoint between two
+ * floats, with c too small to survive a rounding to double first (so fmaf done as a double sum
+ * would round the other way); each case scaled by 2^-15..2^15. BF16 vfma (lanes 0..3): the FP32
+ * result rounds onto a BF16 midpoint, which then ties to even: the spec's two roundings, unlike
+ * one rounding of the exact value.
+ */
+static void make_fused_rounding_cases(struct data_set *f32, struct data_set *bf16)
+{
+    static const uint32_t cases[4][3] = {
+        {0x3F800800, 0x3F800800, 0x17800000}, /* (1+2^-12)^2 + 2^-80: up to 0x3F801001 */
+        {0x3F801000, 0x3F800400, 0x24800000}, /* (1+2^-11)(1+2^-13) + 2^-54: up */
+        {0x3F800800, 0xBF800800, 0x97800000}, /* the negative of the first: down to -0x3F801001 */
+        {0x3F800800, 0x3F800800, 0x97800000}, /* just below the midpoint: to 0x3F801000 */
+    };
+    for (unsigned lane = 0; lane < 16; lane++) {
+        const uint32_t scale = (uint32_t)((int)(lane / 4) * 10 - 15) << 23; /* exponent step */
+        f32->a.u32[lane] = cases[lane % 4][0] + scale;
+        f32->b.u32[lane] = cases[lane % 4][1];
+        f32->acc.u32[lane] = cases[lane % 4][2] + scale;
+    }
+    /* 1.75 * 0.578125 = 1 + 3 * 2^-8, minus 2^-40: FP32 rounds it to the BF16 midpoint between
+       0x3F81 and 0x3F82, which ties to 0x3F82 (one rounding would give 0x3F81) */
+    static const uint16_t bf16_cases[4][3] = {
+        {0x3FE0, 0x3F14, 0xAB80}, {0xBFE0, 0x3F14, 0x2B80}, {0x3F14, 0x3FE0, 0xAB80},
+        {0x40E0, 0x3F14, 0xAC00}};
+    for (unsigned lane = 0; lane < 4; lane++) {
+        bf16->a.bf16[lane] = bf16_cases[lane][0];
+        bf16->b.bf16[lane] = bf16_cases[lane][1];
+        bf16->acc.bf16[lane] = bf16_cases[lane][2];
+    }
+}
+
 static void make_data(void)
 {
-    static const char *const names[SETS_PER_TYPE] = {"special", "random", "wide range", "tiny"};
+    static const char *const names[SETS_PER_TYPE] = {"special", "random", "wide range", "tiny",
+                                                     "fused rounding"};
     static const char *const integer_names[SETS_PER_TYPE] = {"edges", "random 1", "random 2",
-                                                             "random 3"};
+                                                             "random 3", "random 4"};
     /* exponent ranges of a (and the accumulator) and b per set, after the special one */
     static const int ranges[SETS_PER_TYPE][4] = {{0, 0, 0, 0}, {-20, 20, -20, 20},
-                                                 {-90, 90, -90, 90}, {-149, -115, -4, 4}};
+                                                 {-90, 90, -90, 90}, {-149, -115, -4, 4},
+                                                 {-20, 20, -20, 20}};
     uint64_t state = 0x9E3779B97F4A7C15ull;
     for (unsigned s = 0; s < SETS_PER_TYPE; s++) {
         f32_sets[s].name = bf16_sets[s].name = names[s];
@@ -120,6 +155,7 @@ static void make_data(void)
             i8_sets[s].b.u8[i] = s == 0 ? (uint8_t)(0x7F - i * 3) : (uint8_t)test_random(&state);
         }
     }
+    make_fused_rounding_cases(&f32_sets[4], &bf16_sets[4]);
 }
 
 /* ---- The instructions under test -------------------------------------------------------------- */
