@@ -220,7 +220,7 @@ class Node : public sc_core::sc_module {
 
 Tile::Tile(sc_core::sc_module_name name, const PlatformConfig& config,
            const std::string& default_image, std::ostream& console)
-    : sc_module(name), config_(config), default_image_(default_image) {
+    : sc_module(name), config_(config), default_image_(default_image), console_(console) {
   tlm::tlm_global_quantum::instance().set(picoseconds(config.simulation.quantum_ps));
 
   noc::NocParams noc_params;
@@ -262,6 +262,11 @@ Tile::Tile(sc_core::sc_module_name name, const PlatformConfig& config,
     auto node = std::make_unique<Node>(("node" + std::to_string(rank)).c_str(), config, place,
                                        image, console,
                                        [this, rank](int status) { on_core_exit(rank, status); });
+    if (several) {
+      node->console.line_sink = [this, rank](std::string line, sc_core::sc_time at) {
+        add_console_line(rank, std::move(line), at);
+      };
+    }
     node->attach_window(noc_->ingress, config);
     noc_->sram_egress.bind(node->sram.socket);
     noc_->device_egress.bind(node->bus.target);
@@ -275,9 +280,39 @@ Tile::Tile(sc_core::sc_module_name name, const PlatformConfig& config,
 
   SC_HAS_PROCESS(Tile);
   SC_THREAD(wait_for_cores);
+  SC_METHOD(write_final_console_lines);
+  sensitive << console_event_;
+  dont_initialize();
 }
 
 Tile::~Tile() = default;
+
+void Tile::add_console_line(uint32_t rank, std::string line, sc_core::sc_time at) {
+  const bool earliest = console_lines_.empty() || at < console_lines_.begin()->first.at;
+  console_lines_.emplace(ConsoleLine{at, rank, console_sequence_++}, std::move(line));
+  // Final once SystemC time has passed it: wake up just after.
+  if (earliest) {
+    const sc_core::sc_time now = sc_core::sc_time_stamp();
+    console_event_.notify((at > now ? at - now : sc_core::SC_ZERO_TIME) +
+                          sc_core::sc_get_time_resolution());
+  }
+}
+
+void Tile::write_final_console_lines() {
+  const sc_core::sc_time now = sc_core::sc_time_stamp();
+  auto line = console_lines_.begin();
+  for (; line != console_lines_.end() && line->first.at < now; ++line) console_ << line->second;
+  console_lines_.erase(console_lines_.begin(), line);
+  console_.flush();
+  if (!console_lines_.empty())
+    console_event_.notify(console_lines_.begin()->first.at - now + sc_core::sc_get_time_resolution());
+}
+
+void Tile::write_all_console_lines() {
+  for (const auto& [key, text] : console_lines_) console_ << text;
+  console_lines_.clear();
+  console_.flush();
+}
 
 const ElfImage& Tile::image_for(const noc::Coord& coord) {
   std::string path = default_image_;
@@ -498,6 +533,7 @@ RunResult Tile::run() {
     node->console.flush();
     if (node->rtl) node->rtl->stop_trace();  // an FST file is readable only once closed
   }
+  write_all_console_lines();
 
   RunResult result;
   std::string watchdog, fatal, still_running;

@@ -78,6 +78,11 @@ class Tile : public sc_core::sc_module {
 
  private:
   void on_core_exit(unsigned core, int status);
+  // Console lines of several cores go out in the order of their simulated time (ties by rank): a
+  // line is held until SystemC time has passed it, since no core can still print before that.
+  void add_console_line(uint32_t rank, std::string line, sc_core::sc_time at);
+  void write_final_console_lines();  // those before SystemC time; re-arms for the rest
+  void write_all_console_lines();
   // Ends the simulation once every core has stopped.
   void wait_for_cores();
   // The image for the core at `coord`, each file read once.
@@ -88,6 +93,19 @@ class Tile : public sc_core::sc_module {
 
   PlatformConfig config_;
   std::string default_image_;
+  std::ostream& console_;
+  struct ConsoleLine {
+    sc_core::sc_time at;
+    uint32_t rank;
+    uint64_t sequence;  // keeps one core's lines at the same time in order
+    bool operator<(const ConsoleLine& other) const {
+      if (at != other.at) return at < other.at;
+      return rank != other.rank ? rank < other.rank : sequence < other.sequence;
+    }
+  };
+  std::map<ConsoleLine, std::string> console_lines_;
+  uint64_t console_sequence_ = 0;
+  sc_core::sc_event console_event_;
   std::map<std::string, ElfImage> images_;  // by path
   std::unique_ptr<noc::Noc> noc_;
   std::unique_ptr<host::HostInterface> host_;

@@ -35,11 +35,11 @@ Console::Console(sc_core::sc_module_name name, std::ostream& out, std::string li
               // RBR (no input: reads 0) / THR, or DLL while LCR.DLAB is set.
               {"RBR/THR/DLL", rbr_thr_dll, 1, 1,
                [this](const sc_core::sc_time&) { return uint64_t{dlab() ? dll_ : uint8_t{0}}; },
-               [this](uint64_t value, const sc_core::sc_time&) {
+               [this](uint64_t value, const sc_core::sc_time& now) {
                  if (dlab())
                    dll_ = static_cast<uint8_t>(value);
                  else
-                   put(static_cast<char>(value));
+                   put(static_cast<char>(value), now);
                }},
               {"IER/DLM", ier_dlm, 1, 1,
                [this](const sc_core::sc_time&) { return uint64_t{dlab() ? dlm_ : ier_}; },
@@ -60,22 +60,24 @@ Console::Console(sc_core::sc_module_name name, std::ostream& out, std::string li
 
 Console::~Console() { flush(); }
 
-void Console::put(char c) {
+void Console::put(char c, sc_core::sc_time at) {
   ++bytes_written_;
   if (c == '\n')
-    emit_line();
+    emit_line(at);
   else
     line_ += c;
 }
 
 void Console::flush() {
-  if (!line_.empty()) emit_line();
+  if (!line_.empty()) emit_line(sc_core::sc_time_stamp());
 }
 
-void Console::emit_line() {
-  // One write per line, so consoles sharing a stream interleave only whole lines.
-  out_ << line_prefix_ + line_ + '\n' << std::flush;
+void Console::emit_line(const sc_core::sc_time& at) {
+  std::string line = line_prefix_ + line_ + '\n';
   line_.clear();
+  if (line_sink) return line_sink(std::move(line), at);
+  // One write per line, so consoles sharing a stream interleave only whole lines.
+  out_ << line << std::flush;
 }
 
 }  // namespace dojo::peripherals

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <ostream>
 #include <string>
 #include <systemc>
@@ -28,8 +29,13 @@ class Console : public sc_core::sc_module {
   Console(const Console&) = delete;
   Console& operator=(const Console&) = delete;
 
-  // Sends one byte, as a write to the transmit register does (for other devices, e.g. HTIF).
-  void put(char c);
+  // Where finished lines go instead of `out`, with the simulated time of their newline: the
+  // platform orders the lines of many consoles by time. Optional.
+  std::function<void(std::string line, sc_core::sc_time at)> line_sink;
+
+  // Sends one byte, as a write to the transmit register does (for other devices, e.g. HTIF), at
+  // simulated time `at` (default: now).
+  void put(char c, sc_core::sc_time at = sc_core::sc_time_stamp());
   // Writes a pending partial line, ended with a newline; nothing if there is none.
   void flush();
   // Bytes received so far (register writes and put()), newlines included.
@@ -55,7 +61,7 @@ class Console : public sc_core::sc_module {
   unsigned int transport_dbg(tlm::tlm_generic_payload& trans) {
     return registers_.transport_dbg(trans);
   }
-  void emit_line();
+  void emit_line(const sc_core::sc_time& at);
   bool dlab() const { return (lcr_ & lcr_dlab) != 0; }
 
   std::ostream& out_;
