@@ -28,6 +28,7 @@ namespace dojo::core {
   X(fence) X(fence_i) X(ecall) X(ebreak) X(mret) X(wfi)                                           \
   X(csrrw) X(csrrs) X(csrrc) X(csrrwi) X(csrrsi) X(csrrci)                                     \
   X(vector) /* custom-0: an instruction of the vector unit (docs/isa-vector.md) */              \
+  X(breakpoint) /* a debugger breakpoint at this pc: the hart stops in front of it */          \
   /* Superinstructions of an addi and the branch after it, made by the interpreter: a branch */ \
   /* on two other registers, or on the addi's sum and another register or zero */              \
   X(addi_beq) X(addi_bne) X(addi_blt) X(addi_bge) X(addi_bltu) X(addi_bgeu)                     \

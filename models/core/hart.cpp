@@ -167,6 +167,7 @@ bool Hart::decode_one(uint64_t pc, DecodedPage& page, Entry& entry, uint64_t& fa
     insn |= uint32_t{high} << 16;
   }
   entry = decode(insn, pc);
+  if (!breakpoints_.empty() && breakpoints_.count(pc)) entry.op = Op::breakpoint;
   entry.handler = handlers_[handler_index(entry.op, entry.length())];
   const bool is_direct_jump = entry.op == Op::jal || is_conditional_branch(entry.op);
   const uint64_t target_offset = static_cast<uint64_t>(entry.imm) - page.base;
@@ -207,8 +208,34 @@ void Hart::memory_written(uint64_t addr, uint64_t len) {
   if (len != 0 && overlaps_reservation) reservation_valid_ = false;
 }
 
+void Hart::add_breakpoint(uint64_t pc) {
+  breakpoints_.insert(pc);
+  invalidate_code(pc, 2);
+}
+
+void Hart::remove_breakpoint(uint64_t pc) {
+  if (breakpoints_.erase(pc)) invalidate_code(pc, 2);
+}
+
+void Hart::set_watchpoints(std::vector<Watchpoint> watchpoints) {
+  watchpoints_ = std::move(watchpoints);
+}
+
+bool Hart::watch_stops(uint64_t addr, unsigned len, bool write) {
+  for (const Watchpoint& watch : watchpoints_) {
+    const bool overlaps = addr - watch.addr < watch.len || watch.addr - addr < len;
+    if (overlaps && (write ? watch.write : watch.read)) {
+      watch_hit_ = {addr, len, write};
+      watch_stop_ = true;
+      return true;
+    }
+  }
+  return false;
+}
+
 bool Hart::load_slow(uint64_t addr, unsigned len, uint64_t& value) {
   value = 0;
+  if (!watchpoints_.empty() && watch_stops(addr, len, false)) return false;
   if (const FastRegion* region = fast_region_for(addr, len)) {
     std::memcpy(&value, region->host + (addr - region->base), len);
     return true;
@@ -225,6 +252,7 @@ bool Hart::load_slow(uint64_t addr, unsigned len, uint64_t& value) {
 }
 
 bool Hart::store_slow(uint64_t addr, unsigned len, uint64_t value) {
+  if (!watchpoints_.empty() && watch_stops(addr, len, true)) return false;
   if (const FastRegion* region = fast_region_for(addr, len)) {
     std::memcpy(region->host + (addr - region->base), &value, len);
     invalidate_code(addr, len);
@@ -244,6 +272,15 @@ StopReason Hart::run(uint64_t cycle_limit) { return execute<false>(cycle_limit, 
 StopReason Hart::step(uint64_t count) {
   if (count == 0) return StopReason::limit;
   return execute<true>(~uint64_t{0}, count);
+}
+
+StopReason Hart::step_over_breakpoint() {
+  const uint64_t pc = pc_;
+  if (!breakpoints_.count(pc)) return step(1);
+  remove_breakpoint(pc);
+  const StopReason reason = step(1);
+  add_breakpoint(pc);
+  return reason;
 }
 
 namespace {
@@ -390,13 +427,22 @@ StopReason Hart::execute(uint64_t cycle_limit, uint64_t step_count) {
                 jump_extra = beyond_one(cost.jump), load_extra = beyond_one(cost.load),
                 store_extra = beyond_one(cost.store), mul_extra = beyond_one(cost.mul),
                 div_extra = beyond_one(cost.div);
+  // The extra cycles a memory operation is charged before its access (given back if a watchpoint
+  // stops it).
+  const auto charged_up_front = [&](Op op) -> int64_t {
+    if (op >= Op::lb && op <= Op::lwu) return load_extra;
+    if (op >= Op::sb && op <= Op::sd) return store_extra;
+    if (op >= Op::lr_w && op <= Op::amomaxu_d) return beyond_one(cost.amo);
+    return 0;
+  };
 
   // The interpreter's fast memory: the largest fast region. Accesses that fit in its first
   // size-7 bytes take the fast path; everything else goes through load_slow/store_slow.
   uint8_t* mem = nullptr;
   uint64_t mem_base = 0, mem_fast_size = 0, mem_page_bias = 0;
   uint8_t* code_flags = nullptr;
-  if (!fast_.empty() && fast_.front().size >= 8) {
+  // Watchpoints need every access checked: none takes the fast path.
+  if (!fast_.empty() && fast_.front().size >= 8 && watchpoints_.empty()) {
     FastRegion& region = fast_.front();
     mem = region.host;
     mem_base = region.base;
@@ -504,6 +550,14 @@ check_interrupts:
   goto enter;
 
 trap:
+  if (watch_stop_) {
+    // Not a fault: a watchpoint. The instruction has not executed; give back what it was charged.
+    watch_stop_ = false;
+    --n;
+    stop += charged_up_front(e->op);
+    reason = StopReason::watchpoint;
+    goto out_at_e;
+  }
   // The instruction at e did not retire; it took a cycle.
   --n;
   --stop;
@@ -831,6 +885,11 @@ vector_instruction: {
   })
   HANDLER(ecall, TRAP(priv_ == Priv::user ? Exception::ecall_u : Exception::ecall_m, 0);)
   HANDLER(ebreak, TRAP(Exception::breakpoint, PC_OF(e));)
+  HANDLER(breakpoint, {
+    --n;
+    reason = StopReason::breakpoint;
+    goto out_at_e;
+  })
   HANDLER(mret, {
     if (priv_ != Priv::machine) TRAP(Exception::illegal_insn, e->raw);
     next_pc = do_mret();

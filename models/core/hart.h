@@ -14,6 +14,7 @@
 #include <memory>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "vector/vector_engine.h"
@@ -67,6 +68,23 @@ enum class StopReason {
   wfi,      // waiting for an interrupt; call run() again once one is pending
   stopped,  // request_stop() was called
   fatal,    // the hart cannot go on (see fatal_message())
+  breakpoint,  // the pc reached a debugger breakpoint (the instruction there has not executed)
+  watchpoint,  // an instruction was about to access watched memory (it has not executed)
+};
+
+// A debugger's watchpoint: `len` bytes from `addr`, checked on reads, writes or both.
+struct Watchpoint {
+  uint64_t addr = 0;
+  uint64_t len = 0;
+  bool read = false;
+  bool write = false;
+};
+
+// The access that stopped the hart with StopReason::watchpoint.
+struct WatchHit {
+  uint64_t addr = 0;
+  unsigned len = 0;
+  bool write = false;
 };
 
 // Exception causes (mcause values with the interrupt bit clear).
@@ -100,6 +118,18 @@ class Hart {
   StopReason run(uint64_t cycle_limit);
   // Executes exactly `count` instructions (fewer if the hart stops); traps count as steps.
   StopReason step(uint64_t count = 1);
+  // Executes one instruction, even if a breakpoint is set at the pc.
+  StopReason step_over_breakpoint();
+
+  // Debugger breakpoints: run() and step() stop in front of an instruction at one of these pcs
+  // (checked when an instruction is decoded, so they cost nothing while the hart runs).
+  void add_breakpoint(uint64_t pc);
+  void remove_breakpoint(uint64_t pc);
+  // Debugger watchpoints (replacing any set before). While any is set, every load and store takes
+  // the slow path (slower execution), and one that touches a watched range stops run() and step()
+  // in front of its instruction; watch_hit() then tells the access.
+  void set_watchpoints(std::vector<Watchpoint> watchpoints);
+  const WatchHit& watch_hit() const { return watch_hit_; }
 
   // Makes run() return StopReason::stopped after the current instruction. Safe to call from
   // inside HartBus callbacks.
@@ -176,6 +206,9 @@ class Hart {
   // vld/vst's 64 bytes through the fast path or the bus; false on an access fault.
   bool read_block(uint64_t addr, vector::Register& data);
   bool write_block(uint64_t addr, const vector::Register& data);
+
+  // True (and watch_hit_ set) if the access touches a watchpoint: the instruction must not go on.
+  bool watch_stops(uint64_t addr, unsigned len, bool write);
 
   // Memory access outside the interpreter's fast path.
   bool load_slow(uint64_t addr, unsigned len, uint64_t& value);
@@ -260,6 +293,11 @@ class Hart {
   bool stop_requested_ = false;
   bool attention_ = false;
   std::string fatal_message_;
+
+  std::unordered_set<uint64_t> breakpoints_;
+  std::vector<Watchpoint> watchpoints_;
+  WatchHit watch_hit_;
+  bool watch_stop_ = false;  // a load or store failed because of a watchpoint, not a fault
 };
 
 }  // namespace dojo::core

@@ -22,6 +22,7 @@ bool Hart::is_vector_csr(unsigned csr) const {
 }
 
 bool Hart::read_block(uint64_t addr, vector::Register& data) {
+  if (!watchpoints_.empty() && watch_stops(addr, vector::register_bytes, false)) return false;
   if (const FastRegion* region = fast_region_for(addr, vector::register_bytes)) {
     std::memcpy(data.data(), region->host + (addr - region->base), data.size());
     return true;

@@ -192,7 +192,9 @@ class HartFixture {
       if (stop_at_handler_ && hart.pc() == handler_) return Outcome::trapped;
       switch (hart.step(1)) {
         case core::StopReason::wfi: return Outcome::wfi;
-        case core::StopReason::stopped: return Outcome::stopped;
+        case core::StopReason::stopped:
+        case core::StopReason::breakpoint:
+        case core::StopReason::watchpoint: return Outcome::stopped;
         case core::StopReason::fatal: return Outcome::fatal;
         case core::StopReason::limit: break;
       }
