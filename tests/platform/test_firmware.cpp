@@ -245,7 +245,7 @@ TEST_CASE("the timeline has every core's execution, network accesses and DMA tra
 
 TEST_CASE("vector programs pass under the reference model, the RTL and both in lockstep") {
   for (const char* model : {"model", "rtl", "lockstep"}) {
-    for (const char* name : {"vec_add"}) {
+    for (const char* name : {"vec_add", "vec_dot", "vec_quant", "vec_mma", "vec_gemm"}) {
       INFO(model << " " << name);
       const Run run = dojo_vp(std::string("run --config core --set vector.model=") + model + " " +
                               firmware(name));
