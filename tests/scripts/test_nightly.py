@@ -1,0 +1,254 @@
+#!/usr/bin/env python3
+"""End-to-end tests of scripts/nightly (Python unittest, stdlib only).
+
+    test_nightly.py DOJO_VP FIRMWARE_DIR [unittest options]
+
+Runs the runner on tests/nightly/e2e.yaml against a built dojo-vp: passes, firmware that fails
+on purpose as expected, and one failing firmware, one hang, one crash (--test-only-crash) and one
+run out of memory. Checks junit.xml, report.html, the exit status, --resume, --shard with the
+merge, --compare, and that an interrupted run leaves only whole files behind.
+"""
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import unittest
+import xml.etree.ElementTree as ElementTree
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent.parent
+NIGHTLY = REPO / "scripts" / "nightly"
+E2E_LIST = REPO / "tests" / "nightly" / "e2e.yaml"
+# What e2e.yaml must give: test id -> (outcome, failure type).
+EXPECTED = {
+    "hello.mini.model": ("pass", None), "hello.mini.lockstep": ("pass", None),
+    "exit_code": ("pass", None), "no_trap_handler": ("pass", None),
+    "answer.seed1": ("pass", None), "answer.seed2": ("pass", None),
+    "failing": ("fail", "exit-status"), "hang.d1": ("fail", "timeout"),
+    "crash": ("fail", "signal"), "memory.d1": ("fail", "memory"),
+}
+FAILED = {test_id for test_id, (outcome, _) in EXPECTED.items() if outcome == "fail"}
+SLEEP_SECONDS = "1234"  # the interrupted run's long tests: an unusual number, to find them
+
+
+def simulator_arguments():
+    return ["--dojo-vp", DOJO_VP, "--firmware-dir", FIRMWARE_DIR]
+
+
+def nightly(*arguments, **options) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, str(NIGHTLY), *arguments], stdout=subprocess.PIPE,
+                          stderr=subprocess.STDOUT, text=True, timeout=120, **options)
+
+
+def junit_cases(folder: Path) -> dict:
+    """testcase name -> (outcome, failure type, failure message) from folder/junit.xml."""
+    cases = {}
+    for case in ElementTree.parse(folder / "junit.xml").getroot().iter("testcase"):
+        failure = case.find("failure")
+        if failure is not None:
+            cases[case.get("name")] = ("fail", failure.get("type"), failure.get("message"))
+        elif case.find("skipped") is not None:
+            cases[case.get("name")] = ("not run", None, None)
+        else:
+            cases[case.get("name")] = ("pass", None, None)
+    return cases
+
+
+def sleeping_children() -> int:
+    """How many `sleep SLEEP_SECONDS` processes exist."""
+    count = 0
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            count += cmdline.read_bytes() == f"sleep\0{SLEEP_SECONDS}\0".encode()
+        except OSError:
+            pass
+    return count
+
+
+def wait_until(condition, seconds: float = 30) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.05)
+    return False
+
+
+class NightlyRunTest(unittest.TestCase):
+    """One run of the whole small list, shared by the checks below."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.scratch = Path(tempfile.mkdtemp(prefix="dojo-nightly-test-"))
+        cls.out = cls.scratch / "full"
+        cls.first = nightly("--list", str(E2E_LIST), "--jobs", "2", "--out", str(cls.out),
+                          *simulator_arguments())
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.scratch, ignore_errors=True)
+
+    def test_exit_status_is_nonzero_and_every_failure_prints_its_command(self):
+        self.assertEqual(self.first.returncode, 1, self.first.stdout)
+        for test_id in FAILED:
+            folder = self.out / "tests" / test_id
+            self.assertIn(f"FAIL {test_id}", self.first.stdout)
+            self.assertIn(f"reproduce: cd {folder} && ", self.first.stdout)
+
+    def test_junit_has_one_case_per_test_and_names_each_reason(self):
+        root = ElementTree.parse(self.out / "junit.xml").getroot()
+        self.assertEqual(root.get("tests"), str(len(EXPECTED)))
+        self.assertEqual(root.get("failures"), str(len(FAILED)))
+        cases = junit_cases(self.out)
+        self.assertEqual({name: case[:2] for name, case in cases.items()}, EXPECTED)
+        self.assertIn("exit status 5, expected 0", cases["failing"][2])
+        self.assertIn("timeout", cases["hang.d1"][2])
+        self.assertIn("SIGSEGV", cases["crash"][2])
+        self.assertIn("memory limit exceeded", cases["memory.d1"][2])
+        for test_id in FAILED:
+            self.assertIn(f"reproduce: cd {self.out / 'tests' / test_id} && ", cases[test_id][2])
+            self.assertIn(DOJO_VP, cases[test_id][2])
+
+    def test_results_keep_logs_statistics_figures_and_traces(self):
+        hello = json.loads((self.out / "tests" / "hello.mini.model" / "result.json").read_text())
+        self.assertGreater(hello["statistics"]["instructions"], 0)
+        self.assertIn("mips", hello["statistics"])
+        self.assertIn("Hello from the Dojo D1", (self.out / "tests" / "hello.mini.model" /
+                                                 "stdout.txt").read_text())
+        self.assertTrue((self.out / "tests" / "hello.mini.model" / "statistics.json").is_file())
+        answer = json.loads((self.out / "tests" / "answer.seed2" / "result.json").read_text())
+        self.assertEqual(answer["figures"], {"answer": 42})
+        self.assertIn("seed 2:", (self.out / "tests" / "answer.seed2" / "stdout.txt").read_text())
+        # Only the failure is rerun with traces.
+        self.assertTrue((self.out / "tests" / "failing" / "timeline.json").is_file())
+        self.assertFalse((self.out / "tests" / "hello.mini.model" / "timeline.json").exists())
+
+    def test_report_is_self_contained_and_names_and_links_each_test(self):
+        report = (self.out / "report.html").read_text()
+        self.assertNotIn("<script", report)
+        self.assertNotIn("<link", report)
+        self.assertIsNone(re.search(r'(src|href)="(https?:|/)', report))
+        for test_id in EXPECTED:
+            self.assertIn(f'id="{test_id}"', report)
+        links = re.findall(r'href="(tests/[^"]+)"', report)
+        self.assertGreaterEqual(len(links), 2 * len(EXPECTED))
+        for link in links:
+            self.assertTrue((self.out / link).exists(), link)
+        self.assertIn("SIGSEGV", report)
+
+    def test_resume_reruns_only_the_failed_tests(self):
+        resumed = self.scratch / "resumed"
+        shutil.copytree(self.out, resumed)
+        before = {test_id: (resumed / "tests" / test_id / "result.json").read_bytes()
+                  for test_id in EXPECTED}
+        # An earlier run to compare with: here `failing` passed and `exit_code` failed.
+        earlier = self.scratch / "earlier"
+        earlier.mkdir()
+        summary = json.loads((self.out / "results.json").read_text())
+        for result in summary["tests"]:
+            if result["id"] in ("failing", "exit_code"):
+                result["outcome"] = "pass" if result["id"] == "failing" else "fail"
+        (earlier / "results.json").write_text(json.dumps(summary))
+
+        run = nightly("--list", str(E2E_LIST), "--jobs", "2", "--out", str(resumed), "--resume",
+                      "--compare", str(earlier), *simulator_arguments())
+        self.assertEqual(run.returncode, 1, run.stdout)
+        kept = set(re.findall(r"PASS \(kept\) (\S+)", run.stdout))
+        rerun = set(re.findall(r"\] FAIL (\S+)", run.stdout))
+        self.assertEqual(kept, set(EXPECTED) - FAILED)
+        self.assertEqual(rerun, FAILED)
+        for test_id in EXPECTED:
+            after = (resumed / "tests" / test_id / "result.json").read_bytes()
+            self.assertEqual(after == before[test_id], test_id not in FAILED, test_id)
+
+        report = (resumed / "report.html").read_text()
+        changes = report[report.index("Changes since"):report.index("All tests")]
+        self.assertRegex(changes, r'Newly failing \(1\):</p><ul><li><a href="#failing">')
+        self.assertRegex(changes, r'Newly passing \(1\):</p><ul><li><a href="#exit_code">')
+
+    def test_two_shards_merged_give_the_unsharded_results(self):
+        shards = []
+        for index in (1, 2):
+            folder = self.scratch / f"shard-{index}"
+            run = nightly("--list", str(E2E_LIST), "--jobs", "2", "--out", str(folder),
+                          "--shard", f"{index}/2", *simulator_arguments())
+            self.assertIn(run.returncode, (0, 1), run.stdout)
+            shards.append(set(junit_cases(folder)))
+        self.assertFalse(shards[0] & shards[1])
+        self.assertTrue(shards[0] and shards[1])
+
+        merged = self.scratch / "merged"
+        run = nightly("--merge", str(self.scratch / "shard-1"), str(self.scratch / "shard-2"),
+                      "--out", str(merged))
+        self.assertEqual(run.returncode, 1, run.stdout)
+        self.assertEqual({name: case[:2] for name, case in junit_cases(merged).items()},
+                         {name: case[:2] for name, case in junit_cases(self.out).items()})
+        # The merged folder holds every test's logs, and the commands point into it.
+        for test_id in EXPECTED:
+            self.assertTrue((merged / "tests" / test_id / "result.json").is_file(), test_id)
+        self.assertIn(f"reproduce: cd {merged / 'tests' / 'crash'} && ", run.stdout)
+        self.assertIn('id="memory.d1"', (merged / "report.html").read_text())
+
+
+class NightlyInterruptTest(unittest.TestCase):
+    def test_an_interrupted_run_leaves_only_whole_results(self):
+        with tempfile.TemporaryDirectory(prefix="dojo-nightly-test-") as scratch:
+            scratch = Path(scratch)
+            listing = scratch / "interrupt.json"  # JSON is YAML as well
+            listing.write_text(json.dumps({"tests": [
+                {"name": "quick", "command": ["true"], "seed": [1, 2]},
+                {"name": "slow", "command": ["sleep", SLEEP_SECONDS], "seed": [1, 2, 3]},
+            ]}))
+            out = scratch / "out"
+            runner = subprocess.Popen(
+                [sys.executable, str(NIGHTLY), "--list", str(listing), "--jobs", "2",
+                 "--out", str(out)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+            try:
+                self.assertTrue(wait_until(lambda: sleeping_children() == 2), "no slow tests")
+                runner.send_signal(signal.SIGTERM)
+                output, _ = runner.communicate(timeout=30)
+            finally:
+                runner.kill()
+            self.assertEqual(runner.returncode, 128 + signal.SIGTERM, output)
+            self.assertTrue(wait_until(lambda: sleeping_children() == 0, 5),
+                            "the running tests outlived the runner")
+            self.assertEqual(sorted(path.name for path in out.iterdir()),
+                             ["junit.xml", "report.html", "results.json", "tests"])
+            self.assertEqual(sorted(path.name for path in (out / "tests").iterdir()),
+                             ["quick.seed1", "quick.seed2"])
+            for folder in (out / "tests").iterdir():
+                self.assertTrue((folder / "result.json").is_file())
+            cases = junit_cases(out)
+            self.assertEqual(sorted(name for name, case in cases.items() if case[0] == "pass"),
+                             ["quick.seed1", "quick.seed2"])
+            self.assertEqual(sum(case[0] == "not run" for case in cases.values()), 3)
+
+            resumed = subprocess.run(
+                [sys.executable, str(NIGHTLY), "--list", str(listing), "--out", str(out),
+                 "--resume", "--filter", "quick"], stdout=subprocess.PIPE, text=True)
+            self.assertEqual(resumed.returncode, 0, resumed.stdout)
+            self.assertIn("0 tests to run", resumed.stdout)
+
+
+class NightlyListErrorTest(unittest.TestCase):
+    def test_a_bad_list_is_named_with_its_entry_and_key(self):
+        with tempfile.TemporaryDirectory(prefix="dojo-nightly-test-") as scratch:
+            listing = Path(scratch) / "bad.json"
+            listing.write_text(json.dumps({"tests": [{"firmware": "hello"},
+                                                     {"firmware": "hello", "confg": "d1"}]}))
+            run = nightly("--list", str(listing), "--out", str(Path(scratch) / "out"),
+                          *simulator_arguments())
+            self.assertEqual(run.returncode, 2, run.stdout)
+            self.assertIn(f"{listing}: tests entry 2: unknown key(s) confg", run.stdout)
+
+
+if __name__ == "__main__":
+    if len(sys.argv) < 3:
+        sys.exit(f"usage: {sys.argv[0]} DOJO_VP FIRMWARE_DIR [unittest options]")
+    DOJO_VP, FIRMWARE_DIR = (str(Path(path).resolve()) for path in sys.argv[1:3])
+    unittest.main(argv=[sys.argv[0]] + sys.argv[3:])
