@@ -14,6 +14,7 @@
 
 #include "config.h"
 #include "elf_loader.h"
+#include "gdb_server.h"
 #include "noc_sim.h"
 #include "tile.h"
 #include "trace/timeline.h"
@@ -26,6 +27,7 @@ using dojo::platform::PlatformConfig;
 constexpr int kExitBadInput = 2;    // command line, configuration or firmware image
 constexpr int kExitWatchdog = 124;  // instruction or simulated-time limit, as timeout(1) does
 constexpr int kExitFatal = 125;     // the simulated platform cannot go on
+constexpr int kExitKilled = 137;    // the debugger ended the run (GDB's kill), as SIGKILL would
 
 // The configuration used without --config: one chip of 2x2 cores.
 constexpr const char* kDefaultConfig = "mini";
@@ -93,6 +95,8 @@ struct RunOptions {
   std::string timeline;
   std::string timeline_window;
   std::string timeline_filter;
+  int gdb_port = -1;  // --gdb: serve GDB on this port (0: any free one); -1: no debugger
+  std::string gdb_address = "127.0.0.1";
 };
 
 // --timeline-window START:END and --timeline-filter core,noc,...; throws ConfigError.
@@ -170,9 +174,23 @@ int run(const RunOptions& options) {
   auto& tile = *new dojo::platform::Tile("tile", config, options.firmware, std::cout);
   if (timeline) tile.trace_to(*timeline);
   if (!options.trace_rtl.empty()) tile.trace_rtl(options.trace_rtl, options.trace_rtl_from);
+  std::unique_ptr<dojo::platform::GdbServer> gdb;
+  if (options.gdb_port >= 0) {
+    dojo::platform::GdbServerParams params;
+    params.address = options.gdb_address;
+    params.port = static_cast<uint16_t>(options.gdb_port);
+    gdb = std::make_unique<dojo::platform::GdbServer>("gdb", tile, params);
+    std::cerr << "dojo-vp: waiting for GDB on " << options.gdb_address << ":" << gdb->port() << std::endl;
+    gdb->accept_debugger();
+  }
   const dojo::platform::RunResult result = tile.run();
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
   std::cout.flush();
+
+  if (gdb && gdb->killed()) {
+    std::cerr << "dojo-vp: the debugger ended the run\n";
+    return kExitKilled;
+  }
 
   int status = result.exit_status;
   switch (result.outcome) {
@@ -197,6 +215,10 @@ int run(const RunOptions& options) {
       std::cerr << "dojo-vp: error: " << result.message << "\n";
       status = kExitFatal;
       break;
+  }
+  if (gdb) {
+    const bool exited = result.outcome == dojo::platform::RunResult::Outcome::exited;
+    gdb->finish(status, exited ? "" : "dojo-vp: " + result.message);
   }
   if (timeline) {
     timeline->finish();
@@ -266,6 +288,12 @@ int sc_main(int argc, char* argv[]) {
                           "Only spans within START:END of simulated time, e.g. 0:50us or 1ms:");
   run_command->add_option("--timeline-filter", run_options.timeline_filter,
                           "Only these kinds of spans: a comma list of core, noc, dma, vector");
+  run_command->add_option("--gdb", run_options.gdb_port,
+                          "Wait for GDB on this TCP port (0: any free one, printed) and run under "
+                          "its control; see docs/debugging.md")
+      ->check(CLI::Range(0, 65535));
+  run_command->add_option("--gdb-address", run_options.gdb_address,
+                          "Interface the GDB server listens on (default 127.0.0.1: this machine only)");
   run_command->add_option("--stats-file", run_options.stats_file,
                           "Write every statistic (cores, links, packets, DMA) as JSON to this file");
 

@@ -287,6 +287,12 @@ Tile::Tile(sc_core::sc_module_name name, const PlatformConfig& config,
 
 Tile::~Tile() = default;
 
+core::Core& Tile::core(unsigned rank) { return nodes_.at(rank)->core; }
+
+std::string Tile::core_name(unsigned rank) const {
+  return describe(noc_->network().coord_of(node_indices_.at(rank)));
+}
+
 void Tile::add_console_line(uint32_t rank, std::string line, sc_core::sc_time at) {
   const bool earliest = console_lines_.empty() || at < console_lines_.begin()->first.at;
   console_lines_.emplace(ConsoleLine{at, rank, console_sequence_++}, std::move(line));

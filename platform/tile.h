@@ -40,6 +40,9 @@ class Node;
 namespace dojo::noc {
 class Noc;
 }  // namespace dojo::noc
+namespace dojo::core {
+class Core;
+}  // namespace dojo::core
 namespace dojo::host {
 class HostInterface;
 }  // namespace dojo::host
@@ -62,6 +65,9 @@ class Tile : public sc_core::sc_module {
   RunResult run();
 
   unsigned core_count() const { return static_cast<unsigned>(nodes_.size()); }
+  // The working cores by rank, and where each sits ("core 1,0 of chip 0,0"), e.g. for a debugger.
+  core::Core& core(unsigned rank);
+  std::string core_name(unsigned rank) const;
 
   // Records the cores' execution and WFI segments, network accesses and DMA transfers on
   // `timeline` (which must outlive the run): one process per chip, four tracks per core.

@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <limits>
 #include <stdexcept>
+#include <utility>
 
 namespace dojo::core {
 
@@ -85,6 +86,12 @@ bool Core::run_slice() {
     stop(State::halted, "");
     return false;
   }
+  bool single_step = false;
+  if (debugger_) {
+    const auto event = std::exchange(debug_event_, CoreDebugger::Event::none);
+    single_step = debugger_->before_slice(*this, event) == CoreDebugger::Resume::step;
+    catch_up();
+  }
   if (fast_regions_stale_) {
     fast_regions_stale_ = false;
     hart_.clear_fast_regions();
@@ -104,7 +111,7 @@ bool Core::run_slice() {
   }
 
   in_run_ = true;
-  const StopReason reason = hart_.run(limit);
+  const StopReason reason = single_step ? hart_.step_over_breakpoint() : hart_.run(limit);
   in_run_ = false;
   unfolded_stall_ = 0;
   for (const auto& [addr, len] : deferred_writes_) hart_.memory_written(addr, len);
@@ -125,6 +132,13 @@ bool Core::run_slice() {
                               " instructions without finishing (pc " + hex(hart_.pc()) + ")");
     return false;
   }
+  // A debugger hears of its stop at once, before the core sleeps or synchronises (a step that
+  // executed a WFI leaves the core awake: WFI may complete at any time).
+  if (reason == StopReason::breakpoint) debug_event_ = CoreDebugger::Event::breakpoint;
+  if (reason == StopReason::watchpoint) debug_event_ = CoreDebugger::Event::watchpoint;
+  if (single_step && debug_event_ == CoreDebugger::Event::none)
+    debug_event_ = CoreDebugger::Event::stepped;
+  if (debug_event_ != CoreDebugger::Event::none) return true;
   // StopReason::stopped without a halt request: DMI was invalidated; the next slice refreshes it.
   if (reason == StopReason::wfi) {
     wait_for_interrupt();
@@ -150,16 +164,19 @@ void Core::wait_for_interrupt() {
   }
   state_ = State::running;
   // The sleep counts as stall cycles; the core resumes at its first clock edge after waking.
-  const uint64_t cycles = current_cycles();
-  const uint64_t resume = std::max(first_cycle_at(sc_core::sc_time_stamp().value()), cycles);
-  if (resume > cycles) {
-    hart_.add_stall_cycles(resume - cycles);
-    unfolded_stall_ += resume - cycles;
-    wfi_cycles_ += resume - cycles;
-  }
-  segment_start_ = time_at(resume);
+  wfi_cycles_ += catch_up();
+  segment_start_ = time_at(current_cycles());
   report_segment(Segment::wfi, sleep_start, segment_start_);
   quantum_keeper_.reset();
+}
+
+uint64_t Core::catch_up() {
+  const uint64_t cycles = current_cycles();
+  const uint64_t resume = std::max(first_cycle_at(sc_core::sc_time_stamp().value()), cycles);
+  if (resume == cycles) return 0;
+  hart_.add_stall_cycles(resume - cycles);
+  unfolded_stall_ += resume - cycles;
+  return resume - cycles;
 }
 
 void Core::report_segment(Segment segment, uint64_t start, uint64_t end) const {
@@ -174,6 +191,7 @@ void Core::stop(State state, std::string message) {
   state_ = state;
   stop_message_ = std::move(message);
   finished_event_.notify(sc_core::SC_ZERO_TIME);
+  if (debugger_) debugger_->core_finished(*this);
 }
 
 void Core::request_fast_regions() {
@@ -256,6 +274,16 @@ bool Core::transport(tlm::tlm_command command, uint64_t addr, void* data, unsign
     stall_cycles_ += stall;
   }
   return payload_.is_response_ok();
+}
+
+unsigned Core::debug_access(tlm::tlm_command command, uint64_t addr, uint8_t* data, unsigned len) {
+  tlm::tlm_generic_payload payload;
+  payload.set_command(command);
+  payload.set_address(addr);
+  payload.set_data_ptr(data);
+  payload.set_data_length(len);
+  payload.set_streaming_width(len);
+  return socket->transport_dbg(payload);
 }
 
 uint64_t Core::bus_mtime(uint64_t cycles) {

@@ -33,6 +33,30 @@ struct CoreParams {
   bool start_in_reset = false;
 };
 
+class Core;
+
+// A debugger attached to cores (e.g. the GDB server). A core calls it from its own thread, outside
+// the hart's run (its state complete and consistent) and outside any transaction. The debugger may
+// block there (nothing else in the simulation runs meanwhile) or wait() for SystemC events.
+class CoreDebugger {
+ public:
+  // Why the core comes to the debugger before a run slice.
+  enum class Event {
+    none,        // an ordinary slice boundary
+    breakpoint,  // the hart stopped in front of a breakpoint
+    watchpoint,  // the hart stopped in front of an access to watched memory (Hart::watch_hit())
+    stepped,     // the single step the debugger asked for is done
+  };
+  enum class Resume { run, step };
+
+  virtual ~CoreDebugger() = default;
+  // Before every run slice: how to go on, a whole slice or one instruction (even over a
+  // breakpoint at the pc), after which the core comes back with Event::stepped.
+  virtual Resume before_slice(Core& core, Event event) = 0;
+  // The core has stopped for good (halted, watchdog or fatal; see Core::state()).
+  virtual void core_finished(Core& core) = 0;
+};
+
 class Core : public sc_core::sc_module, private HartBus {
  public:
   enum class State { reset, running, waiting, halted, watchdog, fatal };
@@ -73,6 +97,12 @@ class Core : public sc_core::sc_module, private HartBus {
   // LR/SC reservation. Safe to call from inside one of this core's own transactions.
   void memory_written(uint64_t addr, uint64_t len);
 
+  // Attaches a debugger (null detaches); it must outlive its use.
+  void set_debugger(CoreDebugger* debugger) { debugger_ = debugger; }
+  // Reads or writes memory as this core sees it, through TLM debug transport: no simulated time
+  // passes and devices see no access. Returns the bytes transferred (fewer at a hole).
+  unsigned debug_access(tlm::tlm_command command, uint64_t addr, uint8_t* data, unsigned len);
+
   State state() const { return state_; }
   // The core's own simulated time: where its clock timeline has got to (it may run ahead of
   // SystemC time by up to a quantum). Zero while it is held in reset.
@@ -96,6 +126,9 @@ class Core : public sc_core::sc_module, private HartBus {
   void thread();
   // Runs the hart up to the end of the current quantum; returns false once the core stops.
   bool run_slice();
+  // Catches the core's clock up with SystemC time after it stood still (asleep or held by a
+  // debugger): the time passed counts as stall cycles. Returns the cycles added.
+  uint64_t catch_up();
   void wait_for_interrupt();
   void stop(State state, std::string message);
   void report_segment(Segment segment, uint64_t start, uint64_t end) const;
@@ -137,6 +170,8 @@ class Core : public sc_core::sc_module, private HartBus {
   bool halt_requested_ = false;
   bool fast_regions_stale_ = false;  // DMI was invalidated: re-request before running again
   bool in_run_ = false;
+  CoreDebugger* debugger_ = nullptr;
+  CoreDebugger::Event debug_event_ = CoreDebugger::Event::none;  // for the next before_slice
   // Writes reported while the hart was running (the core wrote its own memory through the bus),
   // applied once it has stopped.
   std::vector<std::pair<uint64_t, uint64_t>> deferred_writes_;

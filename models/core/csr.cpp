@@ -168,7 +168,18 @@ bool Hart::csr_op(unsigned csr, Op op, uint64_t operand, bool write, uint64_t& o
   uint64_t value = operand;
   if (op == Op::csrrs || op == Op::csrrsi) value = old_value | operand;
   if (op == Op::csrrc || op == Op::csrrci) value = old_value & ~operand;
-  return write_csr_at(csr, value, 1, config_.cycles.csr);
+  if (!write_csr_at(csr, value, 1, config_.cycles.csr)) return false;
+  note_csr_write(csr, value);
+  return true;
+}
+
+void Hart::note_csr_write(unsigned csr, uint64_t written) {
+  if (!recording_) return;
+  // A counter reads back what was written only after this instruction's own cycles and retirement
+  // have been counted: show the value written, as Spike does. Other CSRs show their legal value.
+  uint64_t value = written;
+  if (csr != kMcycle && csr != kMinstret) read_csr(csr, value);
+  commit_.csrs.push_back({csr, value});
 }
 
 int Hart::pending_interrupt() const {
@@ -213,6 +224,7 @@ uint64_t Hart::do_mret() {
   const uint64_t mie_bit = (mstatus_ & kMstatusMpie) ? kMstatusMie : 0;
   mstatus_ = (mstatus_ & ~(kMstatusMie | kMstatusMpp)) | mie_bit | kMstatusMpie;
   if (!to_machine) mstatus_ &= ~kMstatusMprv;
+  note_csr_write(kMstatus, mstatus_);
   return mepc_;
 }
 

@@ -267,11 +267,79 @@ bool Hart::store_slow(uint64_t addr, unsigned len, uint64_t value) {
   return true;
 }
 
-StopReason Hart::run(uint64_t cycle_limit) { return execute<false>(cycle_limit, 0); }
+StopReason Hart::run(uint64_t cycle_limit) {
+  if (commit_sink_) return run_traced(cycle_limit);
+  return execute<false>(cycle_limit, 0);
+}
 
 StopReason Hart::step(uint64_t count) {
   if (count == 0) return StopReason::limit;
-  return execute<true>(~uint64_t{0}, count);
+  for (; commit_sink_ && count > 0; --count) {
+    const StopReason reason = step_traced(~uint64_t{0});
+    if (reason != StopReason::limit) return reason;
+  }
+  return count == 0 ? StopReason::limit : execute<true>(~uint64_t{0}, count);
+}
+
+namespace {
+
+// The operations whose rd a commit log shows (the vector unit's scalar results are noted by the
+// vector path itself).
+bool writes_rd(Op op) {
+  return (op >= Op::lui && op <= Op::jalr) || (op >= Op::lb && op <= Op::lwu) ||
+         (op >= Op::addi && op <= Op::amomaxu_d) || (op >= Op::csrrw && op <= Op::csrrci);
+}
+
+}  // namespace
+
+StopReason Hart::run_traced(uint64_t cycle_limit) {
+  StopReason reason = StopReason::limit;
+  while (commit_sink_ && reason == StopReason::limit && cycles_ + stall_cycles_ < cycle_limit) {
+    reason = step_traced(cycle_limit);
+  }
+  // The sink may have left (e.g. at the end of its window): go on at full speed.
+  if (!commit_sink_ && reason == StopReason::limit) return execute<false>(cycle_limit, 0);
+  return reason;
+}
+
+StopReason Hart::step_traced(uint64_t cycle_limit) {
+  const uint64_t pc = pc_, retired = instret_;
+  const Priv priv = priv_;
+  commit_.registers.clear();
+  commit_.loads.clear();
+  commit_.stores.clear();
+  commit_.csrs.clear();
+  recording_ = true;
+  const StopReason reason = execute<true>(cycle_limit, 1);
+  recording_ = false;
+  if (instret_ != retired + 1) return reason;  // a trap, an interrupt or a stop: no instruction
+  // The instruction's decoded entry keeps its bits even if a store has since forgotten it.
+  const Entry& entry = pages_.at(pc & ~(kPageSize - 1))->entries[(pc & (kPageSize - 1)) >> 1];
+  const Entry plain = decode(entry.raw, pc);  // the entry itself may be fused or forgotten
+  if (writes_rd(plain.op) && plain.rd != kSinkRegister) {
+    commit_.registers.push_back({plain.rd, x_[plain.rd]});
+  }
+  commit_.hartid = config_.hartid;
+  commit_.priv = priv;
+  commit_.pc = pc;
+  commit_.raw = entry.raw;
+  commit_sink_->on_commit(commit_);
+  return reason;
+}
+
+void Hart::note_register(unsigned index, uint64_t value) {
+  if (recording_ && index != 0) commit_.registers.push_back({index, value});
+}
+
+void Hart::note_load(uint64_t addr, unsigned size) {
+  if (recording_) commit_.loads.push_back({addr, size, {}});
+}
+
+void Hart::note_store(uint64_t addr, unsigned size, const void* data) {
+  if (!recording_) return;
+  CommitRecord::MemoryAccess access{addr, size, {}};
+  std::memcpy(access.data.data(), data, std::min<unsigned>(size, CommitRecord::kMaxAccessBytes));
+  commit_.stores.push_back(access);
 }
 
 StopReason Hart::step_over_breakpoint() {
@@ -364,6 +432,7 @@ bool Hart::amo(const Entry& e, uint64_t addr, uint64_t operand, uint64_t& result
       raise(Exception::store_access_fault, addr);
       return false;
     }
+    if (success) note_store(addr, len, &operand);
     result = success ? 0 : 1;
     return true;
   }
@@ -372,6 +441,7 @@ bool Hart::amo(const Entry& e, uint64_t addr, uint64_t operand, uint64_t& result
     raise(is_lr ? Exception::load_access_fault : Exception::store_access_fault, addr);
     return false;
   }
+  note_load(addr, len);
   if (is_lr) {
     reservation_addr_ = addr;
     reservation_len_ = len;
@@ -384,6 +454,7 @@ bool Hart::amo(const Entry& e, uint64_t addr, uint64_t operand, uint64_t& result
       raise(Exception::store_access_fault, addr);
       return false;
     }
+    note_store(addr, len, &updated);
   }
   result = dword ? old : sext32(old);
   return true;
@@ -707,6 +778,7 @@ out_at_pc:
 #define LOAD(name, T, Extended)                                                            \
   HANDLER(name, {                                                                          \
     const uint64_t addr = x[e->rs1] + static_cast<uint64_t>(e->imm);                      \
+    if constexpr (kSingleStep) note_load(addr, sizeof(T));                                \
     const uint64_t offset = addr - mem_base;                                               \
     stop -= load_extra;                                                                   \
     if (offset < mem_fast_size) {                                                          \
@@ -734,6 +806,7 @@ out_at_pc:
     const uint64_t addr = x[e->rs1] + static_cast<uint64_t>(e->imm);                      \
     const uint64_t offset = addr - mem_base;                                              \
     const T value = static_cast<T>(x[e->rs2]);                                            \
+    if constexpr (kSingleStep) note_store(addr, sizeof(T), &value);                      \
     stop -= store_extra;                                                                 \
     next = e + kStep;                                                                     \
     if (offset < mem_fast_size) {                                                         \

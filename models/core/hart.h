@@ -101,6 +101,43 @@ enum class Exception : uint64_t {
   ecall_m = 11,
 };
 
+// One retired instruction and what it changed, for an instruction trace (Spike's commit log,
+// docs/debugging.md). Writes to x0 are left out; memory values are little-endian bytes.
+struct CommitRecord {
+  static constexpr unsigned kMaxAccessBytes = 64;  // a vector unit vld/vst moves 64 bytes
+  struct RegisterWrite {
+    unsigned index;  // 1..31
+    uint64_t value;
+  };
+  struct MemoryAccess {
+    uint64_t addr;
+    unsigned size;                              // bytes
+    std::array<uint8_t, kMaxAccessBytes> data;  // stores only: the bytes written
+  };
+  struct CsrWrite {
+    unsigned csr;
+    uint64_t value;  // as the CSR holds it after the write (WARL fields legalised)
+  };
+
+  uint64_t hartid = 0;
+  Priv priv = Priv::machine;  // the privilege the instruction executed in
+  uint64_t pc = 0;
+  uint32_t raw = 0;  // the instruction bits as fetched: 16 for a compressed instruction, else 32
+  std::vector<RegisterWrite> registers;
+  std::vector<MemoryAccess> loads;
+  std::vector<MemoryAccess> stores;
+  std::vector<CsrWrite> csrs;
+
+  unsigned length() const { return (raw & 3) == 3 ? 4 : 2; }
+};
+
+// Receives each instruction a hart retires while it is set as the hart's commit sink.
+class CommitSink {
+ public:
+  virtual ~CommitSink() = default;
+  virtual void on_commit(const CommitRecord& record) = 0;
+};
+
 class Hart {
  public:
   Hart(const HartConfig& config, HartBus& bus);
@@ -168,6 +205,12 @@ class Hart {
   // The vector unit custom-0 instructions and CSRs 0x800-0x802 go to; without one (the default)
   // they are illegal. The engine must outlive the hart.
   void set_vector_engine(vector::VectorEngine* engine) { vector_ = engine; }
+
+  // Reports every instruction that retires (traps and interrupts are not instructions) to `sink`,
+  // or to nobody when null. With a sink the hart executes one instruction at a time, several
+  // times slower, and run() stops exactly at its cycle limit. The sink may replace or clear
+  // itself from inside on_commit(); it must outlive its use.
+  void set_commit_sink(CommitSink* sink) { commit_sink_ = sink; }
   // Observer of every vector instruction that executed (e.g. for a timeline): the instruction, the
   // hart's cycle count when it started and the cycles it took. Optional.
   std::function<void(uint32_t instruction, uint64_t start_cycle, uint64_t cycles)> on_vector;
@@ -184,6 +227,16 @@ class Hart {
 
   template <bool kSingleStep>
   StopReason execute(uint64_t cycle_limit, uint64_t step_count);
+
+  // run() and step() with a commit sink: one instruction (or trap) at a time, each retired one
+  // reported with what the interpreter noted while executing it.
+  StopReason run_traced(uint64_t cycle_limit);
+  StopReason step_traced(uint64_t cycle_limit);
+  // Notes of the instruction being traced; no-ops unless recording_.
+  void note_register(unsigned index, uint64_t value);
+  void note_load(uint64_t addr, unsigned size);
+  void note_store(uint64_t addr, unsigned size, const void* data);
+  void note_csr_write(unsigned csr, uint64_t written);
 
   // Finds (creating it if needed) the decoded page holding `pc`.
   DecodedPage& page_for(uint64_t pc);
@@ -293,6 +346,10 @@ class Hart {
   bool stop_requested_ = false;
   bool attention_ = false;
   std::string fatal_message_;
+
+  CommitSink* commit_sink_ = nullptr;
+  bool recording_ = false;  // step_traced() is executing an instruction: note its effects
+  CommitRecord commit_;
 
   std::unordered_set<uint64_t> breakpoints_;
   std::vector<Watchpoint> watchpoints_;

@@ -70,6 +70,7 @@ Hart::VectorStep Hart::vector_step(uint32_t instruction, uint64_t pc, uint64_t r
         raise(Exception::load_access_fault, rs1_value);
         return VectorStep::trap;
       }
+      note_load(rs1_value, vector::register_bytes);
       outcome = vector_->load(instruction, data, pc);
     } else {
       outcome = vector_->store(instruction, data, pc);
@@ -77,6 +78,7 @@ Hart::VectorStep Hart::vector_step(uint32_t instruction, uint64_t pc, uint64_t r
         raise(Exception::store_access_fault, rs1_value);
         return VectorStep::trap;
       }
+      note_store(rs1_value, vector::register_bytes, data.data());
     }
   } else {
     outcome = vector_->execute(instruction, rs1_value, pc);
@@ -95,6 +97,7 @@ Hart::VectorStep Hart::vector_step(uint32_t instruction, uint64_t pc, uint64_t r
   if (on_vector) on_vector(instruction, cycles_ + stall_cycles_, cycles);
   if (!outcome.writes_scalar) return VectorStep::done;
   scalar = outcome.scalar;
+  note_register(field(instruction, 11, 7), scalar);
   return VectorStep::scalar;
 }
 
