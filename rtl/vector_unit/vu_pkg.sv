@@ -92,20 +92,26 @@ package vu_pkg;
   endfunction
   /* verilator lint_on UNUSEDSIGNAL */
 
-  // Shifts x left until bit 127 is set; returns {leading zero count, shifted value}.
-  function automatic logic [135:0] normalize128(input logic [127:0] x);
-    logic [127:0] v;
-    logic [7:0] count;
+  // Leading zeros of a nonzero x.
+  function automatic logic [5:0] leading_zeros64(input logic [63:0] x);
+    logic [63:0] v;
+    logic [5:0] count;
     v = x;
-    count = 8'd0;
-    if (v[127:64] == 64'd0) begin v = v << 64; count = count + 8'd64; end
-    if (v[127:96] == 32'd0) begin v = v << 32; count = count + 8'd32; end
-    if (v[127:112] == 16'd0) begin v = v << 16; count = count + 8'd16; end
-    if (v[127:120] == 8'd0) begin v = v << 8; count = count + 8'd8; end
-    if (v[127:124] == 4'd0) begin v = v << 4; count = count + 8'd4; end
-    if (v[127:126] == 2'd0) begin v = v << 2; count = count + 8'd2; end
-    if (!v[127]) begin v = v << 1; count = count + 8'd1; end
-    return {count, v};
+    count = 6'd0;
+    if (v[63:32] == 32'd0) begin v = v << 32; count[5] = 1'b1; end
+    if (v[63:48] == 16'd0) begin v = v << 16; count[4] = 1'b1; end
+    if (v[63:56] == 8'd0) begin v = v << 8; count[3] = 1'b1; end
+    if (v[63:60] == 4'd0) begin v = v << 4; count[2] = 1'b1; end
+    if (v[63:62] == 2'd0) begin v = v << 2; count[1] = 1'b1; end
+    count[0] = !v[63];
+    return count;
+  endfunction
+
+  // x >> amount (amount >= 0) with every 1 bit shifted out ORed into bit 0 ("jamming"): the
+  // result rounds as x * 2^-amount does at any position 2 or more bits above bit 0.
+  function automatic logic [63:0] shift_right_jam64(input logic [63:0] x, input exp_t amount);
+    if (amount >= exp_t'(64)) return {63'd0, x != 64'd0};
+    return (x >> amount[5:0]) | {63'd0, (x & ~(~64'd0 << amount[5:0])) != 64'd0};
   endfunction
 
   // x >> amount, and whether any 1 bit was shifted out.
@@ -116,39 +122,36 @@ package vu_pkg;
     return {x >> amount[6:0], (x & lost_mask) != 128'd0};
   endfunction
 
-  // Rounds sign * (magnitude + a fraction when extra_sticky) * 2^base to binary32, RNE, with
-  // tininess after rounding (on the unbounded exponent, as IEEE 754 defines it).
-  function automatic f32_result_t round_pack_f32(input logic sign, input exp_t base,
-                                                 input logic [74:0] magnitude,
-                                                 input logic extra_sticky);
+  // Rounds sign * z * 2^scale (z nonzero, possibly jammed: its bit 0 stands for any fraction
+  // below it) to binary32, RNE, with tininess after rounding (on the unbounded exponent, as
+  // IEEE 754 defines it). A jammed z is at least 2^60, so the rounding point is far above bit 0.
+  function automatic f32_result_t round_pack_f32(input logic sign, input exp_t scale,
+                                                 input logic [63:0] z);
     f32_result_t r;
-    /* verilator lint_off UNUSEDSIGNAL */
-    logic [135:0] normalized;  // its low 53 bits are the zero padding
-    /* verilator lint_on UNUSEDSIGNAL */
-    logic [74:0] n;
-    exp_t e;
-    logic [128:0] denormalized;
+    logic [5:0] shift;
+    logic [63:0] n, denormalized;
+    exp_t e;  // the exponent of n's leading bit
     logic [23:0] sig;
     logic guard, sticky, tiny, inexact, increment;
     exp_t field_base;
     logic [39:0] magnitude32;
-    normalized = normalize128({magnitude, 53'd0});
-    n = normalized[127:53];
-    e = base + exp_t'(74) - exp_t'({6'd0, normalized[135:128]});
+    shift = leading_zeros64(z);
+    n = z << shift;
+    e = scale + exp_t'(63) - exp_t'({8'd0, shift});
     if (e >= -exp_t'(126)) begin
-      sig = n[74:51];
-      guard = n[50];
-      sticky = n[49:0] != 50'd0 || extra_sticky;
+      sig = n[63:40];
+      guard = n[39];
+      sticky = n[38:0] != 39'd0;
       field_base = e + exp_t'(126);
       tiny = 1'b0;
     end else begin
-      denormalized = shift_right_sticky({n, 53'd0}, -exp_t'(126) - e);
-      sig = denormalized[128:105];
-      guard = denormalized[104];
-      sticky = denormalized[103:1] != 103'd0 || denormalized[0] || extra_sticky;
+      denormalized = shift_right_jam64(n, -exp_t'(126) - e);
+      sig = denormalized[63:40];
+      guard = denormalized[39];
+      sticky = denormalized[38:0] != 39'd0;
       field_base = exp_t'(0);
       // Tiny unless rounding to 24 bits on an unbounded exponent reaches 2^-126.
-      tiny = e < -exp_t'(127) || !(n[74:51] == 24'hFFFFFF && n[50]);
+      tiny = e < -exp_t'(127) || !(n[63:40] == 24'hFFFFFF && n[39]);
     end
     inexact = guard || sticky;
     increment = guard && (sticky || sig[0]);
@@ -173,9 +176,9 @@ package vu_pkg;
     logic product_sign, product_inf, inf_times_zero;
     normalized_t na, nb, nc;
     logic [47:0] product;
-    exp_t product_exp, addend_exp, distance, base;
-    logic [74:0] product_window, addend_window, magnitude;
-    logic addend_sticky, sign, denormal;
+    logic [63:0] x, y, z;
+    exp_t x_scale, y_scale, scale;
+    logic sign, denormal;
     r.flags = 4'd0;
     r.value = 32'd0;
     denormal = f32_is_subnormal(a) || f32_is_subnormal(b) || f32_is_subnormal(c);
@@ -197,48 +200,44 @@ package vu_pkg;
     end else if (f32_is_zero(a) || f32_is_zero(b)) begin
       r.value = f32_is_zero(c) ? {product_sign & c[31], 31'd0} : c;
     end else begin
-      // Exact product in a 75-bit window whose bit 0 weighs 2^base; the addend is aligned to it,
-      // clamped far above (the product then only matters as "something nonzero", which rounds the
-      // same as long as it stays 2 bits below the addend) or cut far below (into addend_sticky).
+      // The exact product x in [2^61, 2^63) and the addend y in [2^61, 2^62), each times
+      // 2^its scale, with 15 and 38 zero bits at the bottom. The one with the smaller scale is
+      // aligned to the other, jammed: bits are only lost when it is far smaller (shifted by more
+      // than 15 or 38), so the sum or difference stays above 2^60 and the jam bit far below the
+      // rounding point; a near cancellation is exact.
       na = f32_normalize(a);
       nb = f32_normalize(b);
       product = 48'(na.sig) * 48'(nb.sig);
-      product_exp = na.exp + nb.exp - exp_t'(46);
-      product_window = {27'd0, product};
-      addend_window = 75'd0;
-      addend_sticky = 1'b0;
-      base = product_exp;
+      x = {1'b0, product, 15'd0};
+      x_scale = na.exp + nb.exp - exp_t'(46 + 15);
+      y = 64'd0;
+      y_scale = x_scale;
       if (!f32_is_zero(c)) begin
         nc = f32_normalize(c);
-        addend_exp = nc.exp - exp_t'(23);
-        distance = addend_exp - product_exp;
-        if (distance > exp_t'(50)) begin
-          addend_window = {51'd0, nc.sig} << 50;
-          base = addend_exp - exp_t'(50);
-        end else if (distance >= exp_t'(0)) begin
-          addend_window = {51'd0, nc.sig} << distance[5:0];
-        end else if (distance > -exp_t'(24)) begin
-          addend_window = {51'd0, nc.sig >> (-distance)};
-          addend_sticky = (nc.sig & ~(24'hFFFFFF << (-distance))) != 24'd0;
-        end else begin
-          addend_sticky = 1'b1;
-        end
+        y = {2'd0, nc.sig, 38'd0};
+        y_scale = nc.exp - exp_t'(23 + 38);
       end
-      // Subtracting a cut addend: p - (c_kept + fraction) = (p - c_kept - 1) + (1 - fraction).
+      if (x_scale >= y_scale) begin
+        y = shift_right_jam64(y, x_scale - y_scale);
+        scale = x_scale;
+      end else begin
+        x = shift_right_jam64(x, y_scale - x_scale);
+        scale = y_scale;
+      end
       if (product_sign == c[31]) begin
-        magnitude = product_window + addend_window;
+        z = x + y;
         sign = product_sign;
-      end else if (product_window >= addend_window + {74'd0, addend_sticky}) begin
-        magnitude = product_window - addend_window - {74'd0, addend_sticky};
+      end else if (x >= y) begin
+        z = x - y;
         sign = product_sign;
       end else begin
-        magnitude = addend_window - product_window;
+        z = y - x;
         sign = c[31];
       end
-      if (magnitude == 75'd0 && !addend_sticky) begin
+      if (z == 64'd0) begin
         r.value = 32'd0;  // exact cancellation: +0 under RNE
       end else begin
-        r = round_pack_f32(sign, base, magnitude, addend_sticky);
+        r = round_pack_f32(sign, scale, z);
       end
     end
     r.flags[FLAG_DENORMAL] = denormal;
