@@ -13,6 +13,7 @@
 #include <systemc>
 
 #include "config.h"
+#include "core/commit_log.h"
 #include "elf_loader.h"
 #include "gdb_server.h"
 #include "noc_sim.h"
@@ -97,7 +98,56 @@ struct RunOptions {
   std::string timeline_filter;
   int gdb_port = -1;  // --gdb: serve GDB on this port (0: any free one); -1: no debugger
   std::string gdb_address = "127.0.0.1";
+  std::string log_commits;
+  std::string log_commits_cores = "*";
+  std::string log_commits_pc;
+  std::string log_commits_window;
 };
+
+// A number of a command-line option, decimal or 0x-hexadecimal; throws ConfigError.
+uint64_t parse_option_number(const std::string& text, const std::string& option) {
+  size_t used = 0;
+  uint64_t value = 0;
+  try {
+    value = std::stoull(text, &used, 0);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  if (used == 0 || used != text.size() || text[0] == '-')
+    throw dojo::platform::ConfigError(option + ": '" + text + "' is not a number");
+  return value;
+}
+
+// --log-commits-pc A:B and --log-commits-window N:M; throws ConfigError.
+dojo::core::CommitFilter commit_filter(const RunOptions& options) {
+  dojo::core::CommitFilter filter;
+  // "A:B" with either side optional.
+  const auto split = [](const std::string& text, const std::string& option, const char* example) {
+    const auto colon = text.find(':');
+    if (colon == std::string::npos)
+      throw dojo::platform::ConfigError(option + ": '" + text + "' is not " + example);
+    return std::make_pair(text.substr(0, colon), text.substr(colon + 1));
+  };
+  if (!options.log_commits_pc.empty()) {
+    const std::string option = "--log-commits-pc";
+    const auto [begin, end] =
+        split(options.log_commits_pc, option, "A:B (e.g. 0x80000000:0x80001000)");
+    if (!begin.empty()) filter.pc_begin = parse_option_number(begin, option);
+    if (!end.empty()) filter.pc_end = parse_option_number(end, option);
+    if (filter.pc_begin >= filter.pc_end)
+      throw dojo::platform::ConfigError(option + ": '" + options.log_commits_pc + "' is empty");
+  }
+  if (!options.log_commits_window.empty()) {
+    const std::string option = "--log-commits-window";
+    const auto [first, last] = split(options.log_commits_window, option, "N:M (e.g. 1:1000)");
+    if (!first.empty()) filter.first_index = parse_option_number(first, option);
+    if (!last.empty()) filter.last_index = parse_option_number(last, option);
+    if (filter.first_index == 0 || filter.first_index > filter.last_index)
+      throw dojo::platform::ConfigError(option + ": '" + options.log_commits_window +
+                                        "' is not 1 <= N <= M (instructions count from 1)");
+  }
+  return filter;
+}
 
 // --timeline-window START:END and --timeline-filter core,noc,...; throws ConfigError.
 dojo::trace::TimelineOptions timeline_options(const RunOptions& options) {
@@ -166,6 +216,23 @@ int run(const RunOptions& options) {
     timeline = std::make_unique<dojo::trace::Timeline>(options.timeline, timeline_options(options));
   }
 
+  std::ofstream commit_file;
+  std::unique_ptr<dojo::core::CommitLog> commit_log;
+  dojo::platform::CoreSelector commit_cores;
+  if (!options.log_commits.empty()) {
+    const dojo::core::CommitFilter filter = commit_filter(options);
+    try {
+      commit_cores = dojo::platform::parse_core_selector(options.log_commits_cores);
+    } catch (const std::invalid_argument& error) {
+      throw dojo::platform::ConfigError("--log-commits-cores: '" + options.log_commits_cores +
+                                        "': " + error.what());
+    }
+    commit_file.open(options.log_commits, std::ios::binary);
+    if (!commit_file)
+      throw dojo::platform::ConfigError("--log-commits: cannot write " + options.log_commits);
+    commit_log = std::make_unique<dojo::core::CommitLog>(commit_file, filter);
+  }
+
   if (options.test_crash) std::raise(SIGSEGV);
 
   const auto wall_start = std::chrono::steady_clock::now();
@@ -173,6 +240,7 @@ int run(const RunOptions& options) {
   // of thousands of cores takes longer than running it, and the process ends right after anyway.
   auto& tile = *new dojo::platform::Tile("tile", config, options.firmware, std::cout);
   if (timeline) tile.trace_to(*timeline);
+  if (commit_log) tile.log_commits(*commit_log, commit_cores);
   if (!options.trace_rtl.empty()) tile.trace_rtl(options.trace_rtl, options.trace_rtl_from);
   std::unique_ptr<dojo::platform::GdbServer> gdb;
   if (options.gdb_port >= 0) {
@@ -186,6 +254,8 @@ int run(const RunOptions& options) {
   const dojo::platform::RunResult result = tile.run();
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
   std::cout.flush();
+  if (commit_log && !commit_file.flush())
+    throw std::runtime_error("--log-commits: cannot write " + options.log_commits);
 
   if (gdb && gdb->killed()) {
     std::cerr << "dojo-vp: the debugger ended the run\n";
@@ -296,6 +366,19 @@ int sc_main(int argc, char* argv[]) {
                           "Interface the GDB server listens on (default 127.0.0.1: this machine only)");
   run_command->add_option("--stats-file", run_options.stats_file,
                           "Write every statistic (cores, links, packets, DMA) as JSON to this file");
+  CLI::Option* log_commits =
+      run_command->add_option("--log-commits", run_options.log_commits,
+                              "Write an instruction trace in Spike's commit-log format to FILE "
+                              "(one line per retired instruction; slows the logged cores down)");
+  run_command->add_option("--log-commits-cores", run_options.log_commits_cores,
+                          "Log only these cores (a selector as --image takes, default *)")
+      ->needs(log_commits);
+  run_command->add_option("--log-commits-pc", run_options.log_commits_pc,
+                          "Log only instructions whose pc is in [A, B), e.g. 0x80000000:0x80001000")
+      ->needs(log_commits);
+  run_command->add_option("--log-commits-window", run_options.log_commits_window,
+                          "Log only each core's Nth to Mth retired instruction (from 1), e.g. 1:1000")
+      ->needs(log_commits);
 
   ConfigOptions config_options;
   CLI::App* config_command = app.add_subcommand("config", "Print the effective configuration as YAML");

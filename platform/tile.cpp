@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "bus/bus.h"
+#include "core/commit_log.h"
 #include "core/core.h"
 #include "dma/dma.h"
 #include "host/host_interface.h"
@@ -368,6 +369,14 @@ void Tile::boot_through_host() {
     const noc::Coord coord = noc_->network().coord_of(node_indices_[rank]);
     host_->add_target(found->second, noc::encode_window_offset({coord, 0, 0}), base,
                       [&node](const sc_core::sc_time& at) { node.core.release(at); });
+  }
+}
+
+void Tile::log_commits(core::CommitLog& log, const CoreSelector& cores) {
+  for (size_t rank = 0; rank < nodes_.size(); ++rank) {
+    const noc::Coord coord = noc_->network().coord_of(node_indices_[rank]);
+    if (cores.contains(coord.chip_x, coord.chip_y, coord.x, coord.y))
+      log.attach(nodes_[rank]->core.hart());
   }
 }
 

@@ -49,6 +49,9 @@ class HostInterface;
 namespace dojo::trace {
 class Timeline;
 }  // namespace dojo::trace
+namespace dojo::core {
+class CommitLog;
+}  // namespace dojo::core
 namespace dojo::platform {
 
 class Tile : public sc_core::sc_module {
@@ -78,6 +81,10 @@ class Tile : public sc_core::sc_module {
   // else to `path` with "-core<hartid>" before the extension. Throws ConfigError if no core runs
   // the RTL, std::runtime_error if a file cannot be written.
   void trace_rtl(const std::string& path, uint64_t first_instruction);
+
+  // Logs every instruction that the cores `cores` selects retire to `log`, which must outlive the
+  // run (docs/debugging.md). Those cores execute one instruction at a time.
+  void log_commits(core::CommitLog& log, const CoreSelector& cores);
 
   // Everything docs/statistics.md lists, after run() (wall time left for the caller).
   RunStatistics statistics(const RunResult& result) const;
