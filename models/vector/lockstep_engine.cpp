@@ -1,10 +1,10 @@
 #include "vector/lockstep_engine.h"
 
+#include <array>
 #include <cinttypes>
 #include <cstdio>
 #include <optional>
 #include <sstream>
-#include <vector>
 
 #include "vector/rtl_engine.h"
 #include "vector/vector_model.h"
@@ -98,9 +98,17 @@ std::string disassemble(uint32_t instruction) {
   }
 }
 
+// Registers and CSRs around one instruction, without heap allocation (one per instruction).
 struct LockstepEngine::Snapshot {
-  std::vector<std::pair<unsigned, Register>> registers;
+  using Entry = std::pair<unsigned, Register>;
+  static constexpr unsigned capacity = 6;  // vs1, vs2 and a vmma's 4-register group
+  std::array<Entry, capacity> entries;
+  unsigned count = 0;
   uint64_t vflags = 0, vseed = 0, vcfg = 0;
+
+  void add(unsigned index, const Register& value) { entries[count++] = {index, value}; }
+  const Entry* begin() const { return entries.data(); }
+  const Entry* end() const { return entries.data() + count; }
 };
 
 LockstepEngine::LockstepEngine(unsigned core_id, std::unique_ptr<VectorEngine> reference,
@@ -116,7 +124,7 @@ LockstepEngine::Snapshot LockstepEngine::snapshot(VectorEngine& engine, uint32_t
   const std::optional<DecodedInstruction> d = decode(instruction);
   if (d && writes_vector(d->opcode)) {
     const unsigned count = writes_group(d->opcode) ? 4 : 1;
-    for (unsigned i = 0; i < count; ++i) s.registers.emplace_back(d->rd + i, engine.read_register(d->rd + i));
+    for (unsigned i = 0; i < count; ++i) s.add(d->rd + i, engine.read_register(d->rd + i));
   }
   return s;
 }
@@ -135,7 +143,7 @@ Outcome LockstepEngine::step(uint32_t instruction, uint64_t pc, Run run) {
   reference_->read_csr(csr_vseed, before.vseed);
   reference_->read_csr(csr_vcfg, before.vcfg);
   if (const std::optional<DecodedInstruction> d = decode(instruction)) {
-    auto add = [&](unsigned index) { before.registers.emplace_back(index, reference_->read_register(index)); };
+    auto add = [&](unsigned index) { before.add(index, reference_->read_register(index)); };
     if (reads_vs1(d->opcode)) add(d->rs1);
     if (reads_vs2(d->opcode)) add(d->rs2);
     if (reads_vd(d->opcode))
@@ -152,8 +160,8 @@ Outcome LockstepEngine::step(uint32_t instruction, uint64_t pc, Run run) {
               (!expected.writes_scalar || expected.scalar == actual.scalar) && expected_after.vflags == actual_after.vflags &&
               expected_after.vseed == actual_after.vseed && expected_after.vcfg == actual_after.vcfg &&
               expected_store == actual_store;
-  for (size_t i = 0; same && i < expected_after.registers.size(); ++i)
-    same = expected_after.registers[i].second == actual_after.registers[i].second;
+  for (unsigned i = 0; same && i < expected_after.count; ++i)
+    same = expected_after.entries[i].second == actual_after.entries[i].second;
   if (same) return actual;
 
   failure_ = report(instruction, pc, before, expected_after, actual_after, expected, actual,
@@ -182,7 +190,7 @@ std::string LockstepEngine::report(uint32_t instruction, uint64_t pc, const Snap
       << hex(instruction, 8) << " " << disassemble(instruction);
   out << "\n  before: vcfg " << hex(before.vcfg) << ", vseed " << hex(before.vseed) << ", vflags "
       << hex(before.vflags);
-  for (const auto& [index, value] : before.registers) {
+  for (const auto& [index, value] : before) {
     out << "\n    v" << index << ":";
     print_register(out, value, d && index >= d->rd && index < d->rd + 4 && reads_vd(d->opcode) &&
                                        d->opcode != Opcode::vcvt
@@ -201,9 +209,9 @@ std::string LockstepEngine::report(uint32_t instruction, uint64_t pc, const Snap
     out << "\n    vflags: " << hex(expected.vflags) << " / " << hex(actual.vflags);
   if (expected.vseed != actual.vseed) out << "\n    vseed: " << hex(expected.vseed) << " / " << hex(actual.vseed);
   if (expected.vcfg != actual.vcfg) out << "\n    vcfg: " << hex(expected.vcfg) << " / " << hex(actual.vcfg);
-  for (size_t i = 0; i < expected.registers.size(); ++i) {
-    const auto& [index, model_value] = expected.registers[i];
-    const Register& rtl_value = actual.registers[i].second;
+  for (unsigned i = 0; i < expected.count; ++i) {
+    const auto& [index, model_value] = expected.entries[i];
+    const Register& rtl_value = actual.entries[i].second;
     if (model_value == rtl_value) continue;
     const unsigned bytes = d ? destination_bytes(*d) : 4;
     out << "\n    v" << index << " (model, * = lane differs):";

@@ -20,6 +20,25 @@ Outcome illegal_here() {
   return outcome;
 }
 
+// A 512-bit port (16 little-endian 32-bit words, Verilator's layout) to and from a register's
+// bytes, a word at a time.
+Register from_port(const VlWide<register_bytes / 4>& port) {
+  Register value;
+  for (unsigned word = 0; word < register_bytes / 4; ++word) {
+    const uint32_t bits = port[word];
+    for (unsigned byte = 0; byte < 4; ++byte) value[4 * word + byte] = static_cast<uint8_t>(bits >> (8 * byte));
+  }
+  return value;
+}
+
+void to_port(const Register& value, VlWide<register_bytes / 4>& port) {
+  for (unsigned word = 0; word < register_bytes / 4; ++word) {
+    const uint8_t* bytes = value.data() + 4 * word;
+    port[word] = uint32_t{bytes[0]} | uint32_t{bytes[1]} << 8 | uint32_t{bytes[2]} << 16 |
+                 uint32_t{bytes[3]} << 24;
+  }
+}
+
 bool ends_with(const std::string& text, const std::string& suffix) {
   return text.size() >= suffix.size() &&
          text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
@@ -82,24 +101,20 @@ struct RtlEngine::Impl {
 
   // Issues one command and clocks until the response; the cycles include the accepting edge.
   Outcome issue(uint32_t instruction, uint64_t rs1_value, const Register* load_data) {
-    const std::string trace_path = pending_trace_path;
-    if (!open_pending_trace()) {
-      Outcome failed;
-      failed.status = Outcome::Status::fatal;
-      failed.message = "vector unit RTL: cannot write the trace file '" + trace_path + "'";
-      return failed;
+    if (!pending_trace_path.empty()) {
+      const std::string trace_path = pending_trace_path;
+      if (!open_pending_trace()) {
+        Outcome failed;
+        failed.status = Outcome::Status::fatal;
+        failed.message = "vector unit RTL: cannot write the trace file '" + trace_path + "'";
+        return failed;
+      }
     }
     ++instructions;
     unit->cmd_valid = 1;
     unit->cmd_insn = instruction;
     unit->cmd_rs1 = rs1_value;
-    if (load_data) {
-      for (unsigned word = 0; word < register_bytes / 4; ++word) {
-        const uint8_t* bytes = load_data->data() + 4 * word;
-        unit->cmd_load_data[word] = uint32_t{bytes[0]} | uint32_t{bytes[1]} << 8 |
-                                    uint32_t{bytes[2]} << 16 | uint32_t{bytes[3]} << 24;
-      }
-    }
+    if (load_data) to_port(*load_data, unit->cmd_load_data);
     Outcome outcome;
     tick();
     unit->cmd_valid = 0;
@@ -159,10 +174,7 @@ Outcome RtlEngine::load(uint32_t instruction, const Register& data, uint64_t /*p
 Outcome RtlEngine::store(uint32_t instruction, Register& data, uint64_t /*pc*/) {
   if (funct7_of(instruction) != funct7_vst) return illegal_here();
   Outcome outcome = impl_->issue(instruction, 0, nullptr);
-  if (outcome.status == Outcome::Status::ok) {
-    for (unsigned byte = 0; byte < register_bytes; ++byte)
-      data[byte] = static_cast<uint8_t>(impl_->unit->rsp_store_data[byte / 4] >> (8 * (byte % 4)));
-  }
+  if (outcome.status == Outcome::Status::ok) data = from_port(impl_->unit->rsp_store_data);
   return outcome;
 }
 
@@ -188,13 +200,10 @@ bool RtlEngine::write_csr(unsigned csr, uint64_t value) {
 }
 
 Register RtlEngine::read_register(unsigned index) {
-  Register value{};
-  if (index >= register_count) return value;
+  if (index >= register_count) return Register{};
   impl_->unit->debug_reg = index;
   impl_->unit->eval();
-  for (unsigned byte = 0; byte < register_bytes; ++byte)
-    value[byte] = static_cast<uint8_t>(impl_->unit->debug_data[byte / 4] >> (8 * (byte % 4)));
-  return value;
+  return from_port(impl_->unit->debug_data);
 }
 
 void RtlEngine::start_trace(const std::string& path, uint64_t first_instruction) {
