@@ -4,7 +4,9 @@
 // Pure functions: each takes the flags accumulator by reference and only ORs bits into it.
 #pragma once
 
+#include <cmath>
 #include <cstdint>
+#include <cstring>
 
 namespace dojo::vector::numerics {
 
@@ -55,6 +57,20 @@ uint32_t f32_add(uint32_t a, uint32_t b, Flags& flags);
 uint32_t f32_sub(uint32_t a, uint32_t b, Flags& flags);
 uint32_t f32_mul(uint32_t a, uint32_t b, Flags& flags);
 uint32_t f32_fma(uint32_t a, uint32_t b, uint32_t c, Flags& flags);  // a*b + c, one rounding
+// f32_fma's common case, inline for loops of FMAs (vmma): when a, b, c and the result are all
+// normal, no flag is raised and the host's fused multiply-add is the answer. false otherwise: then
+// call f32_fma.
+inline bool f32_fma_all_normal(uint32_t a, uint32_t b, uint32_t c, uint32_t& result) {
+  auto normal = [](uint32_t x) { return (x >> 23 & 0xFFu) - 1u < 0xFEu; };
+  if (!normal(a) || !normal(b) || !normal(c)) return false;
+  float fa, fb, fc;
+  std::memcpy(&fa, &a, sizeof fa);
+  std::memcpy(&fb, &b, sizeof fb);
+  std::memcpy(&fc, &c, sizeof fc);
+  const float sum = std::fmaf(fa, fb, fc);
+  std::memcpy(&result, &sum, sizeof result);
+  return normal(result) && (result & 0x7FFFFFFFu) != 0x00800000u;  // 2^-126 may be tiny
+}
 // IEEE 754-2019 minimumNumber / maximumNumber: -0 < +0; one NaN operand yields the other
 // operand; Invalid for a signalling NaN, Denormal for a subnormal operand.
 uint32_t f32_min(uint32_t a, uint32_t b, Flags& flags);

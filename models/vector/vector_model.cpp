@@ -377,6 +377,12 @@ uint64_t VectorModel::horizontal_sum(const DecodedInstruction& d, Flags& flags) 
   return uint64_t(int64_t(int32_t(sum)));  // sign-extended, as fmv.x.w
 }
 
+// On x86-64 this is compiled twice and the FMA version chosen at load time where the host has
+// the instruction: there f32_fma_all_normal's fmaf is one inline instruction and the 64
+// independent outputs overlap (elsewhere fmaf is a libm call).
+#if defined(__x86_64__) && defined(__GNUC__)
+__attribute__((target_clones("fma", "default")))
+#endif
 void VectorModel::matrix_multiply(const DecodedInstruction& d, Flags& flags) {
   // A (8x4, lane 4i+k) and B (4x8, lane 8k+j) widened to FP32 first: vd..vd+3 may hold them.
   std::array<uint32_t, 32> a, b;
@@ -403,7 +409,11 @@ void VectorModel::matrix_multiply(const DecodedInstruction& d, Flags& flags) {
     Register& reg = registers_[d.rd + index / 16];
     const unsigned row = index / 8, column = index % 8, lane = index % 16;
     uint32_t c = get<uint32_t>(reg, lane);
-    for (unsigned k = 0; k < 4; ++k) c = numerics::f32_fma(a[4 * row + k], b[8 * k + column], c, flags);
+    for (unsigned k = 0; k < 4; ++k) {
+      const uint32_t x = a[4 * row + k], y = b[8 * k + column];
+      uint32_t sum;
+      c = numerics::f32_fma_all_normal(x, y, c, sum) ? sum : numerics::f32_fma(x, y, c, flags);
+    }
     put<uint32_t>(reg, lane, c);
   }
 }
