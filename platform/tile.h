@@ -37,21 +37,22 @@ struct RunResult {
 class Node;
 
 }  // namespace dojo::platform
+
+// The models the tile owns, declared here so that users of the tile need not include them.
+namespace dojo::core {
+class Core;
+class CommitLog;
+}  // namespace dojo::core
 namespace dojo::noc {
 class Noc;
 }  // namespace dojo::noc
-namespace dojo::core {
-class Core;
-}  // namespace dojo::core
 namespace dojo::host {
 class HostInterface;
 }  // namespace dojo::host
 namespace dojo::trace {
 class Timeline;
 }  // namespace dojo::trace
-namespace dojo::core {
-class CommitLog;
-}  // namespace dojo::core
+
 namespace dojo::platform {
 
 class Tile : public sc_core::sc_module {
