@@ -19,6 +19,7 @@
 #include "noc_sim.h"
 #include "tile.h"
 #include "trace/timeline.h"
+#include "vector/rtl_engine.h"
 
 namespace {
 
@@ -93,6 +94,7 @@ struct RunOptions {
   std::string stats_file;
   std::string trace_rtl;
   uint64_t trace_rtl_from = 0;
+  std::string trace_rtl_window;
   std::string timeline;
   std::string timeline_window;
   std::string timeline_filter;
@@ -149,24 +151,40 @@ dojo::core::CommitFilter commit_filter(const RunOptions& options) {
   return filter;
 }
 
+// A window of simulated time, START:END with either side optional (e.g. 0:50us or 1ms:), into
+// `start_ps` and `end_ps` (left as they are for a missing side); throws ConfigError.
+void parse_time_window(const std::string& text, const std::string& option, uint64_t& start_ps,
+                       uint64_t& end_ps) {
+  const auto colon = text.find(':');
+  if (colon == std::string::npos)
+    throw dojo::platform::ConfigError(option + ": '" + text + "' is not START:END (e.g. 0:50us)");
+  try {
+    const std::string start = text.substr(0, colon);
+    const std::string end = text.substr(colon + 1);
+    if (!start.empty()) start_ps = dojo::platform::parse_time_ps(start);
+    if (!end.empty()) end_ps = dojo::platform::parse_time_ps(end);
+  } catch (const std::invalid_argument& error) {
+    throw dojo::platform::ConfigError(option + ": '" + text + "': " + error.what());
+  }
+}
+
+// --trace-rtl-from N and --trace-rtl-window START:END; throws ConfigError.
+dojo::vector::TraceWindow rtl_trace_window(const RunOptions& options) {
+  dojo::vector::TraceWindow window;
+  window.first_instruction = options.trace_rtl_from;
+  if (options.trace_rtl_window.empty()) return window;
+  parse_time_window(options.trace_rtl_window, "--trace-rtl-window", window.start_ps, window.end_ps);
+  if (window.start_ps >= window.end_ps)
+    throw dojo::platform::ConfigError("--trace-rtl-window: '" + options.trace_rtl_window + "' is empty");
+  return window;
+}
+
 // --timeline-window START:END and --timeline-filter core,noc,...; throws ConfigError.
 dojo::trace::TimelineOptions timeline_options(const RunOptions& options) {
   dojo::trace::TimelineOptions timeline;
-  if (!options.timeline_window.empty()) {
-    const auto colon = options.timeline_window.find(':');
-    if (colon == std::string::npos)
-      throw dojo::platform::ConfigError("--timeline-window: '" + options.timeline_window +
-                                        "' is not START:END (e.g. 0:50us)");
-    try {
-      const std::string start = options.timeline_window.substr(0, colon);
-      const std::string end = options.timeline_window.substr(colon + 1);
-      if (!start.empty()) timeline.window_start_ps = dojo::platform::parse_time_ps(start);
-      if (!end.empty()) timeline.window_end_ps = dojo::platform::parse_time_ps(end);
-    } catch (const std::invalid_argument& error) {
-      throw dojo::platform::ConfigError("--timeline-window: '" + options.timeline_window +
-                                        "': " + error.what());
-    }
-  }
+  if (!options.timeline_window.empty())
+    parse_time_window(options.timeline_window, "--timeline-window", timeline.window_start_ps,
+                      timeline.window_end_ps);
   if (!options.timeline_filter.empty()) {
     timeline.categories = 0;
     std::stringstream names(options.timeline_filter);
@@ -211,6 +229,7 @@ int run(const RunOptions& options) {
     return kExitBadInput;
   }
 
+  const dojo::vector::TraceWindow rtl_window = rtl_trace_window(options);
   std::unique_ptr<dojo::trace::Timeline> timeline;
   if (!options.timeline.empty()) {
     timeline = std::make_unique<dojo::trace::Timeline>(options.timeline, timeline_options(options));
@@ -241,7 +260,7 @@ int run(const RunOptions& options) {
   auto& tile = *new dojo::platform::Tile("tile", config, options.firmware, std::cout);
   if (timeline) tile.trace_to(*timeline);
   if (commit_log) tile.log_commits(*commit_log, commit_cores);
-  if (!options.trace_rtl.empty()) tile.trace_rtl(options.trace_rtl, options.trace_rtl_from);
+  if (!options.trace_rtl.empty()) tile.trace_rtl(options.trace_rtl, rtl_window);
   std::unique_ptr<dojo::platform::GdbServer> gdb;
   if (options.gdb_port >= 0) {
     dojo::platform::GdbServerParams params;
@@ -347,11 +366,16 @@ int sc_main(int argc, char* argv[]) {
                         "Print statistics (instructions, simulated time, wall time, MIPS) to stderr");
   // For the regression runner's own tests: the simulator dies of a signal, as a bug would make it.
   run_command->add_flag("--test-only-crash", run_options.test_crash)->group("");
-  run_command->add_option("--trace-rtl", run_options.trace_rtl,
-                          "Write a waveform (FST) of the vector unit RTL of each core running it "
-                          "(vector.model rtl or lockstep)");
+  CLI::Option* trace_rtl =
+      run_command->add_option("--trace-rtl", run_options.trace_rtl,
+                              "Write a waveform (FILE.fst or FILE.vcd) of the vector unit RTL of each "
+                              "core running it (vector.model rtl or lockstep)");
   run_command->add_option("--trace-rtl-from", run_options.trace_rtl_from,
-                          "Start the waveform at this vector instruction of each core (default 0)");
+                          "Start the waveform at this vector instruction of each core (default 0)")
+      ->needs(trace_rtl);
+  run_command->add_option("--trace-rtl-window", run_options.trace_rtl_window,
+                          "Only record the waveform within START:END of simulated time, e.g. 10us:20us")
+      ->needs(trace_rtl);
   run_command->add_option("--timeline", run_options.timeline,
                           "Write a Perfetto/Chrome trace (JSON) of cores, network and DMA to FILE");
   run_command->add_option("--timeline-window", run_options.timeline_window,

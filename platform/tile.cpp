@@ -485,7 +485,7 @@ void Tile::trace_to(trace::Timeline& timeline) {
   };
 }
 
-void Tile::trace_rtl(const std::string& path, uint64_t first_instruction) {
+void Tile::trace_rtl(const std::string& path, const vector::TraceWindow& window) {
   std::vector<Node*> rtl_nodes;
   for (auto& node : nodes_)
     if (node->rtl) rtl_nodes.push_back(node.get());
@@ -500,7 +500,13 @@ void Tile::trace_rtl(const std::string& path, uint64_t first_instruction) {
       const std::string suffix = "-core" + std::to_string(node->core.hart().hartid());
       file = has_extension ? path.substr(0, dot) + suffix + path.substr(dot) : path + suffix;
     }
-    node->rtl->start_trace(file, first_instruction);
+    const core::Core& core = node->core;
+    node->rtl->set_clock([&core] { return ps(core.local_time()); }, ps(period_of(config_.core.clock_hz)));
+    try {
+      node->rtl->start_trace(file, window);
+    } catch (const std::runtime_error& error) {
+      throw ConfigError(std::string("--trace-rtl: ") + error.what());
+    }
   }
 }
 

@@ -52,6 +52,9 @@ class HostInterface;
 namespace dojo::trace {
 class Timeline;
 }  // namespace dojo::trace
+namespace dojo::vector {
+struct TraceWindow;
+}  // namespace dojo::vector
 
 namespace dojo::platform {
 
@@ -77,11 +80,11 @@ class Tile : public sc_core::sc_module {
   // `timeline` (which must outlive the run): one process per chip, four tracks per core.
   void trace_to(trace::Timeline& timeline);
 
-  // Records a waveform (FST) of every core whose vector unit runs the RTL, from its
-  // `first_instruction`-th vector instruction to the end of the run: to `path` for one such core,
-  // else to `path` with "-core<hartid>" before the extension. Throws ConfigError if no core runs
-  // the RTL, std::runtime_error if a file cannot be written.
-  void trace_rtl(const std::string& path, uint64_t first_instruction);
+  // Records a waveform (FST or VCD by the extension of `path`) of every core whose vector unit
+  // runs the RTL, within `window` (its times are simulated time, the waveform's time axis too): to
+  // `path` for one such core, else to `path` with "-core<hartid>" before the extension. Throws
+  // ConfigError if no core runs the RTL, or for a bad extension or a file that cannot be written.
+  void trace_rtl(const std::string& path, const vector::TraceWindow& window);
 
   // Logs every instruction that the cores `cores` selects retire to `log`, which must outlive the
   // run (docs/debugging.md). Those cores execute one instruction at a time.

@@ -1,9 +1,13 @@
 #include "vector/rtl_engine.h"
 
+#include <algorithm>
+#include <cstdio>
 #include <fstream>
 #include <stdexcept>
+#include <utility>
 
 #include <Vvector_unit.h>
+#include <gtkwave/fstapi.h>
 #include <verilated.h>
 #include <verilated_fst_c.h>
 
@@ -44,6 +48,25 @@ bool ends_with(const std::string& text, const std::string& suffix) {
          text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
+// Verilator 5.006 verilates a model for one waveform format (its trace() takes a VerilatedFstC, or
+// with --trace a VerilatedVcdC, never both), so a VCD is recorded as FST and rewritten by the FST
+// reader Verilator bundles (GTKWave's fstapi, as GTKWave's fst2vcd does): no second model to build.
+// Without `values` only the header and the signals are written (an FST never dumped still holds
+// an all-x value block).
+bool fst_to_vcd(const std::string& fst_path, const std::string& vcd_path, bool values) {
+  void* reader = fstReaderOpen(fst_path.c_str());
+  if (!reader) return false;
+  std::FILE* vcd = std::fopen(vcd_path.c_str(), "w");
+  bool written = vcd && fstReaderProcessHier(reader, vcd);
+  if (written && values) {
+    fstReaderSetFacProcessMaskAll(reader);
+    written = fstReaderIterBlocks(reader, nullptr, nullptr, vcd);
+  }
+  fstReaderClose(reader);
+  if (vcd && std::fclose(vcd) != 0) written = false;
+  return written;
+}
+
 }  // namespace
 
 struct RtlEngine::Impl {
@@ -59,56 +82,84 @@ struct RtlEngine::Impl {
     unit->eval();
   }
 
-  ~Impl() { close_trace(); }
+  ~Impl() { finish_trace(); }
+
+  uint64_t now() const { return now_ps ? now_ps() : cycle * cycle_ps; }
 
   void dump(uint64_t time) {
     if (trace) trace->dump(time);
   }
 
-  // One clock cycle: rising edge (where everything happens), then the falling edge.
+  // One clock cycle from edge_ps: the rising edge (where everything happens) half-way, then the
+  // falling edge that ends it.
   void tick() {
     unit->clk = 1;
     unit->eval();
-    dump(2 * cycle + 1);
+    dump(edge_ps + cycle_ps / 2);
     unit->clk = 0;
     unit->eval();
-    dump(2 * cycle + 2);
+    edge_ps += cycle_ps;
+    dump(edge_ps);
     ++cycle;
   }
 
-  // Opens the requested trace once its first instruction is reached; false if the file cannot
-  // be written.
-  bool open_pending_trace() {
-    if (pending_trace_path.empty() || instructions < trace_first_instruction) return true;
+  // Where Verilator writes the waveform: the file itself, or beside it for a VCD.
+  std::string fst_path() const { return vcd ? trace_path + ".fst" : trace_path; }
+
+  bool open_trace() {
     trace = std::make_unique<VerilatedFstC>();
     unit->trace(trace.get(), 99);
-    trace->open(pending_trace_path.c_str());
-    pending_trace_path.clear();
-    if (!trace->isOpen()) {
-      trace.reset();
-      return false;
-    }
-    dump(2 * cycle);
-    return true;
+    trace->open(fst_path().c_str());
+    if (trace->isOpen()) return true;
+    trace.reset();
+    trace_error = "vector unit RTL: cannot write the waveform '" + fst_path() + "'";
+    return false;
   }
 
-  void close_trace() {
-    pending_trace_path.clear();
-    if (!trace) return;
-    trace->close();
-    trace.reset();
+  // Before the unit clocks for an instruction or a CSR write: opens the requested waveform once
+  // its window starts (at an instruction) and ends it once the window is over; places the coming
+  // cycles at the clock's time. Failures go to trace_error.
+  void update_trace(bool instruction) {
+    if (trace_path.empty()) return;  // no waveform (any more): no cost
+    const uint64_t time = now();
+    if (time >= window.end_ps) return finish_trace();
+    if (!trace) {
+      if (!instruction || instructions < window.first_instruction || time < window.start_ps) return;
+      if (!open_trace()) {
+        trace_path.clear();
+        return;
+      }
+      edge_ps = time;
+      dump(time);
+    }
+    edge_ps = std::max(edge_ps, time);
+  }
+
+  // Closes the waveform (one never opened still gets its signals, with no value changes) and
+  // rewrites a VCD; failures go to trace_error.
+  void finish_trace() {
+    if (trace_path.empty()) return;
+    const bool dumped = trace != nullptr;
+    const bool recorded = dumped || open_trace();
+    if (trace) {
+      trace->close();
+      trace.reset();
+    }
+    const std::string path = std::exchange(trace_path, {});
+    if (!recorded || !vcd) return;
+    const std::string fst = path + ".fst";
+    if (!fst_to_vcd(fst, path, dumped)) trace_error = "vector unit RTL: cannot write the waveform '" + path + "'";
+    std::remove(fst.c_str());
   }
 
   // Issues one command and clocks until the response; the cycles include the accepting edge.
   Outcome issue(uint32_t instruction, uint64_t rs1_value, const Register* load_data) {
-    if (!pending_trace_path.empty()) {
-      const std::string trace_path = pending_trace_path;
-      if (!open_pending_trace()) {
-        Outcome failed;
-        failed.status = Outcome::Status::fatal;
-        failed.message = "vector unit RTL: cannot write the trace file '" + trace_path + "'";
-        return failed;
-      }
+    update_trace(true);
+    if (!trace_error.empty()) {
+      Outcome failed;
+      failed.status = Outcome::Status::fatal;
+      failed.message = std::exchange(trace_error, {});
+      return failed;
     }
     ++instructions;
     unit->cmd_valid = 1;
@@ -140,9 +191,15 @@ struct RtlEngine::Impl {
 
   VerilatedContext context;
   std::unique_ptr<Vvector_unit> unit;
+  std::function<uint64_t()> now_ps;  // empty: cycle n starts at n * cycle_ps
+  uint64_t cycle_ps = 2;
+  uint64_t edge_ps = 0;  // where the next cycle starts in the waveform
+  // The waveform: requested while trace_path is set, recording while trace is.
+  std::string trace_path;
+  bool vcd = false;
+  TraceWindow window;
   std::unique_ptr<VerilatedFstC> trace;
-  std::string pending_trace_path;
-  uint64_t trace_first_instruction = 0;
+  std::string trace_error;  // reported by the next instruction or stop_trace()
   uint64_t response_timeout_cycles;
   uint64_t cycle = 0;
   uint64_t instructions = 0;
@@ -192,6 +249,7 @@ bool RtlEngine::write_csr(unsigned csr, uint64_t value) {
   impl_->unit->csr_addr = csr;
   impl_->unit->eval();
   if (!impl_->unit->csr_exists) return false;
+  impl_->update_trace(false);
   impl_->unit->csr_write = 1;
   impl_->unit->csr_wdata = value;
   impl_->tick();
@@ -206,20 +264,34 @@ Register RtlEngine::read_register(unsigned index) {
   return from_port(impl_->unit->debug_data);
 }
 
-void RtlEngine::start_trace(const std::string& path, uint64_t first_instruction) {
-  if (!ends_with(path, ".fst"))
-    throw std::runtime_error("RTL trace '" + path + "': the file name must end in .fst");
-  if (impl_->trace || !impl_->pending_trace_path.empty())
-    throw std::runtime_error("RTL trace '" + path + "': a trace is already open");
-  if (!std::ofstream(path))
-    throw std::runtime_error("RTL trace '" + path + "': cannot write the file");
-  impl_->pending_trace_path = path;
-  impl_->trace_first_instruction = first_instruction;
-  if (!impl_->open_pending_trace())
-    throw std::runtime_error("RTL trace '" + path + "': cannot write the file");
+void RtlEngine::set_clock(std::function<uint64_t()> now_ps, uint64_t cycle_ps) {
+  impl_->now_ps = std::move(now_ps);
+  impl_->cycle_ps = std::max<uint64_t>(cycle_ps, 2);
 }
 
-void RtlEngine::stop_trace() { impl_->close_trace(); }
+void RtlEngine::start_trace(const std::string& path, const TraceWindow& window) {
+  const bool vcd = ends_with(path, ".vcd");
+  if (!vcd && !ends_with(path, ".fst"))
+    throw std::runtime_error("RTL trace '" + path + "': the file name must end in .fst (FST) or .vcd (VCD)");
+  if (!impl_->trace_path.empty())
+    throw std::runtime_error("RTL trace '" + path + "': a trace is already open");
+  if (window.start_ps >= window.end_ps)
+    throw std::runtime_error("RTL trace '" + path + "': the time window is empty");
+  impl_->vcd = vcd;
+  impl_->trace_path = path;
+  for (const std::string& file : {path, impl_->fst_path()}) {
+    if (!std::ofstream(file)) {
+      impl_->trace_path.clear();
+      throw std::runtime_error("RTL trace '" + path + "': cannot write '" + file + "'");
+    }
+  }
+  impl_->window = window;
+}
+
+void RtlEngine::stop_trace() {
+  impl_->finish_trace();
+  if (!impl_->trace_error.empty()) throw std::runtime_error(std::exchange(impl_->trace_error, {}));
+}
 
 bool RtlEngine::trace_open() const { return impl_->trace != nullptr; }
 

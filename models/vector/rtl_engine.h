@@ -5,12 +5,24 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 
 #include "vector/vector_engine.h"
 
 namespace dojo::vector {
+
+// Which part of a run an RtlEngine's waveform records, by the engine's clock (set_clock):
+// recording starts at the first instruction at or after number `first_instruction` (counting from 0
+// over execute/load/store calls) whose time is in [start_ps, end_ps), and stops for good when the
+// unit is next clocked (an instruction or a CSR write) at or after end_ps; an instruction that
+// started in the window is recorded whole. Outside the window no trace is open: it costs nothing.
+struct TraceWindow {
+  uint64_t first_instruction = 0;
+  uint64_t start_ps = 0;
+  uint64_t end_ps = UINT64_MAX;
+};
 
 class RtlEngine : public VectorEngine {
  public:
@@ -28,15 +40,22 @@ class RtlEngine : public VectorEngine {
   bool write_csr(unsigned csr, uint64_t value) override;
   Register read_register(unsigned index) override;
 
-  // Waveform of every RTL signal, as FST (`path` must end in ".fst"; the model is verilated with
-  // --trace-fst only). Recording starts at the first cycle of instruction number
-  // `first_instruction` (counting from 0 over execute/load/store calls), so a long run can record
-  // just the end; it lasts until stop_trace() or destruction. Throws std::runtime_error on a bad
-  // path or when a trace is already open.
-  void start_trace(const std::string& path, uint64_t first_instruction = 0);
+  // Places the unit's cycles in simulated time, for the waveform's time axis (in ps) and its
+  // window: `now_ps` returns the time of the cycle the unit is about to run (e.g. its core's local
+  // time), `cycle_ps` is the clock period (2 ps at least: each cycle shows two edges). Without a
+  // clock, cycle n starts at 2n ps.
+  void set_clock(std::function<uint64_t()> now_ps, uint64_t cycle_ps);
+
+  // Waveform of every RTL signal to `path`: FST if it ends in ".fst", VCD if it ends in ".vcd"
+  // (recorded as FST in `path` + ".fst" and rewritten as VCD when the trace closes; that file is
+  // then removed). It lasts until the window ends, stop_trace() or destruction. A window without
+  // any clocking leaves a file with the signals and no value changes. Throws std::runtime_error
+  // on another extension, a file that cannot be written, or when a trace is already open.
+  void start_trace(const std::string& path, const TraceWindow& window = {});
   // Writes out what the trace has buffered and closes the file (an FST is only readable once
-  // closed). No-op without a trace.
+  // closed). No-op without a trace. Throws std::runtime_error if the VCD cannot be written.
   void stop_trace();
+  // True from the start of the window until the trace closes.
   bool trace_open() const;
 
   uint64_t cycle_count() const;        // RTL cycles since construction (CSR writes included)

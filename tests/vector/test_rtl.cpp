@@ -3,11 +3,16 @@
 // the waveform, and FP32 arithmetic against the host FPU (which the spec names as the reference).
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cfenv>
 #include <cmath>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <random>
+#include <sstream>
+#include <string>
+#include <vector>
 
 #include "vector/rtl_engine.h"
 
@@ -484,13 +489,39 @@ TEST_CASE("unknown funct7, reserved types and other opcodes are illegal in one c
   CHECK(e.read_register(1) == Register{});
 }
 
-TEST_CASE("the waveform is an FST file from the requested instruction", "[rtl]") {
-  const auto path = std::filesystem::temp_directory_path() / "dojo_test_rtl_trace.fst";
+namespace {
+
+std::string read_file(const std::filesystem::path& path) {
+  std::ifstream file(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(file), {});
+}
+
+// The times (#t lines) of a VCD, in order.
+std::vector<uint64_t> vcd_times(const std::string& vcd) {
+  std::vector<uint64_t> times;
+  std::istringstream lines(vcd);
+  for (std::string line; std::getline(lines, line);)
+    if (!line.empty() && line[0] == '#') times.push_back(std::stoull(line.substr(1)));
+  return times;
+}
+
+std::filesystem::path scratch(const std::string& name) {
+  const auto path = std::filesystem::temp_directory_path() / ("dojo_test_rtl_" + name);
   std::filesystem::remove(path);
+  return path;
+}
+
+}  // namespace
+
+TEST_CASE("the waveform is an FST file from the requested instruction", "[rtl]") {
+  const auto path = scratch("trace.fst");
   {
     RtlEngine e;
-    CHECK_THROWS_WITH(e.start_trace("/tmp/x.vcd"), Catch::Contains(".fst"));
-    e.start_trace(path.string(), 2);
+    CHECK_THROWS_WITH(e.start_trace("/tmp/wave.txt"),
+                      Catch::Contains("/tmp/wave.txt") && Catch::Contains(".fst") && Catch::Contains(".vcd"));
+    TraceWindow window;
+    window.first_instruction = 2;
+    e.start_trace(path.string(), window);
     CHECK_FALSE(e.trace_open());
     lane0_op<uint32_t>(e, VADD, F32, bits(1.0f), bits(1.0f));
     CHECK(e.trace_open());
@@ -501,4 +532,98 @@ TEST_CASE("the waveform is an FST file from the requested instruction", "[rtl]")
   REQUIRE(std::filesystem::exists(path));
   CHECK(std::filesystem::file_size(path) > 100);
   std::filesystem::remove(path);
+}
+
+TEST_CASE("a .vcd waveform is a VCD file from the requested instruction", "[rtl]") {
+  const auto path = scratch("trace.vcd");
+  RtlEngine e;
+  TraceWindow window;
+  window.first_instruction = 2;
+  e.start_trace(path.string(), window);
+  put(e, 1, splat(bits(1.0f)));
+  put(e, 2, splat(bits(2.0f)));
+  const uint64_t first_cycle = e.cycle_count();
+  put(e, 3, splat(0u));
+  REQUIRE(e.execute(insn(VADD, F32, 3, 1, 2), 0, 0).status == Outcome::Status::ok);
+  const uint64_t end_cycle = e.cycle_count();
+  e.stop_trace();
+
+  const std::string vcd = read_file(path);
+  CHECK(vcd.rfind("$date", 0) == 0);
+  for (const char* keyword : {"$timescale", "$scope module", "cmd_valid", "$enddefinitions"})
+    CHECK(vcd.find(keyword) != std::string::npos);
+  CHECK_FALSE(std::filesystem::exists(path.string() + ".fst"));  // the FST it was recorded as
+  // Without a clock, cycle n spans [2n, 2n + 2] ps: from the third instruction to the end.
+  const std::vector<uint64_t> times = vcd_times(vcd);
+  REQUIRE(!times.empty());
+  CHECK(times.front() == 2 * first_cycle);
+  CHECK(times.back() == 2 * end_cycle);
+  std::filesystem::remove(path);
+}
+
+TEST_CASE("a waveform window in simulated time records the instructions that start in it", "[rtl]") {
+  const auto path = scratch("window.vcd");
+  RtlEngine e;
+  uint64_t now = 0;
+  const uint64_t period = 1000;
+  e.set_clock([&now] { return now; }, period);
+  TraceWindow window;
+  window.start_ps = 10'000;
+  window.end_ps = 20'000;
+  e.start_trace(path.string(), window);
+  put(e, 1, splat(bits(1.0f)));  // before the window
+  CHECK_FALSE(e.trace_open());
+  now = 10'000;
+  const uint64_t first_cycle = e.cycle_count();
+  put(e, 2, splat(bits(2.0f)));
+  CHECK(e.trace_open());
+  // A core can charge fewer cycles than the RTL took: the next cycles follow the last ones.
+  REQUIRE(e.execute(insn(VADD, F32, 3, 1, 2), 0, 0).status == Outcome::Status::ok);
+  now = 19'999;
+  REQUIRE(e.write_csr(csr_vflags, 0));
+  const uint64_t end_cycle = e.cycle_count();
+  now = 20'000;
+  put(e, 4, splat(bits(4.0f)));  // after: the waveform is complete already
+  CHECK_FALSE(e.trace_open());
+  const std::vector<uint64_t> times = vcd_times(read_file(path));
+  e.stop_trace();
+
+  REQUIRE(times.size() >= 3);
+  CHECK(times[0] == 10'000);
+  CHECK(times[1] == 10'000 + period / 2);  // the first rising edge
+  CHECK(std::is_sorted(times.begin(), times.end()));
+  CHECK(std::adjacent_find(times.begin(), times.end()) == times.end());
+  CHECK(times.back() == 20'999);  // the CSR write's cycle, at 19 999 ps
+  // The state at the start, then two edges for every cycle of the vld, vadd and CSR write.
+  CHECK(times.size() == 1 + 2 * (end_cycle - first_cycle));
+  std::filesystem::remove(path);
+}
+
+TEST_CASE("a waveform window without instructions leaves the signals without value changes", "[rtl]") {
+  const auto vcd_path = scratch("empty.vcd");
+  const auto fst_path = scratch("empty.fst");
+  {
+    RtlEngine e;
+    TraceWindow window;
+    window.first_instruction = 100;
+    e.start_trace(vcd_path.string(), window);
+    put(e, 1, splat(1u));
+    e.stop_trace();
+    RtlEngine f;
+    f.start_trace(fst_path.string(), window);
+    put(f, 1, splat(1u));
+  }
+  const std::string vcd = read_file(vcd_path);
+  CHECK(vcd.find("$enddefinitions") != std::string::npos);
+  CHECK(vcd.find("cmd_valid") != std::string::npos);
+  CHECK(vcd_times(vcd).empty());
+  CHECK(std::filesystem::file_size(fst_path) > 100);
+  std::filesystem::remove(vcd_path);
+  std::filesystem::remove(fst_path);
+
+  RtlEngine e;
+  TraceWindow empty;
+  empty.start_ps = empty.end_ps = 5;
+  CHECK_THROWS_WITH(e.start_trace(vcd_path.string(), empty), Catch::Contains("empty"));
+  CHECK_THROWS_WITH(e.start_trace("/nonexistent/dir/wave.vcd"), Catch::Contains("cannot write"));
 }
