@@ -8,6 +8,7 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <vector>
 
 namespace {
 
@@ -272,6 +273,47 @@ TEST_CASE("RTL waveforms are written per RTL core, and need one") {
   const Run none = dojo_vp("run --config core --trace-rtl " + path.string() + " " + firmware("vec_add"));
   CHECK(none.status == kBadInput);
   CHECK(none.err.find("no core runs the vector unit's RTL") != std::string::npos);
+
+  // VCD, its times in simulated picoseconds; a window of simulated time keeps what starts in it.
+  const auto vcd = scratch_dir() / "vu.vcd";
+  const auto times = [&vcd] {
+    std::vector<uint64_t> found;
+    std::istringstream lines(read_file(vcd));
+    for (std::string line; std::getline(lines, line);)
+      if (!line.empty() && line[0] == '#') found.push_back(std::stoull(line.substr(1)));
+    return found;
+  };
+  const std::string rtl_run = "run -q --config core --set vector.model=rtl --trace-rtl " + vcd.string();
+  REQUIRE(dojo_vp(rtl_run + " " + firmware("vec_add")).status == 0);
+  const std::string text = read_file(vcd);
+  CHECK(text.rfind("$date", 0) == 0);
+  CHECK(text.find("$timescale\n\t1ps") != std::string::npos);
+  CHECK(text.find("$scope module") != std::string::npos);
+  CHECK_FALSE(std::filesystem::exists(vcd.string() + ".fst"));
+  const std::vector<uint64_t> whole = times();
+  REQUIRE(whole.size() > 100);
+
+  REQUIRE(dojo_vp(rtl_run + " --trace-rtl-window 30us:40us " + firmware("vec_add")).status == 0);
+  const std::vector<uint64_t> window = times();
+  REQUIRE(!window.empty());
+  CHECK(window.size() < whole.size());
+  CHECK(window.front() >= 30'000'000);
+  CHECK(window.front() < 40'000'000);
+  CHECK(window.back() < 41'000'000);  // the last instruction started before 40 us
+
+  // A window after the program's end: the signals, without value changes.
+  REQUIRE(dojo_vp(rtl_run + " --trace-rtl-window 1s: " + firmware("vec_add")).status == 0);
+  CHECK(read_file(vcd).find("$enddefinitions") != std::string::npos);
+  CHECK(times().empty());
+
+  const Run bad = dojo_vp("run -q --config core --set vector.model=rtl --trace-rtl " +
+                          (scratch_dir() / "vu.wave").string() + " " + firmware("vec_add"));
+  CHECK(bad.status == kBadInput);
+  CHECK(bad.err.find("vu.wave") != std::string::npos);
+  CHECK(bad.err.find(".vcd") != std::string::npos);
+  const Run empty = dojo_vp(rtl_run + " --trace-rtl-window 20us:10us " + firmware("vec_add"));
+  CHECK(empty.status == kBadInput);
+  CHECK(empty.err.find("--trace-rtl-window") != std::string::npos);
 }
 
 TEST_CASE("booting through the host interface takes simulated time that fast load skips") {
