@@ -71,6 +71,8 @@ struct PlatformConfig {
     uint32_t chip_link_latency = 50;
     uint32_t header_bytes = 8;  // address and command, ahead of a packet's data
     noc::Routing routing = noc::Routing::xy;
+    uint32_t latency_bucket = 16;    // packet-latency histogram: bucket width, cycles
+    uint32_t latency_buckets = 256;  // ... and bucket count (the last holds the rest)
   } noc;
   struct Dma {
     uint64_t burst_bytes = 256;         // bytes per bus transaction

@@ -236,6 +236,8 @@ Tile::Tile(sc_core::sc_module_name name, const PlatformConfig& config,
   noc_params.network.chip_link_bytes = config.noc.chip_link_bytes;
   noc_params.network.chip_link_latency = config.noc.chip_link_latency;
   noc_params.network.routing = config.noc.routing;
+  noc_params.network.latency_bucket_cycles = config.noc.latency_bucket;
+  noc_params.network.latency_buckets = config.noc.latency_buckets;
   noc_params.clock_period = period_of(config.noc.clock_hz);
   noc_params.header_bytes = config.noc.header_bytes;
   noc_params.sram_size = config.memory.sram_size;

@@ -25,7 +25,6 @@ constexpr uint32_t kRoutersPerTableByte = 4;
 constexpr uint64_t kMinCachedRoutes = 8;  // however large the tile
 constexpr uint32_t kUnreachable = std::numeric_limits<uint32_t>::max();
 constexpr uint32_t kNoRouter = std::numeric_limits<uint32_t>::max();
-constexpr size_t kHistogramBuckets = 64;
 constexpr size_t kListedNodes = 8;  // nodes named in an error message before "..."
 // Forgetting old reservations is a pass over every busy resource: done once the horizon has moved
 // this many cycles since the last pass, not on every step of time.
@@ -141,6 +140,8 @@ struct Network::Impl {
     require_positive(p.height, "height");
     require_positive(p.flit_bytes, "flit_bytes");
     require_positive(p.chip_link_bytes, "chip_link_bytes");
+    require_positive(p.latency_bucket_cycles, "latency_bucket_cycles");
+    require_positive(p.latency_buckets, "latency_buckets");
     const uint64_t count = uint64_t{p.chips_x} * p.chips_y * p.width * p.height;
     if (count > kMaxPositions) {
       throw std::invalid_argument("network: " + std::to_string(count) + " router positions; at most " +
@@ -368,13 +369,15 @@ struct Network::Impl {
     packets.flits += flits;
     packets.total_latency += latency;
     packets.max_latency = std::max(packets.max_latency, latency);
-    const size_t bucket = std::min<uint64_t>(latency / packets.bucket_cycles, kHistogramBuckets - 1);
+    const size_t bucket =
+        std::min<uint64_t>(latency / packets.bucket_cycles, packets.latency_histogram.size() - 1);
     packets.latency_histogram[bucket] += 1;
   }
 };
 
 Network::Network(const NetworkParams& params) : impl_(std::make_unique<Impl>(params)) {
-  impl_->packets.latency_histogram.assign(kHistogramBuckets, 0);
+  impl_->packets.bucket_cycles = params.latency_bucket_cycles;
+  impl_->packets.latency_histogram.assign(params.latency_buckets, 0);
 }
 Network::~Network() = default;
 

@@ -47,6 +47,9 @@ struct NetworkParams {
   uint32_t chip_link_bytes = 16;  // chip-to-chip link bytes per cycle per direction
   uint32_t chip_link_latency = 20;
   Routing routing = Routing::xy;
+  // Width of the packet-latency histogram's buckets (PacketStats), cycles.
+  uint32_t latency_bucket_cycles = 16;
+  uint32_t latency_buckets = 256;  // the last one holds everything above
 };
 
 // Endpoints: every router position of the tile has an index, disabled ones included (they just
@@ -70,7 +73,7 @@ struct PacketStats {
   uint64_t flits = 0;
   // latency_histogram[i] counts packets whose latency (head ready to tail delivered, in cycles) was
   // in [i * bucket_cycles, (i + 1) * bucket_cycles); the last bucket holds everything above.
-  uint64_t bucket_cycles = 8;
+  uint64_t bucket_cycles = 16;
   std::vector<uint64_t> latency_histogram;
   uint64_t max_latency = 0;
   uint64_t total_latency = 0;

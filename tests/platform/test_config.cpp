@@ -109,6 +109,8 @@ const std::vector<std::function<void(PlatformConfig&)>>& field_changes() {
       [](PlatformConfig& c) { c.noc.chip_link_latency += 1; },
       [](PlatformConfig& c) { c.noc.header_bytes += 1; },
       [](PlatformConfig& c) { c.noc.routing = dojo::noc::Routing::table; },
+      [](PlatformConfig& c) { c.noc.latency_bucket += 1; },
+      [](PlatformConfig& c) { c.noc.latency_buckets += 1; },
       [](PlatformConfig& c) { c.dma.burst_bytes += 1; },
       [](PlatformConfig& c) { c.dma.sram_bytes_per_cycle += 1; },
       [](PlatformConfig& c) { c.dma.max_chain_descriptors += 1; },
@@ -141,7 +143,7 @@ const std::vector<std::function<void(PlatformConfig&)>>& field_changes() {
 TEST_CASE("the schema binds every field of PlatformConfig to its own key") {
   // A new field changes these sizes: give it a schema entry and a line in field_changes().
   CHECK(sizeof(dojo::core::CycleModel) == 9 * sizeof(uint32_t));
-  CHECK(sizeof(PlatformConfig) == 440);
+  CHECK(sizeof(PlatformConfig) == 448);
   REQUIRE(describe_parameters().size() == field_changes().size());
 
   const std::string defaults = to_yaml(PlatformConfig{});
