@@ -122,7 +122,10 @@ struct RtlEngine::Impl {
   void update_trace(bool instruction) {
     if (trace_path.empty()) return;  // no waveform (any more): no cost
     const uint64_t time = now();
-    if (time >= window.end_ps) return finish_trace();
+    if (time >= window.end_ps) {
+      finish_trace();
+      return;
+    }
     if (!trace) {
       if (!instruction || instructions < window.first_instruction || time < window.start_ps) return;
       if (!open_trace()) {
@@ -145,10 +148,11 @@ struct RtlEngine::Impl {
       trace->close();
       trace.reset();
     }
+    const std::string fst = fst_path();
     const std::string path = std::exchange(trace_path, {});
     if (!recorded || !vcd) return;
-    const std::string fst = path + ".fst";
-    if (!fst_to_vcd(fst, path, dumped)) trace_error = "vector unit RTL: cannot write the waveform '" + path + "'";
+    if (!fst_to_vcd(fst, path, dumped))
+      trace_error = "vector unit RTL: cannot write the waveform '" + path + "'";
     std::remove(fst.c_str());
   }
 
@@ -272,7 +276,8 @@ void RtlEngine::set_clock(std::function<uint64_t()> now_ps, uint64_t cycle_ps) {
 void RtlEngine::start_trace(const std::string& path, const TraceWindow& window) {
   const bool vcd = ends_with(path, ".vcd");
   if (!vcd && !ends_with(path, ".fst"))
-    throw std::runtime_error("RTL trace '" + path + "': the file name must end in .fst (FST) or .vcd (VCD)");
+    throw std::runtime_error("RTL trace '" + path +
+                             "': the file name must end in .fst (FST) or .vcd (VCD)");
   if (!impl_->trace_path.empty())
     throw std::runtime_error("RTL trace '" + path + "': a trace is already open");
   if (window.start_ps >= window.end_ps)

@@ -518,7 +518,8 @@ TEST_CASE("the waveform is an FST file from the requested instruction", "[rtl]")
   {
     RtlEngine e;
     CHECK_THROWS_WITH(e.start_trace("/tmp/wave.txt"),
-                      Catch::Contains("/tmp/wave.txt") && Catch::Contains(".fst") && Catch::Contains(".vcd"));
+                      Catch::Contains("/tmp/wave.txt") && Catch::Contains(".fst") &&
+                          Catch::Contains(".vcd"));
     TraceWindow window;
     window.first_instruction = 2;
     e.start_trace(path.string(), window);
@@ -561,7 +562,7 @@ TEST_CASE("a .vcd waveform is a VCD file from the requested instruction", "[rtl]
   std::filesystem::remove(path);
 }
 
-TEST_CASE("a waveform window in simulated time records the instructions that start in it", "[rtl]") {
+TEST_CASE("a waveform window of simulated time records the instructions that start in it", "[rtl]") {
   const auto path = scratch("window.vcd");
   RtlEngine e;
   uint64_t now = 0;
@@ -599,7 +600,7 @@ TEST_CASE("a waveform window in simulated time records the instructions that sta
   std::filesystem::remove(path);
 }
 
-TEST_CASE("a waveform window without instructions leaves the signals without value changes", "[rtl]") {
+TEST_CASE("a window without instructions leaves the signals without value changes", "[rtl]") {
   const auto vcd_path = scratch("empty.vcd");
   const auto fst_path = scratch("empty.fst");
   {
