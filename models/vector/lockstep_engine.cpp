@@ -168,8 +168,8 @@ Outcome LockstepEngine::step(uint32_t instruction, uint64_t pc, Run run) {
                     &expected_store, &actual_store);
   if (auto* rtl = dynamic_cast<RtlEngine*>(checked_.get()); rtl && rtl->trace_open()) {
     rtl->stop_trace();
-    failure_ += "\n  the RTL waveform was closed at cycle " + std::to_string(rtl->cycle_count()) +
-                ", the end of this instruction";
+    failure_ += "\n  the RTL waveform ends with this instruction, at " +
+                std::to_string(rtl->waveform_time_ps()) + " ps";
   }
   Outcome fatal = actual;
   fatal.status = Outcome::Status::fatal;

@@ -302,6 +302,8 @@ bool RtlEngine::trace_open() const { return impl_->trace != nullptr; }
 
 uint64_t RtlEngine::cycle_count() const { return impl_->cycle; }
 
+uint64_t RtlEngine::waveform_time_ps() const { return impl_->edge_ps; }
+
 uint64_t RtlEngine::instruction_count() const { return impl_->instructions; }
 
 }  // namespace dojo::vector

@@ -59,6 +59,7 @@ class RtlEngine : public VectorEngine {
   bool trace_open() const;
 
   uint64_t cycle_count() const;        // RTL cycles since construction (CSR writes included)
+  uint64_t waveform_time_ps() const;   // the waveform's time after the last cycle run
   uint64_t instruction_count() const;  // execute/load/store calls so far
 
  private:

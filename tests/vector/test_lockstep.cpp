@@ -110,7 +110,7 @@ TEST_CASE("a mismatch closes the RTL waveform around it", "[lockstep]") {
   REQUIRE(lockstep.load(insn(0x00, 0, 1, 10, 0), ramp(), 0).status == Outcome::Status::ok);
   const Outcome outcome = lockstep.execute(insn(0x03, 0, 3, 1, 1), 0, 0x40);
   REQUIRE(outcome.status == Outcome::Status::fatal);
-  CHECK_THAT(outcome.message, Catch::Contains("waveform was closed at cycle"));
+  CHECK_THAT(outcome.message, Catch::Contains("the RTL waveform ends with this instruction, at "));
   CHECK_FALSE(rtl_view.trace_open());
   REQUIRE(std::filesystem::exists(path));
   CHECK(std::filesystem::file_size(path) > 100);
