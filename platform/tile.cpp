@@ -2,36 +2,16 @@
 
 #include <algorithm>
 #include <cstdio>
-#include <cstring>
 
-#include "bus/bus.h"
 #include "core/commit_log.h"
-#include "core/core.h"
-#include "dma/dma.h"
 #include "host/host_interface.h"
-#include "memory/sram.h"
+#include "node.h"
 #include "noc/noc.h"
-#include "peripherals/clint.h"
-#include "peripherals/console.h"
-#include "peripherals/core_info.h"
-#include "peripherals/exit_device.h"
-#include "peripherals/htif.h"
-#include "peripherals/sync_unit.h"
 #include "trace/timeline.h"
 #include "vector/lockstep_engine.h"
-#include "vector/rtl_engine.h"
-#include "vector/vector_model.h"
 
 namespace dojo::platform {
 namespace {
-
-sc_core::sc_time picoseconds(uint64_t ps) {
-  return sc_core::sc_time(static_cast<double>(ps), sc_core::SC_PS);
-}
-
-sc_core::sc_time period_of(uint64_t frequency_hz) {
-  return picoseconds(1'000'000'000'000ull / frequency_hz);
-}
 
 // mhartid carries the core's position (docs/memory-map.md): bits 4..0 its column, bits 9..5 its
 // row, bits 12..10 its chip's column, bits 15..13 its chip's row.
@@ -45,11 +25,6 @@ std::string describe(const noc::Coord& coord) {
          std::to_string(coord.chip_x) + "," + std::to_string(coord.chip_y);
 }
 
-// [address, address + length) lies inside [base, base + size).
-bool inside(uint64_t address, uint64_t length, uint64_t base, uint64_t size) {
-  return address >= base && address - base <= size && length <= size - (address - base);
-}
-
 std::string hex(uint64_t value) {
   char text[24];
   std::snprintf(text, sizeof text, "0x%llx", static_cast<unsigned long long>(value));
@@ -58,166 +33,6 @@ std::string hex(uint64_t value) {
 
 }  // namespace
 
-// Where a node sits and what it shares with the other nodes.
-struct NodePlace {
-  noc::Coord coord;
-  uint64_t hartid = 0;
-  uint32_t rank = 0;
-  std::shared_ptr<const std::vector<uint32_t>> rank_hartids;
-  bool prefix_console = false;
-};
-
-// One D1 core with what is private to it: SRAM, bus, console, exit device, timer, DMA engine,
-// sync unit, core info and, for programs that define `tohost`, the HTIF device. The global
-// window on its bus leads to the network, which the tile binds.
-class Node : public sc_core::sc_module {
- public:
-  Node(sc_core::sc_module_name name, const PlatformConfig& config, const NodePlace& place,
-       const ElfImage& image, std::ostream& out, const std::function<void(int)>& on_exit)
-      : sc_module(name),
-        core("core", core_params(config, place.hartid)),
-        bus("bus"),
-        sram("sram", config.memory.sram_size, picoseconds(config.memory.sram_latency_ps),
-             picoseconds(config.memory.sram_latency_ps)),
-        console("console", out,
-                place.prefix_console ? "[core " + std::to_string(place.hartid) + "] " : "",
-                picoseconds(config.mmio.latency_ps)),
-        exit_device("exit", on_exit, picoseconds(config.mmio.latency_ps)),
-        clint("clint", period_of(config.timer.frequency_hz),
-              [this](bool level) { core.set_irq(core::Irq::software, level); },
-              [this](bool level) { core.set_irq(core::Irq::timer, level); },
-              picoseconds(config.mmio.latency_ps)),
-        dma("dma", dma_params(config), [this](bool level) { set_external_irq(0, level); }),
-        sync("sync", config.sync.counters, [this](bool level) { set_external_irq(1, level); },
-             picoseconds(config.mmio.latency_ps)),
-        core_info("core_info", core_info_params(config, place), picoseconds(config.mmio.latency_ps)) {
-    core.socket.bind(bus.target);
-    dma.initiator.bind(bus.target);
-    attach(sram.socket, config.memory.sram_base, config.memory.sram_size, "sram");
-    attach(exit_device.socket, config.mmio.exit_base, exit_device_size, "exit");
-    attach(clint.socket, config.mmio.clint_base, clint_size, "clint");
-    attach(console.socket, config.mmio.console_base, console_size, "console");
-    attach(dma.socket, config.mmio.dma_base, dma_size, "dma");
-    attach(sync.socket, config.mmio.sync_base, sync_size, "sync");
-    attach(core_info.socket, config.mmio.core_info_base, core_info_size, "core_info");
-    if (image.tohost) {
-      htif = std::make_unique<peripherals::Htif>(
-          "htif", on_exit, [this](char c) { console.put(c); }, picoseconds(config.mmio.latency_ps));
-      attach(htif->socket, *image.tohost, 8, "tohost");
-      if (image.fromhost) attach(htif->fromhost_socket, *image.fromhost, 8, "fromhost");
-      htif->memory.bind(bus.target);
-    }
-    core.mtime_source = [this](const sc_core::sc_time& t) { return clint.mtime_at(t); };
-    const uint64_t sram_base = config.memory.sram_base;
-    sram.on_write = [this, sram_base](uint64_t offset, uint64_t length) {
-      core.memory_written(sram_base + offset, length);
-    };
-    core.hart().set_pc(image.entry);
-    vector = make_vector_engine(config, place);
-    core.hart().set_vector_engine(vector.get());
-  }
-
-  // The global window leads to the network's ingress; the network reaches this node's devices
-  // and SRAM through the bus's target.
-  template <typename Socket>
-  void attach_window(Socket& network_ingress, const PlatformConfig& config) {
-    attach(network_ingress, config.memory.global_base, global_window_size, "global window");
-  }
-
-  // Copies the image into this core's SRAM: every segment must lie inside it.
-  void load(const PlatformConfig& config, const ElfImage& image) {
-    const uint64_t base = config.memory.sram_base, size = config.memory.sram_size;
-    load_elf(image, [&](uint64_t address, const uint8_t* bytes, uint64_t length) {
-      if (!inside(address, length, base, size)) return false;
-      std::memcpy(sram.data() + (address - base), bytes, length);
-      return true;
-    });
-  }
-
-  core::Core core;
-  bus::Bus bus;
-  memory::Sram sram;
-  peripherals::Console console;
-  peripherals::ExitDevice exit_device;
-  peripherals::Clint clint;
-  dma::Dma dma;
-  peripherals::SyncUnit sync;
-  peripherals::CoreInfo core_info;
-  std::unique_ptr<peripherals::Htif> htif;
-  std::unique_ptr<vector::VectorEngine> vector;
-  vector::RtlEngine* rtl = nullptr;  // inside `vector`, if this core runs the RTL
-
- private:
-  // The reference model, or for the cores vector.model_cores selects, the RTL or both in lockstep.
-  std::unique_ptr<vector::VectorEngine> make_vector_engine(const PlatformConfig& config,
-                                                           const NodePlace& place) {
-    using Model = PlatformConfig::Vector::Model;
-    const bool selected = parse_core_selector(config.vector.model_cores)
-                              .contains(place.coord.chip_x, place.coord.chip_y, place.coord.x,
-                                        place.coord.y);
-    const Model model = selected ? config.vector.model : Model::model;
-    if (model == Model::model) return std::make_unique<vector::VectorModel>(config.vector.latency);
-    auto rtl_engine = std::make_unique<vector::RtlEngine>();
-    rtl = rtl_engine.get();
-    if (model == Model::rtl) return rtl_engine;
-    return std::make_unique<vector::LockstepEngine>(
-        static_cast<unsigned>(place.hartid),
-        std::make_unique<vector::VectorModel>(config.vector.latency), std::move(rtl_engine));
-  }
-
-  static core::CoreParams core_params(const PlatformConfig& config, uint64_t hartid) {
-    core::CoreParams params;
-    params.hart.hartid = hartid;
-    params.hart.reset_pc = config.memory.sram_base;
-    params.hart.cycles = config.core.cycles;
-    params.clock_period = period_of(config.core.clock_hz);
-    params.fast_base = config.memory.sram_base;
-    params.fast_size = config.memory.sram_size;
-    params.max_instructions = config.simulation.max_instructions;
-    params.start_in_reset = !config.boot.fast_load;
-    return params;
-  }
-
-  static dma::DmaParams dma_params(const PlatformConfig& config) {
-    dma::DmaParams params;
-    params.clock_period = period_of(config.core.clock_hz);
-    params.port_bytes_per_cycle = config.dma.sram_bytes_per_cycle;
-    params.burst_bytes = static_cast<uint32_t>(config.dma.burst_bytes);
-    params.register_latency = picoseconds(config.mmio.latency_ps);
-    params.max_descriptor_bytes = config.memory.sram_size;
-    params.max_chain_descriptors = config.dma.max_chain_descriptors;
-    return params;
-  }
-
-  static peripherals::CoreInfoParams core_info_params(const PlatformConfig& config,
-                                                     const NodePlace& place) {
-    peripherals::CoreInfoParams params;
-    params.mesh_width = config.mesh.width;
-    params.mesh_height = config.mesh.height;
-    params.chips_x = config.tile.chips_x;
-    params.chips_y = config.tile.chips_y;
-    params.global_base = config.memory.global_base;
-    params.rank = place.rank;
-    params.rank_hartids = place.rank_hartids;
-    return params;
-  }
-
-  // The DMA engine and the sync unit share the machine external interrupt.
-  void set_external_irq(unsigned source, bool level) {
-    const unsigned mask = 1u << source;
-    external_sources_ = level ? external_sources_ | mask : external_sources_ & ~mask;
-    core.set_irq(core::Irq::external, external_sources_ != 0);
-  }
-
-  template <typename Socket>
-  void attach(Socket& target, uint64_t base, uint64_t size, const std::string& what) {
-    bus.initiator.bind(target);
-    bus.map(next_port_++, base, size, what);
-  }
-
-  unsigned next_port_ = 0;
-  unsigned external_sources_ = 0;
-};
 
 Tile::Tile(sc_core::sc_module_name name, const PlatformConfig& config,
            const std::string& default_image, std::ostream& console)

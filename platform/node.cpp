@@ -1,0 +1,136 @@
+#include "node.h"
+
+#include <cstring>
+
+#include "vector/lockstep_engine.h"
+#include "vector/vector_model.h"
+
+namespace dojo::platform {
+
+sc_core::sc_time picoseconds(uint64_t ps) {
+  return sc_core::sc_time(static_cast<double>(ps), sc_core::SC_PS);
+}
+
+sc_core::sc_time period_of(uint64_t frequency_hz) {
+  return picoseconds(1'000'000'000'000ull / frequency_hz);
+}
+
+bool inside(uint64_t address, uint64_t length, uint64_t base, uint64_t size) {
+  return address >= base && address - base <= size && length <= size - (address - base);
+}
+
+Node::Node(sc_core::sc_module_name name, const PlatformConfig& config, const NodePlace& place,
+           const ElfImage& image, std::ostream& out, const std::function<void(int)>& on_exit)
+    : sc_module(name),
+      core("core", core_params(config, place.hartid)),
+      bus("bus"),
+      sram("sram", config.memory.sram_size, picoseconds(config.memory.sram_latency_ps),
+           picoseconds(config.memory.sram_latency_ps)),
+      console("console", out,
+              place.prefix_console ? "[core " + std::to_string(place.hartid) + "] " : "",
+              picoseconds(config.mmio.latency_ps)),
+      exit_device("exit", on_exit, picoseconds(config.mmio.latency_ps)),
+      clint("clint", period_of(config.timer.frequency_hz),
+            [this](bool level) { core.set_irq(core::Irq::software, level); },
+            [this](bool level) { core.set_irq(core::Irq::timer, level); },
+            picoseconds(config.mmio.latency_ps)),
+      dma("dma", dma_params(config), [this](bool level) { set_external_irq(0, level); }),
+      sync("sync", config.sync.counters, [this](bool level) { set_external_irq(1, level); },
+           picoseconds(config.mmio.latency_ps)),
+      core_info("core_info", core_info_params(config, place), picoseconds(config.mmio.latency_ps)) {
+  core.socket.bind(bus.target);
+  dma.initiator.bind(bus.target);
+  attach(sram.socket, config.memory.sram_base, config.memory.sram_size, "sram");
+  attach(exit_device.socket, config.mmio.exit_base, exit_device_size, "exit");
+  attach(clint.socket, config.mmio.clint_base, clint_size, "clint");
+  attach(console.socket, config.mmio.console_base, console_size, "console");
+  attach(dma.socket, config.mmio.dma_base, dma_size, "dma");
+  attach(sync.socket, config.mmio.sync_base, sync_size, "sync");
+  attach(core_info.socket, config.mmio.core_info_base, core_info_size, "core_info");
+  if (image.tohost) {
+    htif = std::make_unique<peripherals::Htif>(
+        "htif", on_exit, [this](char c) { console.put(c); }, picoseconds(config.mmio.latency_ps));
+    attach(htif->socket, *image.tohost, 8, "tohost");
+    if (image.fromhost) attach(htif->fromhost_socket, *image.fromhost, 8, "fromhost");
+    htif->memory.bind(bus.target);
+  }
+  core.mtime_source = [this](const sc_core::sc_time& t) { return clint.mtime_at(t); };
+  const uint64_t sram_base = config.memory.sram_base;
+  sram.on_write = [this, sram_base](uint64_t offset, uint64_t length) {
+    core.memory_written(sram_base + offset, length);
+  };
+  core.hart().set_pc(image.entry);
+  vector = make_vector_engine(config, place);
+  core.hart().set_vector_engine(vector.get());
+}
+
+void Node::load(const PlatformConfig& config, const ElfImage& image) {
+  // Every segment must lie inside the SRAM; load_elf reports one that does not.
+  const uint64_t base = config.memory.sram_base, size = config.memory.sram_size;
+  load_elf(image, [&](uint64_t address, const uint8_t* bytes, uint64_t length) {
+    if (!inside(address, length, base, size)) return false;
+    std::memcpy(sram.data() + (address - base), bytes, length);
+    return true;
+  });
+}
+
+std::unique_ptr<vector::VectorEngine> Node::make_vector_engine(const PlatformConfig& config,
+                                                               const NodePlace& place) {
+  using Model = PlatformConfig::Vector::Model;
+  const bool selected = parse_core_selector(config.vector.model_cores)
+                            .contains(place.coord.chip_x, place.coord.chip_y, place.coord.x,
+                                      place.coord.y);
+  const Model model = selected ? config.vector.model : Model::model;
+  if (model == Model::model) return std::make_unique<vector::VectorModel>(config.vector.latency);
+  auto rtl_engine = std::make_unique<vector::RtlEngine>();
+  rtl = rtl_engine.get();
+  if (model == Model::rtl) return rtl_engine;
+  return std::make_unique<vector::LockstepEngine>(
+      static_cast<unsigned>(place.hartid),
+      std::make_unique<vector::VectorModel>(config.vector.latency), std::move(rtl_engine));
+}
+
+core::CoreParams Node::core_params(const PlatformConfig& config, uint64_t hartid) {
+  core::CoreParams params;
+  params.hart.hartid = hartid;
+  params.hart.reset_pc = config.memory.sram_base;
+  params.hart.cycles = config.core.cycles;
+  params.clock_period = period_of(config.core.clock_hz);
+  params.fast_base = config.memory.sram_base;
+  params.fast_size = config.memory.sram_size;
+  params.max_instructions = config.simulation.max_instructions;
+  params.start_in_reset = !config.boot.fast_load;
+  return params;
+}
+
+dma::DmaParams Node::dma_params(const PlatformConfig& config) {
+  dma::DmaParams params;
+  params.clock_period = period_of(config.core.clock_hz);
+  params.port_bytes_per_cycle = config.dma.sram_bytes_per_cycle;
+  params.burst_bytes = static_cast<uint32_t>(config.dma.burst_bytes);
+  params.register_latency = picoseconds(config.mmio.latency_ps);
+  params.max_descriptor_bytes = config.memory.sram_size;
+  params.max_chain_descriptors = config.dma.max_chain_descriptors;
+  return params;
+}
+
+peripherals::CoreInfoParams Node::core_info_params(const PlatformConfig& config,
+                                                     const NodePlace& place) {
+  peripherals::CoreInfoParams params;
+  params.mesh_width = config.mesh.width;
+  params.mesh_height = config.mesh.height;
+  params.chips_x = config.tile.chips_x;
+  params.chips_y = config.tile.chips_y;
+  params.global_base = config.memory.global_base;
+  params.rank = place.rank;
+  params.rank_hartids = place.rank_hartids;
+  return params;
+}
+
+void Node::set_external_irq(unsigned source, bool level) {
+  const unsigned mask = 1u << source;
+  external_sources_ = level ? external_sources_ | mask : external_sources_ & ~mask;
+  core.set_irq(core::Irq::external, external_sources_ != 0);
+}
+
+}  // namespace dojo::platform
