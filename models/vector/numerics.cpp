@@ -7,19 +7,7 @@
 namespace dojo::vector::numerics {
 namespace {
 
-float to_float(uint32_t bits) {
-  float value;
-  std::memcpy(&value, &bits, sizeof value);
-  return value;
-}
-
-uint32_t to_bits(float value) {
-  uint32_t bits;
-  std::memcpy(&bits, &value, sizeof bits);
-  return bits;
-}
-
-uint64_t to_bits(double value) {
+uint64_t double_bits(double value) {
   uint64_t bits;
   std::memcpy(&bits, &value, sizeof bits);
   return bits;
@@ -124,7 +112,7 @@ uint32_t f32_select(uint32_t a, uint32_t b, bool maximum, Flags& flags) {
   if (a_nan && b_nan) return f32_canonical_nan;
   if (a_nan) return b;
   if (b_nan) return a;
-  const float fa = to_float(a), fb = to_float(b);
+  const float fa = float_of(a), fb = float_of(b);
   if (fa < fb) return maximum ? b : a;
   if (fb < fa) return maximum ? a : b;
   // Equal: the same bits, or +0 and -0 (-0 is the smaller).
@@ -163,7 +151,7 @@ uint32_t round_to_format(bool negative, uint64_t significand, int exponent, cons
 
 uint32_t f32_add(uint32_t a, uint32_t b, Flags& flags) {
   flags |= denormal_flag(a) | denormal_flag(b);
-  const uint32_t result = to_bits(to_float(a) + to_float(b));
+  const uint32_t result = bits_of(float_of(a) + float_of(b));
   // A sum below 2^-126 is a multiple of 2^-149 and so exact: addition never underflows.
   if (f32_is_inf_or_nan(result)) return f32_special_result(result, a, b, 0, false, flags);
   return result;
@@ -173,11 +161,11 @@ uint32_t f32_sub(uint32_t a, uint32_t b, Flags& flags) { return f32_add(a, b ^ 0
 
 uint32_t f32_mul(uint32_t a, uint32_t b, Flags& flags) {
   flags |= denormal_flag(a) | denormal_flag(b);
-  const uint32_t result = to_bits(to_float(a) * to_float(b));
+  const uint32_t result = bits_of(float_of(a) * float_of(b));
   if (f32_is_inf_or_nan(result)) return f32_special_result(result, a, b, 0, false, flags);
   if ((result & f32_magnitude_mask) <= f32_smallest_normal) {
-    const double product = double(to_float(a)) * double(to_float(b));  // exact: 48 bits
-    if (product != 0 && double(to_float(result)) != product && f32_tiny_after_rounding(product))
+    const double product = double(float_of(a)) * double(float_of(b));  // exact: 48 bits
+    if (product != 0 && double(float_of(result)) != product && f32_tiny_after_rounding(product))
       flags |= flag_underflow;
   }
   return result;
@@ -185,7 +173,7 @@ uint32_t f32_mul(uint32_t a, uint32_t b, Flags& flags) {
 
 uint32_t f32_fma(uint32_t a, uint32_t b, uint32_t c, Flags& flags) {
   flags |= denormal_flag(a) | denormal_flag(b) | denormal_flag(c);
-  const uint32_t result = to_bits(std::fmaf(to_float(a), to_float(b), to_float(c)));
+  const uint32_t result = bits_of(std::fmaf(float_of(a), float_of(b), float_of(c)));
   if (f32_is_inf_or_nan(result)) {
     const bool product_invalid =
         (f32_is_inf(a) && f32_is_zero(b)) || (f32_is_zero(a) && f32_is_inf(b));
@@ -193,15 +181,15 @@ uint32_t f32_fma(uint32_t a, uint32_t b, uint32_t c, Flags& flags) {
   }
   if ((result & f32_magnitude_mask) <= f32_smallest_normal) {
     // The exact a*b + c as sum + error (TwoSum over the exact double product).
-    const double product = double(to_float(a)) * double(to_float(b));
-    const double addend = to_float(c);
+    const double product = double(float_of(a)) * double(float_of(b));
+    const double addend = float_of(c);
     const double sum = product + addend;
     const double addend_part = sum - product;
     const double error = (product - (sum - addend_part)) + (addend - addend_part);
-    const bool inexact = error != 0 || double(to_float(result)) != sum;
+    const bool inexact = error != 0 || double(float_of(result)) != sum;
     if (inexact) {
       double odd = sum;  // round to odd: keeps the sticky information of `error`
-      if (error != 0 && !(to_bits(sum) & 1)) odd = std::nextafter(sum, error > 0 ? HUGE_VAL : -HUGE_VAL);
+      if (error != 0 && !(double_bits(sum) & 1)) odd = std::nextafter(sum, error > 0 ? HUGE_VAL : -HUGE_VAL);
       if (f32_tiny_after_rounding(odd)) flags |= flag_underflow;
     }
   }

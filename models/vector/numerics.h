@@ -18,6 +18,18 @@ inline constexpr Flags flag_overflow = 1u << 2;
 inline constexpr Flags flag_underflow = 1u << 3;
 
 inline constexpr uint32_t f32_canonical_nan = 0x7FC00000u;
+
+// The float with these bits, and a float's bits.
+inline float float_of(uint32_t bits) {
+  float value;
+  std::memcpy(&value, &bits, sizeof value);
+  return value;
+}
+inline uint32_t bits_of(float value) {
+  uint32_t bits;
+  std::memcpy(&bits, &value, sizeof bits);
+  return bits;
+}
 inline constexpr uint16_t bf16_canonical_nan = 0x7FC0u;
 
 // Narrowing rounding (vcfg bit 16). `random` is the lane's r; ignored for nearest_even.

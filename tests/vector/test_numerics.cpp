@@ -16,17 +16,6 @@ using namespace dojo::vector::numerics;
 
 namespace {
 
-float as_float(uint32_t bits) {
-  float value;
-  std::memcpy(&value, &bits, sizeof value);
-  return value;
-}
-uint32_t as_bits(float value) {
-  uint32_t bits;
-  std::memcpy(&bits, &value, sizeof bits);
-  return bits;
-}
-
 // splitmix64: a fixed, reproducible operand stream.
 struct Random {
   uint64_t state;
@@ -68,7 +57,7 @@ struct Result {
 // The host FPU with its exception flags; NaN results canonical and Denormal from the operand
 // classes, as the spec defines them.
 Result host(Op op, uint32_t a, uint32_t b, uint32_t c) {
-  volatile float x = as_float(a), y = as_float(b), z = as_float(c);
+  volatile float x = float_of(a), y = float_of(b), z = float_of(c);
   std::feclearexcept(FE_ALL_EXCEPT);
   volatile float r;
   switch (op) {
@@ -81,15 +70,15 @@ Result host(Op op, uint32_t a, uint32_t b, uint32_t c) {
   Flags flags = (raised & FE_INVALID ? flag_invalid : 0) | (raised & FE_OVERFLOW ? flag_overflow : 0) |
                 (raised & FE_UNDERFLOW ? flag_underflow : 0);
   const bool uses_c = op == Op::fma;
-  if (std::fpclassify(as_float(a)) == FP_SUBNORMAL || std::fpclassify(as_float(b)) == FP_SUBNORMAL ||
-      (uses_c && std::fpclassify(as_float(c)) == FP_SUBNORMAL))
+  if (std::fpclassify(float_of(a)) == FP_SUBNORMAL || std::fpclassify(float_of(b)) == FP_SUBNORMAL ||
+      (uses_c && std::fpclassify(float_of(c)) == FP_SUBNORMAL))
     flags |= flag_denormal;
   // The spec, as RISC-V: 0 x inf is invalid even with a quiet-NaN addend (x86 does not signal it).
-  if (uses_c && std::isnan(as_float(c)) &&
-      ((std::isinf(as_float(a)) && as_float(b) == 0) || (as_float(a) == 0 && std::isinf(as_float(b)))))
+  if (uses_c && std::isnan(float_of(c)) &&
+      ((std::isinf(float_of(a)) && float_of(b) == 0) || (float_of(a) == 0 && std::isinf(float_of(b)))))
     flags |= flag_invalid;
   const float value = r;
-  return {std::isnan(value) ? f32_canonical_nan : as_bits(value), flags};
+  return {std::isnan(value) ? f32_canonical_nan : bits_of(value), flags};
 }
 
 Result library(Op op, uint32_t a, uint32_t b, uint32_t c) {
@@ -285,7 +274,7 @@ TEST_CASE("FP32 flags on constructed cases", "[fp32]") {
   }
   SECTION("fma rounds once") {
     // (1 + 2^-12)^2 - 1 = 2^-11 + 2^-24: a separate multiply would lose the 2^-24.
-    CHECK(f32_fma(0x3F800800, 0x3F800800, 0xBF800000, flags) == as_bits(0x1p-11f + 0x1p-24f));
+    CHECK(f32_fma(0x3F800800, 0x3F800800, 0xBF800000, flags) == bits_of(0x1p-11f + 0x1p-24f));
     CHECK(flags == 0);
   }
 }
@@ -312,14 +301,14 @@ TEST_CASE("FP32 minimumNumber and maximumNumber", "[fp32]") {
     for (uint32_t b : special_operands()) {
       Flags ignored = 0;
       const uint32_t low = f32_min(a, b, ignored), high = f32_max(a, b, ignored);
-      if (std::isnan(as_float(a)) && std::isnan(as_float(b))) {
+      if (std::isnan(float_of(a)) && std::isnan(float_of(b))) {
         CHECK((low == f32_canonical_nan && high == f32_canonical_nan));
         continue;
       }
       CHECK((low == a || low == b));
       CHECK((high == a || high == b));
-      CHECK(!(as_float(high) < as_float(low)));
-      if (!std::isnan(as_float(a)) && !std::isnan(as_float(b)) && a != b) CHECK(low != high);
+      CHECK(!(float_of(high) < float_of(low)));
+      if (!std::isnan(float_of(a)) && !std::isnan(float_of(b)) && a != b) CHECK(low != high);
     }
 }
 
@@ -344,7 +333,7 @@ TEST_CASE("round_to_format on FP32 equals the host's double-to-float conversion 
     const uint64_t significand = (bits & 0x000FFFFFFFFFFFFFull) | (1ull << 52);
     const uint32_t rounded =
         round_to_format(bits >> 63, significand, exponent - 1075, f32_format, Rounding::nearest_even, 0, flags);
-    if (rounded != as_bits(converted) || flags != host_flags) ++mismatches;
+    if (rounded != bits_of(converted) || flags != host_flags) ++mismatches;
   }
   CHECK(mismatches == 0);
 }
@@ -358,9 +347,9 @@ std::vector<float> positive_values(const FloatFormat& format) {
                                            : ((1u << format.exponent_bits) - 1) << format.mantissa_bits;
   for (uint32_t code = 0; code < count; ++code) {
     if (format.saturating) {
-      values.push_back(as_float(cfp8_decode(uint8_t(code), format)));
+      values.push_back(float_of(cfp8_decode(uint8_t(code), format)));
     } else {
-      values.push_back(as_float(code << 16));  // bf16
+      values.push_back(float_of(code << 16));  // bf16
     }
   }
   return values;
@@ -392,7 +381,7 @@ TEST_CASE("CFP8: all encodings of both formats at every bias decode exactly and 
         const unsigned e = (code & 0x7F) >> m_bits, m = code & ((1u << m_bits) - 1);
         const double magnitude = e == 0 ? std::ldexp(double(m), 1 - int(bias) - m_bits)
                                         : std::ldexp(1.0 + std::ldexp(double(m), -m_bits), int(e) - int(bias));
-        const float value = as_float(decoded);
+        const float value = float_of(decoded);
         INFO("bias " << bias << " mantissa bits " << m_bits << " code " << code);
         CHECK(double(value) == ((code & 0x80) ? -magnitude : magnitude));
         CHECK((decoded >> 31) == (code >> 7));  // signed zero too
@@ -425,16 +414,16 @@ TEST_CASE("Narrowing: every rounding boundary rounds to nearest, ties to even", 
       for (uint32_t sign : {0u, 1u}) {
         const uint32_t sign_f32 = sign << 31, sign_narrow = sign << (format.exponent_bits + format.mantissa_bits);
         Flags flags = 0;
-        CHECK(narrow(format, sign_f32 | as_bits(middle), Rounding::nearest_even, 0, flags) == (sign_narrow | even));
+        CHECK(narrow(format, sign_f32 | bits_of(middle), Rounding::nearest_even, 0, flags) == (sign_narrow | even));
         CHECK(flags == underflow);
         flags = 0;
-        CHECK(narrow(format, sign_f32 | (as_bits(middle) + 1), Rounding::nearest_even, 0, flags) ==
+        CHECK(narrow(format, sign_f32 | (bits_of(middle) + 1), Rounding::nearest_even, 0, flags) ==
               (sign_narrow | uint32_t(i + 1)));
         CHECK(flags == underflow);
         flags = 0;
-        CHECK(narrow(format, sign_f32 | (as_bits(middle) - 1), Rounding::nearest_even, 0, flags) ==
+        CHECK(narrow(format, sign_f32 | (bits_of(middle) - 1), Rounding::nearest_even, 0, flags) ==
               (sign_narrow | uint32_t(i)));
-        CHECK(flags == ((as_bits(middle) - 1 == as_bits(low)) ? 0 : underflow));
+        CHECK(flags == ((bits_of(middle) - 1 == bits_of(low)) ? 0 : underflow));
       }
     }
   }
@@ -445,15 +434,15 @@ TEST_CASE("Narrowing: the boundary between the largest subnormal and the smalles
   // smallest normal and is tiny with an unbounded exponent: Underflow.
   const FloatFormat format = e4m3_format(7);
   Flags flags = 0;
-  CHECK(f32_narrow_to_cfp8(as_bits(15 * 0x1p-10f), format, Rounding::nearest_even, 0, flags) == 0x08);
+  CHECK(f32_narrow_to_cfp8(bits_of(15 * 0x1p-10f), format, Rounding::nearest_even, 0, flags) == 0x08);
   CHECK(flags == flag_underflow);
   // 2^-6 - 2^-12 lies above the unbounded tie 2^-6 - 2^-11: it rounds up even unbounded.
   flags = 0;
-  CHECK(f32_narrow_to_cfp8(as_bits(0x1p-6f - 0x1p-12f), format, Rounding::nearest_even, 0, flags) == 0x08);
+  CHECK(f32_narrow_to_cfp8(bits_of(0x1p-6f - 0x1p-12f), format, Rounding::nearest_even, 0, flags) == 0x08);
   CHECK(flags == 0);
   // A value below half the smallest subnormal rounds to a signed zero.
   flags = 0;
-  CHECK(f32_narrow_to_cfp8(as_bits(-0x1p-11f), format, Rounding::nearest_even, 0, flags) == 0x80);
+  CHECK(f32_narrow_to_cfp8(bits_of(-0x1p-11f), format, Rounding::nearest_even, 0, flags) == 0x80);
   CHECK(flags == flag_underflow);
 }
 
@@ -467,10 +456,10 @@ TEST_CASE("Narrowing: saturation, infinities and NaNs", "[rounding]") {
     const uint32_t overflowed = format.saturating ? max_code : max_code + 1;  // +max or +infinity
     INFO("format e" << format.exponent_bits << "m" << format.mantissa_bits << " bias " << format.bias);
     Flags flags = 0;
-    const uint32_t just_below_tie = as_bits(max + ulp / 2) - 1;
+    const uint32_t just_below_tie = bits_of(max + ulp / 2) - 1;
     CHECK(narrow(format, just_below_tie, Rounding::nearest_even, 0, flags) == max_code);
     CHECK(flags == 0);
-    CHECK(narrow(format, as_bits(max + ulp / 2), Rounding::nearest_even, 0, flags) == overflowed);
+    CHECK(narrow(format, bits_of(max + ulp / 2), Rounding::nearest_even, 0, flags) == overflowed);
     CHECK(flags == flag_overflow);
     flags = 0;
     CHECK(narrow(format, 0xFF7FFFFF, Rounding::nearest_even, 0, flags) == (sign_narrow | overflowed));
@@ -504,7 +493,7 @@ TEST_CASE("Narrowing: saturation, infinities and NaNs", "[rounding]") {
 
 TEST_CASE("Stochastic rounding rounds the magnitude up iff r < t", "[stochastic]") {
   // bf16: 1 + 2^-7 is one ulp above 1; 1 + 2^-9 is a quarter ulp, t = 0x40000000.
-  const uint32_t quarter = as_bits(1 + 0x1p-9f), negative_quarter = quarter | 0x80000000;
+  const uint32_t quarter = bits_of(1 + 0x1p-9f), negative_quarter = quarter | 0x80000000;
   Flags flags = 0;
   CHECK(f32_narrow_to_bf16(quarter, Rounding::stochastic, 0x3FFFFFFF, flags) == 0x3F81);
   CHECK(f32_narrow_to_bf16(quarter, Rounding::stochastic, 0x40000000, flags) == 0x3F80);
@@ -518,11 +507,11 @@ TEST_CASE("Stochastic rounding rounds the magnitude up iff r < t", "[stochastic]
   CHECK(flags == 0);
   // E4M3 bias 7 around 1: ulp 1/8; 1 + 3/64 is 3/8 of an ulp, t = 0x60000000.
   const FloatFormat e4m3 = e4m3_format(7);
-  CHECK(f32_narrow_to_cfp8(as_bits(1 + 3 / 64.0f), e4m3, Rounding::stochastic, 0x5FFFFFFF, flags) == 0x39);
-  CHECK(f32_narrow_to_cfp8(as_bits(1 + 3 / 64.0f), e4m3, Rounding::stochastic, 0x60000000, flags) == 0x38);
+  CHECK(f32_narrow_to_cfp8(bits_of(1 + 3 / 64.0f), e4m3, Rounding::stochastic, 0x5FFFFFFF, flags) == 0x39);
+  CHECK(f32_narrow_to_cfp8(bits_of(1 + 3 / 64.0f), e4m3, Rounding::stochastic, 0x60000000, flags) == 0x38);
   // More than 32 discarded bits (E5M2 bias 63, deep in its subnormals): bits beyond are ignored.
   const FloatFormat e5m2 = e5m2_format(63);  // smallest subnormal 2^-64
-  const uint32_t below = as_bits(0x1p-74f) + 1;  // 2^-10 + 2^-33 ulps: t = 0x00400000
+  const uint32_t below = bits_of(0x1p-74f) + 1;  // 2^-10 + 2^-33 ulps: t = 0x00400000
   CHECK(f32_narrow_to_cfp8(below, e5m2, Rounding::stochastic, 0x003FFFFF, flags) == 0x01);
   CHECK(f32_narrow_to_cfp8(below, e5m2, Rounding::stochastic, 0x00400000, flags) == 0x00);
   CHECK(flags == flag_underflow);
@@ -539,11 +528,11 @@ TEST_CASE("Stochastic rounding: reproducible per seed and unbiased on average", 
   const int seeds = 200'000;
   for (int seed = 0; seed < seeds; ++seed) {
     Flags flags = 0;
-    const uint16_t first = f32_narrow_to_bf16(as_bits(exact), Rounding::stochastic, lane_random(seed, 7), flags);
-    const uint16_t again = f32_narrow_to_bf16(as_bits(exact), Rounding::stochastic, lane_random(seed, 7), flags);
+    const uint16_t first = f32_narrow_to_bf16(bits_of(exact), Rounding::stochastic, lane_random(seed, 7), flags);
+    const uint16_t again = f32_narrow_to_bf16(bits_of(exact), Rounding::stochastic, lane_random(seed, 7), flags);
     REQUIRE(first == again);
     REQUIRE((first == 0x3F80 || first == 0x3F81));
-    sum += as_float(uint32_t(first) << 16);
+    sum += float_of(uint32_t(first) << 16);
   }
   const double mean_in_ulps = (sum / seeds - 1) / 0x1p-7;
   CHECK(mean_in_ulps == Approx(0.3).margin(0.01));
@@ -598,7 +587,7 @@ TEST_CASE("Conversions among f32, bf16, e4m3, e5m2 and their flags", "[convert]"
   CHECK(convert(T::bf16, T::e4m3, 0x3F98, cfp8, Rounding::nearest_even, 0, flags) == 0x3A);  // 1.1875 tie -> 1.25
   CHECK(flags == 0);
   // Denormal for a subnormal source of any type; none for the conversion of a normal one.
-  CHECK(convert(T::e4m3, T::f32, 0x01, cfp8, Rounding::nearest_even, 0, flags) == as_bits(0x1p-9f));
+  CHECK(convert(T::e4m3, T::f32, 0x01, cfp8, Rounding::nearest_even, 0, flags) == bits_of(0x1p-9f));
   CHECK(flags == flag_denormal);
   flags = 0;
   CHECK(convert(T::bf16, T::f32, 0x0001, cfp8, Rounding::nearest_even, 0, flags) == 0x00010000);

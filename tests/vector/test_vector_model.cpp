@@ -25,16 +25,6 @@ uint32_t cvt(unsigned destination, unsigned source, unsigned part, unsigned rd, 
   return encode(VCVT, destination, rd, rs1, source << 2 | part);
 }
 
-float as_float(uint32_t bits) {
-  float value;
-  std::memcpy(&value, &bits, sizeof value);
-  return value;
-}
-uint32_t as_bits(float value) {
-  uint32_t bits;
-  std::memcpy(&bits, &value, sizeof bits);
-  return bits;
-}
 
 template <typename T>
 T lane(const Register& reg, unsigned index) {
@@ -350,14 +340,14 @@ TEST_CASE("vcvt: narrowing parts merge, widening parts select, same width conver
     run(model, cvt(bf16, f32, 1, 2, 1));
     for (unsigned i = 0; i < 32; ++i) {
       Flags flags = 0;
-      const uint16_t expected = i < 16 ? 0xAA00 + i : f32_narrow_to_bf16(as_bits(1 + float(i - 16) / 64), Rounding::nearest_even, 0, flags);
+      const uint16_t expected = i < 16 ? 0xAA00 + i : f32_narrow_to_bf16(bits_of(1 + float(i - 16) / 64), Rounding::nearest_even, 0, flags);
       CHECK(lane<uint16_t>(model.read_register(2), i) == expected);
     }
     run(model, cvt(bf16, f32, 0, 1, 1));  // vd = vs1: lanes 0..15 from the original f32 lanes
     for (unsigned i = 0; i < 16; ++i) {
       Flags flags = 0;
       CHECK(lane<uint16_t>(model.read_register(1), i) ==
-            f32_narrow_to_bf16(as_bits(1 + float(i) / 64), Rounding::nearest_even, 0, flags));
+            f32_narrow_to_bf16(bits_of(1 + float(i) / 64), Rounding::nearest_even, 0, flags));
       CHECK(lane<float>(model.read_register(1), 8 + i / 2) == 1 + float(8 + i / 2) / 64);  // upper half kept
     }
   }
@@ -369,7 +359,7 @@ TEST_CASE("vcvt: narrowing parts merge, widening parts select, same width conver
     for (unsigned i = 0; i < 64; ++i) {
       Flags flags = 0;
       CHECK(lane<uint8_t>(model.read_register(2), i) ==
-            f32_narrow_to_cfp8(as_bits(float(i) / 4 - 8), formats.e4m3, Rounding::nearest_even, 0, flags));
+            f32_narrow_to_cfp8(bits_of(float(i) / 4 - 8), formats.e4m3, Rounding::nearest_even, 0, flags));
     }
     run(model, cvt(f32, e4m3, 3, 3, 2));
     for (unsigned i = 0; i < 16; ++i)
@@ -401,7 +391,7 @@ TEST_CASE("vcvt: narrowing parts merge, widening parts select, same width conver
     for (unsigned i = 0; i < 16; ++i) {
       Flags flags = 0;
       CHECK(lane<uint8_t>(model.read_register(9), 32 + i) ==
-            f32_narrow_to_cfp8(as_bits(1 + float(i) / 100), e5m2_format(20), Rounding::stochastic,
+            f32_narrow_to_cfp8(bits_of(1 + float(i) / 100), e5m2_format(20), Rounding::stochastic,
                                lane_random(seed, 32 + i), flags));
       CHECK(lane<uint8_t>(model.read_register(9), i) == 0);
     }
@@ -444,11 +434,11 @@ TEST_CASE("vhsum: the pairwise tree in its fixed order, sign-extended; integers 
   }
   CHECK(level[0] == 0x1p24f + 14);
   CHECK(sequential == 0x1p24f);
-  CHECK(outcome.scalar == as_bits(level[0]));
+  CHECK(outcome.scalar == bits_of(level[0]));
   // Negative results are sign-extended.
   model.write_register(1, make<float>([](unsigned i) { return -float(i); }));
   outcome = run(model, encode(VHSUM, f32, 5, 1, 0));
-  CHECK(outcome.scalar == (0xFFFFFFFF00000000ull | as_bits(-120.0f)));
+  CHECK(outcome.scalar == (0xFFFFFFFF00000000ull | bits_of(-120.0f)));
   // bf16: 32 lanes widened, 5 levels; overflow of a partial sum sets Overflow.
   model.write_register(2, make<uint16_t>([](unsigned i) { return i < 2 ? 0x7F7F : 0x3F80; }));
   outcome = run(model, encode(VHSUM, bf16, 5, 2, 0));
@@ -456,7 +446,7 @@ TEST_CASE("vhsum: the pairwise tree in its fixed order, sign-extended; integers 
   CHECK(csr(model, csr_vflags) == flag_overflow);
   model.write_register(2, make<uint16_t>([](unsigned i) { return 0x3F80 + (i == 31 ? 0x0080 : 0); }));  // 31 ones and a 2
   outcome = run(model, encode(VHSUM, bf16, 5, 2, 0));
-  CHECK(outcome.scalar == as_bits(32.0f + 1.0f));
+  CHECK(outcome.scalar == bits_of(32.0f + 1.0f));
   // Integers: the exact 64-bit sum of the sign-extended lanes.
   model.write_register(3, make<uint32_t>([](unsigned) { return 0x7FFFFFFFu; }));
   CHECK(run(model, encode(VHSUM, i32, 5, 3, 0)).scalar == 16ull * 0x7FFFFFFF);
@@ -471,8 +461,8 @@ void check_vmma(VectorModel& model, unsigned type, unsigned vd, unsigned vs1, un
   const Register a_reg = model.read_register(vs1), b_reg = model.read_register(vs2);
   auto element = [&](const Register& reg, unsigned index) {
     Flags ignored = 0;
-    if (type == bf16) return as_float(uint32_t(lane<uint16_t>(reg, index)) << 16);
-    return as_float(widen_to_f32(type == e4m3 ? ElementType::e4m3 : ElementType::e5m2, lane<uint8_t>(reg, index),
+    if (type == bf16) return float_of(uint32_t(lane<uint16_t>(reg, index)) << 16);
+    return float_of(widen_to_f32(type == e4m3 ? ElementType::e4m3 : ElementType::e5m2, lane<uint8_t>(reg, index),
                                  formats, ignored));
   };
   float c[8][8];
@@ -485,7 +475,7 @@ void check_vmma(VectorModel& model, unsigned type, unsigned vd, unsigned vs1, un
   for (unsigned i = 0; i < 8; ++i)
     for (unsigned j = 0; j < 8; ++j) {
       INFO("C[" << i << "][" << j << "]");
-      CHECK(lane<uint32_t>(model.read_register(vd + (8 * i + j) / 16), (8 * i + j) % 16) == as_bits(c[i][j]));
+      CHECK(lane<uint32_t>(model.read_register(vd + (8 * i + j) / 16), (8 * i + j) % 16) == bits_of(c[i][j]));
     }
 }
 
@@ -520,8 +510,8 @@ TEST_CASE("vmma: accumulation order, register group layout, overlap, unused CFP8
   for (unsigned j = 0; j < 8; ++j) CHECK(lane<float>(model.read_register(8), j) == 1.0f);
   CHECK(lane<float>(model.read_register(8), 8) == 0.0f);  // C[1][0]: row 1 of A is zero
   // C[i][j] lives in register vd + (8i+j)/16, lane (8i+j) mod 16: A = identity-like rows.
-  model.write_register(1, make<uint16_t>([](unsigned i) { return i % 4 == 0 ? uint16_t(as_bits(float(i / 4 + 1)) >> 16) : 0; }));
-  model.write_register(2, make<uint16_t>([](unsigned i) { return i < 8 ? uint16_t(as_bits(float(10 * i)) >> 16) : 0; }));
+  model.write_register(1, make<uint16_t>([](unsigned i) { return i % 4 == 0 ? uint16_t(bits_of(float(i / 4 + 1)) >> 16) : 0; }));
+  model.write_register(2, make<uint16_t>([](unsigned i) { return i < 8 ? uint16_t(bits_of(float(10 * i)) >> 16) : 0; }));
   for (unsigned r = 12; r < 16; ++r) model.write_register(r, Register{});
   run(model, encode(VMMA, bf16, 12, 1, 2));
   for (unsigned i = 0; i < 8; ++i)
