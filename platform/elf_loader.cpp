@@ -1,6 +1,7 @@
 // RISC-V ELF64 reader on libelf (elfutils). Every field that comes from the file is checked
 // before it is used, so a damaged or hostile image gives a LoaderError, never a crash.
 #include "elf_loader.h"
+#include "support/hex.h"
 
 #include <fcntl.h>
 #include <gelf.h>
@@ -16,12 +17,6 @@
 
 namespace dojo::platform {
 namespace {
-
-std::string hex(uint64_t value) {
-  char text[24];
-  std::snprintf(text, sizeof text, "0x%llx", static_cast<unsigned long long>(value));
-  return text;
-}
 
 std::string machine_name(unsigned machine) {
   switch (machine) {

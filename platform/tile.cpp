@@ -9,6 +9,7 @@
 #include "noc/noc.h"
 #include "trace/timeline.h"
 #include "vector/lockstep_engine.h"
+#include "support/hex.h"
 
 namespace dojo::platform {
 namespace {
@@ -23,12 +24,6 @@ uint64_t hartid_of(const noc::Coord& coord) {
 std::string describe(const noc::Coord& coord) {
   return "core " + std::to_string(coord.x) + "," + std::to_string(coord.y) + " of chip " +
          std::to_string(coord.chip_x) + "," + std::to_string(coord.chip_y);
-}
-
-std::string hex(uint64_t value) {
-  char text[24];
-  std::snprintf(text, sizeof text, "0x%llx", static_cast<unsigned long long>(value));
-  return text;
 }
 
 }  // namespace

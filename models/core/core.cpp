@@ -1,4 +1,5 @@
 #include "core/core.h"
+#include "support/hex.h"
 
 #include <algorithm>
 #include <cstdio>
@@ -12,12 +13,6 @@ namespace {
 
 constexpr unsigned kCsrMie = 0x304;
 constexpr unsigned kCsrMip = 0x344;
-
-std::string hex(uint64_t value) {
-  char text[24];
-  std::snprintf(text, sizeof text, "0x%llx", static_cast<unsigned long long>(value));
-  return text;
-}
 
 }  // namespace
 

@@ -5,6 +5,7 @@
 
 #include "core/hart.h"
 #include "core/hart_internal.h"
+#include "support/hex.h"
 
 namespace dojo::core {
 namespace {
@@ -63,12 +64,6 @@ const char* cause_name(uint64_t cause) {
     case Exception::ecall_m: return "environment call from M-mode";
   }
   return "exception";
-}
-
-std::string hex(uint64_t value) {
-  char text[24];
-  std::snprintf(text, sizeof text, "0x%llx", static_cast<unsigned long long>(value));
-  return text;
 }
 
 }  // namespace

@@ -1,4 +1,5 @@
 #include "host/host_interface.h"
+#include "support/hex.h"
 
 #include <algorithm>
 #include <cstdio>
@@ -7,16 +8,6 @@
 #include <utility>
 
 namespace dojo::host {
-
-namespace {
-
-std::string hex(uint64_t value) {
-  char text[24];
-  std::snprintf(text, sizeof text, "0x%llx", static_cast<unsigned long long>(value));
-  return text;
-}
-
-}  // namespace
 
 HostInterface::HostInterface(sc_core::sc_module_name name, const HostInterfaceParams& params)
     : sc_core::sc_module(name), socket("socket"), params_(params) {

@@ -1,4 +1,5 @@
 #include "peripherals/htif.h"
+#include "support/hex.h"
 
 #include <algorithm>
 #include <climits>
@@ -21,12 +22,6 @@ uint64_t load_le64(const unsigned char* bytes) {
 
 void store_le64(unsigned char* bytes, uint64_t value) {
   for (unsigned i = 0; i < 8; ++i) bytes[i] = static_cast<unsigned char>(value >> 8 * i);
-}
-
-std::string hex(uint64_t value) {
-  char text[24];
-  std::snprintf(text, sizeof text, "0x%llx", static_cast<unsigned long long>(value));
-  return text;
 }
 
 // A 64-bit word with 32-bit halves, stored in `storage`; writes go to `on_write`.

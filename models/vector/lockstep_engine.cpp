@@ -8,6 +8,7 @@
 
 #include "vector/rtl_engine.h"
 #include "vector/vector_model.h"
+#include "support/hex.h"
 
 namespace dojo::vector {
 
@@ -54,12 +55,6 @@ uint32_t element(const Register& r, unsigned bytes, unsigned lane) {
   uint32_t value = 0;
   for (unsigned b = 0; b < bytes; ++b) value |= uint32_t(r[lane * bytes + b]) << (8 * b);
   return value;
-}
-
-std::string hex(uint64_t value, int digits = 0) {
-  char text[24];
-  std::snprintf(text, sizeof text, "0x%0*" PRIx64, digits, value);
-  return text;
 }
 
 // All lanes of `r`, 16 per line; with `other`, a '*' marks each lane that differs from it.
