@@ -1,7 +1,6 @@
 // RISC-V ELF64 reader on libelf (elfutils). Every field that comes from the file is checked
 // before it is used, so a damaged or hostile image gives a LoaderError, never a crash.
 #include "elf_loader.h"
-#include "support/hex.h"
 
 #include <fcntl.h>
 #include <gelf.h>
@@ -14,6 +13,8 @@
 #include <cstdio>
 #include <cstring>
 #include <memory>
+
+#include "support/hex.h"
 
 namespace dojo::platform {
 namespace {

@@ -5,11 +5,11 @@
 
 #include "core/commit_log.h"
 #include "host/host_interface.h"
-#include "node.h"
 #include "noc/noc.h"
+#include "node.h"
+#include "support/hex.h"
 #include "trace/timeline.h"
 #include "vector/lockstep_engine.h"
-#include "support/hex.h"
 
 namespace dojo::platform {
 namespace {
@@ -27,7 +27,6 @@ std::string describe(const noc::Coord& coord) {
 }
 
 }  // namespace
-
 
 Tile::Tile(sc_core::sc_module_name name, const PlatformConfig& config,
            const std::string& default_image, std::ostream& console)

@@ -1,11 +1,12 @@
 #include "core/core.h"
-#include "support/hex.h"
 
 #include <algorithm>
 #include <cstdio>
 #include <limits>
 #include <stdexcept>
 #include <utility>
+
+#include "support/hex.h"
 
 namespace dojo::core {
 

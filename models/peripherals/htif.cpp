@@ -1,10 +1,11 @@
 #include "peripherals/htif.h"
-#include "support/hex.h"
 
 #include <algorithm>
 #include <climits>
 #include <cstdio>
 #include <utility>
+
+#include "support/hex.h"
 
 namespace dojo::peripherals {
 

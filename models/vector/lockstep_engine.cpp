@@ -6,9 +6,9 @@
 #include <optional>
 #include <sstream>
 
+#include "support/hex.h"
 #include "vector/rtl_engine.h"
 #include "vector/vector_model.h"
-#include "support/hex.h"
 
 namespace dojo::vector {
 
