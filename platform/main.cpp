@@ -91,6 +91,7 @@ struct RunOptions {
   bool quiet = false;
   bool stats = false;
   bool test_crash = false;
+  uint64_t test_vector_fault = 0;
   std::string stats_file;
   std::string trace_rtl;
   uint64_t trace_rtl_from = 0;
@@ -257,7 +258,9 @@ int run(const RunOptions& options) {
   const auto wall_start = std::chrono::steady_clock::now();
   // Never destroyed: SystemC unregisters each object with a linear search, so tearing down a tile
   // of thousands of cores takes longer than running it, and the process ends right after anyway.
-  auto& tile = *new dojo::platform::Tile("tile", config, options.firmware, std::cout);
+  dojo::platform::TestHooks hooks;
+  hooks.vector_fault_from = options.test_vector_fault;
+  auto& tile = *new dojo::platform::Tile("tile", config, options.firmware, std::cout, hooks);
   if (timeline) tile.trace_to(*timeline);
   if (commit_log) tile.log_commits(*commit_log, commit_cores);
   if (!options.trace_rtl.empty()) tile.trace_rtl(options.trace_rtl, rtl_window);
@@ -366,6 +369,8 @@ int sc_main(int argc, char* argv[]) {
                         "Print statistics (instructions, simulated time, wall time, MIPS) to stderr");
   // For the regression runner's own tests: the simulator dies of a signal, as a bug would make it.
   run_command->add_flag("--test-only-crash", run_options.test_crash)->group("");
+  // ... and in lockstep the RTL's results go wrong from the Nth vector instruction, as a bug would.
+  run_command->add_option("--test-only-vector-fault", run_options.test_vector_fault)->group("");
   CLI::Option* trace_rtl =
       run_command->add_option("--trace-rtl", run_options.trace_rtl,
                               "Write a waveform (FILE.fst or FILE.vcd) of the vector unit RTL of each "

@@ -2,6 +2,7 @@
 
 #include <cstring>
 
+#include "vector/faulty_engine.h"
 #include "vector/lockstep_engine.h"
 #include "vector/vector_model.h"
 
@@ -85,9 +86,12 @@ std::unique_ptr<vector::VectorEngine> Node::make_vector_engine(const PlatformCon
   auto rtl_engine = std::make_unique<vector::RtlEngine>();
   rtl = rtl_engine.get();
   if (model == Model::rtl) return rtl_engine;
+  std::unique_ptr<vector::VectorEngine> checked = std::move(rtl_engine);
+  if (place.vector_fault_from != 0)
+    checked = std::make_unique<vector::FaultyEngine>(std::move(checked), place.vector_fault_from);
   return std::make_unique<vector::LockstepEngine>(
       static_cast<unsigned>(place.hartid),
-      std::make_unique<vector::VectorModel>(config.vector.latency), std::move(rtl_engine));
+      std::make_unique<vector::VectorModel>(config.vector.latency), std::move(checked));
 }
 
 core::CoreParams Node::core_params(const PlatformConfig& config, uint64_t hartid) {

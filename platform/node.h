@@ -42,6 +42,9 @@ struct NodePlace {
   uint32_t rank = 0;
   std::shared_ptr<const std::vector<uint32_t>> rank_hartids;
   bool prefix_console = false;
+  // Test-only (--test-only-vector-fault): in lockstep, the RTL's registers read wrong from this
+  // vector instruction on (counted from 1); 0 = never.
+  uint64_t vector_fault_from = 0;
 };
 
 class Node : public sc_core::sc_module {

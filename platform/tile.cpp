@@ -29,7 +29,7 @@ std::string describe(const noc::Coord& coord) {
 }  // namespace
 
 Tile::Tile(sc_core::sc_module_name name, const PlatformConfig& config,
-           const std::string& default_image, std::ostream& console)
+           const std::string& default_image, std::ostream& console, const TestHooks& hooks)
     : sc_module(name), config_(config), default_image_(default_image), console_(console) {
   tlm::tlm_global_quantum::instance().set(picoseconds(config.simulation.quantum_ps));
 
@@ -69,6 +69,7 @@ Tile::Tile(sc_core::sc_module_name name, const PlatformConfig& config,
     place.rank = static_cast<uint32_t>(nodes_.size());
     place.rank_hartids = rank_hartids;
     place.prefix_console = several;
+    place.vector_fault_from = hooks.vector_fault_from;
     const ElfImage& image = image_for(place.coord);
     const auto rank = place.rank;
     auto node = std::make_unique<Node>(("node" + std::to_string(rank)).c_str(), config, place,

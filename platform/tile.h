@@ -58,6 +58,11 @@ struct TraceWindow;
 
 namespace dojo::platform {
 
+// Faults injected on purpose, for tests of the simulator's own error paths.
+struct TestHooks {
+  uint64_t vector_fault_from = 0;  // see NodePlace::vector_fault_from
+};
+
 class Tile : public sc_core::sc_module {
  public:
   // Builds every node and boots each core with its image: `default_image` (may be empty: then
@@ -65,7 +70,7 @@ class Tile : public sc_core::sc_module {
   // Throws LoaderError if an image cannot be read or does not fit the memory map, ConfigError if a
   // core has no image, std::invalid_argument for an impossible network.
   Tile(sc_core::sc_module_name name, const PlatformConfig& config,
-       const std::string& default_image, std::ostream& console);
+       const std::string& default_image, std::ostream& console, const TestHooks& hooks = {});
   ~Tile() override;
 
   // Simulates until every core has stopped, or the configured timeout.

@@ -88,7 +88,7 @@ Hart::VectorStep Hart::vector_step(uint32_t instruction, uint64_t pc, uint64_t r
       raise(Exception::illegal_insn, instruction);
       return VectorStep::trap;
     case vector::Outcome::Status::fatal:
-      fatal_message_ = "hart " + std::to_string(config_.hartid) + ": " + outcome.message;
+      fatal_message_ = outcome.message;  // the engine's report names the core
       return VectorStep::fatal;
     case vector::Outcome::Status::ok:
       break;

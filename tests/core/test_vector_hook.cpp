@@ -114,7 +114,7 @@ TEST_CASE("vector: the engine's illegal verdict traps, its fatal verdict stops t
   g.engine.answer.message = "vector lockstep mismatch at pc 0x80000000";
   g.start({insn});
   CHECK(g.hart.run(1000) == StopReason::fatal);
-  CHECK(g.hart.fatal_message() == "hart 0: vector lockstep mismatch at pc 0x80000000");
+  CHECK(g.hart.fatal_message() == "vector lockstep mismatch at pc 0x80000000");
   CHECK(g.hart.pc() == HartFixture::kCode);
   CHECK(g.hart.instret() == 0);
 }

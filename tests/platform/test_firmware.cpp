@@ -256,6 +256,20 @@ TEST_CASE("vector programs pass under the reference model, the RTL and both in l
   }
 }
 
+TEST_CASE("a lockstep mismatch stops the run with a report and a waveform that ends there") {
+  const auto path = scratch_dir() / "mismatch.vcd";
+  // The RTL's registers read wrong from the 50th vector instruction on (a test-only fault).
+  const Run run = dojo_vp("run --config core --set vector.model=lockstep --test-only-vector-fault 50 "
+                          "--trace-rtl " + path.string() + " " + firmware("vec_add"));
+  CHECK(run.status == kFatal);
+  CHECK(run.err.find("dojo-vp: error: core 0: vector lockstep mismatch on core 0 at pc 0x") !=
+        std::string::npos);
+  CHECK(run.err.find("model / rtl:") != std::string::npos);
+  CHECK(run.err.find("* = lane differs") != std::string::npos);
+  CHECK(run.out.find("vec_add: PASS") == std::string::npos);
+  CHECK(read_file(path).find("$timescale") != std::string::npos);
+}
+
 TEST_CASE("RTL waveforms are written per RTL core, and need one") {
   const auto path = scratch_dir() / "vu.fst";
   const Run one = dojo_vp("run -q --config core --set vector.model=lockstep --trace-rtl " +
