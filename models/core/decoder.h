@@ -29,12 +29,19 @@ namespace dojo::core {
   X(csrrw) X(csrrs) X(csrrc) X(csrrwi) X(csrrsi) X(csrrci)                                     \
   X(vector) /* custom-0: an instruction of the vector unit (docs/isa-vector.md) */              \
   X(breakpoint) /* a debugger breakpoint at this pc: the hart stops in front of it */          \
-  /* Superinstructions of an addi and the branch after it, made by the interpreter: a branch */ \
-  /* on two other registers, or on the addi's sum and another register or zero */              \
+  /* Superinstructions made by the interpreter (Hart::fuse_with_next). An addi, addiw, add or */ \
+  /* addw and the conditional branch after it, the branch comparing the registers as they are */ \
+  /* after the first instruction: */                                                           \
   X(addi_beq) X(addi_bne) X(addi_blt) X(addi_bge) X(addi_bltu) X(addi_bgeu)                     \
+  X(addiw_beq) X(addiw_bne) X(addiw_blt) X(addiw_bge) X(addiw_bltu) X(addiw_bgeu)               \
+  X(add_beq) X(add_bne) X(add_blt) X(add_bge) X(add_bltu) X(add_bgeu)                           \
+  X(addw_beq) X(addw_bne) X(addw_blt) X(addw_bge) X(addw_bltu) X(addw_bgeu)                     \
+  /* an addi and a branch on its sum and another register or zero: */                          \
   X(addi_eq) X(addi_ne) X(addi_lt) X(addi_ge) X(addi_gt) X(addi_le)                             \
   X(addi_ltu) X(addi_geu) X(addi_gtu) X(addi_leu)                                              \
-  X(addi_eqz) X(addi_nez) X(addi_ltz) X(addi_gez) X(addi_gtz) X(addi_lez)
+  X(addi_eqz) X(addi_nez) X(addi_ltz) X(addi_gez) X(addi_gtz) X(addi_lez)                     \
+  /* a slli and an add that adds its result to a register (array indexing): */                 \
+  X(slli_add)
 
 enum class Op : uint8_t {
 #define DOJO_HART_OP_ENUM(name) name,

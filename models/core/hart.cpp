@@ -106,48 +106,62 @@ bool is_conditional_branch(Op op) { return op >= Op::beq && op <= Op::bgeu; }
 }  // namespace
 
 void Hart::fuse_with_next(uint64_t pc, DecodedPage& page, Entry& entry) {
-  if (entry.op != Op::addi) return;
-  // The pair must start in one page; the interpreter then finds the branch's own entry (which it
-  // decodes here) right after the addi's.
+  // The ALU operations that fuse with a conditional branch after them, and the first of their six
+  // superinstructions (in beq, bne, blt, bge, bltu, bgeu order).
+  struct BranchFusion {
+    Op first, fused_beq;
+  };
+  static constexpr BranchFusion kBranchFusions[] = {{Op::addi, Op::addi_beq},
+                                                    {Op::addiw, Op::addiw_beq},
+                                                    {Op::add, Op::add_beq},
+                                                    {Op::addw, Op::addw_beq}};
+  const auto fusion = std::find_if(std::begin(kBranchFusions), std::end(kBranchFusions),
+                                   [&](const BranchFusion& f) { return f.first == entry.op; });
+  const bool shift_add_candidate = entry.op == Op::slli;
+  if (fusion == std::end(kBranchFusions) && !shift_add_candidate) return;
+  // The pair must start in one page; the interpreter then finds the second instruction's own entry
+  // right after the first's. That entry is only written for a pair: otherwise it stays as it is, to
+  // be decoded (and perhaps fused with what follows it) when it is reached.
   const uint64_t next_offset = pc + entry.length() - page.base;
   if (next_offset >= kPageSize) return;
-  Entry& branch = page.entries[next_offset >> 1];
+  Entry second;
   uint64_t fault_addr = 0;
-  if (!decode_one(page.base + next_offset, page, branch, fault_addr)) return;
-  if (!is_conditional_branch(branch.op)) return;
-  const auto kind = static_cast<unsigned>(branch.op) - static_cast<unsigned>(Op::beq);
-  // In beq, bne, blt, bge, bltu, bgeu order: the sum compared with another register, with the
-  // sum as the first or the second operand, or two registers the addi does not write.
-  static constexpr Op kSumFirst[] = {Op::addi_eq, Op::addi_ne, Op::addi_lt,
-                                     Op::addi_ge, Op::addi_ltu, Op::addi_geu};
-  static constexpr Op kSumSecond[] = {Op::addi_eq, Op::addi_ne, Op::addi_gt,
-                                      Op::addi_le, Op::addi_gtu, Op::addi_leu};
-  static constexpr Op kIndependent[] = {Op::addi_beq, Op::addi_bne, Op::addi_blt,
-                                        Op::addi_bge, Op::addi_bltu, Op::addi_bgeu};
-  if (branch.rs1 == entry.rd && branch.rs2 == entry.rd) {
-    entry.op = kIndependent[kind];
-  } else if (branch.rs1 == entry.rd) {
-    entry.op = kSumFirst[kind];
-    entry.rs2 = branch.rs2;
-  } else if (branch.rs2 == entry.rd) {
-    entry.op = kSumSecond[kind];
-    entry.rs2 = branch.rs1;
-  } else {
-    entry.op = kIndependent[kind];
+  if (!decode_one(page.base + next_offset, page, second, fault_addr)) return;
+  if (shift_add_candidate) {
+    if (second.op != Op::add || (second.rs1 != entry.rd && second.rs2 != entry.rd)) return;
+    page.entries[next_offset >> 1] = second;
+    entry.op = Op::slli_add;
+    entry.handler = handlers_[handler_index(entry.op, entry.length())];
+    return;
   }
-  // Comparing with x0 (bnez, bltz...) needs no second register.
-  if (entry.op != kIndependent[kind] && entry.rs2 == 0) {
-    switch (entry.op) {
-      case Op::addi_eq: case Op::addi_leu: entry.op = Op::addi_eqz; break;
-      case Op::addi_ne: case Op::addi_gtu: entry.op = Op::addi_nez; break;
-      case Op::addi_lt: entry.op = Op::addi_ltz; break;
-      case Op::addi_ge: entry.op = Op::addi_gez; break;
-      case Op::addi_gt: entry.op = Op::addi_gtz; break;
-      case Op::addi_le: entry.op = Op::addi_lez; break;
-      default: break;  // sum < 0 or >= 0 unsigned: rare, left as they are
+  if (!is_conditional_branch(second.op)) return;
+  page.entries[next_offset >> 1] = second;
+  const auto kind = static_cast<unsigned>(second.op) - static_cast<unsigned>(Op::beq);
+  entry.op = static_cast<Op>(static_cast<unsigned>(fusion->fused_beq) + kind);
+  if (fusion->first == Op::addi && (second.rs1 == entry.rd) != (second.rs2 == entry.rd)) {
+    // The branch compares the addi's sum with one other register: the handler keeps the sum in
+    // a host register and reads the other one (as rs2) before the addi writes.
+    static constexpr Op kSumFirst[] = {Op::addi_eq, Op::addi_ne, Op::addi_lt,
+                                       Op::addi_ge, Op::addi_ltu, Op::addi_geu};
+    static constexpr Op kSumSecond[] = {Op::addi_eq, Op::addi_ne, Op::addi_gt,
+                                        Op::addi_le, Op::addi_gtu, Op::addi_leu};
+    const bool sum_first = second.rs1 == entry.rd;
+    entry.op = sum_first ? kSumFirst[kind] : kSumSecond[kind];
+    entry.rs2 = sum_first ? second.rs2 : second.rs1;
+    // Comparing with x0 (bnez, bltz...) needs no second register.
+    if (entry.rs2 == 0) {
+      switch (entry.op) {
+        case Op::addi_eq: case Op::addi_leu: entry.op = Op::addi_eqz; break;
+        case Op::addi_ne: case Op::addi_gtu: entry.op = Op::addi_nez; break;
+        case Op::addi_lt: entry.op = Op::addi_ltz; break;
+        case Op::addi_ge: entry.op = Op::addi_gez; break;
+        case Op::addi_gt: entry.op = Op::addi_gtz; break;
+        case Op::addi_le: entry.op = Op::addi_lez; break;
+        default: break;  // sum < 0 or >= 0 unsigned: rare, left as they are
+      }
     }
   }
-  entry.target = branch.target;
+  entry.target = second.target;
   entry.handler = handlers_[handler_index(entry.op, entry.length())];
 }
 
@@ -733,29 +747,43 @@ out_at_pc:
   BRANCH(bgeu, x[e->rs1] >= x[e->rs2])
 #undef BRANCH
 
-// Superinstructions of an addi and the conditional branch after it (see fuse_with_next): the
-// addi's entry stands for both, with the branch's target; the branch's own entry follows it.
-// `sum` is the addi's result, `other` the register the branch compares it with (read before the
-// addi writes, so never the addi's rd), and `branch` the branch's entry. Stepping runs the pair
-// as two instructions.
-#define ADDI_BRANCH(name, condition)                                      \
-  HANDLER(name, {                                                         \
-    const uint64_t sum = x[e->rs1] + static_cast<uint64_t>(e->imm);      \
-    [[maybe_unused]] const uint64_t other = x[e->rs2];                    \
-    x[e->rd] = sum;                                                       \
-    if constexpr (kSingleStep) NEXT();                                    \
-    ++n;                                                                  \
-    Entry* const branch = e + kStep;                                      \
-    if (condition) TAKE_BRANCH(e->target, branch->imm);                   \
-    e = branch + (branch->length() >> 1);                                 \
-    DISPATCH();                                                           \
+// Superinstructions of an ALU operation and the conditional branch after it (see
+// fuse_with_next): the first instruction's entry stands for both, with the branch's target; the
+// branch's own entry follows it. `first` executes the first instruction; `branch` is the branch's
+// entry. Stepping runs the pair as two instructions.
+#define FUSED_BRANCH(name, first, condition)            \
+  HANDLER(name, {                                       \
+    first;                                              \
+    if constexpr (kSingleStep) NEXT();                  \
+    ++n;                                                \
+    Entry* const branch = e + kStep;                    \
+    if (condition) TAKE_BRANCH(e->target, branch->imm); \
+    e = branch + (branch->length() >> 1);               \
+    DISPATCH();                                         \
   })
-  ADDI_BRANCH(addi_beq, x[branch->rs1] == x[branch->rs2])
-  ADDI_BRANCH(addi_bne, x[branch->rs1] != x[branch->rs2])
-  ADDI_BRANCH(addi_blt, static_cast<int64_t>(x[branch->rs1]) < static_cast<int64_t>(x[branch->rs2]))
-  ADDI_BRANCH(addi_bge, static_cast<int64_t>(x[branch->rs1]) >= static_cast<int64_t>(x[branch->rs2]))
-  ADDI_BRANCH(addi_bltu, x[branch->rs1] < x[branch->rs2])
-  ADDI_BRANCH(addi_bgeu, x[branch->rs1] >= x[branch->rs2])
+// The branch compares its registers as the first instruction left them.
+#define REGISTER_BRANCHES(prefix, result)                                                     \
+  FUSED_BRANCH(prefix##_beq, x[e->rd] = (result), x[branch->rs1] == x[branch->rs2])          \
+  FUSED_BRANCH(prefix##_bne, x[e->rd] = (result), x[branch->rs1] != x[branch->rs2])          \
+  FUSED_BRANCH(prefix##_blt, x[e->rd] = (result),                                           \
+               static_cast<int64_t>(x[branch->rs1]) < static_cast<int64_t>(x[branch->rs2]))  \
+  FUSED_BRANCH(prefix##_bge, x[e->rd] = (result),                                           \
+               static_cast<int64_t>(x[branch->rs1]) >= static_cast<int64_t>(x[branch->rs2])) \
+  FUSED_BRANCH(prefix##_bltu, x[e->rd] = (result), x[branch->rs1] < x[branch->rs2])          \
+  FUSED_BRANCH(prefix##_bgeu, x[e->rd] = (result), x[branch->rs1] >= x[branch->rs2])
+  REGISTER_BRANCHES(addi, x[e->rs1] + static_cast<uint64_t>(e->imm))
+  REGISTER_BRANCHES(addiw, sext32(x[e->rs1] + static_cast<uint64_t>(e->imm)))
+  REGISTER_BRANCHES(add, x[e->rs1] + x[e->rs2])
+  REGISTER_BRANCHES(addw, sext32(x[e->rs1] + x[e->rs2]))
+#undef REGISTER_BRANCHES
+// An addi and a branch on its sum: `sum` is the addi's result, `other` the register the branch
+// compares it with (read before the addi writes, so never the addi's rd).
+#define ADDI_BRANCH(name, condition)                                        \
+  FUSED_BRANCH(name,                                                        \
+               const uint64_t sum = x[e->rs1] + static_cast<uint64_t>(e->imm); \
+               [[maybe_unused]] const uint64_t other = x[e->rs2];           \
+               x[e->rd] = sum,                                              \
+               condition)
   ADDI_BRANCH(addi_eq, sum == other)
   ADDI_BRANCH(addi_ne, sum != other)
   ADDI_BRANCH(addi_lt, static_cast<int64_t>(sum) < static_cast<int64_t>(other))
@@ -773,7 +801,19 @@ out_at_pc:
   ADDI_BRANCH(addi_gtz, static_cast<int64_t>(sum) > 0)
   ADDI_BRANCH(addi_lez, static_cast<int64_t>(sum) <= 0)
 #undef ADDI_BRANCH
+#undef FUSED_BRANCH
 #undef TAKE_BRANCH
+
+  // A slli and an add of its result to a register (fuse_with_next): both write their rd.
+  HANDLER(slli_add, {
+    x[e->rd] = x[e->rs1] << e->imm;
+    if constexpr (kSingleStep) NEXT();
+    ++n;
+    Entry* const add = e + kStep;
+    x[add->rd] = x[add->rs1] + x[add->rs2];
+    e = add + (add->length() >> 1);
+    DISPATCH();
+  })
 
 #define LOAD(name, T, Extended)                                                            \
   HANDLER(name, {                                                                          \

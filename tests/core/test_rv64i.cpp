@@ -887,6 +887,90 @@ TEST_CASE("run(limit) in an addi and branch loop stops at a lap boundary past th
   CHECK(f.hart.pc() == F::kCode);
 }
 
+TEST_CASE("an addiw, add or addw and a branch after it behave as two instructions under run()") {
+  using BranchEncoder = uint32_t (*)(unsigned, unsigned, int64_t);
+  const BranchEncoder branches[] = {beq, bne, blt, bge, bltu, bgeu};
+  // a0 = the first instruction's result from a5 and a6; 32-bit overflow separates add from addw.
+  const uint32_t firsts[] = {addiw(a0, a5, 1), add(a0, a5, a6), addw(a0, a5, a6)};
+  const std::pair<unsigned, unsigned> operands[] = {{a0, a1}, {a1, a0}, {a0, zero},
+                                                    {zero, a0}, {a0, a0}, {a2, a3}};
+  const uint64_t values[][2] = {{0x7fffffff, 1}, {kAllOnes, 1}, {5, 7}, {kMin64, kAllOnes}};
+  HartConfig config;
+  config.cycles.branch_taken = 5;
+  for (const uint32_t first : firsts) {
+    for (const BranchEncoder branch : branches) {
+      for (const auto& [lhs, rhs] : operands) {
+        for (const auto& pair : values) {
+          INFO("first " << Hex{first} << " branch " << Hex{branch(lhs, rhs, 8)} << " values "
+                        << Hex{pair[0]} << ", " << Hex{pair[1]});
+          const Program program = {first, branch(lhs, rhs, 8), addi(a4, a4, 1), wfi()};
+          HartFixture fused(config), stepped(config);
+          for (HartFixture* f : {&fused, &stepped}) {
+            f->start(program);
+            f->set_x(a5, pair[0]);
+            f->set_x(a6, pair[1]);
+            f->set_x(a1, pair[1]);
+            f->set_x(a2, pair[0]);
+            f->set_x(a3, pair[1]);
+            f->set_x(a4, 0);
+          }
+          run_to_wfi(fused, false);
+          run_to_wfi(stepped, true);
+          CHECK(fused.x(a0) == stepped.x(a0));
+          CHECK(fused.x(a4) == stepped.x(a4));
+          CHECK(fused.hart.instret() == stepped.hart.instret());
+          CHECK(fused.hart.cycles() == stepped.hart.cycles());
+          CHECK(fused.hart.pc() == stepped.hart.pc());
+        }
+      }
+    }
+  }
+  // Spot checks of the results themselves: addw wraps at 32 bits, add does not.
+  HartFixture f;
+  f.start({addw(a0, a5, a6), bne(a0, zero, 8), addi(a4, a4, 1), wfi()});
+  f.set_x(a5, 0x7fffffff);
+  f.set_x(a6, 1);
+  f.set_x(a4, 0);
+  run_to_wfi(f, false);
+  CHECK(f.x(a0) == 0xffffffff80000000);
+  CHECK(f.x(a4) == 0);
+  CHECK(f.hart.instret() == 3);
+}
+
+TEST_CASE("a slli and an add of its result behave as two instructions under run()") {
+  // The add uses the shifted value as either operand, and may overwrite it.
+  const uint32_t adds[] = {add(a2, a0, a3), add(a2, a3, a0), add(a0, a0, a3), add(a0, a0, a0)};
+  for (const uint32_t second : adds) {
+    INFO("add " << Hex{second});
+    const Program program = {slli(a0, a1, 3), second, addi(a4, a2, 1), wfi()};
+    HartFixture fused, stepped;
+    for (HartFixture* f : {&fused, &stepped}) {
+      f->start(program);
+      f->set_x(a1, 0x1234);
+      f->set_x(a2, 0);
+      f->set_x(a3, 0x100000);
+    }
+    run_to_wfi(fused, false);
+    // The first step stops between the two halves.
+    stepped.hart.step(1);
+    CHECK(stepped.hart.pc() == F::kCode + 4);
+    CHECK(stepped.x(a0) == 0x1234 << 3);
+    run_to_wfi(stepped, true);
+    for (const unsigned reg : {a0, a2, a4}) CHECK(fused.x(reg) == stepped.x(reg));
+    CHECK(fused.hart.instret() == stepped.hart.instret());
+    CHECK(fused.hart.cycles() == stepped.hart.cycles());
+    CHECK(fused.hart.pc() == stepped.hart.pc());
+  }
+  HartFixture f;
+  f.start({slli(a0, a1, 2), add(a2, a0, a3), wfi()});
+  f.set_x(a1, 5);
+  f.set_x(a3, 100);
+  run_to_wfi(f, false);
+  CHECK(f.x(a0) == 20);
+  CHECK(f.x(a2) == 120);
+  CHECK(f.hart.instret() == 3);
+}
+
 TEST_CASE("run() with small limits through jumps and branches between pages matches stepping") {
   // Page 0: a0 += 1, then a fused addi + bnez to page 1 while a2 counts down; page 1: a1 += 1
   // and a jal back. Runs that stop at any of these jumps must resume at the right place.
