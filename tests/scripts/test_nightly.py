@@ -4,8 +4,8 @@
     test_nightly.py DOJO_VP FIRMWARE_DIR [unittest options]
 
 Runs the runner on tests/nightly/e2e.yaml against a built dojo-vp: passes, firmware that fails
-on purpose as expected, and one failing firmware, one hang, one crash (--test-only-crash) and one
-run out of memory. Checks junit.xml, report.html, the exit status, --resume, --shard with the
+on purpose as expected, and one failing firmware, one hang, one crash (--test-only-crash), one
+run out of memory and one vector lockstep mismatch (--test-only-vector-fault). Checks junit.xml, report.html, the exit status, --resume, --shard with the
 merge, --compare, and that an interrupted run leaves only whole files behind.
 """
 import json
@@ -31,6 +31,7 @@ EXPECTED = {
     "answer.seed1": ("pass", None), "answer.seed2": ("pass", None),
     "failing": ("fail", "exit-status"), "hang.d1": ("fail", "timeout"),
     "crash": ("fail", "signal"), "memory.d1": ("fail", "memory"),
+    "mismatch.core.lockstep": ("fail", "mismatch"),
 }
 FAILED = {test_id for test_id, (outcome, _) in EXPECTED.items() if outcome == "fail"}
 SLEEP_SECONDS = "1234"  # the interrupted run's long tests: an unusual number, to find them
@@ -110,6 +111,7 @@ class NightlyRunTest(unittest.TestCase):
         self.assertIn("timeout", cases["hang.d1"][2])
         self.assertIn("SIGSEGV", cases["crash"][2])
         self.assertIn("memory limit exceeded", cases["memory.d1"][2])
+        self.assertIn("vector lockstep mismatch", cases["mismatch.core.lockstep"][2])
         for test_id in FAILED:
             self.assertIn(f"reproduce: cd {self.out / 'tests' / test_id} && ", cases[test_id][2])
             self.assertIn(DOJO_VP, cases[test_id][2])
