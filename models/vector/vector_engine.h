@@ -6,6 +6,7 @@
 
 #include <array>
 #include <cstdint>
+#include <cstring>
 #include <string>
 
 namespace dojo::vector {
@@ -13,6 +14,18 @@ namespace dojo::vector {
 inline constexpr unsigned register_count = 32;
 inline constexpr unsigned register_bytes = 64;  // 512 bits
 using Register = std::array<uint8_t, register_bytes>;
+
+// Lane `index` of a register holding elements of type T (lane 0 in the lowest bytes, little-endian).
+template <typename T>
+T lane(const Register& reg, unsigned index) {
+  T value;
+  std::memcpy(&value, reg.data() + index * sizeof(T), sizeof(T));
+  return value;
+}
+template <typename T>
+void set_lane(Register& reg, unsigned index, T value) {
+  std::memcpy(reg.data() + index * sizeof(T), &value, sizeof(T));
+}
 
 inline constexpr uint32_t custom0_opcode = 0x0B;
 inline constexpr unsigned csr_vcfg = 0x800;

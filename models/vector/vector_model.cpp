@@ -17,18 +17,6 @@ static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "lanes are read with th
 namespace {
 
 template <typename T>
-T get(const Register& reg, unsigned lane) {
-  T value;
-  std::memcpy(&value, reg.data() + lane * sizeof(T), sizeof(T));
-  return value;
-}
-
-template <typename T>
-void put(Register& reg, unsigned lane, T value) {
-  std::memcpy(reg.data() + lane * sizeof(T), &value, sizeof(T));
-}
-
-template <typename T>
 constexpr unsigned lanes() {
   return register_bytes / sizeof(T);
 }
@@ -38,7 +26,7 @@ constexpr unsigned lanes() {
 template <typename T, typename Operation>
 void for_each_lane(Register& out, const Register& a, const Register& b, Operation operation) {
   for (unsigned i = 0; i < lanes<T>(); ++i)
-    put<T>(out, i, T(operation(get<T>(a, i), get<T>(b, i), get<T>(out, i), i)));
+    set_lane<T>(out, i, T(operation(lane<T>(a, i), lane<T>(b, i), lane<T>(out, i), i)));
 }
 
 unsigned type_bytes(ElementType type) {
@@ -50,19 +38,19 @@ unsigned type_bytes(ElementType type) {
   }
 }
 
-uint32_t get_element(const Register& reg, unsigned bytes, unsigned lane) {
+uint32_t get_element(const Register& reg, unsigned bytes, unsigned index) {
   switch (bytes) {
-    case 4: return get<uint32_t>(reg, lane);
-    case 2: return get<uint16_t>(reg, lane);
-    default: return get<uint8_t>(reg, lane);
+    case 4: return lane<uint32_t>(reg, index);
+    case 2: return lane<uint16_t>(reg, index);
+    default: return lane<uint8_t>(reg, index);
   }
 }
 
-void put_element(Register& reg, unsigned bytes, unsigned lane, uint32_t value) {
+void put_element(Register& reg, unsigned bytes, unsigned index, uint32_t value) {
   switch (bytes) {
-    case 4: return put<uint32_t>(reg, lane, value);
-    case 2: return put<uint16_t>(reg, lane, uint16_t(value));
-    default: return put<uint8_t>(reg, lane, uint8_t(value));
+    case 4: return set_lane<uint32_t>(reg, index, value);
+    case 2: return set_lane<uint16_t>(reg, index, uint16_t(value));
+    default: return set_lane<uint8_t>(reg, index, uint8_t(value));
   }
 }
 
@@ -323,10 +311,10 @@ void VectorModel::dot(const DecodedInstruction& d) {
   const Register& a = registers_[d.rs1];
   const Register& b = registers_[d.rs2];
   for (unsigned i = 0; i < lanes<uint32_t>(); ++i) {
-    uint32_t sum = get<uint32_t>(out, i);
+    uint32_t sum = lane<uint32_t>(out, i);
     for (unsigned k = 0; k < 4; ++k)
-      sum += uint32_t(int32_t(get<int8_t>(a, 4 * i + k)) * int32_t(get<int8_t>(b, 4 * i + k)));
-    put<uint32_t>(out, i, sum);
+      sum += uint32_t(int32_t(lane<int8_t>(a, 4 * i + k)) * int32_t(lane<int8_t>(b, 4 * i + k)));
+    set_lane<uint32_t>(out, i, sum);
   }
 }
 
@@ -356,21 +344,21 @@ uint64_t VectorModel::horizontal_sum(const DecodedInstruction& d, Flags& flags) 
   uint32_t sum;
   switch (d.type) {
     case ElementType::f32:
-      for (unsigned i = 0; i < 16; ++i) values[i] = get<uint32_t>(a, i);
+      for (unsigned i = 0; i < 16; ++i) values[i] = lane<uint32_t>(a, i);
       sum = f32_tree_sum(values.data(), 16, flags);
       break;
     case ElementType::bf16:
-      for (unsigned i = 0; i < 32; ++i) values[i] = numerics::bf16_widen(get<uint16_t>(a, i));
+      for (unsigned i = 0; i < 32; ++i) values[i] = numerics::bf16_widen(lane<uint16_t>(a, i));
       sum = f32_tree_sum(values.data(), 32, flags);
       break;
     case ElementType::i32: {
       int64_t total = 0;
-      for (unsigned i = 0; i < 16; ++i) total += get<int32_t>(a, i);
+      for (unsigned i = 0; i < 16; ++i) total += lane<int32_t>(a, i);
       return uint64_t(total);
     }
     default: {
       int64_t total = 0;
-      for (unsigned i = 0; i < 64; ++i) total += get<int8_t>(a, i);
+      for (unsigned i = 0; i < 64; ++i) total += lane<int8_t>(a, i);
       return uint64_t(total);
     }
   }
@@ -388,8 +376,8 @@ void VectorModel::matrix_multiply(const DecodedInstruction& d, Flags& flags) {
   std::array<uint32_t, 32> a, b;
   if (d.type == ElementType::bf16) {
     for (unsigned i = 0; i < 32; ++i) {
-      a[i] = numerics::bf16_widen(get<uint16_t>(registers_[d.rs1], i));
-      b[i] = numerics::bf16_widen(get<uint16_t>(registers_[d.rs2], i));
+      a[i] = numerics::bf16_widen(lane<uint16_t>(registers_[d.rs1], i));
+      b[i] = numerics::bf16_widen(lane<uint16_t>(registers_[d.rs2], i));
     }
   } else {
     const bool e4m3 = d.type == ElementType::e4m3;
@@ -397,7 +385,7 @@ void VectorModel::matrix_multiply(const DecodedInstruction& d, Flags& flags) {
     const numerics::Cfp8Formats formats = cfp8_formats();
     const numerics::FloatFormat& format = e4m3 ? formats.e4m3 : formats.e5m2;
     for (unsigned i = 0; i < 32; ++i) {
-      const uint8_t x = get<uint8_t>(registers_[d.rs1], i), y = get<uint8_t>(registers_[d.rs2], i);
+      const uint8_t x = lane<uint8_t>(registers_[d.rs1], i), y = lane<uint8_t>(registers_[d.rs2], i);
       if (numerics::cfp8_is_subnormal(x, format) || numerics::cfp8_is_subnormal(y, format))
         flags |= numerics::flag_denormal;
       a[i] = values[x];
@@ -407,14 +395,14 @@ void VectorModel::matrix_multiply(const DecodedInstruction& d, Flags& flags) {
   // C[i][j] is FP32 element 8i+j of the group: the four registers are contiguous in memory.
   for (unsigned index = 0; index < 64; ++index) {
     Register& reg = registers_[d.rd + index / 16];
-    const unsigned row = index / 8, column = index % 8, lane = index % 16;
-    uint32_t c = get<uint32_t>(reg, lane);
+    const unsigned row = index / 8, column = index % 8, element = index % 16;
+    uint32_t c = lane<uint32_t>(reg, element);
     for (unsigned k = 0; k < 4; ++k) {
       const uint32_t x = a[4 * row + k], y = b[8 * k + column];
       uint32_t sum;
       c = numerics::f32_fma_all_normal(x, y, c, sum) ? sum : numerics::f32_fma(x, y, c, flags);
     }
-    put<uint32_t>(reg, lane, c);
+    set_lane<uint32_t>(reg, element, c);
   }
 }
 

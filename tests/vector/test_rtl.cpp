@@ -43,18 +43,6 @@ float from_bits(uint32_t b) {
 }
 
 template <typename T>
-T lane(const Register& r, unsigned index) {
-  T value;
-  std::memcpy(&value, r.data() + index * sizeof(T), sizeof(T));
-  return value;
-}
-
-template <typename T>
-void set_lane(Register& r, unsigned index, T value) {
-  std::memcpy(r.data() + index * sizeof(T), &value, sizeof(T));
-}
-
-template <typename T>
 Register splat(T value) {
   Register r{};
   for (unsigned i = 0; i < register_bytes / sizeof(T); ++i) set_lane(r, i, value);

@@ -25,14 +25,6 @@ uint32_t cvt(unsigned destination, unsigned source, unsigned part, unsigned rd, 
   return encode(VCVT, destination, rd, rs1, source << 2 | part);
 }
 
-
-template <typename T>
-T lane(const Register& reg, unsigned index) {
-  T value;
-  std::memcpy(&value, reg.data() + index * sizeof(T), sizeof(T));
-  return value;
-}
-
 template <typename T>
 Register pack(const std::vector<T>& values) {
   REQUIRE(values.size() * sizeof(T) == register_bytes);
