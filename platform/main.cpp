@@ -17,6 +17,7 @@
 #include "elf_loader.h"
 #include "gdb_server.h"
 #include "noc_sim.h"
+#include "state_dump.h"
 #include "tile.h"
 #include "trace/timeline.h"
 #include "vector/rtl_engine.h"
@@ -261,6 +262,7 @@ int run(const RunOptions& options) {
   dojo::platform::TestHooks hooks;
   hooks.vector_fault_from = options.test_vector_fault;
   auto& tile = *new dojo::platform::Tile("tile", config, options.firmware, std::cout, hooks);
+  new dojo::platform::StateDump("state_dump", tile, std::cerr);  // lives as long as the tile
   if (timeline) tile.trace_to(*timeline);
   if (commit_log) tile.log_commits(*commit_log, commit_cores);
   if (!options.trace_rtl.empty()) tile.trace_rtl(options.trace_rtl, rtl_window);
@@ -457,5 +459,6 @@ int sc_main(int argc, char* argv[]) {
 // never mixes with firmware output.
 int main(int argc, char* argv[]) {
   setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", 0);
+  dojo::platform::StateDump::block_request_signal();
   return sc_core::sc_elab_and_sim(argc, argv);
 }

@@ -80,6 +80,7 @@ class Tile : public sc_core::sc_module {
   // The working cores by rank, and where each sits ("core 1,0 of chip 0,0"), e.g. for a debugger.
   core::Core& core(unsigned rank);
   std::string core_name(unsigned rank) const;
+  const noc::Noc& noc() const { return *noc_; }
 
   // Records the cores' execution and WFI segments, network accesses and DMA transfers on
   // `timeline` (which must outlive the run): one process per chip, four tracks per core.

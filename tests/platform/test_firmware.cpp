@@ -395,3 +395,29 @@ TEST_CASE("dojo-vp without a command prints usage and fails") {
   CHECK(run.status == kBadInput);
   CHECK((run.out + run.err).find("run") != std::string::npos);
 }
+
+TEST_CASE("SIGUSR1 makes a running simulation dump its state and go on") {
+  // The loop benchmark never ends by itself: once the simulator runs its signal listener (a second
+  // thread; a signal before that would end the process), ask for a dump, wait for its last line
+  // (bounded), then end the run.
+  const auto err_path = scratch_dir() / "dump-stderr.txt";
+  const auto wait_for = [](const std::string& condition) {
+    return "for i in $(seq 300); do " + condition + " && break; sleep 0.1; done; ";
+  };
+  const std::string script =
+      std::string(DOJO_VP_BINARY) + " run --fast-load " + firmware("loop") + " >/dev/null 2>" +
+      err_path.string() + " </dev/null & pid=$!; " +
+      wait_for("[ $(ls /proc/$pid/task | wc -l) -ge 2 ]") + "kill -USR1 $pid; " +
+      wait_for("grep -q 'end of state dump' " + err_path.string()) +
+      "kill -0 $pid && still=running; kill -TERM $pid; wait $pid; test \"$still\" = running";
+  CHECK(std::system(script.c_str()) == 0);
+  const std::string err = read_file(err_path);
+  INFO(err);
+  CHECK(err.find("dojo-vp: state dump at ") == 0);
+  CHECK(err.find("cores 0-3 (core 0,0 of chip 0,0 to core 1,1 of chip 0,0): running, machine "
+                 "mode, pc 0x8000000") != std::string::npos);
+  CHECK(err.find("core 0 retired next (Spike commit-log format):\n  core   0: 3 0x00000000800000") !=
+        std::string::npos);
+  CHECK(err.find("\nnetwork: ") != std::string::npos);
+  CHECK(err.find("\ndojo-vp: end of state dump\n") != std::string::npos);
+}
