@@ -398,7 +398,7 @@ TEST_CASE("dojo-vp without a command prints usage and fails") {
 
 TEST_CASE("SIGUSR1 makes a running simulation dump its state and go on") {
   // The loop benchmark never ends by itself: once the simulator runs its signal listener (a second
-  // thread; a signal before that would end the process), ask for a dump, wait for its last line
+  // thread; a signal before dojo-vp's main blocks it would end the process), ask for a dump, wait for its last line
   // (bounded), then end the run.
   const auto err_path = scratch_dir() / "dump-stderr.txt";
   const auto wait_for = [](const std::string& condition) {
