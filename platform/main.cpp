@@ -222,6 +222,7 @@ int run(const RunOptions& options) {
   std::vector<dojo::platform::ImageAssignment> images;
   for (const auto& image : options.images) {
     const auto parsed = dojo::platform::parse_image_assignments(image, "--image");
+    dojo::platform::check_image_assignments(config, parsed, "--image");
     images.insert(images.end(), parsed.begin(), parsed.end());
   }
   config.boot.images.insert(config.boot.images.begin(), images.begin(), images.end());
@@ -290,7 +291,8 @@ int run(const RunOptions& options) {
   switch (result.outcome) {
     case dojo::platform::RunResult::Outcome::exited:
       if (!options.quiet && status != 0) {
-        std::cerr << "dojo-vp: " << (options.firmware.empty() ? "the firmware" : options.firmware) << " exited with status " << status << "\n";
+        std::cerr << "dojo-vp: " << result.exit_image << " on " << result.exit_core
+                  << " exited with status " << status << "\n";
       }
       // A process status keeps 8 bits: a failure must never read as a pass or as another code.
       if (status < 0) {
