@@ -446,3 +446,33 @@ TEST_CASE("SIGUSR1 makes a running simulation dump its state and go on") {
   CHECK(err.find("\nnetwork: ") != std::string::npos);
   CHECK(err.find("\ndojo-vp: end of state dump\n") != std::string::npos);
 }
+
+TEST_CASE("configurations by name are the shipped ones; a wrong name lists them") {
+  // A local file named like a shipped configuration shadows it only when given as a path.
+  write_scratch("mini.yaml", "core:\n  clock_hz: nonsense\n");
+  const std::string in_scratch = "cd " + scratch_dir().string() + " && ";
+  const auto run_in_scratch = [&](const std::string& arguments) {
+    const auto err = scratch_dir() / "config-stderr.txt";
+    const int raw = std::system((in_scratch + DOJO_VP_BINARY + " " + arguments + " >/dev/null 2>" +
+                                 err.string()).c_str());
+    return std::make_pair(WIFEXITED(raw) ? WEXITSTATUS(raw) : -1, read_file(err));
+  };
+  CHECK(run_in_scratch("run --config mini " + firmware("hello")).first == 0);
+  const auto as_path = run_in_scratch("run --config ./mini.yaml " + firmware("hello"));
+  CHECK(as_path.first == kBadInput);
+  CHECK(as_path.second.find("mini.yaml:2:") != std::string::npos);
+
+  const Run unknown = dojo_vp("run --config d2 " + firmware("hello"));
+  CHECK(unknown.status == kBadInput);
+  CHECK(unknown.err.find("'d2' is not a shipped configuration (core, d1, mini, tile)") !=
+        std::string::npos);
+  const Run missing = dojo_vp("run --config /nonexistent/x.yaml " + firmware("hello"));
+  CHECK(missing.status == kBadInput);
+  CHECK(missing.err.find("/nonexistent/x.yaml: no such file") != std::string::npos);
+
+  const Run help = dojo_vp("run --help");
+  CHECK(help.status == 0);
+  CHECK(help.out.find("  mini    one chip of 2x2 D1 cores (the default)\n") != std::string::npos);
+  CHECK(help.out.find("  tile    a Dojo training tile of 5x5 D1 chips\n") != std::string::npos);
+  CHECK(help.out.find("  124     a watchdog ended the run") != std::string::npos);
+}
