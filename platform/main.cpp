@@ -102,6 +102,8 @@ struct RunOptions {
   std::string log_commits_cores = "*";
   std::string log_commits_pc;
   std::string log_commits_window;
+  std::string semihosting_root;
+  std::vector<std::string> firmware_arguments;  // after `--`
 };
 
 // A number of a command-line option, decimal or 0x-hexadecimal; throws ConfigError.
@@ -228,6 +230,12 @@ int run(const RunOptions& options) {
     return kExitBadInput;
   }
 
+  if (!options.firmware_arguments.empty() && options.semihosting_root.empty()) {
+    std::cerr << "dojo-vp: run: arguments after -- reach the firmware only through semihosting: "
+                 "give --semihosting-root DIR\n";
+    return kExitBadInput;
+  }
+
   const dojo::vector::TraceWindow rtl_window = rtl_trace_window(options);
   std::unique_ptr<dojo::trace::Timeline> timeline;
   if (!options.timeline.empty()) {
@@ -258,7 +266,10 @@ int run(const RunOptions& options) {
   // of thousands of cores takes longer than running it, and the process ends right after anyway.
   dojo::platform::TestHooks hooks;
   hooks.vector_fault_from = options.test_vector_fault;
-  auto& tile = *new dojo::platform::Tile("tile", config, options.firmware, std::cout, hooks);
+  const dojo::platform::SemihostingOptions semihosting{options.semihosting_root,
+                                                        options.firmware_arguments};
+  auto& tile =
+      *new dojo::platform::Tile("tile", config, options.firmware, std::cout, semihosting, hooks);
   new dojo::platform::StateDump("state_dump", tile, std::cerr);  // lives as long as the tile
   if (timeline) tile.trace_to(*timeline);
   if (commit_log) tile.log_commits(*commit_log, commit_cores);
@@ -433,6 +444,10 @@ int sc_main(int argc, char* argv[]) {
                           "Log only each core's Nth to Mth retired instruction (from 1), e.g. 1:1000")
       ->needs(log_commits);
 
+  run_command->add_option("--semihosting-root", run_options.semihosting_root,
+                          "Serve the firmware's semihosting calls (files beneath DIR, the command "
+                          "line, :tt console, exit); without it they are breakpoints");
+
   ConfigOptions config_options;
   config_options.shipped_dir = shipped_dir;
   CLI::App* config_command = app.add_subcommand("config", "Print the effective configuration as YAML");
@@ -444,8 +459,17 @@ int sc_main(int argc, char* argv[]) {
     std::cerr << app.help();
     return kExitBadInput;
   }
+  // `run ... FIRMWARE.elf -- ARGS...`: everything after the first `--` is the firmware's.
+  int own_arguments = argc;
+  for (int i = 1; i < argc; ++i) {
+    if (std::string(argv[i]) == "--") {
+      own_arguments = i;
+      run_options.firmware_arguments.assign(argv + i + 1, argv + argc);
+      break;
+    }
+  }
   try {
-    app.parse(argc, argv);
+    app.parse(own_arguments, argv);
   } catch (const CLI::ParseError& error) {
     const int status = app.exit(error);
     return status == 0 ? 0 : kExitBadInput;
