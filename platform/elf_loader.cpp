@@ -236,6 +236,8 @@ class Reader {
         if (name == nullptr) continue;
         if (std::strcmp(name, "tohost") == 0) image.tohost = symbol.st_value;
         if (std::strcmp(name, "fromhost") == 0) image.fromhost = symbol.st_value;
+        if (std::strcmp(name, "begin_signature") == 0) image.begin_signature = symbol.st_value;
+        if (std::strcmp(name, "end_signature") == 0) image.end_signature = symbol.st_value;
       }
       return;
     }

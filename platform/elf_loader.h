@@ -27,6 +27,9 @@ struct ElfImage {
   std::vector<Segment> segments;  // PT_LOAD segments with a non-zero memory size
   std::optional<uint64_t> tohost;  // Spike HTIF symbols, if the image defines them
   std::optional<uint64_t> fromhost;
+  // The RISC-V architectural tests' result area, if the image defines it (--signature).
+  std::optional<uint64_t> begin_signature;
+  std::optional<uint64_t> end_signature;
 };
 
 // Images whose segments add up to more than this are refused as corrupt: no dojo-vp memory is

@@ -18,6 +18,7 @@
 #include "elf_loader.h"
 #include "gdb_server.h"
 #include "noc_sim.h"
+#include "signature.h"
 #include "state_dump.h"
 #include "tile.h"
 #include "trace/timeline.h"
@@ -90,6 +91,8 @@ struct RunOptions {
   bool test_crash = false;
   uint64_t test_vector_fault = 0;
   std::string stats_file;
+  std::string signature;
+  unsigned signature_granularity = 4;
   std::string trace_rtl;
   uint64_t trace_rtl_from = 0;
   std::string trace_rtl_window;
@@ -274,6 +277,8 @@ int run(const RunOptions& options) {
   if (timeline) tile.trace_to(*timeline);
   if (commit_log) tile.log_commits(*commit_log, commit_cores);
   if (!options.trace_rtl.empty()) tile.trace_rtl(options.trace_rtl, rtl_window);
+  if (!options.signature.empty())
+    dojo::platform::check_signature_images(tile, options.signature_granularity);
   std::unique_ptr<dojo::platform::GdbServer> gdb;
   if (options.gdb_port >= 0) {
     dojo::platform::GdbServerParams params;
@@ -288,6 +293,10 @@ int run(const RunOptions& options) {
   std::cout.flush();
   if (commit_log && !commit_file.flush())
     throw std::runtime_error("--log-commits: cannot write " + options.log_commits);
+
+  // Written whatever the outcome: a failing architectural test's signature shows what went wrong.
+  if (!options.signature.empty())
+    dojo::platform::write_signatures(tile, options.signature, options.signature_granularity);
 
   if (gdb && gdb->killed()) {
     std::cerr << "dojo-vp: the debugger ended the run\n";
@@ -428,6 +437,14 @@ int sc_main(int argc, char* argv[]) {
       ->check(CLI::Range(0, 65535));
   run_command->add_option("--gdb-address", run_options.gdb_address,
                           "Interface the GDB server listens on (default 127.0.0.1: this machine only)");
+  CLI::Option* signature =
+      run_command->add_option("--signature", run_options.signature,
+                              "At the end, write the memory between the image's begin_signature "
+                              "and end_signature symbols to FILE, as Spike's +signature does");
+  run_command->add_option("--signature-granularity", run_options.signature_granularity,
+                          "Bytes per line of the signature file (default 4)")
+      ->check(CLI::Range(1, 64))
+      ->needs(signature);
   run_command->add_option("--stats-file", run_options.stats_file,
                           "Write every statistic (cores, links, packets, DMA) as JSON to this file");
   CLI::Option* log_commits =

@@ -323,6 +323,13 @@ void Tile::trace_to(trace::Timeline& timeline) {
   };
 }
 
+std::string per_core_file(const std::string& path, uint64_t hartid) {
+  const auto dot = path.rfind('.');
+  const bool has_extension = dot != std::string::npos && path.find('/', dot) == std::string::npos;
+  const std::string suffix = "-core" + std::to_string(hartid);
+  return has_extension ? path.substr(0, dot) + suffix + path.substr(dot) : path + suffix;
+}
+
 void Tile::trace_rtl(const std::string& path, const vector::TraceWindow& window) {
   std::vector<Node*> rtl_nodes;
   for (auto& node : nodes_)
@@ -330,14 +337,9 @@ void Tile::trace_rtl(const std::string& path, const vector::TraceWindow& window)
   if (rtl_nodes.empty())
     throw ConfigError("--trace-rtl: no core runs the vector unit's RTL (set vector.model to rtl or "
                       "lockstep, and vector.model_cores to the cores to trace)");
-  const auto dot = path.rfind('.');
-  const bool has_extension = dot != std::string::npos && path.find('/', dot) == std::string::npos;
   for (Node* node : rtl_nodes) {
-    std::string file = path;
-    if (rtl_nodes.size() > 1) {
-      const std::string suffix = "-core" + std::to_string(node->core.hart().hartid());
-      file = has_extension ? path.substr(0, dot) + suffix + path.substr(dot) : path + suffix;
-    }
+    const std::string file =
+        rtl_nodes.size() > 1 ? per_core_file(path, node->core.hart().hartid()) : path;
     const core::Core& core = node->core;
     node->rtl->set_clock([&core] { return ps(core.local_time()); }, ps(period_of(config_.core.clock_hz)));
     try {

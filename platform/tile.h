@@ -73,6 +73,10 @@ struct TestHooks {
   uint64_t vector_fault_from = 0;  // see NodePlace::vector_fault_from
 };
 
+// `path` with "-core<hartid>" before its extension (or at its end): one file per core when an
+// output option covers several cores.
+std::string per_core_file(const std::string& path, uint64_t hartid);
+
 class Tile : public sc_core::sc_module {
  public:
   // Builds every node and boots each core with its image: `default_image` (may be empty: then
@@ -93,6 +97,8 @@ class Tile : public sc_core::sc_module {
   core::Core& core(unsigned rank);
   std::string core_name(unsigned rank) const;
   const noc::Noc& noc() const { return *noc_; }
+  // The image the core of `rank` runs.
+  const ElfImage& image_of(unsigned rank) const { return *node_images_.at(rank); }
 
   // Records the cores' execution and WFI segments, network accesses and DMA transfers on
   // `timeline` (which must outlive the run): one process per chip, four tracks per core.

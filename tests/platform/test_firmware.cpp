@@ -557,3 +557,29 @@ TEST_CASE("semihosting options: arguments need a root, and the root must be a di
   CHECK(bad_root.status == kBadInput);
   CHECK(bad_root.err.find("/nonexistent/dir") != std::string::npos);
 }
+
+TEST_CASE("signature: the area between begin_signature and end_signature, as Spike writes it") {
+  const std::string path = (scratch_dir() / "signature.txt").string();
+  const Run run = dojo_vp("run --config core --signature " + path + " " + firmware("signature"));
+  CHECK(run.status == 0);
+  CHECK(read_file(path) == "11223344\nffffffff\n89abcdef\n01234567\n");
+  const Run wide = dojo_vp("run --config core --signature " + path +
+                           " --signature-granularity 8 " + firmware("signature"));
+  CHECK(wide.status == 0);
+  CHECK(read_file(path) == "ffffffff11223344\n0123456789abcdef\n");
+
+  // One file per core when several run the image.
+  const std::string each = (scratch_dir() / "each.sig").string();
+  CHECK(dojo_vp("run --signature " + each + " " + firmware("signature")).status == 0);
+  CHECK(read_file((scratch_dir() / "each-core33.sig").string()) ==
+        "11223344\nffffffff\n89abcdef\n01234567\n");
+
+  const Run none = dojo_vp("run --config core --signature " + path + " " + firmware("hello"));
+  CHECK(none.status == kBadInput);
+  CHECK(none.err.find("no core's image defines begin_signature and end_signature") !=
+        std::string::npos);
+  const Run uneven = dojo_vp("run --config core --signature " + path +
+                             " --signature-granularity 3 " + firmware("signature"));
+  CHECK(uneven.status == kBadInput);
+  CHECK(uneven.err.find("is not a multiple of --signature-granularity 3 bytes") != std::string::npos);
+}
