@@ -237,6 +237,41 @@ class NightlyInterruptTest(unittest.TestCase):
             self.assertIn("0 tests to run", resumed.stdout)
 
 
+class NightlyResumeAfterRebuildTest(unittest.TestCase):
+    def test_resume_reruns_the_tests_whose_elf_config_or_executable_changed(self):
+        with tempfile.TemporaryDirectory(prefix="dojo-nightly-test-") as scratch:
+            scratch = Path(scratch)
+            elf, config, script = scratch / "program.elf", scratch / "board.yaml", scratch / "s"
+            shutil.copy(Path(FIRMWARE_DIR) / "hello.elf", elf)
+            shutil.copy(REPO / "platform" / "configs" / "mini.yaml", config)
+            script.write_text("#!/bin/sh\necho one\n")
+            script.chmod(0o755)
+            listing = scratch / "rebuilt.json"
+            listing.write_text(json.dumps({"tests": [
+                {"name": "elf", "firmware": str(elf)},
+                {"name": "config", "firmware": "hello", "config": str(config)},
+                {"name": "script", "command": [str(script)]},
+                {"name": "same", "firmware": "hello"}]}))
+            out = scratch / "out"
+            arguments = ["--list", str(listing), "--out", str(out), "--resume",
+                         *simulator_arguments()]
+            self.assertEqual(nightly(*arguments).returncode, 0)
+            # A rebuild: the same names, other contents (the ELF now exits 3).
+            shutil.copy(Path(FIRMWARE_DIR) / "exit_code.elf", elf)
+            config.write_text(config.read_text() + "\n# edited\n")
+            script.write_text("#!/bin/sh\necho two\n")
+            run = nightly(*arguments)
+            self.assertEqual(run.returncode, 1, run.stdout)
+            self.assertEqual(set(re.findall(r"PASS \(kept\) (\S+)", run.stdout)), {"same"})
+            self.assertIn("FAIL elf", run.stdout)
+            cases = junit_cases(out)
+            self.assertEqual([case[0] for name, case in cases.items()
+                              if name.startswith("config.")], ["pass"])
+            self.assertIn("two", (out / "tests" / "script" / "stdout.txt").read_text())
+            result = json.loads((out / "tests" / "elf" / "result.json").read_text())
+            self.assertIn(str(elf), result["inputs"])
+
+
 class NightlyListErrorTest(unittest.TestCase):
     def test_a_bad_list_is_named_with_its_entry_and_key(self):
         with tempfile.TemporaryDirectory(prefix="dojo-nightly-test-") as scratch:
