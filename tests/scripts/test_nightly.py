@@ -51,10 +51,12 @@ def junit_cases(folder: Path) -> dict:
     cases = {}
     for case in ElementTree.parse(folder / "junit.xml").getroot().iter("testcase"):
         failure = case.find("failure")
+        error = case.find("error")
         if failure is not None:
             cases[case.get("name")] = ("fail", failure.get("type"), failure.get("message"))
-        elif case.find("skipped") is not None:
-            cases[case.get("name")] = ("not run", None, None)
+        elif error is not None:
+            assert error.get("type") == "not-run", error.get("type")
+            cases[case.get("name")] = ("not run", None, error.get("message"))
         else:
             cases[case.get("name")] = ("pass", None, None)
     return cases
@@ -173,20 +175,26 @@ class NightlyRunTest(unittest.TestCase):
         self.assertRegex(changes, r'Newly failing \(1\):</p><ul><li><a href="#failing">')
         self.assertRegex(changes, r'Newly passing \(1\):</p><ul><li><a href="#exit_code">')
 
+    @classmethod
+    def shards(cls) -> list:
+        """The list run in two shards (once, for the tests that merge them)."""
+        if not hasattr(cls, "shard_folders"):
+            cls.shard_folders = []
+            for index in (1, 2):
+                folder = cls.scratch / f"shard-{index}"
+                run = nightly("--list", str(E2E_LIST), "--jobs", "2", "--out", str(folder),
+                              "--shard", f"{index}/2", *simulator_arguments())
+                assert run.returncode in (0, 1), run.stdout
+                cls.shard_folders.append(folder)
+        return cls.shard_folders
+
     def test_two_shards_merged_give_the_unsharded_results(self):
-        shards = []
-        for index in (1, 2):
-            folder = self.scratch / f"shard-{index}"
-            run = nightly("--list", str(E2E_LIST), "--jobs", "2", "--out", str(folder),
-                          "--shard", f"{index}/2", *simulator_arguments())
-            self.assertIn(run.returncode, (0, 1), run.stdout)
-            shards.append(set(junit_cases(folder)))
+        shards = [set(junit_cases(folder)) for folder in self.shards()]
         self.assertFalse(shards[0] & shards[1])
         self.assertTrue(shards[0] and shards[1])
 
         merged = self.scratch / "merged"
-        run = nightly("--merge", str(self.scratch / "shard-1"), str(self.scratch / "shard-2"),
-                      "--out", str(merged))
+        run = nightly("--merge", *map(str, self.shards()), "--out", str(merged))
         self.assertEqual(run.returncode, 1, run.stdout)
         self.assertEqual({name: case[:2] for name, case in junit_cases(merged).items()},
                          {name: case[:2] for name, case in junit_cases(self.out).items()})
@@ -195,6 +203,73 @@ class NightlyRunTest(unittest.TestCase):
             self.assertTrue((merged / "tests" / test_id / "result.json").is_file(), test_id)
         self.assertIn(f"reproduce: cd {merged / 'tests' / 'crash'} && ", run.stdout)
         self.assertIn('id="memory.d1"', (merged / "report.html").read_text())
+        # In the list's order, as the unsharded run.
+        order = [result["id"] for result in json.loads((merged / "results.json").read_text())[
+            "tests"]]
+        self.assertEqual(order, list(EXPECTED))
+
+    def test_a_merge_of_one_shard_of_two_reports_the_other_shards_tests_as_not_run(self):
+        first, second = self.shards()
+        merged = self.scratch / "merged-half"
+        run = nightly("--merge", str(first), "--out", str(merged))
+        self.assertEqual(run.returncode, 1, run.stdout)
+        cases = junit_cases(merged)
+        self.assertEqual(set(cases), set(EXPECTED))
+        not_run = {name for name, case in cases.items() if case[0] == "not run"}
+        self.assertEqual(not_run, set(junit_cases(second)))
+        self.assertIn("shard(s) 2/2 missing from the merge", run.stdout)
+        self.assertIn(f"NOT RUN {sorted(not_run)[0]}: not run: no shard has a result",
+                      run.stdout)
+        root = ElementTree.parse(merged / "junit.xml").getroot()
+        self.assertEqual(root.get("errors"), str(len(not_run)))
+
+
+class NightlyKilledShardTest(unittest.TestCase):
+    def test_a_shard_killed_outright_keeps_its_finished_tests_and_the_rest_are_not_run(self):
+        with tempfile.TemporaryDirectory(prefix="dojo-nightly-test-") as scratch:
+            scratch = Path(scratch)
+            listing = scratch / "killed.json"
+            quick = scratch / "quick"  # while it exists, the slow tests are quick
+            listing.write_text(json.dumps({"tests": [
+                {"name": "quick", "command": ["true"], "seed": [1, 2, 3, 4]},
+                {"name": "slow", "seed": [1, 2], "command": [
+                    "sh", "-c", f"[ -e {quick} ] || exec sleep {SLEEP_SECONDS}"]},
+            ]}))
+            shard = [scratch / "shard-1", scratch / "shard-2"]
+            quick.touch()
+            complete = nightly("--list", str(listing), "--jobs", "2", "--shard", "1/2",
+                               "--out", str(shard[0]))
+            self.assertEqual(complete.returncode, 0, complete.stdout)
+            quick.unlink()
+            runner = subprocess.Popen(
+                [sys.executable, str(NIGHTLY), "--list", str(listing), "--jobs", "2",
+                 "--shard", "2/2", "--out", str(shard[1])], stdout=subprocess.DEVNULL)
+            try:
+                self.assertTrue(wait_until(lambda: sleeping_children() == 1), "no slow test")
+                self.assertTrue(wait_until(lambda: len(list((shard[1] / "tests").glob("*")))
+                                           == 2), "the quick tests did not finish")
+                runner.kill()  # as the out-of-memory killer or a lost node would
+                runner.wait()
+            finally:
+                runner.kill()
+            self.assertFalse((shard[1] / "results.json").exists())
+            self.assertTrue(wait_until(lambda: sleeping_children() == 0, 5))
+
+            merged = scratch / "merged"
+            run = nightly("--merge", *map(str, shard), "--list", str(listing),
+                          "--out", str(merged))
+            self.assertEqual(run.returncode, 1, run.stdout)
+            self.assertIn("shard-2: no results.json", run.stdout)
+            cases = junit_cases(merged)
+            self.assertEqual({name: case[0] for name, case in cases.items()}, {
+                "quick.seed1": "pass", "quick.seed2": "pass", "quick.seed3": "pass",
+                "quick.seed4": "pass", "slow.seed1": "pass", "slow.seed2": "not run"})
+            self.assertIn("NOT RUN slow.seed2", run.stdout)
+            self.assertIn("<b>1</b> not run", (merged / "report.html").read_text())
+            # Without --list, the list the shards recorded serves as well.
+            again = nightly("--merge", *map(str, shard), "--out", str(scratch / "again"))
+            self.assertEqual(again.returncode, 1, again.stdout)
+            self.assertEqual(junit_cases(scratch / "again"), cases)
 
 
 class NightlyInterruptTest(unittest.TestCase):
