@@ -828,6 +828,33 @@ CoreSelector parse_core_selector(const std::string& text) {
   return selector;
 }
 
+void check_image_assignments(const PlatformConfig& config,
+                             const std::vector<ImageAssignment>& images, const std::string& origin) {
+  const std::set<std::pair<uint32_t, uint32_t>> disabled(config.mesh.disabled_cores.begin(),
+                                                          config.mesh.disabled_cores.end());
+  for (const auto& image : images) {
+    CoreSelector selector;
+    try {
+      selector = parse_core_selector(image.cores);
+    } catch (const std::invalid_argument& error) {
+      throw ConfigError(origin + ": '" + image.cores + "': " + error.what());
+    }
+    bool selects_a_core = false;
+    for (uint32_t chip_y = 0; chip_y < config.tile.chips_y && !selects_a_core; ++chip_y)
+      for (uint32_t chip_x = 0; chip_x < config.tile.chips_x && !selects_a_core; ++chip_x)
+        for (uint32_t y = 0; y < config.mesh.height && !selects_a_core; ++y)
+          for (uint32_t x = 0; x < config.mesh.width && !selects_a_core; ++x)
+            selects_a_core = !disabled.count({x, y}) && selector.contains(chip_x, chip_y, x, y);
+    if (!selects_a_core)
+      throw ConfigError(origin + ": '" + image.cores + "=" + image.path +
+                        "' selects no working core of this configuration (" +
+                        std::to_string(config.tile.chips_x) + "x" +
+                        std::to_string(config.tile.chips_y) + " chips of " +
+                        std::to_string(config.mesh.width) + "x" +
+                        std::to_string(config.mesh.height) + " cores; see docs/boot.md)");
+  }
+}
+
 void validate(const PlatformConfig& config) {
   for (const Parameter& parameter : schema()) {
     const std::string problem = range_problem(parameter, config);
@@ -901,13 +928,7 @@ void validate(const PlatformConfig& config) {
     throw ConfigError("host.attach_x, host.attach_y: " +
                       position(config.host.attach_x, config.host.attach_y) +
                       " is not a working core of the mesh");
-  for (const auto& image : config.boot.images) {
-    try {
-      parse_core_selector(image.cores);
-    } catch (const std::invalid_argument& error) {
-      throw ConfigError("boot.images: '" + image.cores + "': " + error.what());
-    }
-  }
+  check_image_assignments(config, config.boot.images, "boot.images");
 
   if (config.timer.frequency_hz > config.core.clock_hz)
     throw ConfigError("timer.frequency_hz: " + format_value(Kind::frequency,

@@ -126,6 +126,10 @@ CoreSelector parse_core_selector(const std::string& text);
 // Throws ConfigError.
 std::vector<ImageAssignment> parse_image_assignments(const std::string& text,
                                                      const std::string& origin);
+// Throws ConfigError, naming `origin` (e.g. "--image"), for an entry of `images` whose selector
+// is malformed or selects no working core of `config`.
+void check_image_assignments(const PlatformConfig& config,
+                             const std::vector<ImageAssignment>& images, const std::string& origin);
 
 // Sizes fixed by the devices' register maps (not configurable), used to check the memory map.
 inline constexpr uint64_t exit_device_size = 0x1000;   // 4 KiB

@@ -17,6 +17,7 @@
 #include "elf_loader.h"
 #include "gdb_server.h"
 #include "noc_sim.h"
+#include "state_dump.h"
 #include "tile.h"
 #include "trace/timeline.h"
 #include "vector/rtl_engine.h"
@@ -221,6 +222,7 @@ int run(const RunOptions& options) {
   std::vector<dojo::platform::ImageAssignment> images;
   for (const auto& image : options.images) {
     const auto parsed = dojo::platform::parse_image_assignments(image, "--image");
+    dojo::platform::check_image_assignments(config, parsed, "--image");
     images.insert(images.end(), parsed.begin(), parsed.end());
   }
   config.boot.images.insert(config.boot.images.begin(), images.begin(), images.end());
@@ -261,6 +263,7 @@ int run(const RunOptions& options) {
   dojo::platform::TestHooks hooks;
   hooks.vector_fault_from = options.test_vector_fault;
   auto& tile = *new dojo::platform::Tile("tile", config, options.firmware, std::cout, hooks);
+  new dojo::platform::StateDump("state_dump", tile, std::cerr);  // lives as long as the tile
   if (timeline) tile.trace_to(*timeline);
   if (commit_log) tile.log_commits(*commit_log, commit_cores);
   if (!options.trace_rtl.empty()) tile.trace_rtl(options.trace_rtl, rtl_window);
@@ -288,7 +291,8 @@ int run(const RunOptions& options) {
   switch (result.outcome) {
     case dojo::platform::RunResult::Outcome::exited:
       if (!options.quiet && status != 0) {
-        std::cerr << "dojo-vp: " << (options.firmware.empty() ? "the firmware" : options.firmware) << " exited with status " << status << "\n";
+        std::cerr << "dojo-vp: " << result.exit_image << " on " << result.exit_core
+                  << " exited with status " << status << "\n";
       }
       // A process status keeps 8 bits: a failure must never read as a pass or as another code.
       if (status < 0) {
@@ -457,5 +461,6 @@ int sc_main(int argc, char* argv[]) {
 // never mixes with firmware output.
 int main(int argc, char* argv[]) {
   setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", 0);
+  dojo::platform::StateDump::block_request_signal();
   return sc_core::sc_elab_and_sim(argc, argv);
 }

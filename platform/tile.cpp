@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <filesystem>
 
 #include "core/commit_log.h"
 #include "host/host_interface.h"
@@ -61,6 +62,7 @@ Tile::Tile(sc_core::sc_module_name name, const PlatformConfig& config,
     if (network.enabled(index)) rank_hartids->push_back(static_cast<uint32_t>(hartid_of(network.coord_of(index))));
   }
   const bool several = rank_hartids->size() > 1;
+  check_image_files();
   for (noc::NodeIndex index = 0; index < network.node_count(); ++index) {
     if (!network.enabled(index)) continue;
     NodePlace place;
@@ -149,6 +151,15 @@ const ElfImage& Tile::image_for(const noc::Coord& coord) {
   return found->second;
 }
 
+void Tile::check_image_files() const {
+  for (const ImageAssignment& assignment : config_.boot.images) {
+    std::error_code error;
+    if (!std::filesystem::is_regular_file(assignment.path, error))
+      throw LoaderError(assignment.path + ": no such file (boot.images or --image entry '" +
+                        assignment.cores + "=" + assignment.path + "')");
+  }
+}
+
 void Tile::boot_through_host() {
   host::HostInterfaceParams params;
   params.memory_size = config_.host.memory_size;
@@ -193,7 +204,10 @@ void Tile::log_commits(core::CommitLog& log, const CoreSelector& cores) {
 }
 
 void Tile::on_core_exit(unsigned core, int status) {
-  if (status != 0 && first_failure_ == 0) first_failure_ = status;
+  if (status != 0 && first_failure_ == 0) {
+    first_failure_ = status;
+    first_failure_rank_ = core;
+  }
   nodes_[core]->core.halt();
 }
 
@@ -415,8 +429,10 @@ RunResult Tile::run() {
       result.message = "deadlock: nothing can happen any more, but " + still_running +
                        " did not finish (waiting for an interrupt that no device will raise)";
     }
-  } else {
+  } else if (first_failure_ != 0) {
     result.exit_status = first_failure_;
+    result.exit_core = core_name(first_failure_rank_);
+    result.exit_image = node_images_[first_failure_rank_]->path;
   }
   return result;
 }

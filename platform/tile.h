@@ -26,6 +26,10 @@ struct RunResult {
   Outcome outcome = Outcome::exited;
   // The firmware's status (the first non-zero one over the cores); meaningful when exited.
   int exit_status = 0;
+  // The core that reported exit_status when it is not zero ("core 1,0 of chip 0,0") and the ELF
+  // it ran.
+  std::string exit_core;
+  std::string exit_image;
   std::string message;  // why, for watchdog and fatal outcomes
   uint64_t instructions = 0;     // retired, over all cores
   uint64_t noc_packets = 0;      // network packets (a remote access is two: request, response)
@@ -80,6 +84,7 @@ class Tile : public sc_core::sc_module {
   // The working cores by rank, and where each sits ("core 1,0 of chip 0,0"), e.g. for a debugger.
   core::Core& core(unsigned rank);
   std::string core_name(unsigned rank) const;
+  const noc::Noc& noc() const { return *noc_; }
 
   // Records the cores' execution and WFI segments, network accesses and DMA transfers on
   // `timeline` (which must outlive the run): one process per chip, four tracks per core.
@@ -109,6 +114,9 @@ class Tile : public sc_core::sc_module {
   void wait_for_cores();
   // The image for the core at `coord`, each file read once.
   const ElfImage& image_for(const noc::Coord& coord);
+  // Throws LoaderError for a boot.images file that does not exist, also one that no core runs
+  // because earlier entries took all its cores.
+  void check_image_files() const;
   // Streams every core's image through the host interface and the network, releasing each core
   // from reset once its image has arrived.
   void boot_through_host();
@@ -136,6 +144,7 @@ class Tile : public sc_core::sc_module {
   std::vector<noc::NodeIndex> node_indices_;  // by rank
   unsigned cores_running_ = 0;
   int first_failure_ = 0;
+  unsigned first_failure_rank_ = 0;
 };
 
 }  // namespace dojo::platform

@@ -211,6 +211,7 @@ class Hart {
   // times slower, and run() stops exactly at its cycle limit. The sink may replace or clear
   // itself from inside on_commit(); it must outlive its use.
   void set_commit_sink(CommitSink* sink) { commit_sink_ = sink; }
+  CommitSink* commit_sink() const { return commit_sink_; }
   // Observer of every vector instruction that executed (e.g. for a timeline): the instruction, the
   // hart's cycle count when it started and the cycles it took. Optional.
   std::function<void(uint32_t instruction, uint64_t start_cycle, uint64_t cycles)> on_vector;

@@ -82,6 +82,14 @@ class Calendar {
 
   bool empty() const { return busy_.empty(); }
 
+  // Cycles reserved at or after `cycle`: the traffic booked on the resource and not yet through.
+  uint64_t reserved_from(uint64_t cycle) const {
+    uint64_t total = 0;
+    for (auto busy = busy_.rbegin(); busy != busy_.rend() && busy->end > cycle; ++busy)
+      total += busy->end - std::max(busy->start, cycle);
+    return total;
+  }
+
  private:
   std::vector<Interval> busy_;
 };
@@ -222,6 +230,8 @@ struct Network::Impl {
     return position_enabled(next) ? next : kNoRouter;
   }
   NodeIndex neighbour(NodeIndex node, uint32_t direction) const { return neighbours[node][direction]; }
+  // A resource's name and ends, as LinkStats gives them.
+  LinkStats describe_resource(uint32_t index) const;
   bool crosses_chips(NodeIndex from, NodeIndex to) const {
     const uint32_t chip_size = params.width * params.height;
     return from / chip_size != to / chip_size;
@@ -510,42 +520,60 @@ void Network::advance_horizon(uint64_t cycle) {
   n.active.erase(kept, n.active.end());
 }
 
+LinkStats Network::Impl::describe_resource(uint32_t index) const {
+  LinkStats link;
+  if (index >= positions * kPortsPerRouter) {
+    const NodeIndex endpoint = positions + (index - positions * kPortsPerRouter) / kPortsPerEndpoint;
+    link.from = link.to = coord(endpoint_routers[endpoint - positions]);
+    link.name = "endpoint " + std::to_string(endpoint) + " at " + describe(link.from) +
+                (index % kPortsPerEndpoint == 0 ? " injection" : " ejection");
+    return link;
+  }
+  const NodeIndex node = index / kPortsPerRouter;
+  const uint32_t port = index % kPortsPerRouter;
+  link.from = link.to = coord(node);
+  if (port == injection || port == ejection) {
+    link.name = describe(link.from) + (port == injection ? " injection" : " ejection");
+    return link;
+  }
+  const NodeIndex next = neighbour(node, port);
+  link.to = coord(next);
+  if (crosses_chips(node, next)) {
+    const bool along_x = port == east || port == west;
+    link.name = "chip " + std::to_string(link.from.chip_x) + "," + std::to_string(link.from.chip_y) +
+                " -> chip " + std::to_string(link.to.chip_x) + "," + std::to_string(link.to.chip_y) +
+                (along_x ? " row " + std::to_string(link.from.y) : " column " + std::to_string(link.from.x));
+  } else {
+    link.name = describe(link.from) + " -> " + kDirectionNames[port];
+  }
+  return link;
+}
+
 std::vector<LinkStats> Network::link_stats() const {
   const Impl& n = *impl_;
   std::vector<LinkStats> links;
   for (uint32_t index = 0; index < n.resources.size(); ++index) {
     const Resource& resource = n.resources[index];
     if (resource.flits == 0) continue;
-    LinkStats link;
+    LinkStats link = n.describe_resource(index);
     link.flits = resource.flits;
     link.busy_cycles = resource.busy_cycles;
-    if (index >= n.positions * kPortsPerRouter) {
-      const NodeIndex endpoint = n.positions + (index - n.positions * kPortsPerRouter) / kPortsPerEndpoint;
-      link.from = link.to = coord_of(endpoint);
-      link.name = "endpoint " + std::to_string(endpoint) + " at " + describe(link.from) +
-                  (index % kPortsPerEndpoint == 0 ? " injection" : " ejection");
-    } else {
-      const NodeIndex node = index / kPortsPerRouter;
-      const uint32_t port = index % kPortsPerRouter;
-      link.from = link.to = n.coord(node);
-      if (port == injection || port == ejection) {
-        link.name = describe(link.from) + (port == injection ? " injection" : " ejection");
-      } else {
-        const NodeIndex next = n.neighbour(node, port);
-        link.to = n.coord(next);
-        if (n.crosses_chips(node, next)) {
-          const bool along_x = port == east || port == west;
-          link.name = "chip " + std::to_string(link.from.chip_x) + "," + std::to_string(link.from.chip_y) +
-                      " -> chip " + std::to_string(link.to.chip_x) + "," + std::to_string(link.to.chip_y) +
-                      (along_x ? " row " + std::to_string(link.from.y) : " column " + std::to_string(link.from.x));
-        } else {
-          link.name = describe(link.from) + " -> " + kDirectionNames[port];
-        }
-      }
-    }
     links.push_back(std::move(link));
   }
   return links;
+}
+
+std::vector<LinkBacklog> Network::backlog(uint64_t cycle) const {
+  const Impl& n = *impl_;
+  std::vector<LinkBacklog> backlog;
+  for (const uint32_t index : n.active) {
+    const uint64_t cycles = n.resources[index].calendar.reserved_from(cycle);
+    if (cycles != 0) backlog.push_back({n.describe_resource(index).name, cycles});
+  }
+  std::sort(backlog.begin(), backlog.end(), [](const LinkBacklog& a, const LinkBacklog& b) {
+    return a.cycles != b.cycles ? a.cycles > b.cycles : a.name < b.name;
+  });
+  return backlog;
 }
 
 const PacketStats& Network::packet_stats() const { return impl_->packets; }

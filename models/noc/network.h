@@ -79,6 +79,12 @@ struct PacketStats {
   uint64_t total_latency = 0;
 };
 
+// Traffic booked on a link (or port) and not yet through it: its queue, in the timing model.
+struct LinkBacklog {
+  std::string name;  // as in LinkStats
+  uint64_t cycles;   // reserved at or after the cycle asked about
+};
+
 class Network {
  public:
   // Throws std::invalid_argument naming the parameter for an impossible geometry (zero sizes, a
@@ -127,6 +133,9 @@ class Network {
   // Statistics of every link that carried traffic, in a fixed order, and of all packets.
   std::vector<LinkStats> link_stats() const;
   const PacketStats& packet_stats() const;
+  // The links and ports with traffic booked at or after `cycle`, the most loaded first (e.g. for a
+  // state dump of a run that seems stuck).
+  std::vector<LinkBacklog> backlog(uint64_t cycle) const;
 
  private:
   struct Impl;

@@ -67,6 +67,9 @@ class Noc : public sc_core::sc_module {
   // The next port of `ingress` belongs to an endpoint attached at `router` (the host interface).
   NodeIndex add_host(const Coord& router);
 
+  // The network cycle at simulated time `time` (the first at or after it).
+  uint64_t cycle_at(const sc_core::sc_time& time) const;
+
  private:
   void b_transport(int port, tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);
   unsigned int transport_dbg(int port, tlm::tlm_generic_payload& trans);
@@ -83,7 +86,6 @@ class Noc : public sc_core::sc_module {
   // Performs `trans` at the destination with its address translated there.
   void forward(const Destination& destination, tlm::tlm_generic_payload& trans,
                sc_core::sc_time& delay);
-  uint64_t cycle_at(const sc_core::sc_time& time) const;
   sc_core::sc_time time_of(uint64_t cycle) const;
 
   NocParams params_;

@@ -347,13 +347,38 @@ TEST_CASE("per-core images run different firmware on selected cores") {
   CHECK(run.out.find("[core 0] Hello") != std::string::npos);
   CHECK(run.out.find("[core 1] Hello") == std::string::npos);
   CHECK(run.out.find("[core 33] Hello") != std::string::npos);
+  // The message names the ELF that the exiting core ran, not the default image.
+  CHECK(run.err.find("dojo-vp: " + firmware("exit_code") +
+                     " on core 1,0 of chip 0,0 exited with status 3") != std::string::npos);
 
   const Run unmatched = dojo_vp("run --image 0,0=" + firmware("hello"));
   CHECK(unmatched.status == kBadInput);
   CHECK(unmatched.err.find("no image for core 1,0 of chip 0,0") != std::string::npos);
   const Run bad = dojo_vp("run --image 0-x,0=" + firmware("hello"));
   CHECK(bad.status == kBadInput);
-  CHECK(bad.err.find("boot.images") != std::string::npos);
+  CHECK(bad.err.find("--image") != std::string::npos);
+}
+
+TEST_CASE("per-core image mistakes are errors: a selector that selects no core, a missing file") {
+  // mini has 2x2 cores: 5,0 is outside it, in every chip.
+  const Run outside = dojo_vp("run --image 5,0=" + firmware("exit_code") + " " + firmware("hello"));
+  CHECK(outside.status == kBadInput);
+  CHECK(outside.err.find("--image: '5,0=" + firmware("exit_code") +
+                         "' selects no working core of this configuration (1x1 chips of 2x2 "
+                         "cores") != std::string::npos);
+  const Run other_chip = dojo_vp("run --image 1,0:0,0=" + firmware("exit_code") + " " + firmware("hello"));
+  CHECK(other_chip.status == kBadInput);
+  CHECK(other_chip.err.find("selects no working core") != std::string::npos);
+
+  // Shadowed by the entry before it, so no core would run it: still an error, not ignored.
+  const Run missing = dojo_vp("run --image '*=" + firmware("hello") + "' --image 0,0=/nonexistent/b.elf");
+  CHECK(missing.status == kBadInput);
+  CHECK(missing.err.find("/nonexistent/b.elf: no such file") != std::string::npos);
+
+  const std::string yaml = write_scratch("images.yaml", "boot:\n  images: {\"9,9\": a.elf}\n");
+  const Run from_file = dojo_vp("run --config " + yaml + " " + firmware("hello"));
+  CHECK(from_file.status == kBadInput);
+  CHECK(from_file.err.find("boot.images: '9,9=a.elf' selects no working core") != std::string::npos);
 }
 
 TEST_CASE("a missing or malformed firmware file is refused with its name") {
@@ -394,4 +419,30 @@ TEST_CASE("dojo-vp without a command prints usage and fails") {
   const Run run = dojo_vp("");
   CHECK(run.status == kBadInput);
   CHECK((run.out + run.err).find("run") != std::string::npos);
+}
+
+TEST_CASE("SIGUSR1 makes a running simulation dump its state and go on") {
+  // The loop benchmark never ends by itself: once the simulator runs its signal listener (a second
+  // thread; a signal before dojo-vp's main blocks it would end the process), ask for a dump, wait for its last line
+  // (bounded), then end the run.
+  const auto err_path = scratch_dir() / "dump-stderr.txt";
+  const auto wait_for = [](const std::string& condition) {
+    return "for i in $(seq 300); do " + condition + " && break; sleep 0.1; done; ";
+  };
+  const std::string script =
+      std::string(DOJO_VP_BINARY) + " run --fast-load " + firmware("loop") + " >/dev/null 2>" +
+      err_path.string() + " </dev/null & pid=$!; " +
+      wait_for("[ $(ls /proc/$pid/task | wc -l) -ge 2 ]") + "kill -USR1 $pid; " +
+      wait_for("grep -q 'end of state dump' " + err_path.string()) +
+      "kill -0 $pid && still=running; kill -TERM $pid; wait $pid; test \"$still\" = running";
+  CHECK(std::system(script.c_str()) == 0);
+  const std::string err = read_file(err_path);
+  INFO(err);
+  CHECK(err.find("dojo-vp: state dump at ") == 0);
+  CHECK(err.find("cores 0-3 (core 0,0 of chip 0,0 to core 1,1 of chip 0,0): running, machine "
+                 "mode, pc 0x8000000") != std::string::npos);
+  CHECK(err.find("core 0 retired next (Spike commit-log format):\n  core   0: 3 0x00000000800000") !=
+        std::string::npos);
+  CHECK(err.find("\nnetwork: ") != std::string::npos);
+  CHECK(err.find("\ndojo-vp: end of state dump\n") != std::string::npos);
 }
