@@ -111,6 +111,7 @@ class NightlyRunTest(unittest.TestCase):
         self.assertEqual({name: case[:2] for name, case in cases.items()}, EXPECTED)
         self.assertIn("exit status 5, expected 0", cases["failing"][2])
         self.assertIn("timeout", cases["hang.d1"][2])
+        self.assertIn("state dumped", cases["hang.d1"][2])
         self.assertIn("SIGSEGV", cases["crash"][2])
         self.assertIn("memory limit exceeded", cases["memory.d1"][2])
         self.assertIn("vector lockstep mismatch", cases["mismatch.core.lockstep"][2])
@@ -128,6 +129,10 @@ class NightlyRunTest(unittest.TestCase):
         answer = json.loads((self.out / "tests" / "answer.seed2" / "result.json").read_text())
         self.assertEqual(answer["figures"], {"answer": 42})
         self.assertIn("seed 2:", (self.out / "tests" / "answer.seed2" / "stdout.txt").read_text())
+        # The hang's state, asked for before it was killed (SIGUSR1), from every core.
+        hang = json.loads((self.out / "tests" / "hang.d1" / "result.json").read_text())
+        self.assertRegex(hang["state_dump"], r"^dojo-vp: state dump at .*, 354 cores\n")
+        self.assertTrue(hang["state_dump"].endswith("\ndojo-vp: end of state dump"))
         # Only the failure is rerun with traces.
         self.assertTrue((self.out / "tests" / "failing" / "timeline.json").is_file())
         self.assertFalse((self.out / "tests" / "hello.mini.model" / "timeline.json").exists())
@@ -310,6 +315,36 @@ class NightlyInterruptTest(unittest.TestCase):
                  "--resume", "--filter", "quick"], stdout=subprocess.PIPE, text=True)
             self.assertEqual(resumed.returncode, 0, resumed.stdout)
             self.assertIn("0 tests to run", resumed.stdout)
+
+
+class NightlyStateDumpTest(unittest.TestCase):
+    def test_a_timed_out_test_is_asked_for_its_state_which_the_reports_show(self):
+        with tempfile.TemporaryDirectory(prefix="dojo-nightly-test-") as scratch:
+            scratch = Path(scratch)
+            fake = str(REPO / "tests" / "nightly" / "fake_hang.py")
+            listing = scratch / "hangs.json"
+            listing.write_text(json.dumps({"defaults": {"timeout": 1}, "tests": [
+                {"name": "dumps", "command": [sys.executable, fake]},
+                {"name": "silent", "command": [sys.executable, fake, "silent"]}]}))
+            out = scratch / "out"
+            run = nightly("--list", str(listing), "--jobs", "2", "--dump-grace", "1",
+                          "--out", str(out))
+            self.assertEqual(run.returncode, 1, run.stdout)
+            dumped = json.loads((out / "tests" / "dumps" / "result.json").read_text())
+            self.assertEqual(dumped["failure_type"], "timeout")
+            self.assertIn("state dumped", dumped["reason"])
+            self.assertTrue(dumped["state_dump"].startswith("dojo-vp: state dump at 42 ps"))
+            self.assertTrue(dumped["state_dump"].endswith("dojo-vp: end of state dump"))
+            silent = json.loads((out / "tests" / "silent" / "result.json").read_text())
+            self.assertEqual(silent["failure_type"], "timeout")
+            self.assertIsNone(silent["state_dump"])
+            self.assertIn("no state dump within 1 s, process group killed", silent["reason"])
+            failure = ElementTree.parse(out / "junit.xml").getroot().find(
+                ".//testcase[@name='dumps']/failure")
+            self.assertIn("state dump at the timeout:\ndojo-vp: state dump", failure.text)
+            report = (out / "report.html").read_text()
+            self.assertIn("State dump at the timeout", report)
+            self.assertIn("core 0: running, machine mode, pc 0x80000008", report)
 
 
 class NightlyResumeAfterRebuildTest(unittest.TestCase):
