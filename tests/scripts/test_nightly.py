@@ -62,6 +62,19 @@ def junit_cases(folder: Path) -> dict:
     return cases
 
 
+JUNIT_SCHEMA = REPO / "tests" / "nightly" / "junit.xsd"
+
+
+def junit_schema_errors(path: Path) -> list:
+    """Where path's JUnit breaks the schema strict CI consumers use (tests/nightly/junit.xsd),
+    as xmllint (libxml2-utils, installed by scripts/setup) reports it."""
+    if shutil.which("xmllint") is None:
+        raise unittest.SkipTest("JUnit validation needs xmllint (libxml2-utils; scripts/setup)")
+    check = subprocess.run(["xmllint", "--noout", "--schema", str(JUNIT_SCHEMA), str(path)],
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    return [] if check.returncode == 0 else check.stdout.splitlines()
+
+
 def sleeping_children() -> int:
     """How many `sleep SLEEP_SECONDS` processes exist."""
     count = 0
@@ -104,6 +117,7 @@ class NightlyRunTest(unittest.TestCase):
             self.assertIn(f"reproduce: cd {folder} && ", self.first.stdout)
 
     def test_junit_has_one_case_per_test_and_names_each_reason(self):
+        self.assertEqual(junit_schema_errors(self.out / "junit.xml"), [])
         root = ElementTree.parse(self.out / "junit.xml").getroot()
         self.assertEqual(root.get("tests"), str(len(EXPECTED)))
         self.assertEqual(root.get("failures"), str(len(FAILED)))
@@ -227,6 +241,7 @@ class NightlyRunTest(unittest.TestCase):
                       run.stdout)
         root = ElementTree.parse(merged / "junit.xml").getroot()
         self.assertEqual(root.get("errors"), str(len(not_run)))
+        self.assertEqual(junit_schema_errors(merged / "junit.xml"), [])
 
 
 class NightlyKilledShardTest(unittest.TestCase):
@@ -309,6 +324,7 @@ class NightlyInterruptTest(unittest.TestCase):
             self.assertEqual(sorted(name for name, case in cases.items() if case[0] == "pass"),
                              ["quick.seed1", "quick.seed2"])
             self.assertEqual(sum(case[0] == "not run" for case in cases.values()), 3)
+            self.assertEqual(junit_schema_errors(out / "junit.xml"), [])
 
             resumed = subprocess.run(
                 [sys.executable, str(NIGHTLY), "--list", str(listing), "--out", str(out),
@@ -342,6 +358,7 @@ class NightlyStateDumpTest(unittest.TestCase):
             failure = ElementTree.parse(out / "junit.xml").getroot().find(
                 ".//testcase[@name='dumps']/failure")
             self.assertIn("state dump at the timeout:\ndojo-vp: state dump", failure.text)
+            self.assertEqual(junit_schema_errors(out / "junit.xml"), [])
             report = (out / "report.html").read_text()
             self.assertIn("State dump at the timeout", report)
             self.assertIn("core 0: running, machine mode, pc 0x80000008", report)
