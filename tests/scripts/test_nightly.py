@@ -399,6 +399,47 @@ class NightlyResumeAfterRebuildTest(unittest.TestCase):
             self.assertIn(str(elf), result["inputs"])
 
 
+class NightlyBalancedShardsTest(unittest.TestCase):
+    def shards(self, listing: Path, *options) -> list:
+        """The ids in each of 2 shards, as --show prints them (each shard computed alone)."""
+        parts = []
+        for index in (1, 2):
+            run = nightly("--list", str(listing), "--shard", f"{index}/2", "--show", *options)
+            self.assertEqual(run.returncode, 0, run.stdout)
+            parts.append([line for line in run.stdout.splitlines()[:-1]
+                          if not line.startswith(" ")])
+        return parts
+
+    def test_shards_split_by_the_last_durations_longest_first_else_round_robin(self):
+        with tempfile.TemporaryDirectory(prefix="dojo-nightly-test-") as scratch:
+            scratch = Path(scratch)
+            listing = scratch / "list.json"
+            listing.write_text(json.dumps({"tests": [
+                {"name": "t", "command": ["true"], "seed": [1, 2, 3, 4, 5, 6, 7]}]}))
+            self.assertEqual(self.shards(listing), [
+                ["t.seed1", "t.seed3", "t.seed5", "t.seed7"], ["t.seed2", "t.seed4", "t.seed6"]])
+            # The last run's durations; seed7 is new (it counts as the median, 1 s).
+            last = scratch / "last"
+            last.mkdir()
+            durations = {"t.seed1": 10, "t.seed2": 1, "t.seed3": 1, "t.seed4": 1,
+                         "t.seed5": 1, "t.seed6": 6}
+            (last / "results.json").write_text(json.dumps({
+                "format": "dojo-vp nightly results 1", "tests": [
+                    {"id": test_id, "outcome": "pass", "duration_s": seconds}
+                    for test_id, seconds in durations.items()]}))
+            # 10 | 6, then the 1 s tests go to the second until it reaches 10, the last to the
+            # first (a tie goes to the lower shard); each shard keeps the list's order.
+            expected = [["t.seed1", "t.seed7"],
+                        ["t.seed2", "t.seed3", "t.seed4", "t.seed5", "t.seed6"]]
+            self.assertEqual(self.shards(listing, "--durations", str(last)), expected)
+            self.assertEqual(self.shards(listing, "--durations", str(last / "results.json")),
+                             expected)
+            missing = nightly("--list", str(listing), "--shard", "1/2", "--show",
+                              "--durations", str(scratch / "none"))
+            self.assertEqual(missing.returncode, 2, missing.stdout)
+            self.assertIn(f"--durations {scratch / 'none'}: no such file", missing.stdout)
+
+
 class NightlyListErrorTest(unittest.TestCase):
     def test_a_bad_list_is_named_with_its_entry_and_key(self):
         with tempfile.TemporaryDirectory(prefix="dojo-nightly-test-") as scratch:
