@@ -315,7 +315,7 @@ class NightlyInterruptTest(unittest.TestCase):
             self.assertTrue(wait_until(lambda: sleeping_children() == 0, 5),
                             "the running tests outlived the runner")
             self.assertEqual(sorted(path.name for path in out.iterdir()),
-                             ["junit.xml", "report.html", "results.json", "tests"])
+                             ["junit.xml", "report.html", "results.json", "summary.md", "tests"])
             self.assertEqual(sorted(path.name for path in (out / "tests").iterdir()),
                              ["quick.seed1", "quick.seed2"])
             for folder in (out / "tests").iterdir():
@@ -438,6 +438,70 @@ class NightlyBalancedShardsTest(unittest.TestCase):
                               "--durations", str(scratch / "none"))
             self.assertEqual(missing.returncode, 2, missing.stdout)
             self.assertIn(f"--durations {scratch / 'none'}: no such file", missing.stdout)
+
+
+class NightlyUserFeaturesTest(unittest.TestCase):
+    """Flaky retries, the time budget, pruning, the Markdown summary, totals and trends."""
+
+    def test_flaky_budget_pruning_summary_totals_and_history(self):
+        with tempfile.TemporaryDirectory(prefix="dojo-nightly-test-") as scratch:
+            scratch = Path(scratch)
+            listing = scratch / "features.json"
+            listing.write_text(json.dumps({"tests": [
+                # Fails on its first attempt only (the retry runs in the same folder).
+                {"name": "wobbly", "flaky": 2, "command": [
+                    "sh", "-c", "[ -e tried ] || {{ touch tried; echo first >&2; exit 1; }}"]},
+                {"name": "broken", "flaky": 1, "command": ["false"]},
+                {"name": "big", "command": [
+                    "sh", "-c", "head -c 2000000 /dev/zero > big.bin && echo small > small.txt"]},
+                {"name": "long", "command": ["sleep", "1.5"]},
+                {"name": "late", "command": ["true"], "seed": [1, 2]}]}))
+            first = scratch / "first"
+            run = nightly("--list", str(listing), "--jobs", "1", "--out", str(first),
+                          "--prune-over", "1M", "--filter", "^(wobbly|broken|big)$")
+            self.assertEqual(run.returncode, 1, run.stdout)
+            wobbly = json.loads((first / "tests" / "wobbly" / "result.json").read_text())
+            self.assertEqual(wobbly["outcome"], "flaky")
+            self.assertIn("flaky: passed on attempt 2 of 3; attempt 1: exit status 1", wobbly["reason"])
+            self.assertTrue((first / "tests" / "wobbly" / "attempt-1-stderr.txt").is_file())
+            broken = json.loads((first / "tests" / "broken" / "result.json").read_text())
+            self.assertEqual((broken["outcome"], len(broken["attempts"])), ("fail", 1))
+            big = json.loads((first / "tests" / "big" / "result.json").read_text())
+            self.assertEqual(big["pruned"], [{"file": "big.bin", "bytes": 2000000}])
+            self.assertFalse((first / "tests" / "big" / "big.bin").exists())
+            self.assertTrue((first / "tests" / "big" / "small.txt").exists())
+            root = ElementTree.parse(first / "junit.xml").getroot()
+            flaky_case = root.find(".//testcase[@name='wobbly']")
+            self.assertIsNone(flaky_case.find("failure"))
+            self.assertEqual(flaky_case.find("flakyFailure").get("type"), "exit-status")
+            self.assertEqual(junit_schema_errors(first / "junit.xml"), [])
+            self.assertIn("FLAKY wobbly", run.stdout)
+            self.assertIn("FLAKY", (first / "report.html").read_text())
+
+            # A second night, with a budget that runs out during `long`, and the first as history.
+            second = scratch / "second"
+            run = nightly("--list", str(listing), "--jobs", "1", "--out", str(second),
+                          "--budget", "1", "--history", str(first), "--filter", "^(wobbly|long|late)")
+            self.assertEqual(run.returncode, 1, run.stdout)
+            summary = json.loads((second / "results.json").read_text())
+            self.assertEqual(summary["totals"], {
+                "tests": 4, "passed": 1, "flaky": 1, "failed": 0, "not_run": 2,
+                "test_time_s": summary["totals"]["test_time_s"], "green": False})
+            self.assertEqual([r["outcome"] for r in summary["tests"]],
+                             ["flaky", "pass", "not run", "not run"])
+            self.assertIn("the time budget (1) ran out before it started",
+                          summary["tests"][3]["reason"])
+            markdown = (second / "summary.md").read_text()
+            self.assertTrue(markdown.startswith("**dojo-vp nightly: RED**"), markdown)
+            self.assertIn("Not run (2):\n- `late.seed1`: not run: the time budget", markdown)
+            report = (second / "report.html").read_text()
+            self.assertIn('<svg class="totals"', report)
+            # The trends, oldest night first: flaky twice; not in the first night, then passed.
+            for test_id, colours in (("wobbly", ["#ffb300", "#ffb300"]),
+                                     ("long", ["#ffffff", "#4caf50"])):
+                row = report[report.index(f'id="{test_id}"'):]
+                trend = row[row.index('<svg class="trend"'):row.index("</svg>")]
+                self.assertEqual(re.findall(r'fill="(#[0-9a-f]+)"', trend), colours, test_id)
 
 
 class NightlyListErrorTest(unittest.TestCase):
