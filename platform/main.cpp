@@ -13,6 +13,7 @@
 #include <systemc>
 
 #include "config.h"
+#include "config_catalog.h"
 #include "core/commit_log.h"
 #include "elf_loader.h"
 #include "gdb_server.h"
@@ -35,21 +36,15 @@ constexpr int kExitKilled = 137;    // the debugger ended the run (GDB's kill), 
 // The configuration used without --config: one chip of 2x2 cores.
 constexpr const char* kDefaultConfig = "mini";
 
-// A configuration given by name ("mini") is looked up among the shipped ones.
-std::string resolve_config_path(const std::string& name) {
-  if (std::filesystem::exists(name)) return name;
-  const std::string shipped = std::string(DOJO_CONFIG_DIR) + "/" + name + ".yaml";
-  return std::filesystem::exists(shipped) ? shipped : name;
-}
-
 struct ConfigOptions {
+  std::filesystem::path shipped_dir;  // the shipped configurations
   std::string config_file;
   std::vector<std::string> overrides;
 
   void add_to(CLI::App& command) {
     command.add_option("-c,--config", config_file,
-                       "YAML configuration file, or the name of one in platform/configs "
-                       "(default: mini)");
+                       "A shipped configuration by name (listed below; default: mini), or a "
+                       "YAML file by its path");
     // One value per occurrence, so that a positional argument after it is not taken as another.
     command.add_option("-s,--set", overrides, "Override one parameter: key=value (repeatable)")
         ->allow_extra_args(false);
@@ -57,8 +52,9 @@ struct ConfigOptions {
 
   PlatformConfig build() const {
     PlatformConfig config;
-    dojo::platform::load_config_file(config,
-                                     resolve_config_path(config_file.empty() ? kDefaultConfig : config_file));
+    dojo::platform::load_config_file(
+        config, dojo::platform::resolve_config(config_file.empty() ? kDefaultConfig : config_file,
+                                               shipped_dir));
     for (const auto& assignment : overrides) dojo::platform::apply_override(config, assignment);
     dojo::platform::validate(config);
     return config;
@@ -106,6 +102,8 @@ struct RunOptions {
   std::string log_commits_cores = "*";
   std::string log_commits_pc;
   std::string log_commits_window;
+  std::string semihosting_root;
+  std::vector<std::string> firmware_arguments;  // after `--`
 };
 
 // A number of a command-line option, decimal or 0x-hexadecimal; throws ConfigError.
@@ -232,6 +230,12 @@ int run(const RunOptions& options) {
     return kExitBadInput;
   }
 
+  if (!options.firmware_arguments.empty() && options.semihosting_root.empty()) {
+    std::cerr << "dojo-vp: run: arguments after -- reach the firmware only through semihosting: "
+                 "give --semihosting-root DIR\n";
+    return kExitBadInput;
+  }
+
   const dojo::vector::TraceWindow rtl_window = rtl_trace_window(options);
   std::unique_ptr<dojo::trace::Timeline> timeline;
   if (!options.timeline.empty()) {
@@ -262,7 +266,10 @@ int run(const RunOptions& options) {
   // of thousands of cores takes longer than running it, and the process ends right after anyway.
   dojo::platform::TestHooks hooks;
   hooks.vector_fault_from = options.test_vector_fault;
-  auto& tile = *new dojo::platform::Tile("tile", config, options.firmware, std::cout, hooks);
+  const dojo::platform::SemihostingOptions semihosting{options.semihosting_root,
+                                                        options.firmware_arguments};
+  auto& tile =
+      *new dojo::platform::Tile("tile", config, options.firmware, std::cout, semihosting, hooks);
   new dojo::platform::StateDump("state_dump", tile, std::cerr);  // lives as long as the tile
   if (timeline) tile.trace_to(*timeline);
   if (commit_log) tile.log_commits(*commit_log, commit_cores);
@@ -345,14 +352,38 @@ int run(const RunOptions& options) {
   return status;
 }
 
+// The shipped configurations and the exit statuses, under every --help.
+std::string help_footer(const std::filesystem::path& shipped_dir) {
+  std::string text = "\nShipped configurations (--config NAME";
+  text += shipped_dir.empty() ? ", none found" : ", in " + shipped_dir.string();
+  text += "):\n";
+  for (const auto& config : dojo::platform::shipped_configs(shipped_dir))
+    text += "  " + config.name + std::string(config.name.size() < 8 ? 8 - config.name.size() : 1, ' ') +
+            config.summary + (config.name == kDefaultConfig ? " (the default)" : "") + "\n";
+  text += "\nExit status of run:\n"
+          "  0-255   the firmware's own status (the first non-zero one over the cores)\n"
+          "  " + std::to_string(kExitBadInput) + "       bad input: command line, configuration, firmware image\n"
+          "  " + std::to_string(kExitWatchdog) + "     a watchdog ended the run (--timeout, --max-instructions)\n"
+          "  " + std::to_string(kExitFatal) + "     the platform cannot go on (trap loop, deadlock, lockstep mismatch)\n"
+          "  " + std::to_string(kExitKilled) + "     the debugger ended the run\n"
+          "See docs/cli.md.";
+  return text;
+}
+
 }  // namespace
 
 int sc_main(int argc, char* argv[]) {
   CLI::App app{"dojo-vp: a SystemC/TLM-2.0 virtual platform of a Dojo-style training tile"};
+  std::error_code no_link;
+  const std::filesystem::path executable = std::filesystem::read_symlink("/proc/self/exe", no_link);
+  const std::filesystem::path shipped_dir =
+      dojo::platform::find_shipped_config_dir(no_link ? std::filesystem::absolute(argv[0]) : executable);
+  app.footer(help_footer(shipped_dir));
   app.require_subcommand(1);
   app.set_version_flag("--version", "dojo-vp 0.1");
 
   RunOptions run_options;
+  run_options.config.shipped_dir = shipped_dir;
   CLI::App* run_command = app.add_subcommand("run", "Boot a firmware ELF on the platform");
   run_options.config.add_to(*run_command);
   run_command->add_option("firmware", run_options.firmware,
@@ -413,7 +444,12 @@ int sc_main(int argc, char* argv[]) {
                           "Log only each core's Nth to Mth retired instruction (from 1), e.g. 1:1000")
       ->needs(log_commits);
 
+  run_command->add_option("--semihosting-root", run_options.semihosting_root,
+                          "Serve the firmware's semihosting calls (files beneath DIR, the command "
+                          "line, :tt console, exit); without it they are breakpoints");
+
   ConfigOptions config_options;
+  config_options.shipped_dir = shipped_dir;
   CLI::App* config_command = app.add_subcommand("config", "Print the effective configuration as YAML");
   config_options.add_to(*config_command);
   app.add_subcommand("params", "List every configuration parameter");
@@ -423,8 +459,17 @@ int sc_main(int argc, char* argv[]) {
     std::cerr << app.help();
     return kExitBadInput;
   }
+  // `run ... FIRMWARE.elf -- ARGS...`: everything after the first `--` is the firmware's.
+  int own_arguments = argc;
+  for (int i = 1; i < argc; ++i) {
+    if (std::string(argv[i]) == "--") {
+      own_arguments = i;
+      run_options.firmware_arguments.assign(argv + i + 1, argv + argc);
+      break;
+    }
+  }
   try {
-    app.parse(argc, argv);
+    app.parse(own_arguments, argv);
   } catch (const CLI::ParseError& error) {
     const int status = app.exit(error);
     return status == 0 ? 0 : kExitBadInput;

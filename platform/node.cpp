@@ -1,5 +1,6 @@
 #include "node.h"
 
+#include <algorithm>
 #include <cstring>
 
 #include "vector/faulty_engine.h"
@@ -38,7 +39,8 @@ Node::Node(sc_core::sc_module_name name, const PlatformConfig& config, const Nod
       dma("dma", dma_params(config), [this](bool level) { set_external_irq(0, level); }),
       sync("sync", config.sync.counters, [this](bool level) { set_external_irq(1, level); },
            picoseconds(config.mmio.latency_ps)),
-      core_info("core_info", core_info_params(config, place), picoseconds(config.mmio.latency_ps)) {
+      core_info("core_info", core_info_params(config, place), picoseconds(config.mmio.latency_ps)),
+      on_exit_(on_exit) {
   core.socket.bind(bus.target);
   dma.initiator.bind(bus.target);
   attach(sram.socket, config.memory.sram_base, config.memory.sram_size, "sram");
@@ -63,7 +65,50 @@ Node::Node(sc_core::sc_module_name name, const PlatformConfig& config, const Nod
   core.hart().set_pc(image.entry);
   vector = make_vector_engine(config, place);
   core.hart().set_vector_engine(vector.get());
+  if (place.semihosting_root) {
+    std::vector<std::string> arguments{image.path};
+    if (place.firmware_arguments)
+      arguments.insert(arguments.end(), place.firmware_arguments->begin(),
+                       place.firmware_arguments->end());
+    semihosting::SemihostingPort& port = *this;
+    semihosting = std::make_unique<semihosting::Semihosting>(
+        semihosting::SemihostingParams{place.semihosting_root,
+                                       semihosting::command_line(arguments), config.core.clock_hz},
+        port);
+    core.hart().set_semihosting(semihosting.get());
+  }
 }
+
+bool Node::debug_copy(tlm::tlm_command command, uint64_t addr, uint8_t* data, uint64_t len) {
+  // In pieces a debug transaction can carry; a wrapping range is out of reach.
+  constexpr uint64_t kPiece = 1u << 16;
+  if (len != 0 && len - 1 > ~addr) return false;
+  for (uint64_t done = 0; done < len; done += kPiece) {
+    const unsigned piece = static_cast<unsigned>(std::min(kPiece, len - done));
+    if (core.debug_access(command, addr + done, data + done, piece) != piece) return false;
+  }
+  return true;
+}
+
+bool Node::read_memory(uint64_t addr, void* data, uint64_t len) {
+  return debug_copy(tlm::TLM_READ_COMMAND, addr, static_cast<uint8_t*>(data), len);
+}
+
+bool Node::write_memory(uint64_t addr, const void* data, uint64_t len) {
+  // TLM payloads carry a mutable pointer; a target never writes through it on a write command.
+  return debug_copy(tlm::TLM_WRITE_COMMAND, addr,
+                    const_cast<uint8_t*>(static_cast<const uint8_t*>(data)), len);
+}
+
+void Node::console_put(char c) { console.put(c, core.local_time()); }
+
+uint64_t Node::now_ps() {
+  return static_cast<uint64_t>(core.local_time().to_seconds() * 1e12 + 0.5);
+}
+
+void Node::exit(int status) { on_exit_(status); }
+
+void Node::warning(const std::string& message) { SC_REPORT_WARNING(name(), message.c_str()); }
 
 void Node::load(const PlatformConfig& config, const ElfImage& image) {
   // Every segment must lie inside the SRAM; load_elf reports one that does not.

@@ -25,6 +25,7 @@
 #include "peripherals/exit_device.h"
 #include "peripherals/htif.h"
 #include "peripherals/sync_unit.h"
+#include "semihosting/semihosting.h"
 #include "vector/rtl_engine.h"
 #include "vector/vector_engine.h"
 
@@ -42,12 +43,16 @@ struct NodePlace {
   uint32_t rank = 0;
   std::shared_ptr<const std::vector<uint32_t>> rank_hartids;
   bool prefix_console = false;
+  // With a root, the core serves semihosting calls (--semihosting-root); its command line is its
+  // image's path and then these arguments.
+  std::shared_ptr<const semihosting::HostDirectory> semihosting_root;
+  std::shared_ptr<const std::vector<std::string>> firmware_arguments;
   // Test-only (--test-only-vector-fault): in lockstep, the RTL's registers read wrong from this
   // vector instruction on (counted from 1); 0 = never.
   uint64_t vector_fault_from = 0;
 };
 
-class Node : public sc_core::sc_module {
+class Node : public sc_core::sc_module, private semihosting::SemihostingPort {
  public:
   // Builds the node and points the core at `image`'s entry; `on_exit` hears the exit device's
   // (and HTIF's) status. Throws what the models throw for impossible parameters.
@@ -77,6 +82,7 @@ class Node : public sc_core::sc_module {
   std::unique_ptr<peripherals::Htif> htif;
   std::unique_ptr<vector::VectorEngine> vector;
   vector::RtlEngine* rtl = nullptr;  // inside `vector`, if this core runs the RTL
+  std::unique_ptr<semihosting::Semihosting> semihosting;  // with NodePlace::semihosting_root
 
  private:
   // The reference model, or for the cores vector.model_cores selects, the RTL or both in lockstep.
@@ -89,12 +95,22 @@ class Node : public sc_core::sc_module {
   // The DMA engine and the sync unit share the machine external interrupt.
   void set_external_irq(unsigned source, bool level);
 
+  // SemihostingPort: memory as the core sees it (debug transport), its console and time.
+  bool read_memory(uint64_t addr, void* data, uint64_t len) override;
+  bool write_memory(uint64_t addr, const void* data, uint64_t len) override;
+  void console_put(char c) override;
+  uint64_t now_ps() override;
+  void exit(int status) override;
+  void warning(const std::string& message) override;
+  bool debug_copy(tlm::tlm_command command, uint64_t addr, uint8_t* data, uint64_t len);
+
   template <typename Socket>
   void attach(Socket& target, uint64_t base, uint64_t size, const std::string& what) {
     bus.initiator.bind(target);
     bus.map(next_port_++, base, size, what);
   }
 
+  std::function<void(int)> on_exit_;
   unsigned next_port_ = 0;
   unsigned external_sources_ = 0;
 };

@@ -30,7 +30,8 @@ std::string describe(const noc::Coord& coord) {
 }  // namespace
 
 Tile::Tile(sc_core::sc_module_name name, const PlatformConfig& config,
-           const std::string& default_image, std::ostream& console, const TestHooks& hooks)
+           const std::string& default_image, std::ostream& console,
+           const SemihostingOptions& semihosting, const TestHooks& hooks)
     : sc_module(name), config_(config), default_image_(default_image), console_(console) {
   tlm::tlm_global_quantum::instance().set(picoseconds(config.simulation.quantum_ps));
 
@@ -63,6 +64,15 @@ Tile::Tile(sc_core::sc_module_name name, const PlatformConfig& config,
   }
   const bool several = rank_hartids->size() > 1;
   check_image_files();
+  std::shared_ptr<const semihosting::HostDirectory> semihosting_root;
+  if (!semihosting.root.empty()) {
+    try {
+      semihosting_root = std::make_shared<semihosting::HostDirectory>(semihosting.root);
+    } catch (const std::invalid_argument& error) {
+      throw ConfigError(std::string("--semihosting-root: ") + error.what());
+    }
+  }
+  const auto firmware_arguments = std::make_shared<const std::vector<std::string>>(semihosting.arguments);
   for (noc::NodeIndex index = 0; index < network.node_count(); ++index) {
     if (!network.enabled(index)) continue;
     NodePlace place;
@@ -72,6 +82,8 @@ Tile::Tile(sc_core::sc_module_name name, const PlatformConfig& config,
     place.rank_hartids = rank_hartids;
     place.prefix_console = several;
     place.vector_fault_from = hooks.vector_fault_from;
+    place.semihosting_root = semihosting_root;
+    place.firmware_arguments = firmware_arguments;
     const ElfImage& image = image_for(place.coord);
     const auto rank = place.rank;
     auto node = std::make_unique<Node>(("node" + std::to_string(rank)).c_str(), config, place,

@@ -62,6 +62,12 @@ struct TraceWindow;
 
 namespace dojo::platform {
 
+// Semihosting (--semihosting-root, docs/semihosting.md): off without a root.
+struct SemihostingOptions {
+  std::string root;                    // host directory the firmware's files live in
+  std::vector<std::string> arguments;  // after argv[0] (the image's path)
+};
+
 // Faults injected on purpose, for tests of the simulator's own error paths.
 struct TestHooks {
   uint64_t vector_fault_from = 0;  // see NodePlace::vector_fault_from
@@ -72,9 +78,11 @@ class Tile : public sc_core::sc_module {
   // Builds every node and boots each core with its image: `default_image` (may be empty: then
   // every core must be matched by config.boot.images), or the image config.boot.images assigns.
   // Throws LoaderError if an image cannot be read or does not fit the memory map, ConfigError if a
-  // core has no image, std::invalid_argument for an impossible network.
+  // core has no image or the semihosting root is not a directory, std::invalid_argument for an
+  // impossible network.
   Tile(sc_core::sc_module_name name, const PlatformConfig& config,
-       const std::string& default_image, std::ostream& console, const TestHooks& hooks = {});
+       const std::string& default_image, std::ostream& console,
+       const SemihostingOptions& semihosting = {}, const TestHooks& hooks = {});
   ~Tile() override;
 
   // Simulates until every core has stopped, or the configured timeout.

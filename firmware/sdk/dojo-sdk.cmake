@@ -1,11 +1,12 @@
 # Dojo D1 firmware SDK: include() this from a firmware CMake project configured with
 # toolchain.cmake, then add each program with one dojo_firmware() line.
 #
-#   dojo_firmware(<name> [BARE] <sources>... [LIBS <libraries>...])
+#   dojo_firmware(<name> [BARE | SEMIHOSTING] <sources>... [LIBS <libraries>...])
 #
 # builds ${FIRMWARE_OUTPUT_DIR}/<name>.elf (default: the build folder). Without BARE the program
 # gets the SDK: start-up code, trap handling, console stdio, exit() and picolibc, and starts at
-# main(). BARE programs bring their own _start and use neither the SDK nor a C library; they
+# main(). SEMIHOSTING programs use picolibc's semihosting instead (libsemihost: stdio, files on
+# the host, exit) and get argc/argv from the host; they need dojo-vp run --semihosting-root. BARE programs bring their own _start and use neither the SDK nor a C library; they
 # still get the SDK headers (dojo/platform.h works in assembly) and the linker script.
 
 set(DOJO_SDK_DIR ${CMAKE_CURRENT_LIST_DIR})
@@ -33,21 +34,32 @@ add_custom_target(dojo_linker_script DEPENDS ${DOJO_LINKER_SCRIPT})
 
 # The SDK runtime as object files: linked whole, so libc's references to _exit and stdout
 # resolve whatever the link order (unused functions are dropped by --gc-sections).
-add_library(dojo_sdk OBJECT
+set(DOJO_SDK_COMMON_SOURCES
   ${DOJO_SDK_DIR}/src/crt0.S
   ${DOJO_SDK_DIR}/src/trap_entry.S
   ${DOJO_SDK_DIR}/src/trap.c
   ${DOJO_SDK_DIR}/src/console.c
-  ${DOJO_SDK_DIR}/src/exit.c
+  ${DOJO_SDK_DIR}/src/exit_device.c
   ${DOJO_SDK_DIR}/src/sync.c)
+add_library(dojo_sdk OBJECT ${DOJO_SDK_COMMON_SOURCES}
+  ${DOJO_SDK_DIR}/src/console_stdio.c
+  ${DOJO_SDK_DIR}/src/exit.c
+  ${DOJO_SDK_DIR}/src/arguments.c)
 target_link_libraries(dojo_sdk PUBLIC dojo_firmware_options)
+# With semihosting, stdio and _exit come from libsemihost (--oslib=semihost).
+add_library(dojo_sdk_semihosting OBJECT ${DOJO_SDK_COMMON_SOURCES}
+  ${DOJO_SDK_DIR}/src/semihost_arguments.c)
+target_link_libraries(dojo_sdk_semihosting PUBLIC dojo_firmware_options)
 
 function(dojo_firmware name)
-  cmake_parse_arguments(FW "BARE" "" "LIBS" ${ARGN})
+  cmake_parse_arguments(FW "BARE;SEMIHOSTING" "" "LIBS" ${ARGN})
   add_executable(${name} ${FW_UNPARSED_ARGUMENTS})
   if(FW_BARE)
     target_link_libraries(${name} PRIVATE dojo_firmware_options ${FW_LIBS})
     target_link_options(${name} PRIVATE -nostdlib)
+  elseif(FW_SEMIHOSTING)
+    target_link_libraries(${name} PRIVATE dojo_sdk_semihosting ${FW_LIBS})
+    target_link_options(${name} PRIVATE --oslib=semihost)
   else()
     target_link_libraries(${name} PRIVATE dojo_sdk ${FW_LIBS})
   endif()

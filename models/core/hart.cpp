@@ -95,6 +95,20 @@ bool Hart::fetch16(uint64_t addr, uint16_t& value) {
   return bus_.bus_read(addr, &value, 2, cycles_);
 }
 
+bool Hart::is_semihosting_call(uint64_t pc) {
+  constexpr uint32_t kEntryNop = 0x01f01013;  // slli x0, x0, 0x1f
+  constexpr uint32_t kExitNop = 0x40705013;   // srai x0, x0, 7
+  const auto word_at = [this](uint64_t addr, uint32_t& word) {
+    uint16_t low = 0, high = 0;
+    if (!fetch16(addr, low) || !fetch16(addr + 2, high)) return false;
+    word = uint32_t{high} << 16 | low;
+    return true;
+  };
+  uint32_t before = 0, after = 0;
+  return word_at(pc - 4, before) && before == kEntryNop && word_at(pc + 4, after) &&
+         after == kExitNop;
+}
+
 bool Hart::decode_at(uint64_t pc, DecodedPage& page, Entry& entry, uint64_t& fault_addr) {
   if (!decode_one(pc, page, entry, fault_addr)) return false;
   fuse_with_next(pc, page, entry);
@@ -997,7 +1011,19 @@ vector_instruction: {
     NEXT();
   })
   HANDLER(ecall, TRAP(priv_ == Priv::user ? Exception::ecall_u : Exception::ecall_m, 0);)
-  HANDLER(ebreak, TRAP(Exception::breakpoint, PC_OF(e));)
+  HANDLER(ebreak, {
+    // Only an uncompressed ebreak can be a semihosting call; the check costs nothing elsewhere.
+    if (kStep == 2 && semihosting_) {
+      SYNC_OUT();
+      if (is_semihosting_call(PC_OF(e))) {
+        x[10] = semihosting_->semihosting_call(x[10], x[11]);
+        note_register(10, x[10]);
+        next = e + kStep;
+        NEXT_AFTER_CALL();
+      }
+    }
+    TRAP(Exception::breakpoint, PC_OF(e));
+  })
   HANDLER(breakpoint, {
     --n;
     reason = StopReason::breakpoint;

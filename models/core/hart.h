@@ -131,6 +131,17 @@ struct CommitRecord {
   unsigned length() const { return (raw & 3) == 3 ? 4 : 2; }
 };
 
+// Carries out semihosting calls: the RISC-V semihosting sequence (slli x0,x0,0x1f; ebreak;
+// srai x0,x0,7, all three uncompressed) asks the host for `operation` (a0) with `parameter` (a1,
+// usually the address of a parameter block); the result goes to a0 and the hart goes on after the
+// ebreak. Without a handler the sequence is an ordinary breakpoint exception.
+class SemihostingHandler {
+ public:
+  virtual ~SemihostingHandler() = default;
+  // Called from inside the hart's run, with its cycle count up to date; may call request_stop().
+  virtual uint64_t semihosting_call(uint64_t operation, uint64_t parameter) = 0;
+};
+
 // Receives each instruction a hart retires while it is set as the hart's commit sink.
 class CommitSink {
  public:
@@ -205,6 +216,8 @@ class Hart {
   // The vector unit custom-0 instructions and CSRs 0x800-0x802 go to; without one (the default)
   // they are illegal. The engine must outlive the hart.
   void set_vector_engine(vector::VectorEngine* engine) { vector_ = engine; }
+  // Where semihosting calls go (null: nowhere, the default). The handler must outlive the hart.
+  void set_semihosting(SemihostingHandler* handler) { semihosting_ = handler; }
 
   // Reports every instruction that retires (traps and interrupts are not instructions) to `sink`,
   // or to nobody when null. With a sink the hart executes one instruction at a time, several
@@ -261,6 +274,9 @@ class Hart {
   bool read_block(uint64_t addr, vector::Register& data);
   bool write_block(uint64_t addr, const vector::Register& data);
 
+  // The ebreak at `pc` (uncompressed) is the middle of the semihosting sequence.
+  bool is_semihosting_call(uint64_t pc);
+
   // True (and watch_hit_ set) if the access touches a watchpoint: the instruction must not go on.
   bool watch_stops(uint64_t addr, unsigned len, bool write);
 
@@ -293,6 +309,7 @@ class Hart {
   HartConfig config_;
   HartBus& bus_;
   vector::VectorEngine* vector_ = nullptr;
+  SemihostingHandler* semihosting_ = nullptr;
   // The handlers of execute<false>, whose addresses decoded entries hold (execute<true> looks its
   // own up by operation). Set by execute<false>, which the constructor calls with a zero limit.
   const void* const* handlers_ = nullptr;

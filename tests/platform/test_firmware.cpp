@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "temp_dir.h"
+
 namespace {
 
 struct Run {
@@ -445,4 +447,113 @@ TEST_CASE("SIGUSR1 makes a running simulation dump its state and go on") {
         std::string::npos);
   CHECK(err.find("\nnetwork: ") != std::string::npos);
   CHECK(err.find("\ndojo-vp: end of state dump\n") != std::string::npos);
+}
+
+TEST_CASE("configurations by name are the shipped ones; a wrong name lists them") {
+  // A local file named like a shipped configuration shadows it only when given as a path.
+  write_scratch("mini.yaml", "core:\n  clock_hz: nonsense\n");
+  const std::string in_scratch = "cd " + scratch_dir().string() + " && ";
+  const auto run_in_scratch = [&](const std::string& arguments) {
+    const auto err = scratch_dir() / "config-stderr.txt";
+    const int raw = std::system((in_scratch + DOJO_VP_BINARY + " " + arguments + " >/dev/null 2>" +
+                                 err.string()).c_str());
+    return std::make_pair(WIFEXITED(raw) ? WEXITSTATUS(raw) : -1, read_file(err));
+  };
+  CHECK(run_in_scratch("run --config mini " + firmware("hello")).first == 0);
+  const auto as_path = run_in_scratch("run --config ./mini.yaml " + firmware("hello"));
+  CHECK(as_path.first == kBadInput);
+  CHECK(as_path.second.find("mini.yaml:2:") != std::string::npos);
+
+  const Run unknown = dojo_vp("run --config d2 " + firmware("hello"));
+  CHECK(unknown.status == kBadInput);
+  CHECK(unknown.err.find("'d2' is not a shipped configuration (core, d1, mini, tile)") !=
+        std::string::npos);
+  const Run missing = dojo_vp("run --config /nonexistent/x.yaml " + firmware("hello"));
+  CHECK(missing.status == kBadInput);
+  CHECK(missing.err.find("/nonexistent/x.yaml: no such file") != std::string::npos);
+
+  const Run help = dojo_vp("run --help");
+  CHECK(help.status == 0);
+  CHECK(help.out.find("  mini    one chip of 2x2 D1 cores (the default)\n") != std::string::npos);
+  CHECK(help.out.find("  tile    a Dojo training tile of 5x5 D1 chips\n") != std::string::npos);
+  CHECK(help.out.find("  124     a watchdog ended the run") != std::string::npos);
+}
+
+namespace {
+
+// The CRC-32 semihost_checksum chains over its input.
+uint32_t crc32(uint32_t crc, const std::string& data) {
+  crc = ~crc;
+  for (const char byte : data) {
+    crc ^= static_cast<uint8_t>(byte);
+    for (int bit = 0; bit < 8; ++bit) crc = (crc >> 1) ^ (0xedb88320u & (0u - (crc & 1)));
+  }
+  return ~crc;
+}
+
+}  // namespace
+
+TEST_CASE("semihosting: argv, fopen/fread/fwrite on host files and the exit status, end to end") {
+  TempDir root;
+  std::string input;
+  for (int i = 0; i < 3000; ++i) input += static_cast<char>((i * 7 + i / 13) & 0xff);
+  root.write("input.bin", input);
+  const Run run = dojo_vp("run --config core --semihosting-root " + root.path().string() + " " +
+                          firmware("semihost_checksum") + " -- 25 result.txt");
+  CHECK(run.status == 0);
+  CHECK(run.out.find("semihost_checksum: PASS") != std::string::npos);
+  uint32_t crc = 0;
+  for (int i = 0; i < 25; ++i) crc = crc32(crc, input);
+  char expected[64];
+  std::snprintf(expected, sizeof expected, "iterations=25 crc=0x%08x\n", crc);
+  CHECK(read_file(root.path() / "result.txt") == expected);
+
+  // The firmware's failure (no input file) ends the run with its status, through semihosting.
+  std::filesystem::remove(root.path() / "input.bin");
+  const Run failing = dojo_vp("run --config core --semihosting-root " + root.path().string() + " " +
+                              firmware("semihost_checksum") + " -- 25 result.txt");
+  CHECK(failing.status == 1);
+  CHECK(failing.out.find("FAIL fopen input.bin") != std::string::npos);
+}
+
+TEST_CASE("semihosting: every core of a tile has its own command line and file handles") {
+  TempDir root;
+  root.write("input.bin", std::string(100, 'x'));
+  const Run run = dojo_vp("run --semihosting-root " + root.path().string() + " " +
+                          firmware("semihost_checksum") + " -- 2 out.txt");
+  CHECK(run.status == 0);
+  for (const char* core : {"[core 0]", "[core 1]", "[core 32]", "[core 33]"})
+    CHECK(run.out.find(std::string(core) + " semihost_checksum: PASS") != std::string::npos);
+}
+
+TEST_CASE("without --semihosting-root the semihosting sequence is an ordinary breakpoint") {
+  const Run run = dojo_vp("run --config core " + firmware("semihost_checksum"));
+  CHECK(run.status == 100);
+  CHECK(run.out.find("unhandled trap: breakpoint") != std::string::npos);
+}
+
+TEST_CASE("semihosting: paths that leave the root are refused, with a warning") {
+  TempDir root, outside;
+  outside.write("secret.txt", "secret");
+  std::filesystem::create_symlink(outside.path(), root.path() / "link");
+  const std::string escape = "../" + outside.path().filename().string() + "/secret.txt";
+  const Run run = dojo_vp("run --config core --semihosting-root " + root.path().string() + " " +
+                          firmware("semihost_escape") + " -- " + escape + " " +
+                          (outside.path() / "secret.txt").string() + " link/secret.txt link/new.txt");
+  CHECK(run.status == 0);
+  CHECK(run.out.find("semihost_escape: PASS") != std::string::npos);
+  // SystemC prints warnings with the console's output.
+  CHECK((run.out + run.err).find("'link/new.txt' refused: the path leaves the semihosting root") !=
+        std::string::npos);
+  CHECK(read_file(outside.path() / "secret.txt") == "secret");
+  CHECK_FALSE(std::filesystem::exists(outside.path() / "new.txt"));
+}
+
+TEST_CASE("semihosting options: arguments need a root, and the root must be a directory") {
+  const Run no_root = dojo_vp("run " + firmware("hello") + " -- 1 2");
+  CHECK(no_root.status == kBadInput);
+  CHECK(no_root.err.find("--semihosting-root") != std::string::npos);
+  const Run bad_root = dojo_vp("run --semihosting-root /nonexistent/dir " + firmware("hello"));
+  CHECK(bad_root.status == kBadInput);
+  CHECK(bad_root.err.find("/nonexistent/dir") != std::string::npos);
 }

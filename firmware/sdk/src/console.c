@@ -1,8 +1,6 @@
-/* The console UART, raw and as picolibc's stdout/stderr. */
+/* The console UART, raw (console_stdio.c makes it picolibc's stdout/stderr). */
 #include <dojo/console.h>
 #include <dojo/platform.h>
-
-#include <stdio.h>
 
 static volatile uint8_t *uart_register(uintptr_t offset)
 {
@@ -28,16 +26,3 @@ void dojo_console_put_hex(uint64_t value)
     for (int shift = 60; shift >= 0; shift -= 4)
         dojo_console_putc("0123456789abcdef"[(value >> shift) & 0xf]);
 }
-
-static int console_stream_put(char c, FILE *stream)
-{
-    (void)stream;
-    dojo_console_putc(c);
-    return (unsigned char)c;
-}
-
-/* Unbuffered: every character reaches the UART at once, so nothing is lost at exit. */
-static FILE console_stream = FDEV_SETUP_STREAM(console_stream_put, NULL, NULL, _FDEV_SETUP_WRITE);
-
-FILE *const stdout = &console_stream;
-FILE *const stderr = &console_stream;

@@ -1,8 +1,8 @@
 /*
  * Reset entry. The image is linked and loaded entirely in SRAM, so nothing is copied:
  * set up sp/gp/tp, zero .tbss and .bss, open memory to user mode, install the trap entry,
- * run constructors, then exit(main(0, NULL)). Every core runs it in its own SRAM, which each
- * core sees at DOJO_SRAM_BASE, so nothing here depends on mhartid.
+ * run constructors, then exit(main(argc, argv)) (arguments.h). Every core runs it in its
+ * own SRAM, which each core sees at DOJO_SRAM_BASE, so nothing here depends on mhartid.
  */
 #include <dojo/csr.h>
 
@@ -42,8 +42,7 @@ _start:
     csrw mtvec, t0
 
     call __libc_init_array
-    li a0, 0                  /* argc */
-    li a1, 0                  /* argv */
+    call dojo_arguments       /* argc, argv: a two-word struct comes back in a0, a1 */
     call main
     call exit
 

@@ -2,9 +2,9 @@
 #include <dojo/console.h>
 #include <dojo/csr.h>
 #include <dojo/trap.h>
+#include "exit_device.h"
 
 #include <stddef.h>
-#include <unistd.h>
 
 /* trap_entry.S addresses the frame by these offsets. */
 _Static_assert(offsetof(struct dojo_trap_frame, mepc) == 32 * 8, "frame layout");
@@ -69,7 +69,7 @@ void dojo_trap_default_handler(struct dojo_trap_frame *frame)
     /* A fault inside this handler (e.g. a broken stack) must not recurse forever. */
     static int reporting;
     if (reporting)
-        _exit(DOJO_EXIT_UNHANDLED_TRAP);
+        dojo_exit_device(DOJO_EXIT_UNHANDLED_TRAP);
     reporting = 1;
 
     dojo_console_puts("\n*** dojo: unhandled trap: ");
@@ -78,7 +78,7 @@ void dojo_trap_default_handler(struct dojo_trap_frame *frame)
     print_field(" mepc=", frame->mepc);
     print_field(" mtval=", frame->mtval);
     dojo_console_puts("\n");
-    _exit(DOJO_EXIT_UNHANDLED_TRAP);
+    dojo_exit_device(DOJO_EXIT_UNHANDLED_TRAP);
 }
 
 unsigned dojo_trap_previous_privilege(const struct dojo_trap_frame *frame)
