@@ -140,6 +140,10 @@ class NightlyRunTest(unittest.TestCase):
         self.assertIn("Hello from the Dojo D1", (self.out / "tests" / "hello.mini.model" /
                                                  "stdout.txt").read_text())
         self.assertTrue((self.out / "tests" / "hello.mini.model" / "statistics.json").is_file())
+        # What its outcome depends on, by content: the simulator, the ELF, the shipped config.
+        self.assertEqual(set(hello["inputs"]), {
+            DOJO_VP, str(Path(FIRMWARE_DIR) / "hello.elf"),
+            str(Path(DOJO_VP).parent / "configs" / "mini.yaml")})
         answer = json.loads((self.out / "tests" / "answer.seed2" / "result.json").read_text())
         self.assertEqual(answer["figures"], {"answer": 42})
         self.assertIn("seed 2:", (self.out / "tests" / "answer.seed2" / "stdout.txt").read_text())
