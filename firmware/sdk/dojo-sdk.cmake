@@ -39,7 +39,8 @@ add_library(dojo_sdk OBJECT
   ${DOJO_SDK_DIR}/src/trap.c
   ${DOJO_SDK_DIR}/src/console.c
   ${DOJO_SDK_DIR}/src/exit.c
-  ${DOJO_SDK_DIR}/src/sync.c)
+  ${DOJO_SDK_DIR}/src/sync.c
+  ${DOJO_SDK_DIR}/src/dma.c)
 target_link_libraries(dojo_sdk PUBLIC dojo_firmware_options)
 
 function(dojo_firmware name)
