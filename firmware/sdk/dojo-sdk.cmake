@@ -8,6 +8,7 @@
 # main(). BARE programs bring their own _start and use neither the SDK nor a C library; they
 # still get the SDK headers (dojo/platform.h works in assembly) and the linker script.
 
+include_guard(GLOBAL)
 set(DOJO_SDK_DIR ${CMAKE_CURRENT_LIST_DIR})
 if(NOT FIRMWARE_OUTPUT_DIR)
   set(FIRMWARE_OUTPUT_DIR ${CMAKE_BINARY_DIR})
