@@ -1,5 +1,6 @@
 # Dojo D1 firmware SDK: include() this from a firmware CMake project configured with
-# toolchain.cmake, then add each program with one dojo_firmware() line.
+# toolchain.cmake (or, installed, find_package(DojoSDK): cmake/DojoSDKConfig.cmake.in), then add
+# each program with one dojo_firmware() line.
 #
 #   dojo_firmware(<name> [BARE] <sources>... [LIBS <libraries>...])
 #
