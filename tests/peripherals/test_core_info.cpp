@@ -109,6 +109,15 @@ TEST_CASE("CoreInfo: blocks of different cores share one table") {
   CHECK(b.hartid() == hartid_of(2, 1, 1, 0));
 }
 
+TEST_CASE("CoreInfo: LOAD_FLAGS is 0 unless the loader zeroed the image") {
+  CoreInfoParams params = tile_params(0);
+  params.image_zeroed = false;
+  Bench bench(params);
+  CHECK(bench.read(CoreInfo::load_flags_offset, 4) == 0);
+  CHECK(bench.cpu.write(CoreInfo::load_flags_offset, 4, 1).status ==
+        tlm::TLM_COMMAND_ERROR_RESPONSE);
+}
+
 TEST_CASE("CoreInfo: writes are refused and change nothing") {
   Bench bench(tile_params(3));
   const uint64_t offsets[] = {CoreInfo::mesh_width_offset, CoreInfo::rank_offset,
