@@ -173,6 +173,11 @@ peripherals::CoreInfoParams Node::core_info_params(const PlatformConfig& config,
   params.global_base = config.memory.global_base;
   params.rank = place.rank;
   params.rank_hartids = place.rank_hartids;
+  params.core_clock_hz = config.core.clock_hz;
+  // Fast load copies whole segments (zeros past the file bytes included). The host interface
+  // streams only the file bytes, into an SRAM that is all zeros from power-on until the core is
+  // released: either way the core starts with its .bss zero.
+  params.image_zeroed = true;
   return params;
 }
 

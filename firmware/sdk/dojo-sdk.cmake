@@ -1,5 +1,6 @@
 # Dojo D1 firmware SDK: include() this from a firmware CMake project configured with
-# toolchain.cmake, then add each program with one dojo_firmware() line.
+# toolchain.cmake (or, installed, find_package(DojoSDK): cmake/DojoSDKConfig.cmake.in), then add
+# each program with one dojo_firmware() line.
 #
 #   dojo_firmware(<name> [BARE | SEMIHOSTING] <sources>... [LIBS <libraries>...])
 #
@@ -9,6 +10,7 @@
 # the host, exit) and get argc/argv from the host; they need dojo-vp run --semihosting-root. BARE programs bring their own _start and use neither the SDK nor a C library; they
 # still get the SDK headers (dojo/platform.h works in assembly) and the linker script.
 
+include_guard(GLOBAL)
 set(DOJO_SDK_DIR ${CMAKE_CURRENT_LIST_DIR})
 if(NOT FIRMWARE_OUTPUT_DIR)
   set(FIRMWARE_OUTPUT_DIR ${CMAKE_BINARY_DIR})
@@ -40,7 +42,8 @@ set(DOJO_SDK_COMMON_SOURCES
   ${DOJO_SDK_DIR}/src/trap.c
   ${DOJO_SDK_DIR}/src/console.c
   ${DOJO_SDK_DIR}/src/exit_device.c
-  ${DOJO_SDK_DIR}/src/sync.c)
+  ${DOJO_SDK_DIR}/src/sync.c
+  ${DOJO_SDK_DIR}/src/dma.c)
 add_library(dojo_sdk OBJECT ${DOJO_SDK_COMMON_SOURCES}
   ${DOJO_SDK_DIR}/src/console_stdio.c
   ${DOJO_SDK_DIR}/src/exit.c

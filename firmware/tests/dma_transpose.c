@@ -7,9 +7,9 @@
  * from its previous core, checks it, pulls the previous core's matrix as a second check, and
  * checks that bad descriptors are reported as errors.
  *
- * Handshake: a core's .bss (where the incoming data lands) is cleared by its start-up code, so
- * each core first tells its previous core it is ready (sync counter READY) and pushes only once
- * its next core has said so.
+ * Handshake: a core's .bss (where the incoming data lands) may still be loading, or be cleared by
+ * its start-up code where the loader did not zero it, so each core first tells its previous core
+ * it is ready (sync counter READY) and pushes only once its next core has said so.
  */
 #include "check.h"
 

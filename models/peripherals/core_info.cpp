@@ -52,6 +52,9 @@ CoreInfo::CoreInfo(sc_core::sc_module_name name, CoreInfoParams params, sc_core:
                      constant("rank", rank_offset, 4, params_.rank),
                      constant("global_base", global_base_offset, 8, params_.global_base),
                      constant("hartid", hartid_offset, 4, hartid()),
+                     constant("load_flags", load_flags_offset, 4,
+                              params_.image_zeroed ? load_flag_image_zeroed : 0),
+                     constant("core_clock_hz", core_clock_hz_offset, 8, params_.core_clock_hz),
                  }) {
   socket.register_b_transport(this, &CoreInfo::b_transport);
   socket.register_transport_dbg(this, &CoreInfo::transport_dbg);

@@ -23,6 +23,10 @@ struct CoreInfoParams {
   uint32_t chips_y = 1;      // chip rows per tile
   uint64_t global_base = 0;  // base of the global window
   uint32_t rank = 0;         // this core's index in rank_hartids
+  uint64_t core_clock_hz = 0;  // the core's clock (mcycle counts at this rate)
+  // The loader wrote zeros over each segment's memory beyond its file bytes (.bss), so start-up
+  // code need not clear it again.
+  bool image_zeroed = false;
   // mhartid of every enabled core, by rank: ordered by chip row, chip column, core row, core
   // column. Shared by every core's block.
   std::shared_ptr<const std::vector<uint32_t>> rank_hartids;
@@ -51,6 +55,9 @@ class CoreInfo : public sc_core::sc_module {
   static constexpr uint64_t rank_offset = 0x14;
   static constexpr uint64_t global_base_offset = 0x18;
   static constexpr uint64_t hartid_offset = 0x20;
+  static constexpr uint64_t load_flags_offset = 0x28;  // bit 0: load_flag_image_zeroed
+  static constexpr uint64_t core_clock_hz_offset = 0x30;
+  static constexpr uint32_t load_flag_image_zeroed = 0x1;
   static constexpr uint64_t rank_table_offset = 0x1000;  // u32 hartid of rank r at + 4 * r
   // The table fits a 64 KiB device slot.
   static constexpr uint32_t max_cores = (0x10000 - rank_table_offset) / 4;

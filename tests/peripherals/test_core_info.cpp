@@ -41,6 +41,8 @@ CoreInfoParams tile_params(uint32_t rank) {
   params.global_base = uint64_t{1} << 40;
   params.rank = rank;
   params.rank_hartids = tile_table();
+  params.core_clock_hz = 1'500'000'000;
+  params.image_zeroed = true;
   return params;
 }
 
@@ -72,6 +74,8 @@ TEST_CASE("CoreInfo: every register reads its value") {
   CHECK(bench.read(CoreInfo::global_base_offset, 4) == 0);
   CHECK(bench.read(CoreInfo::hartid_offset, 4) == hartid_of(2, 0, 1, 0));
   CHECK(bench.info.hartid() == hartid_of(2, 0, 1, 0));
+  CHECK(bench.read(CoreInfo::load_flags_offset, 4) == CoreInfo::load_flag_image_zeroed);
+  CHECK(bench.read(CoreInfo::core_clock_hz_offset, 8) == 1'500'000'000);
   CHECK(bench.info.size() == CoreInfo::rank_table_offset + 4 * 11);
   // Debug reads see the same.
   auto debug = bench.cpu.debug_read(CoreInfo::rank_offset, 4);
@@ -105,6 +109,15 @@ TEST_CASE("CoreInfo: blocks of different cores share one table") {
   CHECK(b.hartid() == hartid_of(2, 1, 1, 0));
 }
 
+TEST_CASE("CoreInfo: LOAD_FLAGS is 0 unless the loader zeroed the image") {
+  CoreInfoParams params = tile_params(0);
+  params.image_zeroed = false;
+  Bench bench(params);
+  CHECK(bench.read(CoreInfo::load_flags_offset, 4) == 0);
+  CHECK(bench.cpu.write(CoreInfo::load_flags_offset, 4, 1).status ==
+        tlm::TLM_COMMAND_ERROR_RESPONSE);
+}
+
 TEST_CASE("CoreInfo: writes are refused and change nothing") {
   Bench bench(tile_params(3));
   const uint64_t offsets[] = {CoreInfo::mesh_width_offset, CoreInfo::rank_offset,
@@ -129,6 +142,8 @@ TEST_CASE("CoreInfo: reads outside the registers and the table, or of bad size, 
   CHECK(bench.cpu.debug_read(table_end, 4).debug_bytes == 0);
   CHECK(bench.cpu.read(0xfffc, 4).status == tlm::TLM_ADDRESS_ERROR_RESPONSE);
   CHECK(bench.cpu.read(CoreInfo::hartid_offset + 4, 4).status == tlm::TLM_ADDRESS_ERROR_RESPONSE);
+  CHECK(bench.cpu.read(CoreInfo::load_flags_offset + 4, 4).status ==
+        tlm::TLM_ADDRESS_ERROR_RESPONSE);
   CHECK(bench.cpu.read(0x800, 4).status == tlm::TLM_ADDRESS_ERROR_RESPONSE);
   CHECK(bench.cpu.read(CoreInfo::rank_table_offset + 2, 4).status ==
         tlm::TLM_ADDRESS_ERROR_RESPONSE);

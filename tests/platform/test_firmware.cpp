@@ -583,3 +583,30 @@ TEST_CASE("signature: the area between begin_signature and end_signature, as Spi
   CHECK(uneven.status == kBadInput);
   CHECK(uneven.err.find("is not a multiple of --signature-granularity 3 bytes") != std::string::npos);
 }
+
+TEST_CASE("dma_wait sleeps in WFI for the DMA engine instead of polling") {
+  const auto path = scratch_dir() / "dma_wait.json";
+  const Run run = dojo_vp("run --config core --stats-file " + path.string() + " " +
+                          firmware("dma_wait"));
+  CHECK(run.status == 0);
+  CHECK(run.out.find("dma_wait: PASS") != std::string::npos);
+  const std::string json = read_file(path);
+  const auto wfi = json.find("\"wfi_cycles\": ");
+  REQUIRE(wfi != std::string::npos);
+  // Three waits for a 64 KiB copy (about 1,100 cycles each) spent asleep.
+  CHECK(std::stoull(json.substr(wfi + 14)) > 3 * 900);
+}
+
+TEST_CASE("start-up code leaves .bss to the loader, which zeroed it, in both boot modes") {
+  for (const char* boot : {"true", "false"}) {
+    CAPTURE(boot);
+    const Run run = dojo_vp(std::string("run --set boot.fast_load=") + boot + " " +
+                            firmware("bss_zero"));
+    CHECK(run.status == 0);
+    CHECK(run.out.find("bss_zero: PASS") != std::string::npos);
+    // Clearing 384 KiB would take about 196,000 instructions.
+    const auto at = run.out.find("start-up took ");
+    REQUIRE(at != std::string::npos);
+    CHECK(std::stoull(run.out.substr(at + 14)) < 200);
+  }
+}

@@ -1,10 +1,12 @@
 /*
  * Reset entry. The image is linked and loaded entirely in SRAM, so nothing is copied:
- * set up sp/gp/tp, zero .tbss and .bss, open memory to user mode, install the trap entry,
- * run constructors, then exit(main(argc, argv)) (arguments.h). Every core runs it in its
- * own SRAM, which each core sees at DOJO_SRAM_BASE, so nothing here depends on mhartid.
+ * set up sp/gp/tp, zero .tbss and .bss (unless the loader did), open memory to user mode,
+ * install the trap entry, run constructors, then exit(main(argc, argv)) (arguments.h). Every
+ * core runs it in its own SRAM, which each core sees at DOJO_SRAM_BASE, so nothing here depends
+ * on mhartid.
  */
 #include <dojo/csr.h>
+#include <dojo/platform.h>
 
     .option arch, +zicsr
 
@@ -19,6 +21,23 @@ _start:
     la tp, __tls_base         /* thread-local data (picolibc's errno) is addressed from tp */
     csrw mscratch, zero       /* the trap entry's "running in machine mode" marker */
 
+    /* Until the SDK's trap entry is installed, a faulting (4-byte) instruction is skipped. */
+    la t0, skip_faulting_instruction
+    csrw mtvec, t0
+
+    /*
+     * dojo-vp's loaders leave .bss zero and say so in the core-info block: clearing it again
+     * would cost every core an instruction per 8 bytes. Where there is no core-info block
+     * (QEMU) the load faults and is skipped, t2 stays 0, and .bss is cleared.
+     */
+    li t2, 0
+    li t1, DOJO_CORE_INFO_BASE
+    .option push
+    .option norvc             /* the skip above assumes 4 bytes */
+    lw t2, DOJO_CORE_INFO_LOAD_FLAGS(t1)
+    .option pop
+    andi t2, t2, DOJO_LOAD_FLAG_IMAGE_ZEROED
+    bnez t2, 2f
     la t0, __bss_start
     la t1, __bss_end
 1:  bgeu t0, t1, 2f
@@ -28,11 +47,9 @@ _start:
 2:
     /*
      * With PMP implemented (QEMU), user-mode accesses fail unless an entry matches, so
-     * entry 0 grants everything. A core without PMP CSRs raises illegal instruction here:
-     * a temporary trap vector skips the (4-byte) csrw.
+     * entry 0 grants everything. A core without PMP CSRs raises illegal instruction here,
+     * and the csrw is skipped.
      */
-    la t0, skip_faulting_csr_write
-    csrw mtvec, t0
     li t0, -1
     csrw pmpaddr0, t0
     li t0, DOJO_PMPCFG_NAPOT_RWX
@@ -47,7 +64,7 @@ _start:
     call exit
 
     .balign 4
-skip_faulting_csr_write:
+skip_faulting_instruction:
     csrr t6, mepc
     addi t6, t6, 4
     csrw mepc, t6

@@ -13,12 +13,7 @@ void dojo_sync_wait(unsigned counter, int64_t target)
     const uint64_t counter_bit = 1ULL << counter;
     *dojo_sync_register(DOJO_SYNC_THRESHOLD(counter)) = (uint64_t)target;
 
-    /* Interrupts wake WFI while pending and enabled in mie, whatever mstatus.MIE says: with MIE
-       off no trap is taken and the loop below sees why it woke. */
-    const uint64_t mstatus = dojo_csr_read(mstatus);
-    dojo_csr_clear(mstatus, DOJO_MSTATUS_MIE);
-    const uint64_t mie = dojo_csr_read(mie);
-    dojo_csr_set(mie, DOJO_MIE_MEIE);
+    const struct dojo_external_wait saved = dojo_external_wait_begin();
     volatile uint64_t *enable = dojo_sync_register(DOJO_SYNC_IRQ_ENABLE);
     const uint64_t enabled_before = *enable;
     *enable = enabled_before | counter_bit;
@@ -27,10 +22,7 @@ void dojo_sync_wait(unsigned counter, int64_t target)
         dojo_wait_for_interrupt();
 
     *enable = enabled_before;
-    if (!(mie & DOJO_MIE_MEIE))
-        dojo_csr_clear(mie, DOJO_MIE_MEIE);
-    if (mstatus & DOJO_MSTATUS_MIE)
-        dojo_csr_set(mstatus, DOJO_MSTATUS_MIE);
+    dojo_external_wait_end(saved);
 }
 
 /* ---- Barriers ---- */

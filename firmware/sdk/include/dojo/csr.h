@@ -18,6 +18,7 @@
 /* mie / mip */
 #define DOJO_MIE_MSIE (1 << 3) /* machine software interrupt */
 #define DOJO_MIE_MTIE (1 << 7) /* machine timer interrupt */
+#define DOJO_MIE_MEIE (1 << 11) /* machine external interrupt: the DMA engine and sync unit */
 
 /* pmpcfg: NAPOT region with read, write and execute */
 #define DOJO_PMPCFG_NAPOT_RWX 0x1f
@@ -52,6 +53,34 @@ static inline uint64_t dojo_hart_id(void)
 static inline void dojo_wait_for_interrupt(void)
 {
     __asm__ volatile("wfi" ::: "memory");
+}
+
+/*
+ * Sleeping on the machine external interrupt (the DMA engine and the sync unit) without taking
+ * a trap: WFI wakes when an interrupt is pending and enabled in mie, whatever mstatus.MIE says.
+ * With MIE off no handler runs and the caller's loop checks why it woke. Returns what
+ * dojo_external_wait_end() puts back.
+ */
+struct dojo_external_wait {
+    uint64_t mstatus, mie;
+};
+
+static inline struct dojo_external_wait dojo_external_wait_begin(void)
+{
+    struct dojo_external_wait saved;
+    saved.mstatus = dojo_csr_read(mstatus);
+    dojo_csr_clear(mstatus, DOJO_MSTATUS_MIE);
+    saved.mie = dojo_csr_read(mie);
+    dojo_csr_set(mie, DOJO_MIE_MEIE);
+    return saved;
+}
+
+static inline void dojo_external_wait_end(struct dojo_external_wait saved)
+{
+    if (!(saved.mie & DOJO_MIE_MEIE))
+        dojo_csr_clear(mie, DOJO_MIE_MEIE);
+    if (saved.mstatus & DOJO_MSTATUS_MIE)
+        dojo_csr_set(mstatus, DOJO_MSTATUS_MIE);
 }
 
 #endif /* __ASSEMBLER__ */

@@ -6,7 +6,9 @@
  *     struct dojo_dma_descriptor d;
  *     dojo_dma_describe_1d(&d, dojo_dma_global_address(peer, (uintptr_t)buffer), (uintptr_t)data,
  *                          sizeof data);
- *     uint32_t status = dojo_dma_run(&d);   // start and wait
+ *     dojo_dma_set_irq(&d);                  // the end of the chain wakes the core
+ *     dojo_dma_start(&d);
+ *     uint32_t status = dojo_dma_wait();     // asleep in WFI until it is done
  *     if (!dojo_dma_succeeded(status)) ...
  */
 #ifndef DOJO_DMA_H
@@ -206,8 +208,9 @@ static inline void dojo_dma_start(const struct dojo_dma_descriptor *first)
     *dojo_dma_register32(DOJO_DMA_CONTROL_OFFSET) = DOJO_DMA_CONTROL_START | irq_enable;
 }
 
-/* Polls until the engine is no longer busy; returns the final STATUS. */
-static inline uint32_t dojo_dma_wait(void)
+/* Polls STATUS until the engine is no longer busy; returns the final STATUS. Works for any chain,
+   at the price of a core that runs (and loads the engine's registers) all the while. */
+static inline uint32_t dojo_dma_poll(void)
 {
     uint32_t status;
     while (dojo_dma_state(status = dojo_dma_status()) == DOJO_DMA_STATE_BUSY) {
@@ -217,11 +220,26 @@ static inline uint32_t dojo_dma_wait(void)
     return status;
 }
 
-/* Runs the chain at `first` to its end; returns the final STATUS. */
+/* Makes `d` set the engine's pending interrupt when it retires: mark the last descriptor of a
+   chain that dojo_dma_wait() waits for. */
+static inline void dojo_dma_set_irq(struct dojo_dma_descriptor *d)
+{
+    d->flags |= DOJO_DMA_FLAG_IRQ;
+}
+
+/*
+ * Sleeps in WFI until the engine is no longer busy; returns the final STATUS and leaves the
+ * interrupt acknowledged. The chain must end with a DOJO_DMA_FLAG_IRQ
+ * descriptor (dojo_dma_set_irq); an error raises the interrupt anyway. Without one nothing wakes
+ * the core. Details and pitfalls: docs/dma.md, "Waiting asleep".
+ */
+uint32_t dojo_dma_wait(void);
+
+/* Runs the chain at `first` to its end, polling (any chain); returns the final STATUS. */
 static inline uint32_t dojo_dma_run(const struct dojo_dma_descriptor *first)
 {
     dojo_dma_start(first);
-    return dojo_dma_wait();
+    return dojo_dma_poll();
 }
 
 /* Copies `bytes` bytes from `src` to `dst` (local or global addresses) and waits; returns the

@@ -41,6 +41,9 @@
 #define DOJO_DMA_BASE 0x03000000       /* DMA engine registers (dojo/dma.h) */
 #define DOJO_SYNC_BASE 0x03010000      /* sync unit: hardware semaphores (dojo/sync.h) */
 #define DOJO_CORE_INFO_BASE 0x03020000 /* core info: topology, ranks (dojo/tile.h) */
+/* Core info LOAD_FLAGS (u32): bit 0, the loader zeroed .bss (start-up code skips clearing it). */
+#define DOJO_CORE_INFO_LOAD_FLAGS 0x28
+#define DOJO_LOAD_FLAG_IMAGE_ZEROED 0x1
 
 /*
  * Global window: every core's SRAM and device block, addressed by chip and mesh coordinates.

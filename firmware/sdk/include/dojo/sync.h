@@ -13,6 +13,7 @@
 #ifndef DOJO_SYNC_H
 #define DOJO_SYNC_H
 
+#include <dojo/csr.h>
 #include <dojo/platform.h>
 #include <dojo/tile.h>
 #include <stdint.h>
@@ -27,10 +28,7 @@
 #define DOJO_SYNC_PENDING 0x810    /* u64, read-only: STATUS & IRQ_ENABLE */
 #define DOJO_SYNC_COUNTERS 0x818   /* u32, read-only: number of counters */
 
-/* The sync unit drives the machine external interrupt (mip.MEIP). */
-#ifndef DOJO_MIE_MEIE
-#define DOJO_MIE_MEIE (1 << 11)
-#endif
+/* The sync unit drives the machine external interrupt (mip.MEIP, DOJO_MIE_MEIE in dojo/csr.h). */
 
 /* Counters the SDK reserves (the platform has 16 by default). */
 #define DOJO_SYNC_FIRST_SDK_COUNTER 12

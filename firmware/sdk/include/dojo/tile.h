@@ -27,6 +27,8 @@
 #define DOJO_CORE_INFO_RANK 0x14        /* u32: this core's rank */
 #define DOJO_CORE_INFO_GLOBAL_BASE 0x18 /* u64: base of the global window */
 #define DOJO_CORE_INFO_HARTID 0x20      /* u32: this core's mhartid */
+/* DOJO_CORE_INFO_LOAD_FLAGS 0x28 (u32) is in dojo/platform.h: start-up code reads it. */
+#define DOJO_CORE_INFO_CORE_CLOCK_HZ 0x30 /* u64: the core clock (dojo/cycles.h) */
 #define DOJO_CORE_INFO_RANK_TABLE 0x1000 /* u32 per rank: the mhartid of that rank */
 
 #define DOJO_HARTID_FIELD_MASK 0x1f /* x and y are 5 bits */
