@@ -13,6 +13,7 @@
 #include <cstring>
 #include <iostream>
 #include <sstream>
+#include <utility>
 
 #include "config.h"
 #include "tile.h"
@@ -334,6 +335,7 @@ void GdbServer::finish(int exit_status, const std::string& message) {
 core::CoreDebugger::Resume GdbServer::before_slice(core::Core& core, Event event) {
   const unsigned rank = rank_of_.at(&core);
   if (detached_) return Resume::run;
+  report_watched_write();
   // A step done for an earlier resume is old news: the debugger has stopped since.
   const bool current = event != Event::stepped ||
                        (actions_[rank] == Action::step && step_since_[rank] == resumes_);
@@ -357,6 +359,33 @@ void GdbServer::core_finished(core::Core& core) {
   }
 }
 
+void GdbServer::watched_write(core::Core& core) {
+  // While the debugger holds the simulation the writes are its own; one report at a time.
+  if (!connection_ || detached_ || killed_ || stopped_ || watched_rank_) return;
+  const unsigned rank = rank_of_.at(&core);
+  watched_rank_ = rank;
+  // Only one core executes at a time; none does when a DMA engine or the host writes.
+  std::string writer = "a DMA engine or the host interface";
+  for (unsigned other = 0; other < cores_.size(); ++other) {
+    if (cores_[other]->executing())
+      writer = "thread " + std::to_string(other + 1) + " (" + tile_.core_name(other) + ")";
+  }
+  const core::WatchHit& hit = core.hart().watch_hit();
+  watched_writer_ = "dojo-vp: " + writer + " wrote " + std::to_string(hit.len) +
+                    " byte(s) at 0x" + hex_number(hit.addr) + " of thread " +
+                    std::to_string(rank + 1) + " (" + tile_.core_name(rank) + ")\n";
+  // Whoever is executing stops at its next instruction boundary and reports from there.
+  for (core::Core* each : cores_) each->pause();
+  watched_event_.notify(sc_core::SC_ZERO_TIME);
+}
+
+void GdbServer::report_watched_write() {
+  if (!watched_rank_ || stopped_ || killed_ || detached_) return;
+  const unsigned rank = *std::exchange(watched_rank_, std::nullopt);
+  connection_->send("O" + encode_hex(watched_writer_));
+  report_stop(rank, stop_reply(rank, Event::watchpoint));
+}
+
 void GdbServer::poll_thread() {
   // The initial halt: the cores wait in before_slice until the debugger resumes them.
   if (connection_) serve();
@@ -364,8 +393,10 @@ void GdbServer::poll_thread() {
     // Nothing else can happen any more (every core waits for something that never comes): stop
     // polling, so the simulation ends and reports the deadlock.
     if (!sc_core::sc_pending_activity()) return;
-    sc_core::wait(params_.poll_interval);
-    if (connection_->interrupted()) {
+    sc_core::wait(params_.poll_interval, watched_event_);
+    if (watched_rank_) {
+      report_watched_write();
+    } else if (connection_->interrupted()) {
       report_stop(stop_thread_, "T" + hex_byte(kSigInt) + "thread:" + hex_number(stop_thread_ + 1) + ";");
     } else if (connection_->closed()) {
       end_session("the debugger has gone");
@@ -395,6 +426,10 @@ void GdbServer::serve() {
 
 void GdbServer::resume(const std::vector<Action>& actions) {
   actions_ = actions;
+  // A core asleep in WFI steps by waking (as a hart's WFI may complete at any time).
+  for (unsigned rank = 0; rank < cores_.size(); ++rank) {
+    if (actions[rank] == Action::step) cores_[rank]->wake_for_debugger();
+  }
   ++resumes_;
   stopped_ = false;
   resume_event_.notify(sc_core::SC_ZERO_TIME);

@@ -4,7 +4,9 @@
 //
 // The server runs inside the simulation: a core that stops (breakpoint, watchpoint, finished step)
 // serves the debugger from its own SystemC thread, and a poller thread looks for Ctrl-C every
-// poll_interval of simulated time and serves from there. SystemC schedules cooperatively, so while
+// poll_interval of simulated time and serves from there. A write by another core or a DMA engine
+// into watched memory is reported as a stop of the core whose memory it is, at the next
+// instruction boundary of the writer (or at once, from the poller, for a DMA engine). SystemC schedules cooperatively, so while
 // the server waits for the debugger nothing else in the simulation runs: the whole platform holds
 // still.
 #pragma once
@@ -12,6 +14,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <systemc>
 #include <unordered_map>
@@ -58,10 +61,13 @@ class GdbServer : public sc_core::sc_module, private core::CoreDebugger {
   // CoreDebugger
   Resume before_slice(core::Core& core, Event event) override;
   void core_finished(core::Core& core) override;
+  void watched_write(core::Core& core) override;
 
   void poll_thread();
   // Halts the simulation with `reply` for the debugger, and serves it until it resumes.
   void report_stop(unsigned rank, const std::string& reply);
+  // Reports the write another initiator made to watched memory (watched_write), if one is due.
+  void report_watched_write();
   void serve();
   void handle(const std::string& packet);
   void resume(const std::vector<Action>& actions);
@@ -114,6 +120,11 @@ class GdbServer : public sc_core::sc_module, private core::CoreDebugger {
 
   std::map<uint64_t, unsigned> breakpoints_;  // by address: bit 0 set by Z0, bit 1 by Z1
   std::vector<Watch> watches_;
+  // A core whose watchpoint another initiator's write touched, reported at the next occasion (a
+  // core's next slice, or the poller when no core runs), with who wrote.
+  std::optional<unsigned> watched_rank_;
+  std::string watched_writer_;
+  sc_core::sc_event watched_event_;
 };
 
 }  // namespace dojo::platform

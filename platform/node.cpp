@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "noc/noc.h"
 #include "vector/faulty_engine.h"
 #include "vector/lockstep_engine.h"
 #include "vector/vector_model.h"
@@ -24,7 +25,7 @@ bool inside(uint64_t address, uint64_t length, uint64_t base, uint64_t size) {
 Node::Node(sc_core::sc_module_name name, const PlatformConfig& config, const NodePlace& place,
            const ElfImage& image, std::ostream& out, const std::function<void(int)>& on_exit)
     : sc_module(name),
-      core("core", core_params(config, place.hartid)),
+      core("core", core_params(config, place)),
       bus("bus"),
       sram("sram", config.memory.sram_size, picoseconds(config.memory.sram_latency_ps),
            picoseconds(config.memory.sram_latency_ps)),
@@ -139,14 +140,15 @@ std::unique_ptr<vector::VectorEngine> Node::make_vector_engine(const PlatformCon
       std::make_unique<vector::VectorModel>(config.vector.latency), std::move(checked));
 }
 
-core::CoreParams Node::core_params(const PlatformConfig& config, uint64_t hartid) {
+core::CoreParams Node::core_params(const PlatformConfig& config, const NodePlace& place) {
   core::CoreParams params;
-  params.hart.hartid = hartid;
+  params.hart.hartid = place.hartid;
   params.hart.reset_pc = config.memory.sram_base;
   params.hart.cycles = config.core.cycles;
   params.clock_period = period_of(config.core.clock_hz);
   params.fast_base = config.memory.sram_base;
   params.fast_size = config.memory.sram_size;
+  params.fast_alias = config.memory.global_base + noc::encode_window_offset({place.coord, 0, 0});
   params.max_instructions = config.simulation.max_instructions;
   params.start_in_reset = !config.boot.fast_load;
   return params;

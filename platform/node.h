@@ -88,7 +88,7 @@ class Node : public sc_core::sc_module, private semihosting::SemihostingPort {
   // The reference model, or for the cores vector.model_cores selects, the RTL or both in lockstep.
   std::unique_ptr<vector::VectorEngine> make_vector_engine(const PlatformConfig& config,
                                                            const NodePlace& place);
-  static core::CoreParams core_params(const PlatformConfig& config, uint64_t hartid);
+  static core::CoreParams core_params(const PlatformConfig& config, const NodePlace& place);
   static dma::DmaParams dma_params(const PlatformConfig& config);
   static peripherals::CoreInfoParams core_info_params(const PlatformConfig& config,
                                                      const NodePlace& place);

@@ -54,12 +54,30 @@ void Core::release(const sc_core::sc_time& at) {
 
 void Core::memory_written(uint64_t addr, uint64_t len) {
   if (in_run_) {
-    // The hart may be executing the very code written: let it finish the instruction first.
+    // Nothing else runs during a slice (SystemC schedules cooperatively), so this is the core's
+    // own store (through its global-window alias), which the hart checked for watchpoints before
+    // making it. It may be executing the very code written: let it finish the instruction first.
     deferred_writes_.emplace_back(addr, len);
     hart_.request_stop();
     return;
   }
   hart_.memory_written(addr, len);
+  if (!debugger_) return;
+  const bool in_alias = params_.fast_alias != 0 && addr - params_.fast_base < params_.fast_size;
+  if (hart_.watches_write(addr, len) ||
+      (in_alias && hart_.watches_write(params_.fast_alias + (addr - params_.fast_base), len))) {
+    debugger_->watched_write(*this);
+  }
+}
+
+void Core::pause() {
+  if (in_run_) hart_.request_stop();
+}
+
+void Core::wake_for_debugger() {
+  if (state_ != State::waiting) return;
+  debugger_wake_ = true;
+  wake_event_.notify(sc_core::SC_ZERO_TIME);
 }
 
 void Core::thread() {
@@ -154,10 +172,11 @@ void Core::wait_for_interrupt() {
   // The line may have been raised while syncing; mip & mie is the hart's own wake-up condition
   // (whatever mstatus.MIE says).
   uint64_t pending = 0, enabled = 0;
-  while (!halt_requested_ && hart_.read_csr(kCsrMip, pending) && hart_.read_csr(kCsrMie, enabled) &&
-         (pending & enabled) == 0) {
+  while (!halt_requested_ && !debugger_wake_ && hart_.read_csr(kCsrMip, pending) &&
+         hart_.read_csr(kCsrMie, enabled) && (pending & enabled) == 0) {
     sc_core::wait(wake_event_);
   }
+  debugger_wake_ = false;
   state_ = State::running;
   // The sleep counts as stall cycles; the core resumes at its first clock edge after waking.
   wfi_cycles_ += catch_up();

@@ -28,6 +28,9 @@ struct CoreParams {
   // The local SRAM range the core reads, writes and fetches through DMI.
   uint64_t fast_base = 0;
   uint64_t fast_size = 0;
+  // Where the same range appears in the address space too (the global window's slot of this core,
+  // an alias of its SRAM), for watchpoints set there; 0 for none.
+  uint64_t fast_alias = 0;
   uint64_t max_instructions = 0;  // watchdog: stop once this many have retired; 0 = none
   // Held in reset (not executing) until release(): the tile boots cores as their images arrive.
   bool start_in_reset = false;
@@ -55,6 +58,10 @@ class CoreDebugger {
   virtual Resume before_slice(Core& core, Event event) = 0;
   // The core has stopped for good (halted, watchdog or fatal; see Core::state()).
   virtual void core_finished(Core& core) = 0;
+  // Another initiator's write (another core's, a DMA engine's, the host's) touched one of `core`'s
+  // watchpoints (Hart::watch_hit() tells where). Called from inside that initiator's transaction,
+  // so the debugger must neither block nor wait() here: it stops the simulation soon after.
+  virtual void watched_write(Core& core) = 0;
 };
 
 class Core : public sc_core::sc_module, private HartBus {
@@ -93,9 +100,20 @@ class Core : public sc_core::sc_module, private HartBus {
   // that has passed); it starts at the hart's pc.
   void release(const sc_core::sc_time& at);
   // Another initiator wrote [addr, addr + len) of the memory this core executes from (a remote
-  // store, a DMA transfer, the loader): drops decoded instructions there and breaks an overlapping
-  // LR/SC reservation. Safe to call from inside one of this core's own transactions.
+  // store, a DMA transfer, the loader): drops decoded instructions there, breaks an overlapping
+  // LR/SC reservation and tells the debugger if a watchpoint covers it. Safe to call from inside
+  // one of this core's own transactions.
   void memory_written(uint64_t addr, uint64_t len);
+
+  // For a debugger: true while the hart executes a run slice (so the initiator of whatever
+  // happens meanwhile is this core).
+  bool executing() const { return in_run_; }
+  // For a debugger: ends the current run slice after the current instruction, so the core comes
+  // to before_slice at the next instruction boundary. No effect outside a slice.
+  void pause();
+  // For a debugger: ends a WFI sleep as if an interrupt had come (WFI may complete at any time),
+  // so a sleeping core can be single-stepped.
+  void wake_for_debugger();
 
   // Attaches a debugger (null detaches); it must outlive its use.
   void set_debugger(CoreDebugger* debugger) { debugger_ = debugger; }
@@ -170,6 +188,7 @@ class Core : public sc_core::sc_module, private HartBus {
   bool halt_requested_ = false;
   bool fast_regions_stale_ = false;  // DMI was invalidated: re-request before running again
   bool in_run_ = false;
+  bool debugger_wake_ = false;  // wake_for_debugger() was called during this WFI sleep
   CoreDebugger* debugger_ = nullptr;
   CoreDebugger::Event debug_event_ = CoreDebugger::Event::none;  // for the next before_slice
   // Writes reported while the hart was running (the core wrote its own memory through the bus),

@@ -249,16 +249,25 @@ void Hart::set_watchpoints(std::vector<Watchpoint> watchpoints) {
   watchpoints_ = std::move(watchpoints);
 }
 
-bool Hart::watch_stops(uint64_t addr, unsigned len, bool write) {
+bool Hart::find_watch(uint64_t addr, uint64_t len, bool write) {
   for (const Watchpoint& watch : watchpoints_) {
     const bool overlaps = addr - watch.addr < watch.len || watch.addr - addr < len;
     if (overlaps && (write ? watch.write : watch.read)) {
       watch_hit_ = {addr, len, write};
-      watch_stop_ = true;
       return true;
     }
   }
   return false;
+}
+
+bool Hart::watch_stops(uint64_t addr, unsigned len, bool write) {
+  if (!find_watch(addr, len, write)) return false;
+  watch_stop_ = true;
+  return true;
+}
+
+bool Hart::watches_write(uint64_t addr, uint64_t len) {
+  return len != 0 && find_watch(addr, len, true);
 }
 
 bool Hart::load_slow(uint64_t addr, unsigned len, uint64_t& value) {

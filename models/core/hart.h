@@ -80,10 +80,11 @@ struct Watchpoint {
   bool write = false;
 };
 
-// The access that stopped the hart with StopReason::watchpoint.
+// The access that stopped the hart with StopReason::watchpoint, or another initiator's write that
+// touched a watchpoint (Hart::watches_write).
 struct WatchHit {
   uint64_t addr = 0;
-  unsigned len = 0;
+  uint64_t len = 0;
   bool write = false;
 };
 
@@ -178,6 +179,10 @@ class Hart {
   // in front of its instruction; watch_hit() then tells the access.
   void set_watchpoints(std::vector<Watchpoint> watchpoints);
   const WatchHit& watch_hit() const { return watch_hit_; }
+  // True (and watch_hit() set) if a write of [addr, addr+len) that another initiator made (another
+  // core, a DMA engine, the host) touches a write or access watchpoint. It has happened already:
+  // nothing stops here; the caller tells the debugger.
+  bool watches_write(uint64_t addr, uint64_t len);
 
   // Makes run() return StopReason::stopped after the current instruction. Safe to call from
   // inside HartBus callbacks.
@@ -279,6 +284,8 @@ class Hart {
 
   // True (and watch_hit_ set) if the access touches a watchpoint: the instruction must not go on.
   bool watch_stops(uint64_t addr, unsigned len, bool write);
+  // True (and watch_hit_ set) if the access touches a watchpoint of its kind.
+  bool find_watch(uint64_t addr, uint64_t len, bool write);
 
   // Memory access outside the interpreter's fast path.
   bool load_slow(uint64_t addr, unsigned len, uint64_t& value);

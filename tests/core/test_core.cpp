@@ -314,6 +314,50 @@ TEST_CASE("Core: WFI sleeps until set_irq and resumes at the next clock edge") {
   CHECK(system.core.stall_cycles() == 20);  // the device's 10 ns
 }
 
+// A debugger that lets the core run and records what it is told.
+struct RecordingDebugger : dojo::core::CoreDebugger {
+  std::vector<dojo::core::WatchHit> watched_writes;
+  Resume before_slice(Core&, Event) override { return Resume::run; }
+  void core_finished(Core&) override {}
+  void watched_write(Core& core) override { watched_writes.push_back(core.hart().watch_hit()); }
+};
+
+TEST_CASE("Core: another initiator's write to watched memory or its alias tells the debugger") {
+  CoreParams params = default_params();
+  params.fast_alias = 0x1'0000'0000;
+  System system("system", {
+      rv::wfi(),  // sleeps: nothing wakes it but the debugger
+      rv::addi(6, 0, 42),
+      rv::lui(3, 0x10000),
+      rv::sw(6, 3, 0),  // halts
+      rv::jal(0, 0),
+  }, params);
+  RecordingDebugger debugger;
+  system.core.set_debugger(&debugger);
+  sc_core::sc_spawn([&] {
+    sc_core::wait(sc_time(5, SC_US));
+    system.core.memory_written(kSramBase + 0x100, 8);  // no watchpoint yet
+    system.core.hart().set_watchpoints({{kSramBase + 0x104, 4, false, true},
+                                        {kSramBase + 0x200, 8, true, false},
+                                        {params.fast_alias + 0x300, 4, true, true}});
+    system.core.memory_written(kSramBase + 0x100, 8);  // overlaps the write watchpoint
+    system.core.memory_written(kSramBase + 0x200, 8);  // a read watchpoint: writes pass
+    system.core.memory_written(kSramBase + 0x108, 8);  // next to it
+    system.core.memory_written(kSramBase + 0x302, 1);  // the access watchpoint, by its alias
+    system.core.wake_for_debugger();
+  });
+  system.run();
+  REQUIRE(debugger.watched_writes.size() == 2);
+  CHECK(debugger.watched_writes[0].addr == kSramBase + 0x100);
+  CHECK(debugger.watched_writes[0].len == 8);
+  CHECK(debugger.watched_writes[0].write);
+  CHECK(debugger.watched_writes[1].addr == params.fast_alias + 0x302);
+  // The debugger's wake-up ended the WFI sleep without an interrupt.
+  REQUIRE(system.core.state() == Core::State::halted);
+  CHECK(system.core.hart().x(6) == 42);
+  system.core.set_debugger(nullptr);
+}
+
 TEST_CASE("Core: a core held in reset starts its clock when released") {
   CoreParams params = default_params();
   params.start_in_reset = true;

@@ -272,6 +272,36 @@ TEST_CASE("gdb: read and write watchpoints stop at the access, with the old and 
   CHECK(sim.wait() == 7);
 }
 
+TEST_CASE("gdb: watchpoints see writes by other cores through the window and by DMA") {
+  // mini: rank 0 stores into rank 1's gdb_mailbox through the global window, then rank 1's DMA
+  // engine fills gdb_landing, watched here through rank 1's slot in the window (core 1,0: x = 1).
+  Simulator sim(firmware("gdb_watch_others"));
+  const std::string out = run_gdb(
+      sim.port(), firmware("gdb_watch_others"),
+      "break main\n"
+      "continue\n"
+      "delete\n"
+      "watch gdb_mailbox\n"
+      "continue\n"
+      "delete\n"
+      "watch *(unsigned long *)(0x10000000000 + (1 << 24) + ((unsigned long)&gdb_landing[3] - "
+      "0x80000000))\n"
+      "continue\n"
+      "print gdb_landing\n"
+      "delete\n"
+      "continue\n");
+  INFO(out);
+  CHECK(contains(out, "dojo-vp: thread 1 (core 0,0 of chip 0,0) wrote 8 byte(s) at "));
+  CHECK(contains(out, "of thread 2 (core 1,0 of chip 0,0)\n"));
+  CHECK(contains(out, "Thread 2 hit Hardware watchpoint 2: gdb_mailbox\n\nOld value = 0\nNew value = 42\n"));
+  CHECK(contains(out, "dojo-vp: a DMA engine or the host interface wrote 64 byte(s) at 0x10001"));
+  CHECK(contains(out, "\n\nOld value = 0\nNew value = 103\n"));
+  CHECK(contains(out, "in dojo_dma_wait ()"));
+  CHECK(contains(out, "$1 = {100, 101, 102, 103, 104, 105, 106, 107}\n"));
+  CHECK(contains(out, "exited with code 07]"));
+  CHECK(sim.wait() == 7);
+}
+
 TEST_CASE("gdb: every core is a thread, threads switch, monitor commands report every core") {
   Simulator sim(firmware("gdb_target"));  // mini: four cores
   const std::string out = run_gdb(sim.port(), firmware("gdb_target"),
