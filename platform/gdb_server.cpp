@@ -16,6 +16,8 @@
 #include <utility>
 
 #include "config.h"
+#include "core/csr_table.h"
+#include "core/disassembler.h"
 #include "tile.h"
 
 namespace dojo::platform {
@@ -31,23 +33,6 @@ constexpr unsigned kPcRegister = 32;
 constexpr unsigned kFirstCsrRegister = 65;
 constexpr unsigned kPrivRegister = kFirstCsrRegister + 4096;
 
-constexpr const char* kRegisterNames[32] = {
-    "zero", "ra", "sp", "gp", "tp", "t0", "t1", "t2", "fp", "s1", "a0",  "a1",  "a2", "a3", "a4", "a5",
-    "a6",   "a7", "s2", "s3", "s4", "s5", "s6", "s7", "s8", "s9", "s10", "s11", "t3", "t4", "t5", "t6"};
-
-// The CSRs the target description offers, each only if the hart has it.
-struct CsrName {
-  unsigned number;
-  const char* name;
-};
-constexpr CsrName kCsrs[] = {
-    {0x300, "mstatus"},  {0x301, "misa"},     {0x304, "mie"},       {0x305, "mtvec"},
-    {0x306, "mcounteren"}, {0x30a, "menvcfg"}, {0x320, "mcountinhibit"}, {0x340, "mscratch"},
-    {0x341, "mepc"},     {0x342, "mcause"},   {0x343, "mtval"},     {0x344, "mip"},
-    {0xb00, "mcycle"},   {0xb02, "minstret"}, {0xc00, "cycle"},     {0xc01, "time"},
-    {0xc02, "instret"},  {0xf11, "mvendorid"}, {0xf12, "marchid"},  {0xf13, "mimpid"},
-    {0xf14, "mhartid"},  {0x800, "vcfg"},     {0x801, "vseed"},     {0x802, "vflags"},
-};
 
 // GDB's signal numbers for stop replies.
 constexpr unsigned kSigInt = 2, kSigTrap = 5;
@@ -815,16 +800,17 @@ std::string GdbServer::target_xml() const {
       "<feature name=\"org.gnu.gdb.riscv.cpu\">\n";
   for (unsigned i = 0; i < 32; ++i) {
     const char* type = i == 1 ? "code_ptr" : i == 2 ? "data_ptr" : "int";
-    xml += "  <reg name=\"" + std::string(kRegisterNames[i]) + "\" bitsize=\"64\" type=\"" + type +
+    xml += "  <reg name=\"" + std::string(core::register_name(i)) + "\" bitsize=\"64\" type=\"" + type +
            "\" regnum=\"" + std::to_string(i) + "\"/>\n";
   }
   xml += "  <reg name=\"pc\" bitsize=\"64\" type=\"code_ptr\" regnum=\"32\"/>\n</feature>\n"
          "<feature name=\"org.gnu.gdb.riscv.csr\">\n";
   const core::Hart& hart = cores_.front()->hart();
-  for (const CsrName& csr : kCsrs) {
+  // Every CSR of the hart's table that this hart has (the vector unit's only with one).
+  for (const core::CsrInfo& csr : core::all_csrs()) {
     uint64_t value;
     if (!hart.read_csr(csr.number, value)) continue;
-    xml += "  <reg name=\"" + std::string(csr.name) + "\" bitsize=\"64\" regnum=\"" +
+    xml += "  <reg name=\"" + csr.name + "\" bitsize=\"64\" regnum=\"" +
            std::to_string(kFirstCsrRegister + csr.number) + "\" group=\"csr\"/>\n";
   }
   xml += "</feature>\n<feature name=\"org.gnu.gdb.riscv.virtual\">\n"

@@ -14,8 +14,6 @@
 namespace dojo::platform {
 namespace {
 
-constexpr unsigned kCsrMcause = 0x342;
-constexpr unsigned kCsrMepc = 0x341;
 constexpr size_t kListedRecordings = 4;  // cores whose recorded instructions are shown
 constexpr size_t kListedLinks = 16;
 
@@ -46,8 +44,8 @@ std::string summary_of(const core::Core& core) {
   text += hart.priv() == core::Priv::machine ? ", machine mode" : ", user mode";
   text += ", pc " + hex(hart.pc());
   uint64_t mcause = 0, mepc = 0;
-  hart.read_csr(kCsrMcause, mcause);
-  hart.read_csr(kCsrMepc, mepc);
+  hart.read_csr(core::csr::mcause, mcause);
+  hart.read_csr(core::csr::mepc, mepc);
   if (mcause != 0 || mepc != 0) text += ", mcause " + hex(mcause) + ", mepc " + hex(mepc);
   return text;
 }

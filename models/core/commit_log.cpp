@@ -2,43 +2,9 @@
 
 #include <cstdio>
 
-namespace dojo::core {
+#include "core/csr_table.h"
 
-std::string csr_name(unsigned csr) {
-  struct Named {
-    unsigned number;
-    const char* name;
-  };
-  static constexpr Named kNames[] = {
-      {0x300, "mstatus"},   {0x301, "misa"},       {0x304, "mie"},        {0x305, "mtvec"},
-      {0x306, "mcounteren"}, {0x30a, "menvcfg"},   {0x320, "mcountinhibit"}, {0x340, "mscratch"},
-      {0x341, "mepc"},      {0x342, "mcause"},     {0x343, "mtval"},      {0x344, "mip"},
-      {0xb00, "mcycle"},    {0xb02, "minstret"},   {0xc00, "cycle"},      {0xc01, "time"},
-      {0xc02, "instret"},   {0xf11, "mvendorid"},  {0xf12, "marchid"},    {0xf13, "mimpid"},
-      {0xf14, "mhartid"},   {0xf15, "mconfigptr"},
-      // The vector unit's (docs/isa-vector.md); Spike has no such CSRs.
-      {0x800, "vcfg"},      {0x801, "vseed"},      {0x802, "vflags"},
-  };
-  for (const Named& named : kNames) {
-    if (named.number == csr) return named.name;
-  }
-  // Numbered families: the hardware performance counters and the PMP registers.
-  struct Family {
-    unsigned first, last;
-    const char* prefix;
-    unsigned index_base;  // the name's number at `first`
-  };
-  static constexpr Family kFamilies[] = {
-      {0xc03, 0xc1f, "hpmcounter", 3}, {0xb03, 0xb1f, "mhpmcounter", 3},
-      {0x323, 0x33f, "mhpmevent", 3},  {0x3a0, 0x3af, "pmpcfg", 0},
-      {0x3b0, 0x3ef, "pmpaddr", 0},
-  };
-  for (const Family& family : kFamilies) {
-    if (csr >= family.first && csr <= family.last)
-      return family.prefix + std::to_string(csr - family.first + family.index_base);
-  }
-  return "unknown-csr";
-}
+namespace dojo::core {
 
 std::string format_commit(const CommitRecord& record) {
   std::string line;

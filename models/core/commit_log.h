@@ -13,9 +13,6 @@
 
 namespace dojo::core {
 
-// Spike's name of a CSR of this hart ("mstatus"), "unknown-csr" for any other number.
-std::string csr_name(unsigned csr);
-
 // The commit-log line of `record`, with its newline, e.g.
 //   core   0: 3 0x0000000080000010 (0x0182b283) x5  0x0000000080000018 mem 0x0000000080000018
 std::string format_commit(const CommitRecord& record);

@@ -10,13 +10,6 @@
 
 namespace dojo::core {
 
-namespace {
-
-constexpr unsigned kCsrMie = 0x304;
-constexpr unsigned kCsrMip = 0x344;
-
-}  // namespace
-
 Core::Core(sc_core::sc_module_name name, const CoreParams& params)
     : sc_core::sc_module(name),
       socket("socket"),
@@ -172,8 +165,8 @@ void Core::wait_for_interrupt() {
   // The line may have been raised while syncing; mip & mie is the hart's own wake-up condition
   // (whatever mstatus.MIE says).
   uint64_t pending = 0, enabled = 0;
-  while (!halt_requested_ && !debugger_wake_ && hart_.read_csr(kCsrMip, pending) &&
-         hart_.read_csr(kCsrMie, enabled) && (pending & enabled) == 0) {
+  while (!halt_requested_ && !debugger_wake_ && hart_.read_csr(csr::mip, pending) &&
+         hart_.read_csr(csr::mie, enabled) && (pending & enabled) == 0) {
     sc_core::wait(wake_event_);
   }
   debugger_wake_ = false;

@@ -3,6 +3,8 @@
 #include <cstdio>
 #include <string>
 
+#include "core/csr_table.h"
+#include "core/disassembler.h"
 #include "core/hart.h"
 #include "core/hart_internal.h"
 #include "support/hex.h"
@@ -10,36 +12,16 @@
 namespace dojo::core {
 namespace {
 
-// CSR numbers.
-enum : unsigned {
-  kCycle = 0xc00, kTime = 0xc01, kInstret = 0xc02, kHpmCounter3 = 0xc03, kHpmCounter31 = 0xc1f,
-  kMvendorid = 0xf11, kMarchid = 0xf12, kMimpid = 0xf13, kMhartid = 0xf14, kMconfigptr = 0xf15,
-  kMstatus = 0x300, kMisa = 0x301, kMie = 0x304, kMtvec = 0x305, kMcounteren = 0x306,
-  kMenvcfg = 0x30a, kMcountinhibit = 0x320, kMhpmEvent3 = 0x323, kMhpmEvent31 = 0x33f,
-  kMscratch = 0x340, kMepc = 0x341, kMcause = 0x342, kMtval = 0x343, kMip = 0x344,
-  kPmpcfg0 = 0x3a0, kPmpcfg15 = 0x3af, kPmpaddr0 = 0x3b0, kPmpaddr63 = 0x3ef,
-  kMcycle = 0xb00, kMinstret = 0xb02, kMhpmCounter3 = 0xb03, kMhpmCounter31 = 0xb1f,
-};
-
-constexpr uint64_t misa_value() {
-  uint64_t misa = uint64_t{2} << 62;  // MXL = 64
-  for (char extension : {'A', 'C', 'I', 'M', 'U'}) misa |= uint64_t{1} << (extension - 'A');
-  return misa;
-}
-
 // misa.X: non-standard extensions (the vector unit) are present.
 constexpr uint64_t kMisaNonStandard = uint64_t{1} << ('X' - 'A');
 
 constexpr uint64_t kInterruptEnableMask = (1u << 3) | (1u << 7) | (1u << 11);
 constexpr uint64_t kInhibitCycle = 1, kInhibitInstret = 4;
 
-bool in_range(unsigned csr, unsigned first, unsigned last) { return csr >= first && csr <= last; }
-
 // Counters and PMP registers this hart implements as read-only zero (a legal implementation).
 bool is_zero_csr(unsigned csr) {
-  return in_range(csr, kHpmCounter3, kHpmCounter31) || in_range(csr, kMhpmCounter3, kMhpmCounter31) ||
-         in_range(csr, kMhpmEvent3, kMhpmEvent31) || in_range(csr, kPmpaddr0, kPmpaddr63) ||
-         (in_range(csr, kPmpcfg0, kPmpcfg15) && (csr & 1) == 0);  // odd pmpcfg are RV32-only
+  const CsrInfo* info = find_csr(csr);
+  return info && info->access == CsrAccess::zero;
 }
 
 const char* cause_name(uint64_t cause) {
@@ -66,6 +48,15 @@ const char* cause_name(uint64_t cause) {
   return "exception";
 }
 
+// "illegal instruction (mtval 0x...: csrrw zero, satp, a0)": the cause, and for an illegal
+// instruction what it was.
+std::string describe_trap(uint64_t cause, uint64_t tval, uint64_t epc) {
+  std::string text = std::string(cause_name(cause)) + " (mtval " + hex(tval);
+  if (cause == static_cast<uint64_t>(Exception::illegal_insn) && tval != 0)
+    text += ": " + disassemble(static_cast<uint32_t>(tval), epc);
+  return text + ")";
+}
+
 }  // namespace
 
 uint64_t Hart::mcycle_now() const {
@@ -78,23 +69,23 @@ uint64_t Hart::minstret_now() const {
 
 bool Hart::read_csr(unsigned csr, uint64_t& value) const {
   switch (csr) {
-    case kCycle: case kMcycle: value = mcycle_now(); return true;
-    case kTime: value = bus_.bus_mtime(cycles_); return true;
-    case kInstret: case kMinstret: value = minstret_now(); return true;
-    case kMvendorid: case kMarchid: case kMimpid: case kMconfigptr: value = 0; return true;
-    case kMhartid: value = config_.hartid; return true;
-    case kMstatus: value = mstatus_ | kMstatusUxl64; return true;
-    case kMisa: value = misa_value() | (vector_ ? kMisaNonStandard : 0); return true;
-    case kMie: value = mie_; return true;
-    case kMtvec: value = mtvec_; return true;
-    case kMcounteren: value = mcounteren_; return true;
-    case kMenvcfg: value = menvcfg_; return true;
-    case kMcountinhibit: value = mcountinhibit_; return true;
-    case kMscratch: value = mscratch_; return true;
-    case kMepc: value = mepc_; return true;
-    case kMcause: value = mcause_; return true;
-    case kMtval: value = mtval_; return true;
-    case kMip: value = mip_; return true;
+    case csr::cycle: case csr::mcycle: value = mcycle_now(); return true;
+    case csr::time: value = bus_.bus_mtime(cycles_); return true;
+    case csr::instret: case csr::minstret: value = minstret_now(); return true;
+    case csr::mvendorid: case csr::marchid: case csr::mimpid: case csr::mconfigptr: value = 0; return true;
+    case csr::mhartid: value = config_.hartid; return true;
+    case csr::mstatus: value = mstatus_ | kMstatusUxl64; return true;
+    case csr::misa: value = kMisa | (vector_ ? kMisaNonStandard : 0); return true;
+    case csr::mie: value = mie_; return true;
+    case csr::mtvec: value = mtvec_; return true;
+    case csr::mcounteren: value = mcounteren_; return true;
+    case csr::menvcfg: value = menvcfg_; return true;
+    case csr::mcountinhibit: value = mcountinhibit_; return true;
+    case csr::mscratch: value = mscratch_; return true;
+    case csr::mepc: value = mepc_; return true;
+    case csr::mcause: value = mcause_; return true;
+    case csr::mtval: value = mtval_; return true;
+    case csr::mip: value = mip_; return true;
     default:
       if (is_vector_csr(csr)) return vector_->read_csr(csr, value);
       value = 0;
@@ -106,22 +97,22 @@ bool Hart::write_csr(unsigned csr, uint64_t value) { return write_csr_at(csr, va
 
 bool Hart::write_csr_at(unsigned csr, uint64_t value, uint64_t retired, uint64_t elapsed) {
   switch (csr) {
-    case kMstatus: {
+    case csr::mstatus: {
       // MPP holds only implemented modes: S and H encodings become U, as Spike does.
       const uint64_t mpp = ((value & kMstatusMpp) >> kMstatusMppShift) == 3 ? kMstatusMpp : 0;
       mstatus_ = (value & (kMstatusMie | kMstatusMpie | kMstatusMprv | kMstatusTw)) | mpp;
       attention_ = true;  // may unmask a pending interrupt
       return true;
     }
-    case kMisa: return true;  // WARL, fixed
-    case kMie:
+    case csr::misa: return true;  // WARL, fixed
+    case csr::mie:
       mie_ = value & kInterruptEnableMask;
       attention_ = true;
       return true;
-    case kMtvec: mtvec_ = value & ~uint64_t{2}; return true;  // modes 0 (direct) and 1 (vectored)
-    case kMcounteren: mcounteren_ = value & 0xffff'ffff; return true;
-    case kMenvcfg: menvcfg_ = value & 1; return true;  // FIOM only
-    case kMcountinhibit: {
+    case csr::mtvec: mtvec_ = value & ~uint64_t{2}; return true;  // modes 0 (direct) and 1 (vectored)
+    case csr::mcounteren: mcounteren_ = value & 0xffff'ffff; return true;
+    case csr::menvcfg: menvcfg_ = value & 1; return true;  // FIOM only
+    case csr::mcountinhibit: {
       const uint64_t cycle_now = mcycle_now() + elapsed, instret_now = minstret_now() + retired;
       mcountinhibit_ = value & (kInhibitCycle | kInhibitInstret);
       // Counting resumes from where it stopped.
@@ -131,16 +122,16 @@ bool Hart::write_csr_at(unsigned csr, uint64_t value, uint64_t retired, uint64_t
       minstret_offset_ = instret_now - (instret_ + retired);
       return true;
     }
-    case kMscratch: mscratch_ = value; return true;
-    case kMepc: mepc_ = value & ~uint64_t{1}; return true;
-    case kMcause: mcause_ = value; return true;
-    case kMtval: mtval_ = value; return true;
-    case kMip: return true;  // MSIP, MTIP and MEIP are driven by the platform
-    case kMcycle:
+    case csr::mscratch: mscratch_ = value; return true;
+    case csr::mepc: mepc_ = value & ~uint64_t{1}; return true;
+    case csr::mcause: mcause_ = value; return true;
+    case csr::mtval: mtval_ = value; return true;
+    case csr::mip: return true;  // MSIP, MTIP and MEIP are driven by the platform
+    case csr::mcycle:
       mcycle_frozen_ = value;
       mcycle_offset_ = value - (cycles_ + elapsed);
       return true;
-    case kMinstret:
+    case csr::minstret:
       minstret_frozen_ = value;
       minstret_offset_ = value - (instret_ + retired);
       return true;
@@ -154,7 +145,7 @@ bool Hart::csr_op(unsigned csr, Op op, uint64_t operand, bool write, uint64_t& o
   const auto required = static_cast<unsigned>((csr >> 8) & 3);
   if (required > static_cast<unsigned>(priv_)) return false;
   if (write && (csr >> 10) == 3) return false;  // read-only CSR
-  if (priv_ == Priv::user && in_range(csr, kCycle, kHpmCounter31) &&
+  if (priv_ == Priv::user && csr - csr::cycle < 32 &&
       !((mcounteren_ >> (csr & 31)) & 1)) {
     return false;
   }
@@ -173,7 +164,7 @@ void Hart::note_csr_write(unsigned csr, uint64_t written) {
   // A counter reads back what was written only after this instruction's own cycles and retirement
   // have been counted: show the value written, as Spike does. Other CSRs show their legal value.
   uint64_t value = written;
-  if (csr != kMcycle && csr != kMinstret) read_csr(csr, value);
+  if (csr != csr::mcycle && csr != csr::minstret) read_csr(csr, value);
   commit_.csrs.push_back({csr, value});
 }
 
@@ -192,10 +183,10 @@ uint64_t Hart::take_trap(uint64_t cause, uint64_t tval, uint64_t epc) {
   const bool interrupt = (cause & kInterruptBit) != 0;
   if (!interrupt && epc == last_trap_.target && instret_ == last_trap_.instret) {
     fatal_message_ = "hart " + std::to_string(config_.hartid) + ": the trap handler at " +
-                     hex(epc) + " (mtvec " + hex(mtvec_) + ") raised " + cause_name(cause) +
-                     " (mtval " + hex(tval) + ") before executing an instruction; the trap that "
-                     "entered it was " + cause_name(last_trap_.cause) + " at pc " +
-                     hex(last_trap_.epc) + " (mtval " + hex(last_trap_.tval) + ")";
+                     hex(epc) + " (mtvec " + hex(mtvec_) + ") raised " + describe_trap(cause, tval, epc) +
+                     " before executing an instruction; the trap that entered it was " +
+                     describe_trap(last_trap_.cause, last_trap_.tval, last_trap_.epc) + " at pc " +
+                     hex(last_trap_.epc);
     return epc;
   }
   mepc_ = epc & ~uint64_t{1};
@@ -219,7 +210,7 @@ uint64_t Hart::do_mret() {
   const uint64_t mie_bit = (mstatus_ & kMstatusMpie) ? kMstatusMie : 0;
   mstatus_ = (mstatus_ & ~(kMstatusMie | kMstatusMpp)) | mie_bit | kMstatusMpie;
   if (!to_machine) mstatus_ &= ~kMstatusMprv;
-  note_csr_write(kMstatus, mstatus_);
+  note_csr_write(csr::mstatus, mstatus_);
   return mepc_;
 }
 

@@ -17,6 +17,7 @@
 #include <unordered_set>
 #include <vector>
 
+#include "core/csr_table.h"
 #include "vector/vector_engine.h"
 
 namespace dojo::core {
@@ -332,17 +333,17 @@ class Hart {
   uint64_t stall_cycles_ = 0;  // added by add_stall_cycles, folded into cycles_ by the interpreter
 
   // Trap and status CSRs.
-  uint64_t mstatus_ = 0;
-  uint64_t mie_ = 0;
-  uint64_t mip_ = 0;
-  uint64_t mtvec_ = 0;
-  uint64_t mscratch_ = 0;
-  uint64_t mepc_ = 0;
-  uint64_t mcause_ = 0;
-  uint64_t mtval_ = 0;
-  uint64_t mcounteren_ = 0;
-  uint64_t mcountinhibit_ = 0;
-  uint64_t menvcfg_ = 0;
+  uint64_t mstatus_ = csr_reset(csr::mstatus) & ~kMstatusUxl64;  // UXL is added when read
+  uint64_t mie_ = csr_reset(csr::mie);
+  uint64_t mip_ = csr_reset(csr::mip);
+  uint64_t mtvec_ = csr_reset(csr::mtvec);
+  uint64_t mscratch_ = csr_reset(csr::mscratch);
+  uint64_t mepc_ = csr_reset(csr::mepc);
+  uint64_t mcause_ = csr_reset(csr::mcause);
+  uint64_t mtval_ = csr_reset(csr::mtval);
+  uint64_t mcounteren_ = csr_reset(csr::mcounteren);
+  uint64_t mcountinhibit_ = csr_reset(csr::mcountinhibit);
+  uint64_t menvcfg_ = csr_reset(csr::menvcfg);
   // mcycle = cycles_ + mcycle_offset_ (likewise minstret); counting pauses while inhibited.
   uint64_t mcycle_offset_ = 0;
   uint64_t minstret_offset_ = 0;

@@ -25,7 +25,6 @@ constexpr unsigned kMstatusMppShift = 11;
 constexpr uint64_t kMstatusMpp = uint64_t{3} << kMstatusMppShift;
 constexpr uint64_t kMstatusMprv = uint64_t{1} << 17;
 constexpr uint64_t kMstatusTw = uint64_t{1} << 21;
-constexpr uint64_t kMstatusUxl64 = uint64_t{2} << 32;  // read-only: U-mode is 64-bit
 
 // The interpreter's handler addresses, by handler_index.
 using HandlerTable = const void* const*;

@@ -56,9 +56,9 @@ const OpRow kEveryInstruction[] = {
     {amominu_d(a0, a2, a1), Op::amominu_d}, {amomaxu_d(a0, a2, a1), Op::amomaxu_d},
     {fence(), Op::fence}, {fence_i(), Op::fence_i}, {ecall(), Op::ecall},
     {ebreak(), Op::ebreak}, {mret(), Op::mret}, {wfi(), Op::wfi},
-    {csrrw(a0, csr::mscratch, a1), Op::csrrw}, {csrrs(a0, csr::mscratch, a1), Op::csrrs},
-    {csrrc(a0, csr::mscratch, a1), Op::csrrc}, {csrrwi(a0, csr::mscratch, 5), Op::csrrwi},
-    {csrrsi(a0, csr::mscratch, 5), Op::csrrsi}, {csrrci(a0, csr::mscratch, 5), Op::csrrci},
+    {csrrw(a0, dojo::test::rv::csr::mscratch, a1), Op::csrrw}, {csrrs(a0, dojo::test::rv::csr::mscratch, a1), Op::csrrs},
+    {csrrc(a0, dojo::test::rv::csr::mscratch, a1), Op::csrrc}, {csrrwi(a0, dojo::test::rv::csr::mscratch, 5), Op::csrrwi},
+    {csrrsi(a0, dojo::test::rv::csr::mscratch, 5), Op::csrrsi}, {csrrci(a0, dojo::test::rv::csr::mscratch, 5), Op::csrrci},
 };
 
 std::string hex(uint64_t v) {
@@ -89,7 +89,7 @@ TEST_CASE("decode extracts register numbers and remaps rd=x0 to the sink registe
   CHECK(decode(addi(zero, zero, 0), kPc).rd == kSinkRegister);
   CHECK(decode(lw(zero, a1, 0), kPc).rd == kSinkRegister);
   CHECK(decode(jal(zero, 8), kPc).rd == kSinkRegister);
-  CHECK(decode(csrrw(zero, csr::mscratch, a0), kPc).rd == kSinkRegister);
+  CHECK(decode(csrrw(zero, dojo::test::rv::csr::mscratch, a0), kPc).rd == kSinkRegister);
   CHECK(decode(amoadd_d(zero, a2, a1), kPc).rd == kSinkRegister);
 
   Entry store = decode(sd(t6, s11, 0), kPc);
@@ -129,9 +129,9 @@ TEST_CASE("decode resolves branch, jal and auipc targets relative to the pc") {
 }
 
 TEST_CASE("decode puts the CSR number of csr instructions in Entry::csr") {
-  CHECK(decode(csrrw(a0, csr::mstatus, a1), kPc).csr() == csr::mstatus);
-  CHECK(decode(csrrs(a0, csr::cycle, zero), kPc).csr() == csr::cycle);
-  CHECK(decode(csrrci(a0, csr::mhartid, 0), kPc).csr() == csr::mhartid);
+  CHECK(decode(csrrw(a0, dojo::test::rv::csr::mstatus, a1), kPc).csr() == dojo::test::rv::csr::mstatus);
+  CHECK(decode(csrrs(a0, dojo::test::rv::csr::cycle, zero), kPc).csr() == dojo::test::rv::csr::cycle);
+  CHECK(decode(csrrci(a0, dojo::test::rv::csr::mhartid, 0), kPc).csr() == dojo::test::rv::csr::mhartid);
   CHECK(decode(csrrwi(a0, 0xFFF, 31), kPc).csr() == 0xFFF);
 }
 
@@ -195,7 +195,7 @@ TEST_CASE("decode rejects undefined and reserved 32-bit encodings as illegal") {
       0x12000073,                              // sfence.vma
       0x7B200073,                              // dret (debug mode only)
       0x00300073,                              // unknown SYSTEM funct12
-      (csrrw(a0, csr::mscratch, a1) & ~(7u << 12)) | 4u << 12,  // SYSTEM funct3=4
+      (csrrw(a0, dojo::test::rv::csr::mscratch, a1) & ~(7u << 12)) | 4u << 12,  // SYSTEM funct3=4
       0x00000007,                              // LOAD-FP
       0x00002027,                              // STORE-FP (fsw)
       0x00000053,                              // OP-FP (fadd.s)

@@ -177,7 +177,7 @@ TEST_CASE("writes to x0 are discarded and x0 always reads 0") {
               ld(zero, a1, 0),
               jal(zero, 4),
               add(zero, a1, a1),
-              csrrs(zero, csr::mscratch, zero),
+              csrrs(zero, rv::csr::mscratch, zero),
               add(a0, zero, zero),
               addi(a2, zero, 7),
               sd(zero, a1, 8),
@@ -580,7 +580,7 @@ TEST_CASE("illegal instructions trap with mtval = the instruction bits and do no
 
 TEST_CASE("the all-zero 16-bit instruction is illegal with mtval 0") {
   HartFixture f;
-  f.set_csr(csr::mtval, 0x1234);
+  f.set_csr(rv::csr::mtval, 0x1234);
   REQUIRE(f.run({nop(), c_raw(0)}) == Outcome::trapped);
   CHECK(f.trap() == Trap{cause(Exception::illegal_insn), F::kCode + 4, 0});
 }
@@ -1104,7 +1104,7 @@ TEST_CASE("every instruction class takes the cycles of the configured CycleModel
       {"remuw", remuw(a0, a1, a2), 11},     {"beq taken", beq(zero, zero, 8), 13},
       {"bne not taken", bne(zero, zero, 8), 1}, {"c.beqz taken", c_beqz(s0, 8), 13},
       {"jal", jal(ra, 8), 17},              {"c.j", c_j(8), 17},
-      {"csrrs", csrr(a0, csr::mscratch), 19}, {"csrrwi", csrrwi(a0, csr::mscratch, 3), 19},
+      {"csrrs", csrr(a0, rv::csr::mscratch), 19}, {"csrrwi", csrrwi(a0, rv::csr::mscratch, 3), 19},
       {"lr.d", lr_d(a0, a1), 23},           {"sc.d", sc_d(a0, a2, a1), 23},
       {"amoadd.w", amoadd_w(a0, a2, a1), 23}, {"fence", fence(), 29},
   };
