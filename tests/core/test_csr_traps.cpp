@@ -444,6 +444,19 @@ TEST_CASE("a trap whose handler cannot even be fetched stops the hart with StopR
   CHECK_FALSE(f.hart.fatal_message().empty());
 }
 
+TEST_CASE("a trap handler that traps at once stops the hart, naming both traps and the instruction") {
+  HartFixture f;
+  f.place(F::kHandler, {csrrw(zero, rv::csr::satp, a0)});  // no S-mode: illegal
+  f.start({ecall()});
+  CHECK(f.hart.run(1000000) == StopReason::fatal);
+  const std::string message = f.hart.fatal_message();
+  INFO(message);
+  CHECK(message.find("raised illegal instruction (mtval 0x18051073: csrrw zero, 0x180, a0) before "
+                     "executing an instruction") != std::string::npos);
+  CHECK(message.find("the trap that entered it was environment call from M-mode (mtval 0x0)") !=
+        std::string::npos);
+}
+
 TEST_CASE("read_csr and write_csr refuse missing CSRs and writes to read-only ones") {
   HartFixture f;
   uint64_t value = 0;
