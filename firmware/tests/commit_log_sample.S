@@ -72,11 +72,4 @@ data:
     .dword 0, 0, 0
     .dword 0xcafef00d
 
-    .section .tohost, "aw", @progbits
-    .balign 8
-    .globl tohost
-tohost:
-    .dword 0
-    .globl fromhost
-fromhost:
-    .dword 0
+#include "htif_tohost.inc"

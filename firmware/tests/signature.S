@@ -25,11 +25,4 @@ begin_signature:
     .globl end_signature
 end_signature:
 
-    .section .tohost, "aw", @progbits
-    .balign 8
-    .globl tohost
-tohost:
-    .dword 0
-    .globl fromhost
-fromhost:
-    .dword 0
+#include "htif_tohost.inc"
