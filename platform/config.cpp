@@ -420,6 +420,10 @@ const std::vector<Parameter>& schema() {
        no_max, page, "core info: topology and ranks (64 KiB), inside the device block"},
       {"timer.frequency_hz", Kind::frequency, field<&C::timer, &C::Timer::frequency_hz>(),
        1 * kHz, 1 * GHz, 1, "mtime ticks per second (at most core.clock_hz)"},
+      {"console.max_line_bytes", Kind::size, field<&C::console, &C::Console::max_line_bytes>(), 16,
+       1 * GiB, 1,
+       "longest console line kept whole; a longer one is written in pieces of this length, each "
+       "ended with a newline"},
       {"tile.chips_x", Kind::count, field<&C::tile, &C::Tile::chips_x>(), 1, 8, 1,
        "chips per row of the tile"},
       {"tile.chips_y", Kind::count, field<&C::tile, &C::Tile::chips_y>(), 1, 8, 1,

@@ -52,6 +52,9 @@ struct PlatformConfig {
   struct Timer {
     uint64_t frequency_hz = 10'000'000;  // mtime ticks per second
   } timer;
+  struct Console {
+    uint64_t max_line_bytes = 64 * 1024;  // a longer line is written in pieces of this length
+  } console;
   struct Tile {
     uint32_t chips_x = 1;  // chips per row of the tile
     uint32_t chips_y = 1;  // rows of chips

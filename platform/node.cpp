@@ -31,7 +31,7 @@ Node::Node(sc_core::sc_module_name name, const PlatformConfig& config, const Nod
            picoseconds(config.memory.sram_latency_ps)),
       console("console", out,
               place.prefix_console ? "[core " + std::to_string(place.hartid) + "] " : "",
-              picoseconds(config.mmio.latency_ps)),
+              picoseconds(config.mmio.latency_ps), config.console.max_line_bytes),
       exit_device("exit", on_exit, picoseconds(config.mmio.latency_ps)),
       clint("clint", period_of(config.timer.frequency_hz),
             [this](bool level) { core.set_irq(core::Irq::software, level); },

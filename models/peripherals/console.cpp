@@ -24,11 +24,12 @@ Register constant(std::string name, uint64_t offset, uint8_t value) {
 }  // namespace
 
 Console::Console(sc_core::sc_module_name name, std::ostream& out, std::string line_prefix,
-                 sc_core::sc_time latency)
+                 sc_core::sc_time latency, size_t max_line_bytes)
     : sc_module(name),
       socket("socket"),
       out_(out),
       line_prefix_(std::move(line_prefix)),
+      max_line_bytes_(max_line_bytes),
       registers_(
           this->name(), latency,
           {
@@ -62,10 +63,9 @@ Console::~Console() { flush(); }
 
 void Console::put(char c, sc_core::sc_time at) {
   ++bytes_written_;
-  if (c == '\n')
-    emit_line(at);
-  else
-    line_ += c;
+  if (c == '\n') return emit_line(at);
+  line_ += c;
+  if (line_.size() >= max_line_bytes_) emit_line(at);
 }
 
 void Console::flush() {

@@ -22,9 +22,11 @@ class Console : public sc_core::sc_module {
   tlm_utils::simple_target_socket<Console> socket;
 
   // `out` must outlive the console (the destructor flushes into it). `line_prefix` starts every
-  // line written (e.g. "[core 3] ", or empty). `latency` is added to every register access.
+  // line written (e.g. "[core 3] ", or empty). `latency` is added to every register access. A
+  // line reaching `max_line_bytes` (not counting the prefix) is written at once, as if it ended
+  // there, so a program that never prints a newline cannot make the simulator hoard its output.
   Console(sc_core::sc_module_name name, std::ostream& out, std::string line_prefix,
-          sc_core::sc_time latency);
+          sc_core::sc_time latency, size_t max_line_bytes);
   ~Console() override;
   Console(const Console&) = delete;
   Console& operator=(const Console&) = delete;
@@ -66,6 +68,7 @@ class Console : public sc_core::sc_module {
 
   std::ostream& out_;
   std::string line_prefix_;
+  size_t max_line_bytes_;
   std::string line_;
   uint64_t bytes_written_ = 0;
   uint8_t ier_ = 0, lcr_ = 0, mcr_ = 0, scr_ = 0, dll_ = 0, dlm_ = 0;

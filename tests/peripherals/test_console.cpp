@@ -13,13 +13,15 @@ using sc_core::SC_NS;
 namespace {
 
 const sc_time latency(10, SC_NS);
+constexpr size_t kMaxLine = 4096;
 
 // A console with its initiator bound, printing into `out`.
 struct Bench {
   std::ostringstream out;
   Console console;
   TestInitiator cpu{"cpu"};
-  explicit Bench(const std::string& prefix = "") : console("console", out, prefix, latency) {
+  explicit Bench(const std::string& prefix = "", size_t max_line = kMaxLine)
+      : console("console", out, prefix, latency, max_line) {
     cpu.socket.bind(console.socket);
   }
   void print(const std::string& text) {
@@ -89,7 +91,7 @@ TEST_CASE("Console divisor latch writes do not print, and the transmitter works 
 TEST_CASE("Console flush writes a pending partial line, and the destructor flushes too") {
   std::ostringstream out;
   {
-    Console console("console", out, "> ", latency);
+    Console console("console", out, "> ", latency, kMaxLine);
     console.put('a');
     console.flush();
     CHECK(out.str() == "> a\n");
@@ -101,10 +103,18 @@ TEST_CASE("Console flush writes a pending partial line, and the destructor flush
   CHECK(out.str() == "> a\n> b\n");
 }
 
+TEST_CASE("Console writes a line that reaches the longest it keeps in pieces of that length") {
+  Bench bench("> ", 16);
+  bench.print(std::string(40, 'x') + "\nshort\n");
+  CHECK(bench.out.str() == "> " + std::string(16, 'x') + "\n> " + std::string(16, 'x') + "\n> " +
+                               std::string(8, 'x') + "\n> short\n");
+  CHECK(bench.console.bytes_written() == 47);
+}
+
 TEST_CASE("Consoles sharing a stream interleave whole lines only") {
   std::ostringstream out;
-  Console core0("core0", out, "[core 0] ", latency);
-  Console core1("core1", out, "[core 1] ", latency);
+  Console core0("core0", out, "[core 0] ", latency, kMaxLine);
+  Console core1("core1", out, "[core 1] ", latency, kMaxLine);
   for (char c : std::string("abc")) core0.put(c);
   for (char c : std::string("xyz\n")) core1.put(c);
   core0.put('\n');

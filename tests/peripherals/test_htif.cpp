@@ -218,7 +218,7 @@ TEST_CASE("Htif: bad sizes and offsets are refused on both words") {
 
 TEST_CASE("Htif: console output reaches a Console line by line") {
   std::ostringstream out;
-  dojo::peripherals::Console console("console", out, "[core 0] ", latency);
+  dojo::peripherals::Console console("console", out, "[core 0] ", latency, 4096);
   Htif htif("htif", nullptr, [&console](char c) { console.put(c); }, latency);
   TestInitiator core("core");
   core.socket.bind(htif.socket);

@@ -134,6 +134,7 @@ const std::vector<std::function<void(PlatformConfig&)>>& field_changes() {
       [](PlatformConfig& c) { c.simulation.quantum_ps += 1; },
       [](PlatformConfig& c) { c.simulation.max_instructions += 1; },
       [](PlatformConfig& c) { c.simulation.timeout_ps += 1; },
+      [](PlatformConfig& c) { c.console.max_line_bytes += 1; },
   };
   return changes;
 }
@@ -143,7 +144,7 @@ const std::vector<std::function<void(PlatformConfig&)>>& field_changes() {
 TEST_CASE("the schema binds every field of PlatformConfig to its own key") {
   // A new field changes these sizes: give it a schema entry and a line in field_changes().
   CHECK(sizeof(dojo::core::CycleModel) == 9 * sizeof(uint32_t));
-  CHECK(sizeof(PlatformConfig) == 448);
+  CHECK(sizeof(PlatformConfig) == 456);
   REQUIRE(describe_parameters().size() == field_changes().size());
 
   const std::string defaults = to_yaml(PlatformConfig{});
