@@ -54,6 +54,21 @@ def synthetic_stats():
     }
 
 
+def text_box(element):
+    """(left, right, top, bottom) of an SVG <text>, its width taken generously as 0.64 em per
+    character (the digits of DejaVu Sans, the usual sans-serif), and the text itself."""
+    content, size = element.text, float(element.get("font-size"))
+    x, y, length = float(element.get("x")), float(element.get("y")), 0.64 * size * len(content)
+    if "rotate(-90" in (element.get("transform") or ""):  # upright text turned a quarter left
+        return (x - 0.8 * size, x + 0.3 * size, y - length / 2, y + length / 2), content
+    start = {"start": x, "middle": x - length / 2, "end": x - length}[element.get("text-anchor")]
+    return (start, start + length, y - 0.8 * size, y + 0.3 * size), content
+
+
+def overlap(a, b):
+    return a[0] < b[1] and b[0] < a[1] and a[2] < b[3] and b[2] < a[3]
+
+
 class StatsSvgTest(unittest.TestCase):
     def setUp(self):
         self.directory = tempfile.TemporaryDirectory()
@@ -148,6 +163,59 @@ class StatsSvgTest(unittest.TestCase):
         self.assertIn("average 13.5", texts)
         self.assertIn("max 70", texts)
         self.assertIn("≥ 56", texts)
+
+    def test_tick_labels_do_not_overlap(self):
+        """Over very different latency ranges and counts, no two axis labels (nor the rotated axis
+        title) overlap and every one lies inside the picture."""
+        cases = {
+            # bucket_cycles, histogram
+            "one-cycle buckets, overflow after 255": (1, [0] * 4 + [150] * 251 + [90]),
+            "every bucket used, no overflow": (16, [100] * 255 + [0]),
+            "huge buckets, tall overflow cut": (1_000_000, [5] * 11 + [10_000]),
+            "counts of millions": (3, [5_000_000] * 39 + [2]),
+            "four buckets": (7, [1, 2, 3, 0]),
+            "the longest labels": (1_000_000, [1] * 65_535 + [3]),
+            "overflow only": (16, [0] * 255 + [40]),
+        }
+        for label, (bucket, histogram) in cases.items():
+            with self.subTest(label):
+                stats = synthetic_stats()
+                stats["packets"].update(count=sum(histogram), bucket_cycles=bucket,
+                                        latency_histogram=histogram,
+                                        max_latency=len(histogram) * bucket)
+                _, latency = self.draw(stats)
+                width = float(latency.get("viewBox").split()[2])
+                boxes = [text_box(element) for group in ("x-ticks", "y-ticks")
+                         for element in self.group(latency, group).iter(f"{SVG}text")]
+                self.assertGreater(len(boxes), 4)
+                boxes.append(text_box(latency.find(f".//{SVG}text[@id='y-title']")))
+                for index, (box, content) in enumerate(boxes):
+                    self.assertGreaterEqual(box[0], 0, content)
+                    self.assertLessEqual(box[1], width, content)
+                    for other, other_content in boxes[index + 1:]:
+                        self.assertFalse(overlap(box, other),
+                                         f"'{content}' {box} overlaps '{other_content}' {other}")
+
+    def test_small_mesh_drawn_at_a_readable_size(self):
+        """The 2x2 mini mesh is enlarged: each core's square at least 60 pixels on screen (it
+        was 20), and a D1 chip still fits the display width of 1000 pixels."""
+        stats = synthetic_stats()
+        stats["tile"].update(chips_x=1, mesh_width=2, mesh_height=2, disabled_cores=[])
+        stats["cores"] = [core for core in stats["cores"]
+                          if core["position"]["chip"] == [0, 0] and core["position"]["x"] < 2]
+        stats["links"] = [stats["links"][0]]
+        heatmap, _ = self.draw(stats)
+        scale = float(heatmap.get("width")) / float(heatmap.get("viewBox").split()[2])
+        squares = self.group(heatmap, "cores").findall(f".//{SVG}rect")
+        self.assertEqual(len(squares), 3)
+        self.assertGreaterEqual(float(squares[0].get("width")) * scale, 60)
+        chip = self.group(heatmap, "chips").find(f"{SVG}rect")
+        self.assertGreaterEqual(float(chip.get("width")) * scale, 250)
+        self.assertGreaterEqual(float(heatmap.get("height")), 400)
+
+        stats["tile"].update(mesh_width=18, mesh_height=20)
+        heatmap, _ = self.draw(stats)
+        self.assertLessEqual(float(heatmap.get("width")), 1000)
 
     def test_no_packets_still_draws_a_histogram(self):
         stats = synthetic_stats()
