@@ -385,11 +385,14 @@ RunStatistics Tile::statistics(const RunResult& result) const {
 }
 
 RunResult Tile::run() {
+  const sc_core::sc_time timeout = picoseconds(config_.simulation.timeout_ps);
+  // Either way the kernel returns as soon as no event is left: then nothing can happen any more.
   if (config_.simulation.timeout_ps != 0) {
-    sc_core::sc_start(picoseconds(config_.simulation.timeout_ps));
+    sc_core::sc_start(timeout, sc_core::SC_EXIT_ON_STARVATION);
   } else {
     sc_core::sc_start();
   }
+  const bool starved = !sc_core::sc_pending_activity();
   for (auto& node : nodes_) {
     node->console.flush();
     if (node->rtl) node->rtl->stop_trace();  // an FST file is readable only once closed
@@ -432,12 +435,11 @@ RunResult Tile::run() {
     result.outcome = RunResult::Outcome::watchdog;
     result.message = watchdog;
   } else if (!still_running.empty()) {
-    const bool timed_out = config_.simulation.timeout_ps != 0 &&
-                           sc_core::sc_time_stamp() >= picoseconds(config_.simulation.timeout_ps);
-    if (timed_out) {
+    // Events still to come: the timeout ended the run (without one, only starvation does).
+    if (!starved) {
       result.outcome = RunResult::Outcome::watchdog;
-      result.message = "timeout: simulated time reached " + sc_core::sc_time_stamp().to_string() +
-                       " with " + still_running + " still running";
+      result.message = "timeout: simulated time reached " + timeout.to_string() + " with " +
+                       still_running + " still running";
     } else {
       result.outcome = RunResult::Outcome::fatal;
       result.message = "deadlock: nothing can happen any more, but " + still_running +

@@ -89,7 +89,10 @@ class Tile : public sc_core::sc_module {
        const SemihostingOptions& semihosting = {}, const TestHooks& hooks = {});
   ~Tile() override;
 
-  // Simulates until every core has stopped, or the configured timeout.
+  // Simulates until every core has stopped, the configured timeout, or nothing can happen any
+  // more (a deadlock, found when it happens, also with a timeout). Processes that wake up
+  // periodically (the GDB server's poller) must stop once nothing else is pending
+  // (sc_pending_activity), or they would hide a deadlock.
   RunResult run();
 
   unsigned core_count() const { return static_cast<unsigned>(nodes_.size()); }

@@ -135,6 +135,16 @@ TEST_CASE("a firmware waiting for an interrupt that cannot come is a deadlock") 
   CHECK(run.err.find("in wfi") != std::string::npos);
 }
 
+TEST_CASE("a deadlock is reported as one when it happens, also with a timeout set") {
+  for (const std::string config : {"core", "mini"}) {
+    const Run run = dojo_vp("run --config " + config + " --timeout 10s " + firmware("wfi_forever"));
+    INFO(config << ": " << run.err);
+    CHECK(run.status == kFatal);
+    CHECK(run.err.find("deadlock") != std::string::npos);
+    CHECK(run.err.find("timeout") == std::string::npos);
+  }
+}
+
 TEST_CASE("the same firmware gives the same output, instructions and simulated time") {
   const std::string command = "run --stats " + firmware("timer_irq");
   const Run first = dojo_vp(command);

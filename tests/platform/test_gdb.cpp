@@ -430,3 +430,18 @@ TEST_CASE("gdb server: an address other than loopback is served, with a warning"
   CHECK(Client(sim.port()).request("D") == "OK");  // every interface, loopback among them
   CHECK(sim.wait() == 3);
 }
+
+TEST_CASE("gdb server: a deadlock under the debugger is reported as one, also with a timeout") {
+  Simulator sim("--config core --timeout 1s " + firmware("wfi_forever"));
+  {
+    Client gdb(sim.port());
+    gdb.send("c");
+    const std::string output = gdb.receive();
+    REQUIRE(output.rfind("O", 0) == 0);
+    CHECK(contains(unhex(output.substr(1)), "deadlock"));
+    CHECK(gdb.receive() == "W7d");  // 125
+  }
+  CHECK(sim.wait() == 125);
+  CHECK(contains(sim.err(), "deadlock"));
+  CHECK_FALSE(contains(sim.err(), "timeout"));
+}
