@@ -145,6 +145,26 @@ TEST_CASE("a deadlock is reported as one when it happens, also with a timeout se
   }
 }
 
+TEST_CASE("a closed stdout (dojo-vp run ... | head) stops the run with a message and status 141") {
+  const auto err_path = scratch_dir() / "closed-stdout.txt";
+  // The reader takes one byte and closes the pipe; the firmware prints a megabyte more than it.
+  for (const std::string config : {"core", "mini"}) {
+    const std::string command = "exec " + std::string(DOJO_VP_BINARY) + " run --config " + config +
+                                " " + firmware("console_flood") + " 2>" + err_path.string() +
+                                " </dev/null";
+    FILE* pipe = ::popen(command.c_str(), "r");
+    REQUIRE(pipe != nullptr);
+    CHECK(std::fgetc(pipe) != EOF);
+    const int raw = ::pclose(pipe);
+    const std::string err = read_file(err_path);
+    INFO(config << ": " << err);
+    CHECK(WIFEXITED(raw));  // not killed by SIGPIPE
+    CHECK(WEXITSTATUS(raw) == 141);
+    CHECK(err.find("dojo-vp: the console output was closed") != std::string::npos);
+    CHECK(err.find("the run stopped at ") != std::string::npos);
+  }
+}
+
 TEST_CASE("the same firmware gives the same output, instructions and simulated time") {
   const std::string command = "run --stats " + firmware("timer_irq");
   const Run first = dojo_vp(command);
