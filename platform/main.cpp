@@ -518,8 +518,9 @@ int sc_main(int argc, char* argv[]) {
       }
     }
     if (!std::cout.flush()) {
-      std::cerr << "dojo-vp: cannot write to stdout: " << std::strerror(errno) << "\n";
-      return errno == EPIPE ? kExitOutputClosed : kExitFatal;
+      const int error = errno;
+      std::cerr << "dojo-vp: cannot write to stdout: " << std::strerror(error) << "\n";
+      return error == EPIPE ? kExitOutputClosed : kExitFatal;
     }
     return 0;
   } catch (const dojo::platform::ConfigError& error) {

@@ -165,6 +165,21 @@ TEST_CASE("a closed stdout (dojo-vp run ... | head) stops the run with a message
   }
 }
 
+TEST_CASE("stdout that cannot be written for another reason (a full disk) is a fatal error") {
+  const auto err_path = scratch_dir() / "full-stdout.txt";
+  const auto status_of = [&err_path](const std::string& arguments) {
+    const int raw = std::system((std::string(DOJO_VP_BINARY) + " " + arguments + " >/dev/full 2>" +
+                                 err_path.string() + " </dev/null").c_str());
+    return WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
+  };
+  CHECK(status_of("run --config core " + firmware("hello")) == kFatal);
+  CHECK(read_file(err_path).find("cannot write the console output: No space left on device") !=
+        std::string::npos);
+  CHECK(status_of("params") == kFatal);
+  CHECK(read_file(err_path).find("cannot write to stdout: No space left on device") !=
+        std::string::npos);
+}
+
 TEST_CASE("the same firmware gives the same output, instructions and simulated time") {
   const std::string command = "run --stats " + firmware("timer_irq");
   const Run first = dojo_vp(command);
