@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <chrono>
 #include <cstdio>
 #include <cstring>
 #include <iostream>
@@ -26,6 +27,7 @@ namespace {
 constexpr unsigned kPacketSize = 0x4000;  // the largest packet we accept (qSupported PacketSize)
 constexpr unsigned kThreadsPerReply = 256;
 constexpr int kHangUpMilliseconds = 2000;  // how long finish() waits for the debugger to hang up
+constexpr unsigned kMaxResends = 3;        // of one packet the debugger did not get intact
 
 // GDB register numbers (gdb/riscv-tdep.h): x0-x31, pc, then f0-f31 (absent here), then the CSRs
 // at 65 + CSR number, then the virtual `priv` register.
@@ -122,10 +124,22 @@ const char* state_text(core::Core::State state) {
   return "?";
 }
 
+// Is `address` on this machine only (127.0.0.0/8, ::1, or 127.x mapped into IPv6)?
+bool is_loopback(const sockaddr& address) {
+  if (address.sa_family == AF_INET) {
+    return ntohl(reinterpret_cast<const sockaddr_in&>(address).sin_addr.s_addr) >> 24 == 127;
+  }
+  if (address.sa_family != AF_INET6) return false;
+  const in6_addr& ipv6 = reinterpret_cast<const sockaddr_in6&>(address).sin6_addr;
+  return IN6_IS_ADDR_LOOPBACK(&ipv6) || (IN6_IS_ADDR_V4MAPPED(&ipv6) && ipv6.s6_addr[12] == 127);
+}
+
 }  // namespace
 
 // The byte stream to the debugger: packet framing, checksums, acknowledgements, and the
-// out-of-band Ctrl-C (0x03).
+// out-of-band Ctrl-C (0x03). Every byte received is looked at once, and no more than one packet
+// (kPacketSize) and one read are held, so a debugger cannot make the server buffer or rescan
+// without bound.
 class GdbServer::Connection {
  public:
   explicit Connection(int fd) : fd_(fd) {}
@@ -137,20 +151,14 @@ class GdbServer::Connection {
   // Waits for the next packet and returns its payload; false once the debugger has gone. Ctrl-C
   // bytes that come while the target is already halted mean nothing and are dropped.
   bool receive(std::string& payload) {
+    if (has_pending_) {
+      has_pending_ = false;
+      payload = std::move(pending_);
+      return true;
+    }
     for (;;) {
-      while (!buffer_.empty() && buffer_[0] != '$') {
-        if (buffer_[0] == '-' && !last_sent_.empty()) write_all(last_sent_);
-        buffer_.erase(0, 1);
-      }
-      const auto hash = buffer_.find('#');
-      if (hash != std::string::npos && buffer_.size() >= hash + 3) {
-        const std::string body = buffer_.substr(1, hash - 1);
-        uint64_t checksum = 0;
-        const bool valid = parse_hex(buffer_.substr(hash + 1, 2), checksum) && checksum == sum(body);
-        buffer_.erase(0, hash + 3);
-        if (acknowledge_) write_all(valid ? "+" : "-");
-        if (!valid) continue;
-        payload = unescape(body);
+      if (parse(payload)) {
+        interrupt_ = false;
         return true;
       }
       if (!fill(true)) return false;
@@ -169,30 +177,45 @@ class GdbServer::Connection {
       }
     }
     last_sent_ = "$" + body + "#" + hex_byte(sum(body));
+    resends_ = 0;
     write_all(last_sent_);
   }
 
-  // Without blocking: did the debugger send Ctrl-C?
+  // Without blocking: did the debugger send Ctrl-C? A packet that comes meanwhile (GDB sends none
+  // while the target runs) waits for the next receive(), and nothing more is read until then.
   bool interrupted() {
-    while (fill(false)) {
+    while (!has_pending_) {
+      if (parse(pending_)) {
+        has_pending_ = true;
+      } else if (!fill(false)) {
+        break;
+      }
     }
-    const auto at = buffer_.find('\x03');
-    if (at == std::string::npos) return false;
-    buffer_.erase(at, 1);
-    return true;
+    return std::exchange(interrupt_, false);
   }
 
   // Hangs up after the last packet: the debugger reads it before it sees the end of the stream.
+  // Waits at most kHangUpMilliseconds in all for the debugger to close its side.
   void hang_up() {
     ::shutdown(fd_, SHUT_WR);
-    pollfd pending{fd_, POLLIN, 0};
+    const auto deadline =
+        std::chrono::steady_clock::now() + std::chrono::milliseconds(kHangUpMilliseconds);
     char scratch[256];
-    while (::poll(&pending, 1, kHangUpMilliseconds) > 0 && ::recv(fd_, scratch, sizeof scratch, 0) > 0) {
+    for (;;) {
+      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+          deadline - std::chrono::steady_clock::now());
+      pollfd pending{fd_, POLLIN, 0};
+      if (left.count() <= 0 || ::poll(&pending, 1, static_cast<int>(left.count())) <= 0 ||
+          ::recv(fd_, scratch, sizeof scratch, 0) <= 0) {
+        break;
+      }
     }
     closed_ = true;
   }
 
  private:
+  enum class Framing { between_packets, body, checksum_high, checksum_low };
+
   static unsigned sum(const std::string& text) {
     unsigned total = 0;
     for (unsigned char c : text) total += c;
@@ -211,14 +234,81 @@ class GdbServer::Connection {
     return payload;
   }
 
-  // Reads what has arrived (waiting for something if `block`); false if nothing was read.
+  // Goes on through the bytes read, up to the end of the next valid packet (true, its payload in
+  // `payload`; the bytes after it stay for the next call) or the end of what was read (false).
+  bool parse(std::string& payload) {
+    while (parsed_ < received_ && !closed_) {
+      const char c = chunk_[parsed_++];
+      switch (framing_) {
+        case Framing::between_packets:
+          if (c == '$') {
+            body_.clear();
+            framing_ = Framing::body;
+          } else if (c == '-') {
+            resend();
+          } else if (c == '\x03') {
+            interrupt_ = true;
+          }  // anything else ('+' included) means nothing here
+          break;
+        case Framing::body:
+          if (c == '#') {
+            framing_ = Framing::checksum_high;
+          } else if (c == '$') {
+            body_.clear();  // the packet was cut short; a new one starts
+          } else if (body_.size() == kPacketSize) {
+            refuse_oversized_packet();
+          } else {
+            body_ += c;
+          }
+          break;
+        case Framing::checksum_high:
+          checksum_high_ = hex_digit(c);
+          framing_ = Framing::checksum_low;
+          break;
+        case Framing::checksum_low: {
+          framing_ = Framing::between_packets;
+          const int low = hex_digit(c);
+          const bool valid = checksum_high_ >= 0 && low >= 0 &&
+                             static_cast<unsigned>(checksum_high_ << 4 | low) == sum(body_);
+          if (acknowledge_) write_all(valid ? "+" : "-");
+          if (valid) {
+            payload = unescape(body_);
+            return true;
+          }
+          break;
+        }
+      }
+    }
+    return false;
+  }
+
+  // A '-': the debugger did not get the last packet intact. It is sent again at most
+  // kMaxResends times, as GDB itself asks at most that often.
+  void resend() {
+    if (!acknowledge_ || last_sent_.empty() || resends_ == kMaxResends) return;
+    ++resends_;
+    write_all(last_sent_);
+  }
+
+  // A packet longer than the PacketSize we offered: says so to the debugger and to the user, and
+  // hangs up (reading the rest for a moment, so that the reply is not lost in a reset).
+  void refuse_oversized_packet() {
+    const std::string limit = std::to_string(kPacketSize);
+    std::cerr << "dojo-vp: gdb: the debugger sent a packet longer than " << limit
+              << " bytes (the PacketSize offered); closing the connection\n";
+    send("E.packet longer than PacketSize (" + limit + " bytes): connection closed");
+    hang_up();
+  }
+
+  // Reads what has arrived (waiting for something if `block`) once every byte read before has been
+  // parsed; false if nothing was read.
   bool fill(bool block) {
-    if (closed_) return false;
-    char chunk[4096];
+    if (closed_ || parsed_ < received_) return false;
     for (;;) {
-      const ssize_t got = ::recv(fd_, chunk, sizeof chunk, block ? 0 : MSG_DONTWAIT);
+      const ssize_t got = ::recv(fd_, chunk_, sizeof chunk_, block ? 0 : MSG_DONTWAIT);
       if (got > 0) {
-        buffer_.append(chunk, static_cast<size_t>(got));
+        received_ = static_cast<size_t>(got);
+        parsed_ = 0;
         return true;
       }
       if (got < 0 && errno == EINTR) continue;
@@ -242,8 +332,17 @@ class GdbServer::Connection {
   }
 
   int fd_;
-  std::string buffer_;
+  char chunk_[4096];     // the last read
+  size_t received_ = 0;  // bytes in chunk_
+  size_t parsed_ = 0;    // of those, looked at
+  Framing framing_ = Framing::between_packets;
+  std::string body_;     // of the packet being received, still escaped
+  int checksum_high_ = -1;
+  bool interrupt_ = false;
+  bool has_pending_ = false;
+  std::string pending_;  // a packet that came while the target ran
   std::string last_sent_;
+  unsigned resends_ = 0;  // of last_sent_
   bool acknowledge_ = true;
   bool closed_ = false;
 };
@@ -266,6 +365,7 @@ GdbServer::GdbServer(sc_core::sc_module_name name, Tile& tile, const GdbServerPa
       listen_fd_ >= 0 && ::setsockopt(listen_fd_, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes) == 0 &&
       ::bind(listen_fd_, found->ai_addr, found->ai_addrlen) == 0 && ::listen(listen_fd_, 1) == 0;
   const int error = errno;
+  const bool loopback = is_loopback(*found->ai_addr);
   ::freeaddrinfo(found);
   if (!listening) {
     if (listen_fd_ >= 0) ::close(listen_fd_);
@@ -276,6 +376,12 @@ GdbServer::GdbServer(sc_core::sc_module_name name, Tile& tile, const GdbServerPa
   ::getsockname(listen_fd_, reinterpret_cast<sockaddr*>(&bound), &bound_length);
   port_ = ntohs(bound.ss_family == AF_INET6 ? reinterpret_cast<sockaddr_in6&>(bound).sin6_port
                                             : reinterpret_cast<sockaddr_in&>(bound).sin_port);
+  if (!loopback) {
+    std::cerr << "dojo-vp: warning: --gdb-address " << params.address
+              << " is not loopback: anyone who can reach port " << port_
+              << " gets unauthenticated control of the simulation (memory, registers, run, kill); "
+                 "prefer 127.0.0.1 and an SSH tunnel (ssh -L) from another machine\n";
+  }
 
   for (unsigned rank = 0; rank < tile.core_count(); ++rank) {
     cores_.push_back(&tile.core(rank));

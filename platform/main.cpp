@@ -1,10 +1,12 @@
 // dojo-vp: the command line. `dojo-vp run FIRMWARE.elf` boots a firmware image on the platform;
 // `dojo-vp config` prints the effective configuration and `dojo-vp params` every parameter.
 #include <CLI/CLI.hpp>
+#include <cerrno>
 #include <chrono>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -33,6 +35,9 @@ constexpr int kExitBadInput = 2;    // command line, configuration or firmware i
 constexpr int kExitWatchdog = 124;  // instruction or simulated-time limit, as timeout(1) does
 constexpr int kExitFatal = 125;     // the simulated platform cannot go on
 constexpr int kExitKilled = 137;    // the debugger ended the run (GDB's kill), as SIGKILL would
+// stdout was closed by its reader (e.g. `| head`): the status of a program that SIGPIPE ends, as
+// shells and `set -o pipefail` expect of a writer to a closed pipe; SIGPIPE itself is ignored.
+constexpr int kExitOutputClosed = 141;
 
 // The configuration used without --config: one chip of 2x2 cores.
 constexpr const char* kDefaultConfig = "mini";
@@ -327,6 +332,10 @@ int run(const RunOptions& options) {
       std::cerr << "dojo-vp: error: " << result.message << "\n";
       status = kExitFatal;
       break;
+    case dojo::platform::RunResult::Outcome::output_closed:
+      std::cerr << "dojo-vp: " << result.message << "\n";
+      status = kExitOutputClosed;
+      break;
   }
   if (gdb) {
     const bool exited = result.outcome == dojo::platform::RunResult::Outcome::exited;
@@ -375,6 +384,7 @@ std::string help_footer(const std::filesystem::path& shipped_dir) {
           "  " + std::to_string(kExitWatchdog) + "     a watchdog ended the run (--timeout, --max-instructions)\n"
           "  " + std::to_string(kExitFatal) + "     the platform cannot go on (trap loop, deadlock, lockstep mismatch)\n"
           "  " + std::to_string(kExitKilled) + "     the debugger ended the run\n"
+          "  " + std::to_string(kExitOutputClosed) + "     stdout was closed by its reader (e.g. | head): the run stopped there\n"
           "See docs/cli.md.";
   return text;
 }
@@ -500,11 +510,17 @@ int sc_main(int argc, char* argv[]) {
     if (app.got_subcommand("noc-sim")) return run_noc_sim();
     if (*config_command) {
       std::cout << dojo::platform::to_yaml(config_options.build());
-      return 0;
+    } else {
+      for (const auto& parameter : dojo::platform::describe_parameters()) {
+        std::cout << parameter.key << " (" << parameter.type << ", default "
+                  << parameter.default_value << ", " << parameter.range << "): " << parameter.help
+                  << "\n";
+      }
     }
-    for (const auto& parameter : dojo::platform::describe_parameters()) {
-      std::cout << parameter.key << " (" << parameter.type << ", default " << parameter.default_value
-                << ", " << parameter.range << "): " << parameter.help << "\n";
+    if (!std::cout.flush()) {
+      const int error = errno;
+      std::cerr << "dojo-vp: cannot write to stdout: " << std::strerror(error) << "\n";
+      return error == EPIPE ? kExitOutputClosed : kExitFatal;
     }
     return 0;
   } catch (const dojo::platform::ConfigError& error) {
@@ -523,6 +539,9 @@ int sc_main(int argc, char* argv[]) {
 // never mixes with firmware output.
 int main(int argc, char* argv[]) {
   setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", 0);
+  // A closed stdout (e.g. `dojo-vp run x.elf | head`) is then a failed write (EPIPE) that ends the
+  // run with a message and kExitOutputClosed, not a silent death by SIGPIPE.
+  std::signal(SIGPIPE, SIG_IGN);
   dojo::platform::StateDump::block_request_signal();
   return sc_core::sc_elab_and_sim(argc, argv);
 }

@@ -1,7 +1,9 @@
 #include "tile.h"
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 
 #include "core/commit_log.h"
@@ -89,6 +91,7 @@ Tile::Tile(sc_core::sc_module_name name, const PlatformConfig& config,
     auto node = std::make_unique<Node>(("node" + std::to_string(rank)).c_str(), config, place,
                                        image, console,
                                        [this, rank](int status) { on_core_exit(rank, status); });
+    node->console.on_write_error = [this](int error) { on_console_error(error); };
     if (several) {
       node->console.line_sink = [this, rank](std::string line, sc_core::sc_time at) {
         add_console_line(rank, std::move(line), at);
@@ -136,7 +139,7 @@ void Tile::write_final_console_lines() {
   auto line = console_lines_.begin();
   for (; line != console_lines_.end() && line->first.at < now; ++line) console_ << line->second;
   console_lines_.erase(console_lines_.begin(), line);
-  console_.flush();
+  if (!console_.flush()) on_console_error(errno);
   if (!console_lines_.empty())
     console_event_.notify(console_lines_.begin()->first.at - now + sc_core::sc_get_time_resolution());
 }
@@ -144,7 +147,13 @@ void Tile::write_final_console_lines() {
 void Tile::write_all_console_lines() {
   for (const auto& [key, text] : console_lines_) console_ << text;
   console_lines_.clear();
-  console_.flush();
+  if (!console_.flush()) on_console_error(errno);
+}
+
+void Tile::on_console_error(int error) {
+  if (console_error_ != 0) return;
+  console_error_ = error != 0 ? error : EIO;
+  if (sc_core::sc_is_running()) sc_core::sc_stop();
 }
 
 const ElfImage& Tile::image_for(const noc::Coord& coord) {
@@ -253,6 +262,7 @@ const char* outcome_name(RunResult::Outcome outcome) {
     case RunResult::Outcome::exited: return "exited";
     case RunResult::Outcome::watchdog: return "watchdog";
     case RunResult::Outcome::fatal: return "fatal";
+    case RunResult::Outcome::output_closed: return "output_closed";
   }
   return "?";
 }
@@ -385,11 +395,14 @@ RunStatistics Tile::statistics(const RunResult& result) const {
 }
 
 RunResult Tile::run() {
+  const sc_core::sc_time timeout = picoseconds(config_.simulation.timeout_ps);
+  // Either way the kernel returns as soon as no event is left: then nothing can happen any more.
   if (config_.simulation.timeout_ps != 0) {
-    sc_core::sc_start(picoseconds(config_.simulation.timeout_ps));
+    sc_core::sc_start(timeout, sc_core::SC_EXIT_ON_STARVATION);
   } else {
     sc_core::sc_start();
   }
+  const bool starved = !sc_core::sc_pending_activity();
   for (auto& node : nodes_) {
     node->console.flush();
     if (node->rtl) node->rtl->stop_trace();  // an FST file is readable only once closed
@@ -425,19 +438,25 @@ RunResult Tile::run() {
   if (packets.packets != 0)
     result.noc_average_latency = static_cast<double>(packets.total_latency) / packets.packets;
   if (host_ && !host_->error().empty()) fatal = "boot: " + host_->error();
+  if (console_error_ != 0 && console_error_ != EPIPE && fatal.empty())
+    fatal = std::string("cannot write the console output: ") + std::strerror(console_error_);
   if (!fatal.empty()) {
     result.outcome = RunResult::Outcome::fatal;
     result.message = fatal;
+  } else if (console_error_ != 0) {
+    result.outcome = RunResult::Outcome::output_closed;
+    result.message = "the console output was closed (its reader, e.g. `head`, stopped reading): "
+                     "the run stopped at " + sc_core::sc_time_stamp().to_string() +
+                     " of simulated time";
   } else if (!watchdog.empty()) {
     result.outcome = RunResult::Outcome::watchdog;
     result.message = watchdog;
   } else if (!still_running.empty()) {
-    const bool timed_out = config_.simulation.timeout_ps != 0 &&
-                           sc_core::sc_time_stamp() >= picoseconds(config_.simulation.timeout_ps);
-    if (timed_out) {
+    // Events still to come: the timeout ended the run (without one, only starvation does).
+    if (!starved) {
       result.outcome = RunResult::Outcome::watchdog;
-      result.message = "timeout: simulated time reached " + sc_core::sc_time_stamp().to_string() +
-                       " with " + still_running + " still running";
+      result.message = "timeout: simulated time reached " + timeout.to_string() + " with " +
+                       still_running + " still running";
     } else {
       result.outcome = RunResult::Outcome::fatal;
       result.message = "deadlock: nothing can happen any more, but " + still_running +

@@ -22,6 +22,7 @@ struct RunResult {
     exited,    // every core ended through the exit device or HTIF
     watchdog,  // a core reached --max-instructions, or simulated time reached --timeout
     fatal,     // a core cannot go on (e.g. its trap handler traps), or the run deadlocked
+    output_closed,  // the console's stream was closed by its reader (EPIPE, e.g. `| head`)
   };
   Outcome outcome = Outcome::exited;
   // The firmware's status (the first non-zero one over the cores); meaningful when exited.
@@ -30,7 +31,7 @@ struct RunResult {
   // it ran.
   std::string exit_core;
   std::string exit_image;
-  std::string message;  // why, for watchdog and fatal outcomes
+  std::string message;  // why, for every outcome but exited
   uint64_t instructions = 0;     // retired, over all cores
   uint64_t noc_packets = 0;      // network packets (a remote access is two: request, response)
   double noc_average_latency = 0;  // network cycles, head ready to tail delivered
@@ -89,7 +90,10 @@ class Tile : public sc_core::sc_module {
        const SemihostingOptions& semihosting = {}, const TestHooks& hooks = {});
   ~Tile() override;
 
-  // Simulates until every core has stopped, or the configured timeout.
+  // Simulates until every core has stopped, the configured timeout, the console's stream fails,
+  // or nothing can happen any more (a deadlock, found when it happens, also with a timeout).
+  // Processes that wake up periodically (the GDB server's poller) must stop once nothing else is
+  // pending (sc_pending_activity), or they would hide a deadlock.
   RunResult run();
 
   unsigned core_count() const { return static_cast<unsigned>(nodes_.size()); }
@@ -119,6 +123,8 @@ class Tile : public sc_core::sc_module {
 
  private:
   void on_core_exit(unsigned core, int status);
+  // The console's stream failed (errno `error`): nothing more can be shown, so the run ends.
+  void on_console_error(int error);
   // Console lines of several cores go out in the order of their simulated time (ties by rank): a
   // line is held until SystemC time has passed it, since no core can still print before that.
   void add_console_line(uint32_t rank, std::string line, sc_core::sc_time at);
@@ -157,6 +163,7 @@ class Tile : public sc_core::sc_module {
   std::vector<const ElfImage*> node_images_;  // by rank
   std::vector<noc::NodeIndex> node_indices_;  // by rank
   unsigned cores_running_ = 0;
+  int console_error_ = 0;  // errno of the first failed console write, 0 while none failed
   int first_failure_ = 0;
   unsigned first_failure_rank_ = 0;
 };

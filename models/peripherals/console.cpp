@@ -1,5 +1,6 @@
 #include "peripherals/console.h"
 
+#include <cerrno>
 #include <utility>
 
 namespace dojo::peripherals {
@@ -78,6 +79,7 @@ void Console::emit_line(const sc_core::sc_time& at) {
   if (line_sink) return line_sink(std::move(line), at);
   // One write per line, so consoles sharing a stream interleave only whole lines.
   out_ << line << std::flush;
+  if (!out_ && on_write_error) on_write_error(errno);
 }
 
 }  // namespace dojo::peripherals

@@ -34,6 +34,8 @@ class Console : public sc_core::sc_module {
   // Where finished lines go instead of `out`, with the simulated time of their newline: the
   // platform orders the lines of many consoles by time. Optional.
   std::function<void(std::string line, sc_core::sc_time at)> line_sink;
+  // Called, with errno, after a line could not be written to `out` (e.g. a closed pipe). Optional.
+  std::function<void(int error)> on_write_error;
 
   // Sends one byte, as a write to the transmit register does (for other devices, e.g. HTIF), at
   // simulated time `at` (default: now).

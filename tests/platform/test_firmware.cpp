@@ -135,6 +135,51 @@ TEST_CASE("a firmware waiting for an interrupt that cannot come is a deadlock") 
   CHECK(run.err.find("in wfi") != std::string::npos);
 }
 
+TEST_CASE("a deadlock is reported as one when it happens, also with a timeout set") {
+  for (const std::string config : {"core", "mini"}) {
+    const Run run = dojo_vp("run --config " + config + " --timeout 10s " + firmware("wfi_forever"));
+    INFO(config << ": " << run.err);
+    CHECK(run.status == kFatal);
+    CHECK(run.err.find("deadlock") != std::string::npos);
+    CHECK(run.err.find("timeout") == std::string::npos);
+  }
+}
+
+TEST_CASE("a closed stdout (dojo-vp run ... | head) stops the run with a message and status 141") {
+  const auto err_path = scratch_dir() / "closed-stdout.txt";
+  // The reader takes one byte and closes the pipe; the firmware prints a megabyte more than it.
+  for (const std::string config : {"core", "mini"}) {
+    const std::string command = "exec " + std::string(DOJO_VP_BINARY) + " run --config " + config +
+                                " " + firmware("console_flood") + " 2>" + err_path.string() +
+                                " </dev/null";
+    FILE* pipe = ::popen(command.c_str(), "r");
+    REQUIRE(pipe != nullptr);
+    CHECK(std::fgetc(pipe) != EOF);
+    const int raw = ::pclose(pipe);
+    const std::string err = read_file(err_path);
+    INFO(config << ": " << err);
+    CHECK(WIFEXITED(raw));  // not killed by SIGPIPE
+    CHECK(WEXITSTATUS(raw) == 141);
+    CHECK(err.find("dojo-vp: the console output was closed") != std::string::npos);
+    CHECK(err.find("the run stopped at ") != std::string::npos);
+  }
+}
+
+TEST_CASE("stdout that cannot be written for another reason (a full disk) is a fatal error") {
+  const auto err_path = scratch_dir() / "full-stdout.txt";
+  const auto status_of = [&err_path](const std::string& arguments) {
+    const int raw = std::system((std::string(DOJO_VP_BINARY) + " " + arguments + " >/dev/full 2>" +
+                                 err_path.string() + " </dev/null").c_str());
+    return WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
+  };
+  CHECK(status_of("run --config core " + firmware("hello")) == kFatal);
+  CHECK(read_file(err_path).find("cannot write the console output: No space left on device") !=
+        std::string::npos);
+  CHECK(status_of("params") == kFatal);
+  CHECK(read_file(err_path).find("cannot write to stdout: No space left on device") !=
+        std::string::npos);
+}
+
 TEST_CASE("the same firmware gives the same output, instructions and simulated time") {
   const std::string command = "run --stats " + firmware("timer_irq");
   const Run first = dojo_vp(command);

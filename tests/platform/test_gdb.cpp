@@ -61,14 +61,15 @@ class Simulator {
       ::_exit(127);
     }
     REQUIRE(pid_ > 0);
-    // The server prints its port, then waits for the debugger.
+    // The server prints its address and port, then waits for the debugger.
     const auto deadline = std::chrono::steady_clock::now() + kStartTimeout;
-    const std::string marker = "waiting for GDB on 127.0.0.1:";
+    const std::string marker = "waiting for GDB on ";
     while (std::chrono::steady_clock::now() < deadline) {
       const std::string text = read_file(err_);
       const auto at = text.find(marker);
-      if (at != std::string::npos && text.find('\n', at) != std::string::npos) {
-        port_ = std::stoi(text.substr(at + marker.size()));
+      const auto end = at == std::string::npos ? at : text.find('\n', at);
+      if (end != std::string::npos) {
+        port_ = std::stoi(text.substr(text.rfind(':', end) + 1));
         return;
       }
       std::this_thread::sleep_for(20ms);
@@ -198,6 +199,14 @@ class Client {
   std::string request(const std::string& payload) {
     send(payload);
     return receive();
+  }
+
+  // Does the server close the connection, with nothing more to read? (False on timeout.)
+  bool hung_up() {
+    if (!buffer_.empty()) return false;
+    pollfd pending{fd_, POLLIN, 0};
+    char byte;
+    return ::poll(&pending, 1, kPacketTimeoutMs) > 0 && ::recv(fd_, &byte, 1, 0) <= 0;
   }
 
  private:
@@ -396,4 +405,86 @@ TEST_CASE("gdb server: an address it cannot listen on is a clear error, not a ha
   CHECK(WIFEXITED(raw));
   CHECK(WEXITSTATUS(raw) == 2);
   CHECK(contains(read_file(err), "cannot listen on 203.0.113.1:0"));
+}
+
+TEST_CASE("gdb server: a packet longer than PacketSize is refused, the connection dropped, the run goes on") {
+  Simulator sim("--config core " + firmware("exit_code"));
+  {
+    Client gdb(sim.port());
+    CHECK(contains(gdb.request("qSupported"), "PacketSize=4000"));
+    // Twice as long, and no end in sight: the server must not wait for one.
+    gdb.send_raw("$" + std::string(2 * 0x4000, 'm'));
+    const std::string reply = gdb.receive();
+    CHECK(reply.rfind("E.", 0) == 0);
+    CHECK(contains(reply, "PacketSize"));
+    CHECK(gdb.hung_up());
+  }
+  CHECK(sim.wait() == 3);  // the firmware's own end, without the debugger
+  CHECK(contains(sim.out(), "calling exit(3)"));
+  CHECK(contains(sim.err(), "a packet longer than 16384 bytes"));
+  CHECK(contains(sim.err(), "the run goes on without it"));
+}
+
+TEST_CASE("gdb server: NAKs get a reply resent at most 3 times, however many come") {
+  Simulator sim("--config core " + firmware("exit_code"));
+  {
+    Client gdb(sim.port());
+    const std::string memory = gdb.request("m80000000,2000");  // as long as a reply gets
+    REQUIRE(memory.size() > 16000);
+    gdb.send_raw(std::string(1000, '-'));
+    gdb.send("?");
+    unsigned copies = 0;
+    std::string reply;
+    while ((reply = gdb.receive()) == memory) ++copies;
+    CHECK(copies == 3);
+    CHECK(reply == "T05thread:1;");
+    CHECK(gdb.request("D") == "OK");
+  }
+  CHECK(sim.wait() == 3);
+}
+
+TEST_CASE("gdb server: any amount of junk between packets is skipped") {
+  Simulator sim("--config core " + firmware("exit_code"));
+  {
+    Client gdb(sim.port());
+    const std::string memory = gdb.request("m80000000,10");
+    // 16 MiB of bytes that start no packet ('#' and '+' among them): each is looked at once.
+    std::string junk(1 << 16, 'x');
+    for (size_t i = 0; i < junk.size(); i += 7) junk[i] = i % 2 ? '#' : '+';
+    for (int i = 0; i < 256; ++i) gdb.send_raw(junk);
+    CHECK(gdb.request("?") == "T05thread:1;");
+    CHECK(gdb.request("m80000000,10") == memory);
+    CHECK(gdb.request("D") == "OK");
+  }
+  CHECK(sim.wait() == 3);
+}
+
+TEST_CASE("gdb server: an address other than loopback is served, with a warning") {
+  {
+    Simulator sim("--config core " + firmware("exit_code"));
+    CHECK(Client(sim.port()).request("D") == "OK");
+    CHECK(sim.wait() == 3);
+    CHECK_FALSE(contains(sim.err(), "warning"));
+  }
+  Simulator sim("--config core --gdb-address 0.0.0.0 " + firmware("exit_code"));
+  INFO(sim.err());
+  CHECK(contains(sim.err(), "warning: --gdb-address 0.0.0.0 is not loopback"));
+  CHECK(contains(sim.err(), "unauthenticated control of the simulation"));
+  CHECK(Client(sim.port()).request("D") == "OK");  // every interface, loopback among them
+  CHECK(sim.wait() == 3);
+}
+
+TEST_CASE("gdb server: a deadlock under the debugger is reported as one, also with a timeout") {
+  Simulator sim("--config core --timeout 1s " + firmware("wfi_forever"));
+  {
+    Client gdb(sim.port());
+    gdb.send("c");
+    const std::string output = gdb.receive();
+    REQUIRE(output.rfind("O", 0) == 0);
+    CHECK(contains(unhex(output.substr(1)), "deadlock"));
+    CHECK(gdb.receive() == "W7d");  // 125
+  }
+  CHECK(sim.wait() == 125);
+  CHECK(contains(sim.err(), "deadlock"));
+  CHECK_FALSE(contains(sim.err(), "timeout"));
 }
