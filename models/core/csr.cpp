@@ -48,10 +48,9 @@ const char* cause_name(uint64_t cause) {
   return "exception";
 }
 
-// "illegal instruction (mtval 0x...: csrrw zero, satp, a0)": the cause, and for an illegal
-// instruction what it was.
-std::string describe_trap(uint64_t cause, uint64_t tval, uint64_t epc) {
-  std::string text = std::string(cause_name(cause)) + " (mtval " + hex(tval);
+// "(mtval 0x...)", and for an illegal instruction what it was: "(mtval 0x...: csrrw zero, 0x180, a0)".
+std::string trap_value(uint64_t cause, uint64_t tval, uint64_t epc) {
+  std::string text = "(mtval " + hex(tval);
   if (cause == static_cast<uint64_t>(Exception::illegal_insn) && tval != 0)
     text += ": " + disassemble(static_cast<uint32_t>(tval), epc);
   return text + ")";
@@ -183,10 +182,11 @@ uint64_t Hart::take_trap(uint64_t cause, uint64_t tval, uint64_t epc) {
   const bool interrupt = (cause & kInterruptBit) != 0;
   if (!interrupt && epc == last_trap_.target && instret_ == last_trap_.instret) {
     fatal_message_ = "hart " + std::to_string(config_.hartid) + ": the trap handler at " +
-                     hex(epc) + " (mtvec " + hex(mtvec_) + ") raised " + describe_trap(cause, tval, epc) +
+                     hex(epc) + " (mtvec " + hex(mtvec_) + ") raised " + cause_name(cause) + " " +
+                     trap_value(cause, tval, epc) +
                      " before executing an instruction; the trap that entered it was " +
-                     describe_trap(last_trap_.cause, last_trap_.tval, last_trap_.epc) + " at pc " +
-                     hex(last_trap_.epc);
+                     cause_name(last_trap_.cause) + " at pc " + hex(last_trap_.epc) + " " +
+                     trap_value(last_trap_.cause, last_trap_.tval, last_trap_.epc);
     return epc;
   }
   mepc_ = epc & ~uint64_t{1};
