@@ -4,7 +4,7 @@
 #include <cstring>
 
 #include "noc/noc.h"
-#include "vector/faulty_engine.h"
+#include "tile.h"
 #include "vector/lockstep_engine.h"
 #include "vector/vector_model.h"
 
@@ -133,8 +133,8 @@ std::unique_ptr<vector::VectorEngine> Node::make_vector_engine(const PlatformCon
   rtl = rtl_engine.get();
   if (model == Model::rtl) return rtl_engine;
   std::unique_ptr<vector::VectorEngine> checked = std::move(rtl_engine);
-  if (place.vector_fault_from != 0)
-    checked = std::make_unique<vector::FaultyEngine>(std::move(checked), place.vector_fault_from);
+  if (place.extensions && place.extensions->wrap_checked_vector_engine)
+    checked = place.extensions->wrap_checked_vector_engine(std::move(checked), place.hartid);
   return std::make_unique<vector::LockstepEngine>(
       static_cast<unsigned>(place.hartid),
       std::make_unique<vector::VectorModel>(config.vector.latency), std::move(checked));

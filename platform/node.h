@@ -36,6 +36,8 @@ sc_core::sc_time period_of(uint64_t frequency_hz);
 // [address, address + length) lies inside [base, base + size).
 bool inside(uint64_t address, uint64_t length, uint64_t base, uint64_t size);
 
+struct TileExtensions;
+
 // Where a node sits and what it shares with the other nodes.
 struct NodePlace {
   noc::Coord coord;
@@ -47,9 +49,8 @@ struct NodePlace {
   // image's path and then these arguments.
   std::shared_ptr<const semihosting::HostDirectory> semihosting_root;
   std::shared_ptr<const std::vector<std::string>> firmware_arguments;
-  // Test-only (--test-only-vector-fault): in lockstep, the RTL's registers read wrong from this
-  // vector instruction on (counted from 1); 0 = never.
-  uint64_t vector_fault_from = 0;
+  // Hooks of a tool built on the platform (see TileExtensions); null for none.
+  const TileExtensions* extensions = nullptr;
 };
 
 class Node : public sc_core::sc_module, private semihosting::SemihostingPort {

@@ -33,7 +33,7 @@ std::string describe(const noc::Coord& coord) {
 
 Tile::Tile(sc_core::sc_module_name name, const PlatformConfig& config,
            const std::string& default_image, std::ostream& console,
-           const SemihostingOptions& semihosting, const TestHooks& hooks)
+           const SemihostingOptions& semihosting, const TileExtensions& extensions)
     : sc_module(name), config_(config), default_image_(default_image), console_(console) {
   tlm::tlm_global_quantum::instance().set(picoseconds(config.simulation.quantum_ps));
 
@@ -83,7 +83,7 @@ Tile::Tile(sc_core::sc_module_name name, const PlatformConfig& config,
     place.rank = static_cast<uint32_t>(nodes_.size());
     place.rank_hartids = rank_hartids;
     place.prefix_console = several;
-    place.vector_fault_from = hooks.vector_fault_from;
+    place.extensions = &extensions;
     place.semihosting_root = semihosting_root;
     place.firmware_arguments = firmware_arguments;
     const ElfImage& image = image_for(place.coord);

@@ -3,6 +3,7 @@
 // interface at the edge), boots firmware images into it and runs it.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <ostream>
@@ -59,6 +60,7 @@ class Timeline;
 }  // namespace dojo::trace
 namespace dojo::vector {
 struct TraceWindow;
+class VectorEngine;
 }  // namespace dojo::vector
 
 namespace dojo::platform {
@@ -69,9 +71,14 @@ struct SemihostingOptions {
   std::vector<std::string> arguments;  // after argv[0] (the image's path)
 };
 
-// Faults injected on purpose, for tests of the simulator's own error paths.
-struct TestHooks {
-  uint64_t vector_fault_from = 0;  // see NodePlace::vector_fault_from
+// Hooks for tools built on the platform (e.g. the fault-injecting simulator of the tests); dojo-vp
+// itself sets none.
+struct TileExtensions {
+  // In lockstep, wraps the engine checked against the reference model (the RTL) of the core with
+  // this hartid, e.g. to inject faults the lockstep check must catch.
+  std::function<std::unique_ptr<vector::VectorEngine>(std::unique_ptr<vector::VectorEngine>,
+                                                      uint64_t hartid)>
+      wrap_checked_vector_engine;
 };
 
 // `path` with "-core<hartid>" before its extension (or at its end): one file per core when an
@@ -87,7 +94,7 @@ class Tile : public sc_core::sc_module {
   // impossible network.
   Tile(sc_core::sc_module_name name, const PlatformConfig& config,
        const std::string& default_image, std::ostream& console,
-       const SemihostingOptions& semihosting = {}, const TestHooks& hooks = {});
+       const SemihostingOptions& semihosting = {}, const TileExtensions& extensions = {});
   ~Tile() override;
 
   // Simulates until every core has stopped, the configured timeout, the console's stream fails,

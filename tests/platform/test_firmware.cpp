@@ -39,11 +39,12 @@ std::filesystem::path scratch_dir() {
 }
 
 // Runs `dojo-vp <arguments>` (a shell fragment) and captures both streams and the exit status.
-Run dojo_vp(const std::string& arguments) {
+// Runs `simulator ARGUMENTS` (dojo-vp unless a test needs the fault-injecting one).
+Run dojo_vp(const std::string& arguments, const std::string& simulator = DOJO_VP_BINARY) {
   const auto out_path = scratch_dir() / "stdout.txt";
   const auto err_path = scratch_dir() / "stderr.txt";
-  const std::string command = std::string(DOJO_VP_BINARY) + " " + arguments + " >" +
-                              out_path.string() + " 2>" + err_path.string() + " </dev/null";
+  const std::string command = simulator + " " + arguments + " >" + out_path.string() + " 2>" +
+                              err_path.string() + " </dev/null";
   const int raw = std::system(command.c_str());
   Run run;
   run.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
@@ -305,9 +306,10 @@ TEST_CASE("vector programs pass under the reference model, the RTL and both in l
 
 TEST_CASE("a lockstep mismatch stops the run with a report and a waveform that ends there") {
   const auto path = scratch_dir() / "mismatch.vcd";
-  // The RTL's registers read wrong from the 50th vector instruction on (a test-only fault).
-  const Run run = dojo_vp("run --config core --set vector.model=lockstep --test-only-vector-fault 50 "
-                          "--trace-rtl " + path.string() + " " + firmware("vec_add"));
+  // The RTL's registers read wrong from the 50th vector instruction on (dojo-vp-faults).
+  const Run run = dojo_vp("run --config core --set vector.model=lockstep --trace-rtl " +
+                              path.string() + " " + firmware("vec_add"),
+                          "DOJO_VP_FAULT=vector:50 " DOJO_VP_FAULTS_BINARY);
   CHECK(run.status == kFatal);
   CHECK(run.err.find("dojo-vp: error: core 0: vector lockstep mismatch on core 0 at pc 0x") !=
         std::string::npos);
@@ -315,6 +317,20 @@ TEST_CASE("a lockstep mismatch stops the run with a report and a waveform that e
   CHECK(run.err.find("* = lane differs") != std::string::npos);
   CHECK(run.out.find("vec_add: PASS") == std::string::npos);
   CHECK(read_file(path).find("$timescale") != std::string::npos);
+}
+
+TEST_CASE("dojo-vp has no test-only options, and the fault-injecting build refuses an unknown fault") {
+  const Run crash = dojo_vp("run --test-only-crash " + firmware("hello"));
+  CHECK(crash.status == 2);
+  CHECK(crash.err.find("--test-only-crash") != std::string::npos);
+  CHECK(dojo_vp("run --test-only-vector-fault 50 " + firmware("hello")).status == 2);
+  const Run unknown = dojo_vp("run " + firmware("hello"), "DOJO_VP_FAULT=melt " DOJO_VP_FAULTS_BINARY);
+  CHECK(unknown.status == 2);
+  CHECK(unknown.err.find("DOJO_VP_FAULT=melt is not a fault (crash, vector:N)") != std::string::npos);
+  // Without a fault it is dojo-vp.
+  const Run plain = dojo_vp("run -q " + firmware("hello"), DOJO_VP_FAULTS_BINARY);
+  CHECK(plain.status == 0);
+  CHECK(plain.out == dojo_vp("run -q " + firmware("hello")).out);
 }
 
 TEST_CASE("RTL waveforms are written per RTL core, and need one") {

@@ -4,8 +4,8 @@
     test_nightly.py DOJO_VP FIRMWARE_DIR [unittest options]
 
 Runs the runner on tests/nightly/e2e.yaml against a built dojo-vp: passes, firmware that fails
-on purpose as expected, and one failing firmware, one hang, one crash (--test-only-crash), one
-run out of memory and one vector lockstep mismatch (--test-only-vector-fault). Checks junit.xml, report.html, the exit status, --resume, --shard with the
+on purpose as expected, and one failing firmware, one hang, one crash (DOJO_VP_FAULT=crash), one
+run out of memory and one vector lockstep mismatch (DOJO_VP_FAULT=vector:50). Checks junit.xml, report.html, the exit status, --resume, --shard with the
 merge, --compare, and that an interrupted run leaves only whole files behind.
 """
 import json

@@ -1,6 +1,7 @@
 // For the platform's own tests of its lockstep path: an engine that forwards everything to another
 // one, except that from its Nth instruction on the registers it reports have bit 0 of lane 0
-// flipped, as a buggy RTL's would. dojo-vp builds it only under --test-only-vector-fault.
+// flipped, as a buggy RTL's would. The fault-injecting simulator (dojo_vp_faults.cpp) wraps the
+// RTL in it.
 #pragma once
 
 #include <cstdint>
