@@ -137,6 +137,12 @@ class NightlyRunTest(unittest.TestCase):
         hello = json.loads((self.out / "tests" / "hello.mini.model" / "result.json").read_text())
         self.assertGreater(hello["statistics"]["instructions"], 0)
         self.assertIn("mips", hello["statistics"])
+        # Read from the run's statistics file, the same fields as its JSON.
+        stats_file = json.loads((self.out / "tests" / "hello.mini.model" /
+                                 "statistics.json").read_text())
+        self.assertEqual(hello["statistics"]["instructions"], stats_file["instructions"])
+        self.assertEqual(hello["statistics"]["simulated_time_s"],
+                         stats_file["simulated_time_ps"] / 1e12)
         self.assertIn("Hello from the Dojo D1", (self.out / "tests" / "hello.mini.model" /
                                                  "stdout.txt").read_text())
         self.assertTrue((self.out / "tests" / "hello.mini.model" / "statistics.json").is_file())
