@@ -11,6 +11,7 @@
 #include <fstream>
 #include <iterator>
 #include <limits>
+#include <optional>
 #include <set>
 #include <sstream>
 #include <tuple>
@@ -969,6 +970,13 @@ std::string yaml_value(const Parameter& parameter, const PlatformConfig& config)
 }
 
 }  // namespace
+
+std::optional<uint64_t> parameter_value(const PlatformConfig& config, const std::string& key) {
+  for (const Parameter& parameter : schema()) {
+    if (parameter.key == key && parameter.field.get) return parameter.field.get(config);
+  }
+  return std::nullopt;
+}
 
 std::vector<ParameterInfo> describe_parameters() {
   const PlatformConfig defaults;

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <stdexcept>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -169,6 +170,9 @@ struct ParameterInfo {
 };
 // Every parameter with its default, in schema order.
 std::vector<ParameterInfo> describe_parameters();
+// The value of a numeric parameter (an address, count, size, frequency or time) by its key;
+// nothing for any other key.
+std::optional<uint64_t> parameter_value(const PlatformConfig& config, const std::string& key);
 // The configuration as YAML (every key), e.g. for `dojo-vp config`.
 std::string to_yaml(const PlatformConfig& config);
 

@@ -88,6 +88,7 @@ class Reader {
     image.segments = read_segments(elf.get(), header);
     check_section_table(elf.get(), header);
     read_symbols(elf.get(), image);
+    read_platform_record(elf.get(), image);
     return image;
   }
 
@@ -214,6 +215,29 @@ class Reader {
       if (ranges[i - 1].second > ranges[i].first)
         throw fail("segments " + hex(ranges[i - 1].first) + "-" + hex(ranges[i - 1].second) +
                    " and " + hex(ranges[i].first) + "-" + hex(ranges[i].second) + " overlap");
+  }
+
+  // The SDK's record of the platform the program was built for, if it has one.
+  void read_platform_record(Elf* elf, ElfImage& image) const {
+    size_t names = 0;
+    if (elf_getshdrstrndx(elf, &names) != 0) return;  // no section names: no record
+    for (Elf_Scn* section = elf_nextscn(elf, nullptr); section != nullptr;
+         section = elf_nextscn(elf, section)) {
+      GElf_Shdr section_header;
+      if (gelf_getshdr(section, &section_header) == nullptr)
+        throw fail(libelf_problem("bad section header"));
+      const char* name = elf_strptr(elf, names, section_header.sh_name);
+      if (name == nullptr || std::strcmp(name, ".dojo.platform") != 0) continue;
+      if (section_header.sh_size > max_platform_record_bytes)
+        throw fail("the .dojo.platform section has " + hex(section_header.sh_size) +
+                   " bytes, more than " + hex(max_platform_record_bytes) + ": the file is damaged");
+      Elf_Data* data = elf_getdata(section, nullptr);
+      if (data == nullptr || data->d_buf == nullptr)
+        throw fail(libelf_problem("bad .dojo.platform section"));
+      const char* bytes = static_cast<const char*>(data->d_buf);
+      image.platform_record = std::string(bytes, strnlen(bytes, data->d_size));
+      return;
+    }
   }
 
   // Spike's HTIF symbols; an image without a symbol table simply has none.

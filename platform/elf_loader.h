@@ -30,7 +30,13 @@ struct ElfImage {
   // The RISC-V architectural tests' result area, if the image defines it (--signature).
   std::optional<uint64_t> begin_signature;
   std::optional<uint64_t> end_signature;
+  // `key=value` lines of the platform parameters an SDK program was built for (its .dojo.platform
+  // section, written by the SDK's start-up code); absent for programs built without the SDK.
+  std::optional<std::string> platform_record;
 };
+
+// A .dojo.platform section larger than this is refused as corrupt.
+inline constexpr uint64_t max_platform_record_bytes = 4096;
 
 // Images whose segments add up to more than this are refused as corrupt: no dojo-vp memory is
 // that large, and a damaged size field must not make the loader allocate gigabytes.

@@ -4,7 +4,10 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <cstdlib>
 #include <filesystem>
+#include <optional>
+#include <sstream>
 
 #include "core/commit_log.h"
 #include "host/host_interface.h"
@@ -168,8 +171,44 @@ const ElfImage& Tile::image_for(const noc::Coord& coord) {
     throw ConfigError("boot.images: no image for " + describe(coord) +
                       " (give a default firmware on the command line or a \"*\" entry)");
   auto found = images_.find(path);
-  if (found == images_.end()) found = images_.emplace(path, read_elf(path)).first;
+  if (found == images_.end()) {
+    ElfImage image = read_elf(path);
+    check_platform_record(image, config_);
+    found = images_.emplace(path, std::move(image)).first;
+  }
   return found->second;
+}
+
+void check_platform_record(const ElfImage& image, const PlatformConfig& config) {
+  if (!image.platform_record) return;
+  std::istringstream lines(*image.platform_record);
+  for (std::string line; std::getline(lines, line);) {
+    if (line.empty()) continue;
+    const auto equals = line.find('=');
+    const std::string key = line.substr(0, equals);
+    const std::optional<uint64_t> actual =
+        equals == std::string::npos ? std::nullopt : parameter_value(config, key);
+    char* end = nullptr;
+    const std::string text = equals == std::string::npos ? "" : line.substr(equals + 1);
+    const uint64_t built_for = std::strtoull(text.c_str(), &end, 0);
+    if (!actual || text.empty() || *end != '\0') {
+      throw LoaderError(image.path + ": its platform record (.dojo.platform) has '" +
+                        line.substr(0, 80) + "', which this dojo-vp does not know: the program "
+                        "was built with another SDK; rebuild it with this one");
+    }
+    if (built_for != *actual) {
+      // Addresses and sizes in hexadecimal, other numbers (frequencies) in decimal.
+      const bool address = key.size() > 5 && (key.compare(key.size() - 5, 5, "_base") == 0 ||
+                                              key.compare(key.size() - 5, 5, "_size") == 0);
+      const auto show = [address](uint64_t value) {
+        return address ? hex(value) : std::to_string(value);
+      };
+      throw LoaderError(image.path + ": built for " + key + "=" + show(built_for) +
+                        ", but this platform has " + key + "=" + show(*actual) +
+                        ": rebuild it for this configuration (docs/firmware-sdk.md, \"Memory "
+                        "map\")");
+    }
+  }
 }
 
 void Tile::check_image_files() const {

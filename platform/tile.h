@@ -81,6 +81,10 @@ struct TileExtensions {
       wrap_checked_vector_engine;
 };
 
+// Throws LoaderError if `image` was built (with the SDK, which records them in .dojo.platform)
+// for other values of the platform's parameters than `config` has, e.g. another memory.sram_base.
+void check_platform_record(const ElfImage& image, const PlatformConfig& config);
+
 // `path` with "-core<hartid>" before its extension (or at its end): one file per core when an
 // output option covers several cores.
 std::string per_core_file(const std::string& path, uint64_t hartid);

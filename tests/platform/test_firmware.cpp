@@ -459,10 +459,31 @@ TEST_CASE("a missing or malformed firmware file is refused with its name") {
   CHECK(host_binary.err.find("RISC-V") != std::string::npos);
 }
 
-TEST_CASE("an image that does not fit the SRAM is refused") {
-  const Run run = dojo_vp("run --set memory.sram_size=4KiB " + firmware("hello"));
+TEST_CASE("an image outside the SRAM is refused") {
+  // A bare program (no SDK, so no platform record): the loader's own check.
+  const Run run = dojo_vp("run --config core --set memory.sram_base=0x9000_0000 " +
+                          firmware("htif_pass"));
   CHECK(run.status == kBadInput);
-  CHECK(run.err.find("outside memory") != std::string::npos);
+  CHECK(run.err.find("htif_pass.elf: segment at 0x80000000-0x") != std::string::npos);
+  CHECK(run.err.find("lies outside memory") != std::string::npos);
+}
+
+TEST_CASE("an SDK program built for another memory map is refused, naming the parameter") {
+  const Run moved = dojo_vp("run --set memory.sram_base=0x9000_0000 " + firmware("hello"));
+  CHECK(moved.status == kBadInput);
+  CHECK(moved.err.find("hello.elf: built for memory.sram_base=0x80000000, but this platform has "
+                       "memory.sram_base=0x90000000: rebuild it for this configuration") !=
+        std::string::npos);
+  const Run dma = dojo_vp("run --set mmio.dma_base=0x0304_0000 " + firmware("dma_wait"));
+  CHECK(dma.status == kBadInput);
+  CHECK(dma.err.find("built for mmio.dma_base=0x3000000, but this platform has "
+                     "mmio.dma_base=0x3040000") != std::string::npos);
+  const Run timer = dojo_vp("run --config core --set timer.frequency_hz=1MHz " + firmware("hello"));
+  CHECK(timer.status == kBadInput);
+  CHECK(timer.err.find("built for timer.frequency_hz=10000000, but this platform has "
+                       "timer.frequency_hz=1000000") != std::string::npos);
+  // What the program does not depend on may change freely.
+  CHECK(dojo_vp("run -q --config core --set core.clock_hz=1GHz " + firmware("hello")).status == 0);
 }
 
 TEST_CASE("configuration errors name the key, and the file with line and column") {

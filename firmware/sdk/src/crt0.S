@@ -69,3 +69,24 @@ skip_faulting_instruction:
     addi t6, t6, 4
     csrw mepc, t6
     mret
+
+/*
+ * The platform this program was built for (dojo/platform.h), as `key=value` lines with dojo-vp's
+ * parameter keys. The section is not loaded; dojo-vp's loader compares it with the platform it
+ * runs and refuses a program built for another memory map (docs/firmware-sdk.md).
+ */
+#define DOJO_RECORD_TEXT(x) #x
+#define DOJO_RECORD(key, value) .ascii key, "=", DOJO_RECORD_TEXT(value), "\n"
+    .section .dojo.platform, "", @progbits
+    DOJO_RECORD("memory.sram_base", DOJO_SRAM_BASE)
+    DOJO_RECORD("memory.sram_size", DOJO_SRAM_SIZE)
+    DOJO_RECORD("memory.global_base", DOJO_GLOBAL_BASE)
+    DOJO_RECORD("mmio.exit_base", DOJO_EXIT_DEVICE_BASE)
+    DOJO_RECORD("mmio.clint_base", DOJO_CLINT_BASE)
+    DOJO_RECORD("mmio.console_base", DOJO_UART_BASE)
+    DOJO_RECORD("mmio.device_block_base", DOJO_DEVICE_BLOCK_BASE)
+    DOJO_RECORD("mmio.dma_base", DOJO_DMA_BASE)
+    DOJO_RECORD("mmio.sync_base", DOJO_SYNC_BASE)
+    DOJO_RECORD("mmio.core_info_base", DOJO_CORE_INFO_BASE)
+    DOJO_RECORD("timer.frequency_hz", DOJO_TIMEBASE_HZ)
+    .byte 0

@@ -1,9 +1,12 @@
 /*
- * Memory map of the Dojo D1 tile in its default (single-core) configuration.
+ * Memory map of a core of the Dojo D1 tile, as every shipped configuration has it. A program
+ * records these values (crt0.S, .dojo.platform) and dojo-vp refuses it on a platform configured
+ * otherwise (docs/firmware-sdk.md, "Memory map").
  *
- * The same addresses exist on `qemu-system-riscv64 -machine virt`, so an ELF built with this
- * SDK runs unchanged on both. This header is included by C, by assembly and by the linker
- * script template (link.ld.in): plain integer literals only, no C types or suffixes.
+ * SRAM, console, exit device and CLINT are where `qemu-system-riscv64 -machine virt` has them, so
+ * single-core programs that use only those run there too. This header is included by C, by
+ * assembly and by the linker script template (link.ld.in): plain integer literals only, no C
+ * types or suffixes.
  */
 #ifndef DOJO_PLATFORM_H
 #define DOJO_PLATFORM_H
