@@ -22,6 +22,11 @@ add_library(dojo_firmware_options INTERFACE)
 target_compile_options(dojo_firmware_options INTERFACE -O2 -g -Wall -Wextra -ffunction-sections
                                                          -fdata-sections)
 target_include_directories(dojo_firmware_options INTERFACE ${DOJO_SDK_DIR}/include)
+# In the simulator's build, the headers made from the models' register maps (dojo/*_registers.h)
+# are in the build tree; an installed SDK has them in include/dojo with the rest.
+if(DOJO_SDK_GENERATED_INCLUDE)
+  target_include_directories(dojo_firmware_options INTERFACE ${DOJO_SDK_GENERATED_INCLUDE})
+endif()
 
 # The linker script, preprocessed so that the memory map comes from dojo/platform.h alone.
 set(DOJO_LINKER_SCRIPT ${CMAKE_BINARY_DIR}/dojo-sdk/link.ld)

@@ -7,6 +7,8 @@
 
 namespace dojo::dma {
 
+using namespace registers;
+
 namespace {
 
 template <typename T>
@@ -58,25 +60,25 @@ Dma::Dma(sc_core::sc_module_name name, const DmaParams& params,
       registers_(
           this->name(), params.register_latency,
           {
-              {"desc_addr", descriptor_address_offset, 8, 4,
+              {"desc_addr", desc_addr_offset, desc_addr_bytes, 4,
                [this](const sc_core::sc_time&) { return descriptor_address_; },
                [this](uint64_t value, const sc_core::sc_time&) { descriptor_address_ = value; }},
-              {"control", control_offset, 4, 4,
+              {"control", control_offset, control_bytes, 4,
                [this](const sc_core::sc_time&) {
-                 return uint64_t{irq_enable_ ? control_irq_enable : 0u};
+                 return irq_enable_ ? control_irq_enable : 0;
                },
                [this](uint64_t value, const sc_core::sc_time& now) { write_control(value, now); }},
-              {"status", status_offset, 4, 4,
+              {"status", status_offset, status_bytes, 4,
                [this](const sc_core::sc_time&) { return uint64_t{status()}; }, nullptr},
-              {"error_addr", error_address_offset, 8, 4,
+              {"error_addr", error_addr_offset, error_addr_bytes, 4,
                [this](const sc_core::sc_time&) { return error_address_; }, nullptr},
-              {"completed", completed_offset, 4, 4,
+              {"completed", completed_offset, completed_bytes, 4,
                [this](const sc_core::sc_time&) { return uint64_t{completed_}; }, nullptr},
-              {"irq_ack", irq_ack_offset, 4, 4, nullptr,
+              {"irq_ack", irq_ack_offset, irq_ack_bytes, 4, nullptr,
                [this](uint64_t value, const sc_core::sc_time&) {
-                 if (value & 1) set_irq_pending(false);
+                 if (value & irq_ack_clear) set_irq_pending(false);
                }},
-              {"current_desc", current_descriptor_offset, 8, 4,
+              {"current_desc", current_desc_offset, current_desc_bytes, 4,
                [this](const sc_core::sc_time&) { return current_descriptor_; }, nullptr},
           }) {
   socket.register_b_transport(this, &Dma::b_transport);
@@ -88,8 +90,9 @@ Dma::Dma(sc_core::sc_module_name name, const DmaParams& params,
 }
 
 uint32_t Dma::status() const {
-  return static_cast<uint32_t>(state_) | (irq_pending_ ? status_irq_pending : 0u) |
-         static_cast<uint32_t>(cause_) << status_cause_shift;
+  return static_cast<uint32_t>(static_cast<uint32_t>(state_) << status_state_shift |
+                               (irq_pending_ ? status_irq_pending : 0) |
+                               static_cast<uint32_t>(cause_) << status_cause_shift);
 }
 
 void Dma::write_control(uint64_t value, const sc_core::sc_time& now) {

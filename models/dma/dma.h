@@ -23,6 +23,7 @@
 #include <tlm_utils/simple_target_socket.h>
 #include <vector>
 
+#include "dma/dma_registers.h"  // generated from dma_registers.yaml
 #include "peripherals/register_file.h"
 
 namespace dojo::dma {
@@ -36,20 +37,25 @@ struct DmaParams {
   uint32_t max_chain_descriptors = 0;  // descriptors one start may fetch (stops looping chains)
 };
 
-// The engine's states, as STATUS bits 1..0 report them.
-enum class State : uint32_t { idle = 0, busy = 1, done = 2, error = 3 };
+// The engine's states, as STATUS.STATE reports them (values from the register map).
+enum class State : uint32_t {
+  idle = registers::state_idle,
+  busy = registers::state_busy,
+  done = registers::state_done,
+  error = registers::state_error,
+};
 
-// Why the engine stopped with State::error (STATUS bits 15..8), and what ERROR_ADDR then holds.
+// Why the engine stopped with State::error (STATUS.CAUSE), and what ERROR_ADDR then holds.
 enum class Cause : uint32_t {
-  none = 0,
-  descriptor_misaligned = 1,  // a descriptor address is not 8-byte aligned: that address
-  descriptor_read = 2,        // a descriptor read was refused (first or next): its address
-  bad_size = 3,               // row_bytes or rows is 0, or their product is too large: descriptor
-  bad_flags = 4,              // a flag bit with no meaning is set: the descriptor's address
-  source = 5,                 // a data read was refused: the first address of that burst
-  destination = 6,            // a data write was refused: the first address of that burst
-  notify = 7,                 // the notification write was refused: the notification address
-  chain_too_long = 8,         // the chain has more than max_chain_descriptors: the next one's
+  none = registers::cause_none,
+  descriptor_misaligned = registers::cause_desc_misaligned,  // that address
+  descriptor_read = registers::cause_desc_read,  // a descriptor read (first or next): its address
+  bad_size = registers::cause_bad_size,    // row_bytes or rows is 0, or too large: descriptor
+  bad_flags = registers::cause_bad_flags,  // a flag bit with no meaning: the descriptor's address
+  source = registers::cause_source,        // a data read: the first address of that burst
+  destination = registers::cause_destination,  // a data write: the first address of that burst
+  notify = registers::cause_notify,        // the notification write: the notification address
+  chain_too_long = registers::cause_chain_too_long,  // over max_chain_descriptors: the next one's
 };
 
 // A descriptor as it lies in memory: 64 bytes, little-endian, 8-byte aligned.
@@ -100,20 +106,6 @@ class Dma : public sc_core::sc_module {
   // Observer of every retired descriptor (e.g. for a trace): from its fetch to its retirement.
   std::function<void(const Descriptor&, sc_core::sc_time start, sc_core::sc_time end)>
       on_descriptor;
-
-  // Register map (docs/dma.md).
-  static constexpr uint64_t descriptor_address_offset = 0x00;  // 64-bit, read/write
-  static constexpr uint64_t control_offset = 0x08;             // 32-bit, read/write
-  static constexpr uint64_t status_offset = 0x0c;              // 32-bit, read-only
-  static constexpr uint64_t error_address_offset = 0x10;       // 64-bit, read-only
-  static constexpr uint64_t completed_offset = 0x18;           // 32-bit, read-only
-  static constexpr uint64_t irq_ack_offset = 0x1c;             // 32-bit, write-only
-  static constexpr uint64_t current_descriptor_offset = 0x20;  // 64-bit, read-only
-  static constexpr uint32_t control_start = 1;
-  static constexpr uint32_t control_irq_enable = 2;
-  static constexpr uint32_t status_state_mask = 3;
-  static constexpr uint32_t status_irq_pending = 4;
-  static constexpr unsigned status_cause_shift = 8;
 
  private:
   enum class Step { fetch, notify, retire, fail };

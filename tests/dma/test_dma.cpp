@@ -137,16 +137,16 @@ struct Bench {
   }
 
   void start(uint64_t descriptor, bool irq_enable = true) {
-    write_register(Dma::descriptor_address_offset, 8, descriptor);
-    write_register(Dma::control_offset, 4,
-                   Dma::control_start | (irq_enable ? Dma::control_irq_enable : 0));
+    write_register(dojo::dma::registers::desc_addr_offset, 8, descriptor);
+    write_register(dojo::dma::registers::control_offset, 4,
+                   dojo::dma::registers::control_start | (irq_enable ? dojo::dma::registers::control_irq_enable : 0));
   }
-  uint32_t status() { return static_cast<uint32_t>(read_register(Dma::status_offset, 4)); }
-  State state() { return static_cast<State>(status() & Dma::status_state_mask); }
-  Cause cause() { return static_cast<Cause>(status() >> Dma::status_cause_shift & 0xff); }
-  uint64_t error_address() { return read_register(Dma::error_address_offset, 8); }
-  uint64_t completed() { return read_register(Dma::completed_offset, 4); }
-  void acknowledge() { write_register(Dma::irq_ack_offset, 4, 1); }
+  uint32_t status() { return static_cast<uint32_t>(read_register(dojo::dma::registers::status_offset, 4)); }
+  State state() { return static_cast<State>(status() & dojo::dma::registers::status_state_mask); }
+  Cause cause() { return static_cast<Cause>(status() >> dojo::dma::registers::status_cause_shift & 0xff); }
+  uint64_t error_address() { return read_register(dojo::dma::registers::error_addr_offset, 8); }
+  uint64_t completed() { return read_register(dojo::dma::registers::completed_offset, 4); }
+  void acknowledge() { write_register(dojo::dma::registers::irq_ack_offset, 4, 1); }
 
   // Runs until the engine has nothing left to do; returns the simulated time it took.
   sc_time run() {
@@ -192,7 +192,7 @@ void check_error_then_recovery(Bench& bench, Cause cause, uint64_t address) {
   CHECK(bench.cause() == cause);
   CHECK(bench.error_address() == address);
   CHECK(bench.dma.cause() == cause);
-  CHECK((bench.status() & Dma::status_irq_pending) != 0);
+  CHECK((bench.status() & dojo::dma::registers::status_irq_pending) != 0);
   REQUIRE(!bench.irq_edges.empty());
   CHECK(bench.irq_edges.back().second);
 
@@ -224,7 +224,7 @@ TEST_CASE("Dma: a 1D copy moves the bytes and reports done") {
   CHECK(*bench.at(destination + 1000) == 0xee);
   CHECK(bench.status() == static_cast<uint32_t>(State::done));  // no cause, nothing pending
   CHECK(bench.completed() == 1);
-  CHECK(bench.read_register(Dma::current_descriptor_offset, 8) == descriptors);
+  CHECK(bench.read_register(dojo::dma::registers::current_desc_offset, 8) == descriptors);
   CHECK(bench.irq_edges.empty());  // the descriptor did not ask for an interrupt
 }
 
@@ -340,7 +340,7 @@ TEST_CASE("Dma: chained descriptors run one after the other") {
   CHECK(bench.run() == 152 * ns);
   CHECK(same_bytes(bench, destination, source, 8192));
   CHECK(bench.completed() == 2);
-  CHECK(bench.read_register(Dma::current_descriptor_offset, 8) == descriptors + Descriptor::bytes);
+  CHECK(bench.read_register(dojo::dma::registers::current_desc_offset, 8) == descriptors + Descriptor::bytes);
   CHECK(bench.dma.totals().descriptors == 2);
   CHECK(bench.dma.totals().bytes == 8192);
   CHECK(bench.dma.totals().errors == 0);
@@ -369,11 +369,11 @@ TEST_CASE("Dma: the interrupt line is pending and enabled, and acknowledge lower
   bench.put(descriptors, copy_1d(destination, source, 64, Descriptor::flag_irq));
   bench.start(descriptors, /*irq_enable=*/false);
   bench.run();
-  CHECK((bench.status() & Dma::status_irq_pending) != 0);
+  CHECK((bench.status() & dojo::dma::registers::status_irq_pending) != 0);
   CHECK(bench.irq_edges.empty());  // pending but not enabled
 
-  bench.write_register(Dma::control_offset, 4, Dma::control_irq_enable);  // enable, no start
-  CHECK(bench.read_register(Dma::control_offset, 4) == Dma::control_irq_enable);
+  bench.write_register(dojo::dma::registers::control_offset, 4, dojo::dma::registers::control_irq_enable);  // enable, no start
+  CHECK(bench.read_register(dojo::dma::registers::control_offset, 4) == dojo::dma::registers::control_irq_enable);
   REQUIRE(bench.irq_edges.size() == 1);
   CHECK(bench.irq_edges[0].second);
   CHECK(bench.state() == State::done);  // enabling did not start anything
@@ -381,7 +381,7 @@ TEST_CASE("Dma: the interrupt line is pending and enabled, and acknowledge lower
   bench.acknowledge();
   REQUIRE(bench.irq_edges.size() == 2);
   CHECK_FALSE(bench.irq_edges[1].second);
-  CHECK((bench.status() & Dma::status_irq_pending) == 0);
+  CHECK((bench.status() & dojo::dma::registers::status_irq_pending) == 0);
 
   // A descriptor without the flag in the middle of a chain does not interrupt; one with it does.
   Descriptor first = copy_1d(destination, source, 64);
@@ -583,23 +583,23 @@ TEST_CASE("Dma: an idle engine leaves the simulation kernel nothing to do") {
 
 TEST_CASE("Dma: register access rules") {
   Bench bench;
-  bench.write_register(Dma::descriptor_address_offset, 8, 0x1234'5678'9abc'def0);
-  CHECK(bench.read_register(Dma::descriptor_address_offset, 8) == 0x1234'5678'9abc'def0);
-  bench.write_register(Dma::descriptor_address_offset + 4, 4, 0x42);
-  CHECK(bench.read_register(Dma::descriptor_address_offset, 8) == 0x42'9abc'def0);
+  bench.write_register(dojo::dma::registers::desc_addr_offset, 8, 0x1234'5678'9abc'def0);
+  CHECK(bench.read_register(dojo::dma::registers::desc_addr_offset, 8) == 0x1234'5678'9abc'def0);
+  bench.write_register(dojo::dma::registers::desc_addr_offset + 4, 4, 0x42);
+  CHECK(bench.read_register(dojo::dma::registers::desc_addr_offset, 8) == 0x42'9abc'def0);
   // Read-only registers ignore writes; write-only ones read 0.
-  bench.write_register(Dma::status_offset, 4, 0xffff'ffff);
+  bench.write_register(dojo::dma::registers::status_offset, 4, 0xffff'ffff);
   CHECK(bench.status() == 0);
-  bench.write_register(Dma::completed_offset, 4, 5);
+  bench.write_register(dojo::dma::registers::completed_offset, 4, 5);
   CHECK(bench.completed() == 0);
-  CHECK(bench.read_register(Dma::irq_ack_offset, 4) == 0);
+  CHECK(bench.read_register(dojo::dma::registers::irq_ack_offset, 4) == 0);
   // CONTROL reads back only the interrupt enable: START is an action.
-  bench.write_register(Dma::control_offset, 4, Dma::control_irq_enable);
-  CHECK(bench.read_register(Dma::control_offset, 4) == Dma::control_irq_enable);
+  bench.write_register(dojo::dma::registers::control_offset, 4, dojo::dma::registers::control_irq_enable);
+  CHECK(bench.read_register(dojo::dma::registers::control_offset, 4) == dojo::dma::registers::control_irq_enable);
   CHECK(bench.cpu.read(dma_base + 0x28, 4).status == tlm::TLM_ADDRESS_ERROR_RESPONSE);
-  CHECK(bench.cpu.read(dma_base + Dma::status_offset, 1).status == tlm::TLM_BURST_ERROR_RESPONSE);
+  CHECK(bench.cpu.read(dma_base + dojo::dma::registers::status_offset, 1).status == tlm::TLM_BURST_ERROR_RESPONSE);
   // A register access takes the register latency.
-  CHECK(bench.cpu.read(dma_base + Dma::status_offset, 4).delay == 1 * ns);
+  CHECK(bench.cpu.read(dma_base + dojo::dma::registers::status_offset, 4).delay == 1 * ns);
 }
 
 TEST_CASE("Dma: parameters that are zero are refused, naming the parameter") {

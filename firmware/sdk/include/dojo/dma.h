@@ -18,39 +18,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Registers, offsets from DOJO_DMA_BASE. */
-#define DOJO_DMA_DESC_ADDR_OFFSET 0x00    /* 64-bit: the first descriptor of the next start */
-#define DOJO_DMA_CONTROL_OFFSET 0x08      /* 32-bit: START (action), IRQ_ENABLE (reads back) */
-#define DOJO_DMA_STATUS_OFFSET 0x0C       /* 32-bit, read-only: state, irq pending, cause */
-#define DOJO_DMA_ERROR_ADDR_OFFSET 0x10   /* 64-bit, read-only: the address the error names */
-#define DOJO_DMA_COMPLETED_OFFSET 0x18    /* 32-bit, read-only: descriptors retired this start */
-#define DOJO_DMA_IRQ_ACK_OFFSET 0x1C      /* 32-bit, write-only: bit 0 clears the pending irq */
-#define DOJO_DMA_CURRENT_DESC_OFFSET 0x20 /* 64-bit, read-only: the descriptor being processed */
-
-#define DOJO_DMA_CONTROL_START 0x1      /* starts the chain at DESC_ADDR (ignored while busy) */
-#define DOJO_DMA_CONTROL_IRQ_ENABLE 0x2 /* the interrupt line follows the pending bit */
-
-#define DOJO_DMA_STATUS_STATE_MASK 0x3
-#define DOJO_DMA_STATUS_IRQ_PENDING 0x4
-#define DOJO_DMA_STATUS_CAUSE_SHIFT 8
-#define DOJO_DMA_STATUS_CAUSE_MASK 0xFF
-
-/* States (STATUS bits 1..0). */
-#define DOJO_DMA_STATE_IDLE 0  /* never started */
-#define DOJO_DMA_STATE_BUSY 1
-#define DOJO_DMA_STATE_DONE 2  /* the last start's chain completed */
-#define DOJO_DMA_STATE_ERROR 3 /* the last start's chain stopped: see the cause and ERROR_ADDR */
-
-/* Error causes (STATUS bits 15..8) and what ERROR_ADDR holds for each. */
-#define DOJO_DMA_CAUSE_NONE 0
-#define DOJO_DMA_CAUSE_DESC_MISALIGNED 1 /* descriptor address not 8-byte aligned: that address */
-#define DOJO_DMA_CAUSE_DESC_READ 2       /* descriptor read refused: the descriptor's address */
-#define DOJO_DMA_CAUSE_BAD_SIZE 3        /* row_bytes or rows 0, or too large: the descriptor's */
-#define DOJO_DMA_CAUSE_BAD_FLAGS 4       /* an undefined flag bit: the descriptor's address */
-#define DOJO_DMA_CAUSE_SOURCE 5          /* data read refused: the first address of the burst */
-#define DOJO_DMA_CAUSE_DESTINATION 6     /* data write refused: the first address of the burst */
-#define DOJO_DMA_CAUSE_NOTIFY 7          /* notification write refused: the notify address */
-#define DOJO_DMA_CAUSE_CHAIN_TOO_LONG 8  /* more descriptors than the engine's cap: the next one */
+/* Registers (offsets from DOJO_DMA_BASE), their fields, states and error causes: generated from
+   the engine's register map (models/dma/dma_registers.yaml; docs/dma.md). */
+#include <dojo/dma_registers.h>
 
 /* Descriptor flags. */
 #define DOJO_DMA_FLAG_IRQ 0x1    /* set the pending interrupt when this descriptor retires */
