@@ -62,10 +62,10 @@ Console::~Console() { flush(); }
 
 void Console::put(char c, sc_core::sc_time at) {
   ++bytes_written_;
-  if (c == '\n')
-    emit_line(at);
-  else
-    line_ += c;
+  if (c == '\n') return emit_line(at);
+  line_ += c;
+  // Firmware that never sends a newline must not grow the line without bound.
+  if (line_.size() == max_line_bytes) emit_line(at);
 }
 
 void Console::flush() {

@@ -5,6 +5,7 @@
 // docs/models/console.md.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <ostream>
@@ -38,6 +39,9 @@ class Console : public sc_core::sc_module {
   void put(char c, sc_core::sc_time at = sc_core::sc_time_stamp());
   // Writes a pending partial line, ended with a newline; nothing if there is none.
   void flush();
+  // A line grows to at most this many bytes: a longer one is written in pieces of this size, each
+  // ended with a newline, so that firmware that never sends one cannot exhaust memory.
+  static constexpr size_t max_line_bytes = 64 * 1024;
   // Bytes received so far (register writes and put()), newlines included.
   uint64_t bytes_written() const { return bytes_written_; }
 

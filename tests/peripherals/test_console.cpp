@@ -111,6 +111,18 @@ TEST_CASE("Consoles sharing a stream interleave whole lines only") {
   CHECK(out.str() == "[core 1] xyz\n[core 0] abc\n");
 }
 
+TEST_CASE("Console writes a line longer than max_line_bytes in pieces, each ended with a newline") {
+  std::ostringstream out;
+  Console console("console", out, "> ", latency);
+  const std::string text(Console::max_line_bytes * 2 + 10, 'x');
+  for (char c : text) console.put(c);
+  const std::string piece = "> " + std::string(Console::max_line_bytes, 'x') + "\n";
+  CHECK(out.str() == piece + piece);  // the 10 bytes left wait for their newline
+  console.put('\n');
+  CHECK(out.str() == piece + piece + "> xxxxxxxxxx\n");
+  CHECK(console.bytes_written() == text.size() + 1);
+}
+
 TEST_CASE("Console refuses wide accesses, unknown offsets and byte enables without printing") {
   Bench bench;
   CHECK(bench.cpu.write(Console::rbr_thr_dll, 4, 'x').status == tlm::TLM_BURST_ERROR_RESPONSE);
