@@ -107,11 +107,12 @@ bool iequals(const std::string& a, const std::string& b) {
 }
 
 // A value from the user as error messages quote it: in single quotes, control characters as \xNN,
-// and a long value cut to its first bytes and its length, so that a megabyte of YAML does not end
-// up on the terminal.
+// and a long value cut to its first `limit` bytes and its length, so that a megabyte of YAML does
+// not end up on the terminal. Values with a file name get more room.
 constexpr size_t max_quoted_bytes = 60;
-std::string quoted_excerpt(const std::string& text) {
-  size_t shown = std::min(text.size(), max_quoted_bytes);
+constexpr size_t max_quoted_path_bytes = 300;
+std::string quoted_excerpt(const std::string& text, size_t limit = max_quoted_bytes) {
+  size_t shown = std::min(text.size(), limit);
   // Do not cut a UTF-8 sequence: back up to the first byte of the character at the cut.
   if (shown < text.size())
     while (shown > 0 && (static_cast<unsigned char>(text[shown]) & 0xC0) == 0x80) --shown;
@@ -337,7 +338,7 @@ std::vector<ImageAssignment> parse_images(const std::string& text) {
     const auto equals = item.find('=');
     if (equals == std::string::npos || trim(item.substr(0, equals)).empty() ||
         trim(item.substr(equals + 1)).empty())
-      throw std::invalid_argument(quoted_excerpt(item) + " is not CORES=FILE.elf");
+      throw std::invalid_argument(quoted_excerpt(item, max_quoted_path_bytes) + " is not CORES=FILE.elf");
     images.push_back({trim(item.substr(0, equals)), trim(item.substr(equals + 1))});
   }
   return images;
@@ -880,7 +881,7 @@ void check_image_assignments(const PlatformConfig& config,
           for (uint32_t x = 0; x < config.mesh.width && !selects_a_core; ++x)
             selects_a_core = !disabled.count({x, y}) && selector.contains(chip_x, chip_y, x, y);
     if (!selects_a_core)
-      throw ConfigError(origin + ": " + quoted_excerpt(image.cores + "=" + image.path) +
+      throw ConfigError(origin + ": " + quoted_excerpt(image.cores + "=" + image.path, max_quoted_path_bytes) +
                         " selects no working core of this configuration (" +
                         std::to_string(config.tile.chips_x) + "x" +
                         std::to_string(config.tile.chips_y) + " chips of " +
@@ -962,6 +963,15 @@ void validate(const PlatformConfig& config) {
     throw ConfigError("host.attach_x, host.attach_y: " +
                       position(config.host.attach_x, config.host.attach_y) +
                       " is not a working core of the mesh");
+  const uint64_t cores = uint64_t{config.tile.chips_x} * config.tile.chips_y *
+                        (uint64_t{config.mesh.width} * config.mesh.height - disabled.size());
+  if (cores > max_cores)
+    throw ConfigError("tile.chips_x, tile.chips_y, mesh.width, mesh.height: " +
+                      std::to_string(config.tile.chips_x) + "x" +
+                      std::to_string(config.tile.chips_y) + " chips of " +
+                      std::to_string(config.mesh.width * config.mesh.height - disabled.size()) +
+                      " working cores are " + std::to_string(cores) + " cores, more than the " +
+                      std::to_string(max_cores) + " a platform can have");
   check_image_assignments(config, config.boot.images, "boot.images");
 
   if (config.timer.frequency_hz > config.core.clock_hz)

@@ -340,7 +340,7 @@ TEST_CASE("errors quote a bounded excerpt of a long or binary value") {
                                                "...' (1048576 bytes)");
   CHECK(override_error("boot.images=" + megabyte) ==
         "--set: boot.images: '" + std::string(60, 'x') +
-            "...' (1048576 bytes) is not a valid image map: '" + std::string(60, 'x') +
+            "...' (1048576 bytes) is not a valid image map: '" + std::string(300, 'x') +
             "...' (1048576 bytes) is not CORES=FILE.elf (examples: \"0,0=ping.elf;1-3,0=pong.elf\", "
             "{\"*\": fw.elf})");
   // Control characters are shown as \xNN, and a cut does not split a UTF-8 character.
@@ -372,6 +372,14 @@ TEST_CASE("YAML nested deeper than yaml-cpp reads is refused with what is wrong"
 TEST_CASE("validate checks ranges and the relations between parameters") {
   CHECK(validate_error(PlatformConfig{}) == "");
   CHECK(validate_error(with_overrides({"mesh.width=32", "mesh.height=32"})) == "");
+  // The most cores: 15,360 (the core info's rank table), here 8x8 chips of 16x15.
+  CHECK(validate_error(with_overrides({"tile.chips_x=8", "tile.chips_y=8", "mesh.width=16",
+                                       "mesh.height=15"})) == "");
+  CHECK(validate_error(with_overrides({"tile.chips_x=8", "tile.chips_y=8", "mesh.width=16",
+                                       "mesh.height=16", "noc.routing=table",
+                                       "mesh.disabled_cores=0,1"})) ==
+        "tile.chips_x, tile.chips_y, mesh.width, mesh.height: 8x8 chips of 255 working cores are "
+        "16320 cores, more than the 15360 a platform can have");
 
   PlatformConfig config;
   config.mesh.width = 0;
