@@ -106,6 +106,17 @@ bool iequals(const std::string& a, const std::string& b) {
          });
 }
 
+// Appends `c`, or \xNN for a control character (which would garble a terminal or a YAML file).
+void append_visible(std::string& text, char c) {
+  const auto byte = static_cast<unsigned char>(c);
+  if (byte >= 0x20 && byte != 0x7F) {
+    text += c;
+    return;
+  }
+  static const char hex[] = "0123456789abcdef";
+  text += {'\\', 'x', hex[byte >> 4], hex[byte & 15]};
+}
+
 // A value from the user as error messages quote it: in single quotes, control characters as \xNN,
 // and a long value cut to its first `limit` bytes and its length, so that a megabyte of YAML does
 // not end up on the terminal. Values with a file name get more room.
@@ -117,15 +128,7 @@ std::string quoted_excerpt(const std::string& text, size_t limit = max_quoted_by
   if (shown < text.size())
     while (shown > 0 && (static_cast<unsigned char>(text[shown]) & 0xC0) == 0x80) --shown;
   std::string quoted = "'";
-  for (size_t i = 0; i < shown; ++i) {
-    const auto byte = static_cast<unsigned char>(text[i]);
-    if (byte < 0x20 || byte == 0x7F) {
-      static const char hex[] = "0123456789abcdef";
-      quoted += {'\\', 'x', hex[byte >> 4], hex[byte & 15]};
-    } else {
-      quoted += text[i];
-    }
-  }
+  for (size_t i = 0; i < shown; ++i) append_visible(quoted, text[i]);
   if (shown == text.size()) return quoted + "'";
   return quoted + "...' (" + std::to_string(text.size()) + " bytes)";
 }
@@ -984,9 +987,13 @@ void validate(const PlatformConfig& config) {
 
 namespace {
 
+// A YAML double-quoted scalar that reads back as `text`, control characters included.
 std::string quoted(const std::string& text) {
   std::string quoted = "\"";
-  for (char c : text) quoted += (c == '"' || c == '\\') ? std::string("\\") + c : std::string(1, c);
+  for (char c : text) {
+    if (c == '"' || c == '\\') quoted += '\\';
+    append_visible(quoted, c);
+  }
   return quoted + "\"";
 }
 

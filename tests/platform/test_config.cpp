@@ -510,6 +510,18 @@ TEST_CASE("to_yaml reads back to the same configuration") {
                        Contains("timeout: 1.5s") && Contains("frequency_hz: 32.768kHz"));
 }
 
+TEST_CASE("to_yaml writes control characters in file names as escapes that read back") {
+  // Found by fuzz_config_yaml: a NUL or BEL in an image path was written raw and read back cut.
+  const TempDir dir;
+  PlatformConfig config;
+  config.boot.images = {{"0,0", std::string("a\0b\x07\"c\\d\xff.elf", 13)}};
+  const std::string yaml = to_yaml(config);
+  CHECK_THAT(yaml, Contains(R"("0,0": "a\x00b\x07\"c\\d)"));
+  PlatformConfig read_back;
+  load_config_file(read_back, dir.write("dump.yaml", yaml));
+  CHECK(read_back.boot.images == config.boot.images);
+}
+
 TEST_CASE("configs/core.yaml has every key at its default value") {
   const std::string path = config_dir + "/core.yaml";
   PlatformConfig config;
