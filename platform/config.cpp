@@ -1,6 +1,7 @@
 // Platform configuration: the parameter schema, value parsers, the YAML reader and the checks.
 #include "config.h"
 
+#include <yaml-cpp/depthguard.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
@@ -106,6 +107,33 @@ bool iequals(const std::string& a, const std::string& b) {
          });
 }
 
+// Appends `c`, or \xNN for a control character (which would garble a terminal or a YAML file).
+void append_visible(std::string& text, char c) {
+  const auto byte = static_cast<unsigned char>(c);
+  if (byte >= 0x20 && byte != 0x7F) {
+    text += c;
+    return;
+  }
+  static const char hex[] = "0123456789abcdef";
+  text += {'\\', 'x', hex[byte >> 4], hex[byte & 15]};
+}
+
+// A value from the user as error messages quote it: in single quotes, control characters as \xNN,
+// and a long value cut to its first `limit` bytes and its length, so that a megabyte of YAML does
+// not end up on the terminal. Values with a file name get more room.
+constexpr size_t max_quoted_bytes = 60;
+constexpr size_t max_quoted_path_bytes = 300;
+std::string quoted_excerpt(const std::string& text, size_t limit = max_quoted_bytes) {
+  size_t shown = std::min(text.size(), limit);
+  // Do not cut a UTF-8 sequence: back up to the first byte of the character at the cut.
+  if (shown < text.size())
+    while (shown > 0 && (static_cast<unsigned char>(text[shown]) & 0xC0) == 0x80) --shown;
+  std::string quoted = "'";
+  for (size_t i = 0; i < shown; ++i) append_visible(quoted, text[i]);
+  if (shown == text.size()) return quoted + "'";
+  return quoted + "...' (" + std::to_string(text.size()) + " bytes)";
+}
+
 int digit_value(char c) {
   if (c >= '0' && c <= '9') return c - '0';
   if (c >= 'a' && c <= 'f') return c - 'a' + 10;
@@ -126,7 +154,7 @@ uint64_t parse_digits(const std::string& digits, unsigned base, unsigned& digit_
     }
     const int digit = digit_value(c);
     if (digit >= static_cast<int>(base))
-      throw std::invalid_argument(std::string("unexpected character '") + c + "'");
+      throw std::invalid_argument("unexpected character " + quoted_excerpt(std::string(1, c)));
     if (__builtin_mul_overflow(value, base, &value) || __builtin_add_overflow(value, digit, &value))
       throw std::invalid_argument("too large");
     ++digit_count;
@@ -198,8 +226,8 @@ uint64_t parse_value(Kind kind, const std::string& raw) {
   }
   for (const Unit& known : info.units)
     if (iequals(unit, known.name)) return scale_decimal(number, known.scale, info);
-  if (info.units.empty()) throw std::invalid_argument("unexpected '" + unit + "'");
-  throw std::invalid_argument("unknown unit '" + unit + "', use one of " + unit_names(info));
+  if (info.units.empty()) throw std::invalid_argument("unexpected " + quoted_excerpt(unit));
+  throw std::invalid_argument("unknown unit " + quoted_excerpt(unit) + ", use one of " + unit_names(info));
 }
 
 std::string to_hex(uint64_t value) {
@@ -282,7 +310,7 @@ std::vector<std::string> split(const std::string& text, char separator) {
 
 uint32_t parse_small(const std::string& text) {
   const uint64_t value = parse_integer(trim(text));
-  if (value > 0xFFFF) throw std::invalid_argument("'" + text + "' is too large");
+  if (value > 0xFFFF) throw std::invalid_argument(quoted_excerpt(text) + " is too large");
   return static_cast<uint32_t>(value);
 }
 
@@ -294,7 +322,7 @@ std::vector<std::pair<uint32_t, uint32_t>> parse_coordinates(const std::string& 
   for (const std::string& item : split(spaced, ' ')) {
     const auto parts = split(item, ',');
     if (parts.size() != 2 || item.find(',') != item.rfind(','))
-      throw std::invalid_argument("'" + item + "' is not a position x,y");
+      throw std::invalid_argument(quoted_excerpt(item) + " is not a position x,y");
     pairs.emplace_back(parse_small(parts[0]), parse_small(parts[1]));
   }
   return pairs;
@@ -314,7 +342,7 @@ std::vector<ImageAssignment> parse_images(const std::string& text) {
     const auto equals = item.find('=');
     if (equals == std::string::npos || trim(item.substr(0, equals)).empty() ||
         trim(item.substr(equals + 1)).empty())
-      throw std::invalid_argument("'" + item + "' is not CORES=FILE.elf");
+      throw std::invalid_argument(quoted_excerpt(item, max_quoted_path_bytes) + " is not CORES=FILE.elf");
     images.push_back({trim(item.substr(0, equals)), trim(item.substr(equals + 1))});
   }
   return images;
@@ -608,6 +636,11 @@ std::string suggestion(const std::string& unknown) {
   std::string best;
   size_t best_distance = std::max<size_t>(2, unknown.size() / 2) + 1;
   for (const std::string& candidate : candidates) {
+    // The distance is at least the difference in length: skipping those keeps a long key cheap.
+    const size_t length_difference = unknown.size() > candidate.size()
+                                         ? unknown.size() - candidate.size()
+                                         : candidate.size() - unknown.size();
+    if (length_difference >= best_distance) continue;
     const size_t distance = edit_distance(unknown, candidate);
     if (distance < best_distance) {
       best_distance = distance;
@@ -643,7 +676,7 @@ void set_from_text(PlatformConfig& config, const Parameter& parameter, const std
                    const Origin& origin) {
   const KindInfo& info = kind_info(parameter.kind);
   const auto invalid = [&](const std::string& reason) {
-    origin.fail(std::string(parameter.key) + ": '" + text + "' is not a valid " + info.name +
+    origin.fail(std::string(parameter.key) + ": " + quoted_excerpt(text) + " is not a valid " + info.name +
                 ": " + reason + " (examples: " + info.examples + ")");
   };
   if (is_text(parameter.kind)) {
@@ -657,7 +690,7 @@ void set_from_text(PlatformConfig& config, const Parameter& parameter, const std
   if (parameter.kind == Kind::choice) {
     for (size_t i = 0; i < parameter.choices.size(); ++i)
       if (iequals(trim(text), parameter.choices[i])) return parameter.field.set(config, i);
-    origin.fail(std::string(parameter.key) + ": '" + text + "' is not one of " +
+    origin.fail(std::string(parameter.key) + ": " + quoted_excerpt(text) + " is not one of " +
                 describe_range(parameter));
   }
   uint64_t value = 0;
@@ -711,7 +744,7 @@ std::string text_of_node(const Parameter& parameter, const YAML::Node& value, co
 }
 
 [[noreturn]] void fail_unknown(const std::string& key, const Origin& origin) {
-  origin.fail("unknown key '" + key + "'" + suggestion(key));
+  origin.fail("unknown key " + quoted_excerpt(key) + suggestion(key));
 }
 
 void apply_map(PlatformConfig& config, const YAML::Node& map, const std::string& prefix,
@@ -725,7 +758,7 @@ void apply_map(PlatformConfig& config, const YAML::Node& map, const std::string&
     if (!key_node.IsScalar())
       key_origin.fail("a key must be a name, found " + std::string(describe_node(key_node)));
     const std::string key = prefix.empty() ? key_node.Scalar() : prefix + "." + key_node.Scalar();
-    if (!seen.insert(key).second) key_origin.fail("duplicate key '" + key + "'");
+    if (!seen.insert(key).second) key_origin.fail("duplicate key " + quoted_excerpt(key));
     if (const Parameter* parameter = find_parameter(key)) {
       if (is_text(parameter->kind)) {
         set_from_text(config, *parameter, text_of_node(*parameter, value, value_origin),
@@ -757,6 +790,11 @@ void load_config_file(PlatformConfig& config, const std::string& path) {
   YAML::Node root;
   try {
     root = YAML::Load(stream);
+  } catch (const YAML::DeepRecursion& error) {
+    // yaml-cpp's own message for this is "bad file".
+    Origin{path, error.mark}.fail("lists or maps nested too deeply (yaml-cpp stops at depth " +
+                                  std::to_string(error.depth()) + "; a dojo-vp configuration "
+                                  "nests 4 levels at most)");
   } catch (const YAML::Exception& error) {
     Origin{path, error.mark}.fail("malformed YAML: " + error.msg);
   }
@@ -774,12 +812,12 @@ void apply_override(PlatformConfig& config, const std::string& assignment) {
   const Origin origin{"--set"};
   const auto equals = assignment.find('=');
   if (equals == std::string::npos)
-    origin.fail("'" + assignment + "' is not key=value (e.g. core.clock_hz=1GHz)");
+    origin.fail(quoted_excerpt(assignment) + " is not key=value (e.g. core.clock_hz=1GHz)");
   const std::string key = trim(assignment.substr(0, equals));
   const Parameter* parameter = find_parameter(key);
   if (parameter == nullptr) {
     if (is_group(key))
-      origin.fail("'" + key + "' is a group of settings; set one of its keys, e.g. " +
+      origin.fail(quoted_excerpt(key) + " is a group of settings; set one of its keys, e.g. " +
                   first_key_in(key));
     fail_unknown(key, origin);
   }
@@ -796,7 +834,7 @@ std::pair<uint32_t, uint32_t> parse_span(const std::string& text) {
     return {value, value};
   }
   const uint32_t first = parse_small(text.substr(0, dash)), last = parse_small(text.substr(dash + 1));
-  if (last < first) throw std::invalid_argument("'" + text + "' is an empty range");
+  if (last < first) throw std::invalid_argument(quoted_excerpt(text) + " is an empty range");
   return {first, last};
 }
 
@@ -806,7 +844,7 @@ void parse_position(const std::string& text, uint32_t& x_first, uint32_t& x_last
   if (trim(text) == "*") return;
   const auto parts = split(text, ',');
   if (parts.size() != 2 || text.find(',') != text.rfind(','))
-    throw std::invalid_argument("'" + text + "' is not x,y (each a number or a range a-b) or *");
+    throw std::invalid_argument(quoted_excerpt(text) + " is not x,y (each a number or a range a-b) or *");
   std::tie(x_first, x_last) = parse_span(parts[0]);
   std::tie(y_first, y_last) = parse_span(parts[1]);
 }
@@ -842,7 +880,7 @@ void check_image_assignments(const PlatformConfig& config,
     try {
       selector = parse_core_selector(image.cores);
     } catch (const std::invalid_argument& error) {
-      throw ConfigError(origin + ": '" + image.cores + "': " + error.what());
+      throw ConfigError(origin + ": " + quoted_excerpt(image.cores) + ": " + error.what());
     }
     bool selects_a_core = false;
     for (uint32_t chip_y = 0; chip_y < config.tile.chips_y && !selects_a_core; ++chip_y)
@@ -851,8 +889,8 @@ void check_image_assignments(const PlatformConfig& config,
           for (uint32_t x = 0; x < config.mesh.width && !selects_a_core; ++x)
             selects_a_core = !disabled.count({x, y}) && selector.contains(chip_x, chip_y, x, y);
     if (!selects_a_core)
-      throw ConfigError(origin + ": '" + image.cores + "=" + image.path +
-                        "' selects no working core of this configuration (" +
+      throw ConfigError(origin + ": " + quoted_excerpt(image.cores + "=" + image.path, max_quoted_path_bytes) +
+                        " selects no working core of this configuration (" +
                         std::to_string(config.tile.chips_x) + "x" +
                         std::to_string(config.tile.chips_y) + " chips of " +
                         std::to_string(config.mesh.width) + "x" +
@@ -933,6 +971,15 @@ void validate(const PlatformConfig& config) {
     throw ConfigError("host.attach_x, host.attach_y: " +
                       position(config.host.attach_x, config.host.attach_y) +
                       " is not a working core of the mesh");
+  const uint64_t cores = uint64_t{config.tile.chips_x} * config.tile.chips_y *
+                        (uint64_t{config.mesh.width} * config.mesh.height - disabled.size());
+  if (cores > max_cores)
+    throw ConfigError("tile.chips_x, tile.chips_y, mesh.width, mesh.height: " +
+                      std::to_string(config.tile.chips_x) + "x" +
+                      std::to_string(config.tile.chips_y) + " chips of " +
+                      std::to_string(config.mesh.width * config.mesh.height - disabled.size()) +
+                      " working cores are " + std::to_string(cores) + " cores, more than the " +
+                      std::to_string(max_cores) + " a platform can have");
   check_image_assignments(config, config.boot.images, "boot.images");
 
   if (config.timer.frequency_hz > config.core.clock_hz)
@@ -945,9 +992,13 @@ void validate(const PlatformConfig& config) {
 
 namespace {
 
+// A YAML double-quoted scalar that reads back as `text`, control characters included.
 std::string quoted(const std::string& text) {
   std::string quoted = "\"";
-  for (char c : text) quoted += (c == '"' || c == '\\') ? std::string("\\") + c : std::string(1, c);
+  for (char c : text) {
+    if (c == '"' || c == '\\') quoted += '\\';
+    append_visible(quoted, c);
+  }
   return quoted + "\"";
 }
 

@@ -142,6 +142,9 @@ inline constexpr uint64_t console_size = 0x100;        // 256 bytes
 inline constexpr uint64_t dma_size = 0x1000;           // 4 KiB
 inline constexpr uint64_t sync_size = 0x1000;          // 4 KiB
 inline constexpr uint64_t core_info_size = 0x1'0000;   // 64 KiB: registers and the rank table
+// The most working cores a platform can have: the core info device's rank table lists each
+// (models/peripherals/core_info.h; node.cpp checks that the two agree).
+inline constexpr uint64_t max_cores = 15'360;
 // Each core's SRAM occupies one slot of this size in the global window, so sram_size <= it; its
 // device block occupies another.
 inline constexpr uint64_t global_slot_size = 0x40'0000;  // 4 MiB

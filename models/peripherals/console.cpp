@@ -66,6 +66,7 @@ void Console::put(char c, sc_core::sc_time at) {
   ++bytes_written_;
   if (c == '\n') return emit_line(at);
   line_ += c;
+  // Firmware that never sends a newline must not grow the line without bound.
   if (line_.size() >= max_line_bytes_) emit_line(at);
 }
 

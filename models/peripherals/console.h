@@ -5,6 +5,7 @@
 // docs/models/console.md.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <ostream>

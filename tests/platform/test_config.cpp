@@ -328,9 +328,59 @@ TEST_CASE("YAML errors name the file, line, column and key") {
   CHECK(config.mesh.width == 1);
 }
 
+TEST_CASE("errors quote a bounded excerpt of a long or binary value") {
+  const TempDir dir;
+  const std::string base = dir.path().string() + "/";
+  const std::string megabyte(1 << 20, 'x');
+  CHECK(load_error(dir, "huge-value.yaml", "mesh:\n  width: " + megabyte + "\n") ==
+        base + "huge-value.yaml:2:10: mesh.width: '" + std::string(60, 'x') +
+            "...' (1048576 bytes) is not a valid count: not a number (examples: 20, 1_000_000, "
+            "0x14)");
+  // A long unknown key is quoted the same way, and looking for a near key stays cheap.
+  CHECK(override_error(megabyte + "=1") == "--set: unknown key '" + std::string(60, 'x') +
+                                               "...' (1048576 bytes)");
+  CHECK(override_error("boot.images=" + megabyte) ==
+        "--set: boot.images: '" + std::string(60, 'x') +
+            "...' (1048576 bytes) is not a valid image map: '" + std::string(300, 'x') +
+            "...' (1048576 bytes) is not CORES=FILE.elf (examples: \"0,0=ping.elf;1-3,0=pong.elf\", "
+            "{\"*\": fw.elf})");
+  // Control characters are shown as \xNN, and a cut does not split a UTF-8 character.
+  CHECK(override_error("mesh.width=1\x1b[2J") ==
+        "--set: mesh.width: '1\\x1b[2J' is not a valid count: unexpected '\\x1b[2J' "
+        "(examples: 20, 1_000_000, 0x14)");
+  CHECK(override_error("mesh.width=" + std::string(59, '7') + "\xc3\xa9" + "7") ==
+        "--set: mesh.width: '" + std::string(59, '7') +
+            "...' (62 bytes) is not a valid count: unexpected '\xc3\xa9" "7' (examples: 20, "
+            "1_000_000, 0x14)");
+}
+
+TEST_CASE("YAML nested deeper than yaml-cpp reads is refused with what is wrong") {
+  const TempDir dir;
+  const std::string base = dir.path().string() + "/";
+  // Nesting that yaml-cpp still reads gets the usual message.
+  CHECK(load_error(dir, "nested.yaml", "mesh:\n  width: " + std::string(200, '[') +
+                                           std::string(200, ']') + "\n") ==
+        base + "nested.yaml:2:10: mesh.width: expected a count, found a list");
+  for (const char open : {'[', '{'}) {
+    const std::string deep = "mesh:\n  width: " + std::string(100'000, open) + "\n";
+    const std::string error = load_error(dir, "deep.yaml", deep);
+    CHECK_THAT(error, Catch::StartsWith(base + "deep.yaml:"));
+    CHECK_THAT(error, Contains(": lists or maps nested too deeply (yaml-cpp stops at depth 500; a "
+                               "dojo-vp configuration nests 4 levels at most)"));
+  }
+}
+
 TEST_CASE("validate checks ranges and the relations between parameters") {
   CHECK(validate_error(PlatformConfig{}) == "");
   CHECK(validate_error(with_overrides({"mesh.width=32", "mesh.height=32"})) == "");
+  // The most cores: 15,360 (the core info's rank table), here 8x8 chips of 16x15.
+  CHECK(validate_error(with_overrides({"tile.chips_x=8", "tile.chips_y=8", "mesh.width=16",
+                                       "mesh.height=15"})) == "");
+  CHECK(validate_error(with_overrides({"tile.chips_x=8", "tile.chips_y=8", "mesh.width=16",
+                                       "mesh.height=16", "noc.routing=table",
+                                       "mesh.disabled_cores=0,1"})) ==
+        "tile.chips_x, tile.chips_y, mesh.width, mesh.height: 8x8 chips of 255 working cores are "
+        "16320 cores, more than the 15360 a platform can have");
 
   PlatformConfig config;
   config.mesh.width = 0;
@@ -459,6 +509,18 @@ TEST_CASE("to_yaml reads back to the same configuration") {
   CHECK(read_back.simulation.quantum_ps == 1250);
   CHECK_THAT(yaml, Contains("sram_size: 1028KiB") && Contains("quantum: 1.25ns") &&
                        Contains("timeout: 1.5s") && Contains("frequency_hz: 32.768kHz"));
+}
+
+TEST_CASE("to_yaml writes control characters in file names as escapes that read back") {
+  // Found by fuzz_config_yaml: a NUL or BEL in an image path was written raw and read back cut.
+  const TempDir dir;
+  PlatformConfig config;
+  config.boot.images = {{"0,0", std::string("a\0b\x07\"c\\d\xff.elf", 13)}};
+  const std::string yaml = to_yaml(config);
+  CHECK_THAT(yaml, Contains(R"("0,0": "a\x00b\x07\"c\\d)"));
+  PlatformConfig read_back;
+  load_config_file(read_back, dir.write("dump.yaml", yaml));
+  CHECK(read_back.boot.images == config.boot.images);
 }
 
 TEST_CASE("configs/core.yaml has every key at its default value") {
