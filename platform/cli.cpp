@@ -471,7 +471,10 @@ int dojo::platform::run_command_line(int argc, char* argv[], const TileExtension
   config_options.shipped_dir = shipped_dir;
   CLI::App* config_command = app.add_subcommand("config", "Print the effective configuration as YAML");
   config_options.add_to(*config_command);
-  app.add_subcommand("params", "List every configuration parameter");
+  CLI::App* params_command = app.add_subcommand("params", "List every configuration parameter");
+  bool params_markdown = false;
+  params_command->add_flag("--markdown", params_markdown,
+                           "As docs/configuration.md's table (Markdown)");
   const auto run_noc_sim = dojo::platform::add_noc_sim_command(app);
 
   if (argc < 2) {
@@ -502,11 +505,13 @@ int dojo::platform::run_command_line(int argc, char* argv[], const TileExtension
     if (app.got_subcommand("noc-sim")) return run_noc_sim();
     if (*config_command) {
       std::cout << dojo::platform::to_yaml(config_options.build());
+    } else if (params_markdown) {
+      std::cout << dojo::platform::parameter_table_markdown();
     } else {
       for (const auto& parameter : dojo::platform::describe_parameters()) {
         std::cout << parameter.key << " (" << parameter.type << ", default "
-                  << parameter.default_value << ", " << parameter.range << "): " << parameter.help
-                  << "\n";
+                  << parameter.default_value << ", " << parameter.range
+                  << (parameter.per_core ? ", per core" : "") << "): " << parameter.help << "\n";
       }
     }
     if (!std::cout.flush()) {

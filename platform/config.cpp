@@ -21,24 +21,22 @@
 namespace dojo::platform {
 namespace {
 
-constexpr uint64_t KiB = 1024;
-constexpr uint64_t MiB = 1024 * KiB;
-constexpr uint64_t GiB = 1024 * MiB;
-constexpr uint64_t kHz = 1000;
-constexpr uint64_t MHz = 1000 * kHz;
-constexpr uint64_t GHz = 1000 * MHz;
-constexpr uint64_t ns = 1000;  // in picoseconds
-constexpr uint64_t us = 1000 * ns;
-constexpr uint64_t ms = 1000 * us;
-constexpr uint64_t sec = 1000 * ms;
-constexpr uint64_t no_max = std::numeric_limits<uint64_t>::max();
+using param::GiB;
+using param::GHz;
+using param::KiB;
+using param::kHz;
+using param::MHz;
+using param::MiB;
+using param::ms;
+using param::no_max;
+using param::ns;
+using param::sec;
+using param::us;
+using Kind = param::Kind;
 constexpr uint64_t page = 4 * KiB;  // alignment of every region base
 
 // ---------------------------------------------------------------------------------------------
 // Value kinds: how a parameter's value is written and read back.
-
-// choice: one of a parameter's names; coordinates: "x,y" pairs; images: core selector -> ELF path.
-enum class Kind { integer, count, size, frequency, time, choice, coordinates, images, selector };
 
 bool is_text(Kind kind) {
   return kind == Kind::coordinates || kind == Kind::images || kind == Kind::selector;
@@ -269,36 +267,7 @@ std::string format_value(Kind kind, uint64_t value) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// The schema: every parameter once, bound to its PlatformConfig field by a member-pointer path.
-
-template <typename T>
-T& follow(T& object) {
-  return object;
-}
-template <typename T, typename Member, typename... Rest>
-auto& follow(T& object, Member member, Rest... rest) {
-  return follow(object.*member, rest...);
-}
-
-// A numeric parameter's value as uint64_t (choices as their index); list-valued parameters
-// (coordinates, images) go through text instead.
-struct Field {
-  uint64_t (*get)(const PlatformConfig&) = nullptr;
-  void (*set)(PlatformConfig&, uint64_t) = nullptr;
-  std::string (*get_text)(const PlatformConfig&) = nullptr;
-  void (*set_text)(PlatformConfig&, const std::string&) = nullptr;  // throws invalid_argument
-};
-
-template <auto... path>
-Field field() {
-  return {[](const PlatformConfig& config) -> uint64_t {
-    return static_cast<uint64_t>(follow(config, path...));
-  },
-          [](PlatformConfig& config, uint64_t value) {
-            auto& target = follow(config, path...);
-            target = static_cast<std::remove_reference_t<decltype(target)>>(value);
-          }};
-}
+// The schema: the platform's own parameters, and the models' tables mounted under its sections.
 
 std::vector<std::string> split(const std::string& text, char separator) {
   std::vector<std::string> parts;
@@ -354,188 +323,149 @@ std::string format_images(const std::vector<ImageAssignment>& images) {
   return text;
 }
 
-Field disabled_cores_field() {
-  Field field;
-  field.get_text = [](const PlatformConfig& config) {
-    return format_coordinates(config.mesh.disabled_cores);
-  };
-  field.set_text = [](PlatformConfig& config, const std::string& text) {
-    config.mesh.disabled_cores = parse_coordinates(text);
-  };
-  return field;
-}
-
-Field model_cores_field() {
-  Field field;
-  field.get_text = [](const PlatformConfig& config) { return config.vector.model_cores; };
-  field.set_text = [](PlatformConfig& config, const std::string& text) {
-    parse_core_selector(trim(text));  // throws for a bad selector
-    config.vector.model_cores = trim(text);
-  };
-  return field;
-}
-
-Field images_field() {
-  Field field;
-  field.get_text = [](const PlatformConfig& config) { return format_images(config.boot.images); };
-  field.set_text = [](PlatformConfig& config, const std::string& text) {
-    config.boot.images = parse_images(text);
-  };
-  return field;
-}
-
-struct Parameter {
-  const char* key;
-  Kind kind;
-  Field field;
-  uint64_t min;
-  uint64_t max;
-  uint64_t multiple_of;  // 1: any value in range
-  const char* help;
-  std::vector<const char*> choices = {};  // Kind::choice: the names of values 0, 1, ...
-};
-
+using Parameter = param::Declaration<PlatformConfig>;
 using C = PlatformConfig;
-using Cycles = core::CycleModel;
-using VT = vector::VectorTiming;
+
+// A text-valued parameter of the platform's own.
+Parameter text_parameter(std::string key, Kind kind, std::string help,
+                         std::function<std::string(const C&)> get,
+                         std::function<void(C&, const std::string&)> set) {
+  Parameter parameter;
+  parameter.key = std::move(key);
+  parameter.kind = kind;
+  parameter.help = std::move(help);
+  parameter.get_text = std::move(get);
+  parameter.set_text = std::move(set);
+  return parameter;
+}
+
+// Whether a section's values may differ between cores (core_overrides): those the node alone
+// uses to build a core's own models.
+enum class Scope { platform, per_core };
+
+// Mounts the parameters of C's member `section` under "prefix.".
+template <typename Section>
+void add_section(param::Table<C>& schema, const char* prefix, Section C::*section,
+                 const param::Table<Section>& parameters, Scope scope = Scope::platform) {
+  const size_t first = schema.size();
+  param::mount(schema, std::string(prefix) + ".", section, parameters);
+  for (size_t i = first; i < schema.size(); ++i) schema[i].per_core = scope == Scope::per_core;
+}
 
 const std::vector<Parameter>& schema() {
-  static const std::vector<Parameter> parameters = {
-      {"core.clock_hz", Kind::frequency, field<&C::core, &C::Core::clock_hz>(), 1 * MHz,
-       10 * GHz, 1, "core clock: one cycle of the cycle model lasts 1/clock_hz"},
-      {"core.cycles.load", Kind::count, field<&C::core, &C::Core::cycles, &Cycles::load>(), 1,
-       1000, 1, "cycles of a load"},
-      {"core.cycles.store", Kind::count, field<&C::core, &C::Core::cycles, &Cycles::store>(), 1,
-       1000, 1, "cycles of a store"},
-      {"core.cycles.mul", Kind::count, field<&C::core, &C::Core::cycles, &Cycles::mul>(), 1, 1000,
-       1, "cycles of a multiplication (mul, mulh*, mulw)"},
-      {"core.cycles.div", Kind::count, field<&C::core, &C::Core::cycles, &Cycles::div>(), 1, 1000,
-       1, "cycles of a division or remainder (div*, rem*)"},
-      {"core.cycles.branch_taken", Kind::count,
-       field<&C::core, &C::Core::cycles, &Cycles::branch_taken>(), 1, 1000, 1,
-       "cycles of a taken branch (a branch not taken takes 1)"},
-      {"core.cycles.jump", Kind::count, field<&C::core, &C::Core::cycles, &Cycles::jump>(), 1,
-       1000, 1, "cycles of jal and jalr"},
-      {"core.cycles.csr", Kind::count, field<&C::core, &C::Core::cycles, &Cycles::csr>(), 1, 1000,
-       1, "cycles of a CSR instruction"},
-      {"core.cycles.amo", Kind::count, field<&C::core, &C::Core::cycles, &Cycles::amo>(), 1, 1000,
-       1, "cycles of lr, sc and the AMOs"},
-      {"core.cycles.fence", Kind::count, field<&C::core, &C::Core::cycles, &Cycles::fence>(), 1,
-       1000, 1, "cycles of fence and fence.i"},
-      {"memory.sram_base", Kind::integer, field<&C::memory, &C::Memory::sram_base>(), 0, no_max,
-       page, "address where each core sees its own SRAM"},
-      {"memory.sram_size", Kind::size, field<&C::memory, &C::Memory::sram_size>(), page,
-       global_slot_size, page, "SRAM per core"},
-      {"memory.global_base", Kind::integer, field<&C::memory, &C::Memory::global_base>(), 0,
-       no_max, page, "global window (2^40 bytes): every core's SRAM and devices by chip and mesh coordinates"},
-      {"memory.sram_latency", Kind::time, field<&C::memory, &C::Memory::sram_latency_ps>(), 0,
-       1 * ms, 1, "per SRAM transaction (debug, HTIF and other initiators); a core's own loads and stores use DMI and core.cycles.load/store"},
-      {"mmio.exit_base", Kind::integer, field<&C::mmio, &C::Mmio::exit_base>(), 0, no_max, page,
-       "exit device (4 KiB): write 0x5555 to pass, (code<<16)|0x3333 to fail"},
-      {"mmio.clint_base", Kind::integer, field<&C::mmio, &C::Mmio::clint_base>(), 0, no_max, page,
-       "CLINT (64 KiB): msip, mtimecmp, mtime"},
-      {"mmio.console_base", Kind::integer, field<&C::mmio, &C::Mmio::console_base>(), 0, no_max,
-       page, "console (256 bytes): 16550-compatible transmit register"},
-      {"mmio.latency", Kind::time, field<&C::mmio, &C::Mmio::latency_ps>(), 0, 1 * ms, 1,
-       "per device register access"},
-      {"mmio.device_block_base", Kind::integer, field<&C::mmio, &C::Mmio::device_block_base>(), 0,
-       no_max, global_slot_size,
-       "block (4 MiB) of the tile devices below; the global window's device space mirrors it"},
-      {"mmio.dma_base", Kind::integer, field<&C::mmio, &C::Mmio::dma_base>(), 0, no_max, page,
-       "DMA engine registers (4 KiB), inside the device block"},
-      {"mmio.sync_base", Kind::integer, field<&C::mmio, &C::Mmio::sync_base>(), 0, no_max, page,
-       "sync unit: hardware semaphores (4 KiB), inside the device block"},
-      {"mmio.core_info_base", Kind::integer, field<&C::mmio, &C::Mmio::core_info_base>(), 0,
-       no_max, page, "core info: topology and ranks (64 KiB), inside the device block"},
-      {"timer.frequency_hz", Kind::frequency, field<&C::timer, &C::Timer::frequency_hz>(),
-       1 * kHz, 1 * GHz, 1, "mtime ticks per second (at most core.clock_hz)"},
-      {"console.max_line_bytes", Kind::size, field<&C::console, &C::Console::max_line_bytes>(), 16,
-       1 * GiB, 1,
-       "longest console line kept whole; a longer one is written in pieces of this length, each "
-       "ended with a newline"},
-      {"tile.chips_x", Kind::count, field<&C::tile, &C::Tile::chips_x>(), 1, 8, 1,
-       "chips per row of the tile"},
-      {"tile.chips_y", Kind::count, field<&C::tile, &C::Tile::chips_y>(), 1, 8, 1,
-       "rows of chips"},
-      {"mesh.width", Kind::count, field<&C::mesh, &C::Mesh::width>(), 1, 32, 1,
-       "cores per row of a chip"},
-      {"mesh.height", Kind::count, field<&C::mesh, &C::Mesh::height>(), 1, 32, 1,
-       "rows of cores per chip"},
-      {"mesh.disabled_cores", Kind::coordinates, disabled_cores_field(), 0, 0, 1,
-       "positions x,y with no working core (no router either), the same in every chip"},
-      {"noc.clock_hz", Kind::frequency, field<&C::noc, &C::Noc::clock_hz>(), 1 * MHz, 10 * GHz, 1,
-       "network clock: router and link latencies count its cycles"},
-      {"noc.flit_bytes", Kind::size, field<&C::noc, &C::Noc::flit_bytes>(), 1, 4 * KiB, 1,
-       "on-chip link width: bytes per cycle and direction (one flit)"},
-      {"noc.router_latency", Kind::count, field<&C::noc, &C::Noc::router_latency>(), 0, 1000, 1,
-       "cycles through a router's pipeline"},
-      {"noc.link_latency", Kind::count, field<&C::noc, &C::Noc::link_latency>(), 1, 1000, 1,
-       "cycles on an on-chip link"},
-      {"noc.chip_link_bytes", Kind::size, field<&C::noc, &C::Noc::chip_link_bytes>(), 1, 4 * KiB,
-       1, "chip-to-chip link: bytes per cycle and direction"},
-      {"noc.chip_link_latency", Kind::count, field<&C::noc, &C::Noc::chip_link_latency>(), 1,
-       100000, 1, "cycles on a chip-to-chip link"},
-      {"noc.header_bytes", Kind::size, field<&C::noc, &C::Noc::header_bytes>(), 0, 256, 1,
-       "bytes of address and command ahead of each packet's data"},
-      {"noc.routing", Kind::choice, field<&C::noc, &C::Noc::routing>(), 0, 1, 1,
-       "xy: dimension order; table: shortest paths around disabled cores",
-       {"xy", "table"}},
-      {"noc.latency_bucket", Kind::count, field<&C::noc, &C::Noc::latency_bucket>(), 1, 1'000'000,
-       1, "width of the packet-latency histogram's buckets (statistics), cycles"},
-      {"noc.latency_buckets", Kind::count, field<&C::noc, &C::Noc::latency_buckets>(), 2, 65536, 1,
-       "buckets of the packet-latency histogram; the last holds every longer latency"},
-      {"dma.burst_bytes", Kind::size, field<&C::dma, &C::Dma::burst_bytes>(), 8, 64 * KiB, 8,
-       "bytes a DMA engine moves per transaction"},
-      {"dma.sram_bytes_per_cycle", Kind::size, field<&C::dma, &C::Dma::sram_bytes_per_cycle>(), 1,
-       4 * KiB, 1, "bandwidth of the SRAM port a DMA engine uses, per core cycle"},
-      {"dma.max_chain_descriptors", Kind::count,
-       field<&C::dma, &C::Dma::max_chain_descriptors>(), 1, 1'000'000, 1,
-       "descriptors one start may run; a longer (e.g. looping) chain ends in an error"},
-      {"sync.counters", Kind::count, field<&C::sync, &C::Sync::counters>(), 1, 256, 1,
-       "hardware semaphores (64-bit counters) per core"},
-      {"vector.model", Kind::choice, field<&C::vector, &C::Vector::model>(), 0, 2, 1,
-       "vector unit of the vector.model_cores: the C++ reference model, the Verilated RTL, or both "
-       "in lockstep",
-       {"model", "rtl", "lockstep"}},
-      {"vector.model_cores", Kind::selector, model_cores_field(), 0, 0, 1,
-       "cores whose vector unit is vector.model; the others run the reference model"},
-      {"vector.latency.load", Kind::count, field<&C::vector, &C::Vector::latency, &VT::load>(), 1,
-       1000, 1, "core cycles of vld (reference model)"},
-      {"vector.latency.store", Kind::count, field<&C::vector, &C::Vector::latency, &VT::store>(), 1,
-       1000, 1, "core cycles of vst (reference model)"},
-      {"vector.latency.simple", Kind::count, field<&C::vector, &C::Vector::latency, &VT::simple>(),
-       1, 1000, 1, "core cycles of vbcast, vadd, vsub, vmul, vmin, vmax, vrelu (reference model)"},
-      {"vector.latency.fma", Kind::count, field<&C::vector, &C::Vector::latency, &VT::fma>(), 1,
-       1000, 1, "core cycles of vfma and vdot (reference model)"},
-      {"vector.latency.convert", Kind::count, field<&C::vector, &C::Vector::latency, &VT::convert>(),
-       1, 1000, 1, "core cycles of vcvt (reference model)"},
-      {"vector.latency.hsum", Kind::count, field<&C::vector, &C::Vector::latency, &VT::hsum>(), 1,
-       1000, 1, "core cycles of vhsum (reference model)"},
-      {"vector.latency.mma", Kind::count, field<&C::vector, &C::Vector::latency, &VT::mma>(), 1,
-       1000, 1, "core cycles of vmma (reference model)"},
-      {"host.memory_size", Kind::size, field<&C::host, &C::Host::memory_size>(), 1 * MiB,
-       1024 * GiB, 1, "the host interface's own memory, which holds the firmware images"},
-      {"host.link_bytes", Kind::size, field<&C::host, &C::Host::link_bytes>(), 1, 4 * KiB, 1,
-       "host link into the tile: bytes per network cycle"},
-      {"host.chunk_bytes", Kind::size, field<&C::host, &C::Host::chunk_bytes>(), 8, 1 * MiB, 8,
-       "bytes per write as firmware images travel to the cores"},
-      {"host.attach_x", Kind::count, field<&C::host, &C::Host::attach_x>(), 0, 31, 1,
-       "router (column) of chip 0,0 where the host link enters"},
-      {"host.attach_y", Kind::count, field<&C::host, &C::Host::attach_y>(), 0, 31, 1,
-       "router (row) of chip 0,0 where the host link enters"},
-      {"boot.fast_load", Kind::choice, field<&C::boot, &C::Boot::fast_load>(), 0, 1, 1,
-       "true: write images straight into SRAM at time 0 instead of through the host interface",
-       {"false", "true"}},
-      {"boot.images", Kind::images, images_field(), 0, 0, 1,
-       "which cores run which ELF (cores: file.elf); unmatched cores run the command line's"},
-      {"simulation.quantum", Kind::time, field<&C::simulation, &C::Simulation::quantum_ps>(),
-       1 * ns, 1 * sec, 1, "temporal-decoupling quantum: how far a core runs ahead"},
-      {"simulation.max_instructions", Kind::count,
-       field<&C::simulation, &C::Simulation::max_instructions>(), 0, no_max, 1,
-       "instructions per core before the run stops; 0 = no limit"},
-      {"simulation.timeout", Kind::time, field<&C::simulation, &C::Simulation::timeout_ps>(), 0,
-       no_max, 1, "simulated time before the run stops; 0 = no limit"},
-  };
+  using param::choice;
+  using param::number;
+  static const std::vector<Parameter> parameters = [] {
+    param::Table<C> all;
+    add_section(all, "core", &C::core, core::core_settings_parameters(), Scope::per_core);
+    add_section(all, "memory", &C::memory, param::Table<C::Memory>{
+        number<&C::Memory::sram_base>("sram_base", Kind::integer, 0, no_max,
+                                      "address where each core sees its own SRAM", page),
+        number<&C::Memory::sram_size>("sram_size", Kind::size, page, global_slot_size,
+                                      "SRAM per core", page),
+        number<&C::Memory::global_base>(
+            "global_base", Kind::integer, 0, no_max,
+            "global window (2^40 bytes): every core's SRAM and devices by chip and mesh "
+            "coordinates", page),
+        number<&C::Memory::sram_latency_ps>(
+            "sram_latency", Kind::time, 0, 1 * ms,
+            "per SRAM transaction (debug, HTIF and other initiators); a core's own loads and "
+            "stores use DMI and core.cycles.load/store"),
+    });
+    add_section(all, "mmio", &C::mmio, param::Table<C::Mmio>{
+        number<&C::Mmio::exit_base>(
+            "exit_base", Kind::integer, 0, no_max,
+            "exit device (4 KiB): write 0x5555 to pass, (code<<16)|0x3333 to fail", page),
+        number<&C::Mmio::clint_base>("clint_base", Kind::integer, 0, no_max,
+                                     "CLINT (64 KiB): msip, mtimecmp, mtime", page),
+        number<&C::Mmio::console_base>(
+            "console_base", Kind::integer, 0, no_max,
+            "console (256 bytes): 16550-compatible transmit register", page),
+        number<&C::Mmio::latency_ps>("latency", Kind::time, 0, 1 * ms,
+                                     "per device register access"),
+        number<&C::Mmio::device_block_base>(
+            "device_block_base", Kind::integer, 0, no_max,
+            "block (4 MiB) of the tile devices below; the global window's device space mirrors it",
+            global_slot_size),
+        number<&C::Mmio::dma_base>("dma_base", Kind::integer, 0, no_max,
+                                   "DMA engine registers (4 KiB), inside the device block", page),
+        number<&C::Mmio::sync_base>(
+            "sync_base", Kind::integer, 0, no_max,
+            "sync unit: hardware semaphores (4 KiB), inside the device block", page),
+        number<&C::Mmio::core_info_base>(
+            "core_info_base", Kind::integer, 0, no_max,
+            "core info: topology and ranks (64 KiB), inside the device block", page),
+    });
+    add_section(all, "timer", &C::timer, peripherals::clint_settings_parameters(),
+                Scope::per_core);
+    add_section(all, "console", &C::console, peripherals::console_settings_parameters(),
+                Scope::per_core);
+    add_section(all, "tile", &C::tile, param::Table<C::Tile>{
+        number<&C::Tile::chips_x>("chips_x", Kind::count, 1, 8, "chips per row of the tile"),
+        number<&C::Tile::chips_y>("chips_y", Kind::count, 1, 8, "rows of chips"),
+    });
+    add_section(all, "mesh", &C::mesh, param::Table<C::Mesh>{
+        number<&C::Mesh::width>("width", Kind::count, 1, 32, "cores per row of a chip"),
+        number<&C::Mesh::height>("height", Kind::count, 1, 32, "rows of cores per chip"),
+    });
+    all.push_back(text_parameter(
+        "mesh.disabled_cores", Kind::coordinates,
+        "positions x,y with no working core (no router either), the same in every chip",
+        [](const C& config) { return format_coordinates(config.mesh.disabled_cores); },
+        [](C& config, const std::string& text) {
+          config.mesh.disabled_cores = parse_coordinates(text);
+        }));
+    param::Table<C::Noc> noc = {number<&C::Noc::clock_hz>(
+        "clock_hz", Kind::frequency, 1 * MHz, 10 * GHz,
+        "network clock: router and link latencies count its cycles")};
+    param::mount_base<noc::NetworkSettings>(noc, "", noc::network_settings_parameters());
+    param::mount_base<noc::NocSettings>(noc, "", noc::noc_settings_parameters());
+    add_section(all, "noc", &C::noc, noc);
+    add_section(all, "dma", &C::dma, dma::dma_settings_parameters(), Scope::per_core);
+    add_section(all, "sync", &C::sync, peripherals::sync_settings_parameters(),
+                Scope::per_core);
+    add_section(all, "vector", &C::vector, param::Table<C::Vector>{choice<&C::Vector::model>(
+        "model", {"model", "rtl", "lockstep"},
+        "vector unit of the vector.model_cores: the C++ reference model, the Verilated RTL, or "
+        "both in lockstep")});
+    all.push_back(text_parameter(
+        "vector.model_cores", Kind::selector,
+        "cores whose vector unit is vector.model; the others run the reference model",
+        [](const C& config) { return config.vector.model_cores; },
+        [](C& config, const std::string& text) {
+          parse_core_selector(trim(text));  // throws for a bad selector
+          config.vector.model_cores = trim(text);
+        }));
+    param::Table<C::Vector> latency;
+    param::mount(latency, "latency.", &C::Vector::latency, vector::vector_timing_parameters());
+    add_section(all, "vector", &C::vector, latency, Scope::per_core);
+    param::Table<C::Host> host;
+    param::mount_base<host::HostSettings>(host, "", host::host_settings_parameters());
+    host.push_back(number<&C::Host::attach_x>(
+        "attach_x", Kind::count, 0, 31, "router (column) of chip 0,0 where the host link enters"));
+    host.push_back(number<&C::Host::attach_y>(
+        "attach_y", Kind::count, 0, 31, "router (row) of chip 0,0 where the host link enters"));
+    add_section(all, "host", &C::host, host);
+    add_section(all, "boot", &C::boot, param::Table<C::Boot>{choice<&C::Boot::fast_load>(
+        "fast_load", {"false", "true"},
+        "true: write images straight into SRAM at time 0 instead of through the host interface")});
+    all.push_back(text_parameter(
+        "boot.images", Kind::images,
+        "which cores run which ELF (cores: file.elf); unmatched cores run the command line's",
+        [](const C& config) { return format_images(config.boot.images); },
+        [](C& config, const std::string& text) { config.boot.images = parse_images(text); }));
+    add_section(all, "simulation", &C::simulation, param::Table<C::Simulation>{
+        number<&C::Simulation::quantum_ps>(
+            "quantum", Kind::time, 1 * ns, 1 * sec,
+            "temporal-decoupling quantum: how far a core runs ahead"),
+        number<&C::Simulation::max_instructions>(
+            "max_instructions", Kind::count, 0, no_max,
+            "instructions per core before the run stops; 0 = no limit"),
+        number<&C::Simulation::timeout_ps>("timeout", Kind::time, 0, no_max,
+                                           "simulated time before the run stops; 0 = no limit"),
+    });
+    return all;
+  }();
   return parameters;
 }
 
@@ -558,11 +488,11 @@ std::string first_key_in(const std::string& group) {
 
 bool is_group(const std::string& key) { return !first_key_in(key).empty(); }
 
-std::string describe_range(const Parameter& parameter) {
+std::string describe_range(const param::Spec& parameter) {
   switch (parameter.kind) {
     case Kind::choice: {
       std::string names;
-      for (const char* name : parameter.choices) names += (names.empty() ? "" : ", ") + std::string(name);
+      for (const std::string& name : parameter.choices) names += (names.empty() ? "" : ", ") + std::string(name);
       return names;
     }
     case Kind::coordinates: return "x,y positions inside the mesh";
@@ -584,25 +514,20 @@ std::string describe_range(const Parameter& parameter) {
 
 // A parameter's value as written in YAML and by `dojo-vp config`.
 std::string shown_value(const Parameter& parameter, const PlatformConfig& config) {
-  if (is_text(parameter.kind)) return parameter.field.get_text(config);
-  const uint64_t value = parameter.field.get(config);
-  if (parameter.kind == Kind::choice)
-    return value < parameter.choices.size() ? parameter.choices[value] : std::to_string(value);
-  return format_value(parameter.kind, value);
+  if (is_text(parameter.kind)) return parameter.get_text(config);
+  return format_parameter(parameter, parameter.get(config));
 }
 
-// Why the parameter's value in `config` is not allowed, or "" if it is.
-std::string range_problem(const Parameter& parameter, const PlatformConfig& config) {
-  if (is_text(parameter.kind)) return "";
-  const uint64_t value = parameter.field.get(config);
-  if (parameter.kind == Kind::choice)
-    return value < parameter.choices.size() ? "" : std::to_string(value) + " is not a choice";
-  const std::string shown = format_value(parameter.kind, value);
-  if (value < parameter.min || value > parameter.max)
-    return shown + " is out of range (allowed: " + describe_range(parameter) + ")";
-  if (value % parameter.multiple_of != 0)
+// Why `value` is not allowed for the numeric parameter `spec`, or "" if it is.
+std::string range_problem(const param::Spec& spec, uint64_t value) {
+  if (spec.kind == Kind::choice)
+    return value < spec.choices.size() ? "" : std::to_string(value) + " is not a choice";
+  const std::string shown = format_value(spec.kind, value);
+  if (value < spec.min || value > spec.max)
+    return shown + " is out of range (allowed: " + describe_range(spec) + ")";
+  if (value % spec.multiple_of != 0)
     return shown + " is not a multiple of " +
-           format_with_units(kind_info(Kind::size), parameter.multiple_of);
+           format_with_units(kind_info(Kind::size), spec.multiple_of);
   return "";
 }
 
@@ -672,41 +597,41 @@ const char* describe_node(const YAML::Node& node) {
   }
 }
 
-void set_from_text(PlatformConfig& config, const Parameter& parameter, const std::string& text,
-                   const Origin& origin) {
-  const KindInfo& info = kind_info(parameter.kind);
-  const auto invalid = [&](const std::string& reason) {
-    origin.fail(std::string(parameter.key) + ": " + quoted_excerpt(text) + " is not a valid " + info.name +
-                ": " + reason + " (examples: " + info.examples + ")");
-  };
-  if (is_text(parameter.kind)) {
-    try {
-      parameter.field.set_text(config, text);
-    } catch (const std::invalid_argument& error) {
-      invalid(error.what());
-    }
-    return;
-  }
-  if (parameter.kind == Kind::choice) {
-    for (size_t i = 0; i < parameter.choices.size(); ++i)
-      if (iequals(trim(text), parameter.choices[i])) return parameter.field.set(config, i);
-    origin.fail(std::string(parameter.key) + ": " + quoted_excerpt(text) + " is not one of " +
-                describe_range(parameter));
+// `text` as the value of the numeric parameter `spec` (a choice as its index), range-checked;
+// messages start with `key`.
+uint64_t checked_value(const param::Spec& spec, const std::string& key, const std::string& text,
+                       const Origin& origin) {
+  if (spec.kind == Kind::choice) {
+    for (size_t i = 0; i < spec.choices.size(); ++i)
+      if (iequals(trim(text), spec.choices[i])) return i;
+    origin.fail(key + ": " + quoted_excerpt(text) + " is not one of " + describe_range(spec));
   }
   uint64_t value = 0;
   try {
-    value = parse_value(parameter.kind, text);
+    value = parse_value(spec.kind, text);
   } catch (const std::invalid_argument& error) {
-    invalid(error.what());
+    const KindInfo& info = kind_info(spec.kind);
+    origin.fail(key + ": " + quoted_excerpt(text) + " is not a valid " + info.name + ": " +
+                error.what() + " (examples: " + info.examples + ")");
   }
-  PlatformConfig candidate = config;
-  parameter.field.set(candidate, value);
-  if (parameter.field.get(candidate) != value)
-    origin.fail(std::string(parameter.key) + ": " + format_value(parameter.kind, value) +
-                " is out of range (allowed: " + describe_range(parameter) + ")");
-  const std::string problem = range_problem(parameter, candidate);
-  if (!problem.empty()) origin.fail(std::string(parameter.key) + ": " + problem);
-  config = candidate;
+  const std::string problem = range_problem(spec, value);
+  if (!problem.empty()) origin.fail(key + ": " + problem);
+  return value;
+}
+
+void set_from_text(PlatformConfig& config, const Parameter& parameter, const std::string& text,
+                   const Origin& origin) {
+  if (is_text(parameter.kind)) {
+    try {
+      parameter.set_text(config, text);
+    } catch (const std::invalid_argument& error) {
+      const KindInfo& info = kind_info(parameter.kind);
+      origin.fail(parameter.key + ": " + quoted_excerpt(text) + " is not a valid " + info.name +
+                  ": " + error.what() + " (examples: " + info.examples + ")");
+    }
+    return;
+  }
+  parameter.set(config, checked_value(parameter, parameter.key, text, origin));
 }
 
 // A list- or map-valued YAML node as the text its parameter parses: a list of coordinates
@@ -722,7 +647,7 @@ std::string text_of_node(const Parameter& parameter, const YAML::Node& value, co
       } else if (item.IsSequence() && item.size() == 2 && item[0].IsScalar() && item[1].IsScalar()) {
         pair = item[0].Scalar() + "," + item[1].Scalar();
       } else {
-        Origin{origin.source, item.Mark()}.fail(std::string(parameter.key) +
+        Origin{origin.source, item.Mark()}.fail(parameter.key +
                                                 ": expected a position \"x,y\" or [x, y]");
       }
       text += (text.empty() ? "" : " ") + pair;
@@ -732,14 +657,14 @@ std::string text_of_node(const Parameter& parameter, const YAML::Node& value, co
   if (parameter.kind == Kind::images && value.IsMap()) {
     for (const auto& entry : value) {
       if (!entry.first.IsScalar() || !entry.second.IsScalar())
-        Origin{origin.source, entry.first.Mark()}.fail(std::string(parameter.key) +
+        Origin{origin.source, entry.first.Mark()}.fail(parameter.key +
                                                        ": expected cores: file.elf");
       text += (text.empty() ? "" : ";") + entry.first.Scalar() + "=" + entry.second.Scalar();
     }
     return text;
   }
   if (value.IsNull()) return "";
-  origin.fail(std::string(parameter.key) + ": expected a " + kind_info(parameter.kind).name +
+  origin.fail(parameter.key + ": expected a " + kind_info(parameter.kind).name +
               ", found " + describe_node(value));
 }
 
@@ -747,8 +672,13 @@ std::string text_of_node(const Parameter& parameter, const YAML::Node& value, co
   origin.fail("unknown key " + quoted_excerpt(key) + suggestion(key));
 }
 
-void apply_map(PlatformConfig& config, const YAML::Node& map, const std::string& prefix,
-               const std::string& path) {
+// What to do with a parameter's value found in a YAML map (its text, where it was).
+using Assign = std::function<void(const Parameter&, const std::string&, const Origin&)>;
+
+// The settings of `map` (keys dotted or nested under groups), each handed to `assign`; `skip`
+// names keys handled elsewhere.
+void read_map(const YAML::Node& map, const std::string& prefix, const std::string& path,
+              const Assign& assign, const std::string& skip = "") {
   std::set<std::string> seen;
   for (const auto& entry : map) {
     const YAML::Node& key_node = entry.first;
@@ -759,24 +689,84 @@ void apply_map(PlatformConfig& config, const YAML::Node& map, const std::string&
       key_origin.fail("a key must be a name, found " + std::string(describe_node(key_node)));
     const std::string key = prefix.empty() ? key_node.Scalar() : prefix + "." + key_node.Scalar();
     if (!seen.insert(key).second) key_origin.fail("duplicate key " + quoted_excerpt(key));
+    if (key == skip) continue;
     if (const Parameter* parameter = find_parameter(key)) {
       if (is_text(parameter->kind)) {
-        set_from_text(config, *parameter, text_of_node(*parameter, value, value_origin),
-                      value_origin);
+        assign(*parameter, text_of_node(*parameter, value, value_origin), value_origin);
         continue;
       }
       if (!value.IsScalar())
         value_origin.fail(key + ": expected a " + kind_info(parameter->kind).name + ", found " +
                           describe_node(value));
-      set_from_text(config, *parameter, value.Scalar(), value_origin);
+      assign(*parameter, value.Scalar(), value_origin);
     } else if (is_group(key)) {
       if (value.IsNull()) continue;  // a group whose keys are all commented out
       if (!value.IsMap())
         value_origin.fail(key + ": expected a map of settings, found " + describe_node(value));
-      apply_map(config, value, key, path);
+      read_map(value, key, path, assign);
     } else {
       fail_unknown(key, key_origin);
     }
+  }
+}
+
+// The per-core keys, for messages: "core.*, dma.*, ..." in schema order.
+std::string per_core_keys() {
+  std::string groups;
+  std::string last;
+  for (const Parameter& parameter : schema()) {
+    if (!parameter.per_core) continue;
+    const std::string group =
+        parameter.key.compare(0, 15, "vector.latency.") == 0 ? "vector.latency"
+                                                              : parameter.key.substr(0, parameter.key.find('.'));
+    if (group == last) continue;
+    groups += (groups.empty() ? "" : ", ") + group + ".*";
+    last = group;
+  }
+  return groups;
+}
+
+// Appends the override of `parameter` for the cores `select` picks, its value parsed from `text`.
+void add_core_override(PlatformConfig& config, const std::string& select,
+                       const Parameter& parameter, const std::string& text, const Origin& origin) {
+  const std::string where = "cores[" + select + "]." + parameter.key;
+  if (!parameter.per_core)
+    origin.fail(where + ": " + parameter.key + " is the same for every core; those that may "
+                "differ are " + per_core_keys());
+  config.core_overrides.push_back(
+      {select, parameter.key, checked_value(parameter, where, text, origin)});
+}
+
+// A core selector of `cores[...]` or `select:`, checked.
+std::string checked_selector(const std::string& text, const Origin& origin) {
+  try {
+    parse_core_selector(trim(text));
+  } catch (const std::invalid_argument& error) {
+    origin.fail("cores: " + quoted_excerpt(text) + " is not a core selector: " + error.what() +
+                " (see docs/boot.md)");
+  }
+  return trim(text);
+}
+
+// The list `cores`: each entry a `select` (a core selector) and settings for those cores.
+void read_core_overrides(PlatformConfig& config, const YAML::Node& list, const std::string& path) {
+  const Origin list_origin{path, list.Mark()};
+  if (list.IsNull()) return;
+  if (!list.IsSequence())
+    list_origin.fail("cores: expected a list of entries (select: CORES, then settings), found " +
+                     std::string(describe_node(list)));
+  for (const auto& entry : list) {
+    const Origin entry_origin{path, entry.Mark()};
+    if (!entry.IsMap() || !entry["select"] || !entry["select"].IsScalar())
+      entry_origin.fail("cores: each entry needs select: CORES (a core selector, see "
+                        "docs/boot.md) and the settings for those cores");
+    const std::string select =
+        checked_selector(entry["select"].Scalar(), Origin{path, entry["select"].Mark()});
+    read_map(entry, "", path,
+             [&](const Parameter& parameter, const std::string& text, const Origin& origin) {
+               add_core_override(config, select, parameter, text, origin);
+             },
+             "select");
   }
 }
 
@@ -802,9 +792,15 @@ void load_config_file(PlatformConfig& config, const std::string& path) {
   if (!root.IsMap())
     Origin{path, root.Mark()}.fail("expected a map of settings, found " +
                                    std::string(describe_node(root)));
-  // Parse into a copy so that a bad file leaves `config` unchanged.
+  // Parse into a copy so that a bad file leaves `config` unchanged. The per-core entries come
+  // after the settings they override, wherever they are in the file.
   PlatformConfig updated = config;
-  apply_map(updated, root, "", path);
+  read_map(root, "", path,
+           [&updated](const Parameter& parameter, const std::string& text, const Origin& origin) {
+             set_from_text(updated, parameter, text, origin);
+           },
+           "cores");
+  if (root["cores"]) read_core_overrides(updated, root["cores"], path);
   config = updated;
 }
 
@@ -813,7 +809,16 @@ void apply_override(PlatformConfig& config, const std::string& assignment) {
   const auto equals = assignment.find('=');
   if (equals == std::string::npos)
     origin.fail(quoted_excerpt(assignment) + " is not key=value (e.g. core.clock_hz=1GHz)");
-  const std::string key = trim(assignment.substr(0, equals));
+  std::string key = trim(assignment.substr(0, equals));
+  std::optional<std::string> select;
+  if (key.compare(0, 6, "cores[") == 0) {
+    const auto close = key.find("].");
+    if (close == std::string::npos)
+      origin.fail(quoted_excerpt(key) + " is not cores[CORES].key (e.g. "
+                  "cores[1,0:*].core.clock_hz=1GHz)");
+    select = checked_selector(key.substr(6, close - 6), origin);
+    key = key.substr(close + 2);
+  }
   const Parameter* parameter = find_parameter(key);
   if (parameter == nullptr) {
     if (is_group(key))
@@ -821,7 +826,11 @@ void apply_override(PlatformConfig& config, const std::string& assignment) {
                   first_key_in(key));
     fail_unknown(key, origin);
   }
-  set_from_text(config, *parameter, trim(assignment.substr(equals + 1)), origin);
+  const std::string value = trim(assignment.substr(equals + 1));
+  if (select)
+    add_core_override(config, *select, *parameter, value, origin);
+  else
+    set_from_text(config, *parameter, value, origin);
 }
 
 namespace {
@@ -871,10 +880,68 @@ CoreSelector parse_core_selector(const std::string& text) {
   return selector;
 }
 
-void check_image_assignments(const PlatformConfig& config,
-                             const std::vector<ImageAssignment>& images, const std::string& origin) {
+namespace {
+
+// Why `selector` (parsed) picks no working core of `config`, or "" if it picks one.
+std::string selects_no_core(const PlatformConfig& config, const CoreSelector& selector) {
   const std::set<std::pair<uint32_t, uint32_t>> disabled(config.mesh.disabled_cores.begin(),
                                                           config.mesh.disabled_cores.end());
+  for (uint32_t chip_y = 0; chip_y < config.tile.chips_y; ++chip_y)
+    for (uint32_t chip_x = 0; chip_x < config.tile.chips_x; ++chip_x)
+      for (uint32_t y = 0; y < config.mesh.height; ++y)
+        for (uint32_t x = 0; x < config.mesh.width; ++x)
+          if (!disabled.count({x, y}) && selector.contains(chip_x, chip_y, x, y)) return "";
+  return " selects no working core of this configuration (" + std::to_string(config.tile.chips_x) +
+         "x" + std::to_string(config.tile.chips_y) + " chips of " +
+         std::to_string(config.mesh.width) + "x" + std::to_string(config.mesh.height) +
+         " cores; see docs/boot.md)";
+}
+
+// The relations between one core's parameters; `where` starts each message ("" or "cores[..].").
+void check_core_relations(const PlatformConfig& config, const std::string& where) {
+  if (config.timer.frequency_hz > config.core.clock_hz)
+    throw ConfigError(where + "timer.frequency_hz: " +
+                      format_value(Kind::frequency, config.timer.frequency_hz) +
+                      " exceeds core.clock_hz (" +
+                      format_value(Kind::frequency, config.core.clock_hz) +
+                      "); the timer cannot tick faster than the core clock");
+}
+
+void check_core_overrides(const PlatformConfig& config) {
+  for (const CoreOverride& entry : config.core_overrides) {
+    const std::string where = "cores[" + entry.select + "]." + entry.key + ": ";
+    const Parameter* parameter = find_parameter(entry.key);
+    if (parameter == nullptr || !parameter->per_core)
+      throw ConfigError(where + "not a parameter that may differ between cores");
+    CoreSelector selector;
+    try {
+      selector = parse_core_selector(entry.select);
+    } catch (const std::invalid_argument& error) {
+      throw ConfigError(where + error.what());
+    }
+    const std::string none = selects_no_core(config, selector);
+    if (!none.empty()) throw ConfigError(where + quoted_excerpt(entry.select) + none);
+    const std::string problem = range_problem(*parameter, entry.value);
+    if (!problem.empty()) throw ConfigError(where + problem);
+  }
+  if (config.core_overrides.empty()) return;
+  PlatformConfig scratch;
+  for (uint32_t chip_y = 0; chip_y < config.tile.chips_y; ++chip_y)
+    for (uint32_t chip_x = 0; chip_x < config.tile.chips_x; ++chip_x)
+      for (uint32_t y = 0; y < config.mesh.height; ++y)
+        for (uint32_t x = 0; x < config.mesh.width; ++x) {
+          const PlatformConfig& own = config_for_core(config, {chip_x, chip_y, x, y}, scratch);
+          if (&own != &config)
+            check_core_relations(own, "core " + std::to_string(x) + "," + std::to_string(y) +
+                                          " of chip " + std::to_string(chip_x) + "," +
+                                          std::to_string(chip_y) + " (cores): ");
+        }
+}
+
+}  // namespace
+
+void check_image_assignments(const PlatformConfig& config,
+                             const std::vector<ImageAssignment>& images, const std::string& origin) {
   for (const auto& image : images) {
     CoreSelector selector;
     try {
@@ -882,26 +949,33 @@ void check_image_assignments(const PlatformConfig& config,
     } catch (const std::invalid_argument& error) {
       throw ConfigError(origin + ": " + quoted_excerpt(image.cores) + ": " + error.what());
     }
-    bool selects_a_core = false;
-    for (uint32_t chip_y = 0; chip_y < config.tile.chips_y && !selects_a_core; ++chip_y)
-      for (uint32_t chip_x = 0; chip_x < config.tile.chips_x && !selects_a_core; ++chip_x)
-        for (uint32_t y = 0; y < config.mesh.height && !selects_a_core; ++y)
-          for (uint32_t x = 0; x < config.mesh.width && !selects_a_core; ++x)
-            selects_a_core = !disabled.count({x, y}) && selector.contains(chip_x, chip_y, x, y);
-    if (!selects_a_core)
-      throw ConfigError(origin + ": " + quoted_excerpt(image.cores + "=" + image.path, max_quoted_path_bytes) +
-                        " selects no working core of this configuration (" +
-                        std::to_string(config.tile.chips_x) + "x" +
-                        std::to_string(config.tile.chips_y) + " chips of " +
-                        std::to_string(config.mesh.width) + "x" +
-                        std::to_string(config.mesh.height) + " cores; see docs/boot.md)");
+    const std::string none = selects_no_core(config, selector);
+    if (!none.empty())
+      throw ConfigError(origin + ": " +
+                        quoted_excerpt(image.cores + "=" + image.path, max_quoted_path_bytes) + none);
   }
+}
+
+const PlatformConfig& config_for_core(const PlatformConfig& config, const noc::Coord& core,
+                                      PlatformConfig& scratch) {
+  const PlatformConfig* own = &config;
+  for (const CoreOverride& entry : config.core_overrides) {
+    if (!parse_core_selector(entry.select).contains(core.chip_x, core.chip_y, core.x, core.y))
+      continue;
+    if (own == &config) {
+      scratch = config;
+      own = &scratch;
+    }
+    find_parameter(entry.key)->set(scratch, entry.value);
+  }
+  return *own;
 }
 
 void validate(const PlatformConfig& config) {
   for (const Parameter& parameter : schema()) {
-    const std::string problem = range_problem(parameter, config);
-    if (!problem.empty()) throw ConfigError(std::string(parameter.key) + ": " + problem);
+    if (is_text(parameter.kind)) continue;
+    const std::string problem = range_problem(parameter, parameter.get(config));
+    if (!problem.empty()) throw ConfigError(parameter.key + ": " + problem);
   }
 
   struct Region {
@@ -981,13 +1055,8 @@ void validate(const PlatformConfig& config) {
                       " working cores are " + std::to_string(cores) + " cores, more than the " +
                       std::to_string(max_cores) + " a platform can have");
   check_image_assignments(config, config.boot.images, "boot.images");
-
-  if (config.timer.frequency_hz > config.core.clock_hz)
-    throw ConfigError("timer.frequency_hz: " + format_value(Kind::frequency,
-                                                            config.timer.frequency_hz) +
-                      " exceeds core.clock_hz (" +
-                      format_value(Kind::frequency, config.core.clock_hz) +
-                      "); the timer cannot tick faster than the core clock");
+  check_core_relations(config, "");
+  check_core_overrides(config);
 }
 
 namespace {
@@ -1024,7 +1093,7 @@ std::string yaml_value(const Parameter& parameter, const PlatformConfig& config)
 
 std::optional<uint64_t> parameter_value(const PlatformConfig& config, const std::string& key) {
   for (const Parameter& parameter : schema()) {
-    if (parameter.key == key && parameter.field.get) return parameter.field.get(config);
+    if (parameter.key == key && parameter.get) return parameter.get(config);
   }
   return std::nullopt;
 }
@@ -1035,7 +1104,7 @@ std::vector<ParameterInfo> describe_parameters() {
   for (const Parameter& parameter : schema())
     infos.push_back({parameter.key, kind_info(parameter.kind).name,
                      yaml_value(parameter, defaults), parameter.help,
-                     describe_range(parameter)});
+                     describe_range(parameter), parameter.per_core});
   return infos;
 }
 
@@ -1060,6 +1129,15 @@ std::string to_yaml(const PlatformConfig& config) {
     lines.push_back({std::string(2 * parts.size(), ' ') + leaf + ": " + yaml_value(parameter, config),
                      parameter.help});
   }
+  // The per-core entries, in order; consecutive ones for the same cores share an entry.
+  for (size_t i = 0; i < config.core_overrides.size(); ++i) {
+    const CoreOverride& entry = config.core_overrides[i];
+    if (i == 0) lines.push_back({"cores:", "values for some cores: the last entry that selects a core wins"});
+    if (i == 0 || config.core_overrides[i - 1].select != entry.select)
+      lines.push_back({"  - select: " + quoted(entry.select), "a core selector (docs/boot.md)"});
+    const Parameter& parameter = *find_parameter(entry.key);
+    lines.push_back({"    " + entry.key + ": " + format_parameter(parameter, entry.value), ""});
+  }
   size_t column = 0;
   for (const auto& line : lines) column = std::max(column, line.first.size() + 2);
   std::string yaml;
@@ -1069,6 +1147,35 @@ std::string to_yaml(const PlatformConfig& config) {
     yaml += "\n";
   }
   return yaml;
+}
+
+const char* kind_name(param::Kind kind) { return kind_info(kind).name; }
+
+std::string parameter_table_markdown() {
+  const auto cell = [](const std::string& text) {
+    std::string escaped;
+    for (char c : text) escaped += c == '|' ? std::string("\\|") : std::string(1, c);
+    return escaped;
+  };
+  std::string table =
+      "| Key | Type | Default | Range | Per core | Meaning |\n"
+      "|-----|------|---------|-------|----------|---------|\n";
+  for (const ParameterInfo& info : describe_parameters())
+    table += "| `" + info.key + "` | " + info.type + " | `" + cell(info.default_value) + "` | " +
+             cell(info.range) + " | " + (info.per_core ? "yes" : "") + " | " + cell(info.help) +
+             " |\n";
+  return table;
+}
+
+std::string format_parameter(const param::Spec& spec, uint64_t value) {
+  if (spec.kind == Kind::choice)
+    return value < spec.choices.size() ? spec.choices[value] : std::to_string(value);
+  return format_value(spec.kind, value);
+}
+
+uint64_t parse_parameter(const param::Spec& spec, const std::string& key,
+                         const std::string& text, const std::string& origin) {
+  return checked_value(spec, key, text, Origin{origin});
 }
 
 uint64_t parse_time_ps(const std::string& text) { return parse_value(Kind::time, text); }

@@ -1,6 +1,9 @@
 // Platform configuration: built-in defaults, overridden by a YAML file and by --set key=value.
-// Every parameter is declared once, in config.cpp's schema, with its key, type, range and help;
-// the YAML reader, --set, `dojo-vp config` and docs/configuration.md all come from that schema.
+// Every parameter is declared once, with its key, type, range and help: a model's by the model
+// (its *Settings struct and table, support/parameters.h), the platform's own (the memory map,
+// the tile's shape, boot and simulation) in config.cpp's schema, which mounts the models' tables
+// under its sections. The YAML reader, --set, `dojo-vp config`, `dojo-vp params` and
+// docs/configuration.md all come from that schema.
 #pragma once
 
 #include <cstdint>
@@ -10,8 +13,14 @@
 #include <utility>
 #include <vector>
 
-#include "core/hart.h"
+#include "core/core_settings.h"
+#include "dma/dma_settings.h"
+#include "host/host_settings.h"
 #include "noc/network.h"
+#include "noc/noc_settings.h"
+#include "peripherals/clint_settings.h"
+#include "peripherals/console_settings.h"
+#include "peripherals/sync_settings.h"
 #include "vector/vector_model.h"
 
 namespace dojo::platform {
@@ -26,11 +35,20 @@ struct ImageAssignment {
   }
 };
 
+// A value for some cores only: `--set cores[SELECT].KEY=VALUE`, or an entry of the YAML list
+// `cores` (docs/configuration.md, "Settings for some cores").
+struct CoreOverride {
+  std::string select;  // a core selector (docs/boot.md)
+  std::string key;     // a parameter that may differ between cores
+  uint64_t value = 0;  // as the parameter stores it (a choice by its index)
+  bool operator==(const CoreOverride& other) const {
+    return select == other.select && key == other.key && value == other.value;
+  }
+};
+
+// Each section is the settings struct of the model that uses it, or the platform's own.
 struct PlatformConfig {
-  struct Core {
-    uint64_t clock_hz = 2'000'000'000;
-    core::CycleModel cycles;
-  } core;
+  core::CoreSettings core;
   struct Memory {
     uint64_t sram_base = 0x8000'0000;
     uint64_t sram_size = 0x14'0000;  // 1.25 MiB
@@ -50,12 +68,8 @@ struct PlatformConfig {
     uint64_t sync_base = 0x301'0000;
     uint64_t core_info_base = 0x302'0000;
   } mmio;
-  struct Timer {
-    uint64_t frequency_hz = 10'000'000;  // mtime ticks per second
-  } timer;
-  struct Console {
-    uint64_t max_line_bytes = 64 * 1024;  // a longer line is written in pieces of this length
-  } console;
+  peripherals::ClintSettings timer;
+  peripherals::ConsoleSettings console;
   struct Tile {
     uint32_t chips_x = 1;  // chips per row of the tile
     uint32_t chips_y = 1;  // rows of chips
@@ -66,37 +80,19 @@ struct PlatformConfig {
     // Positions (x, y) with no working core, the same in every chip.
     std::vector<std::pair<uint32_t, uint32_t>> disabled_cores;
   } mesh;
-  struct Noc {
-    uint64_t clock_hz = 2'000'000'000;
-    uint32_t flit_bytes = 64;  // on-chip link width per cycle and direction
-    uint32_t router_latency = 3;
-    uint32_t link_latency = 1;
-    uint32_t chip_link_bytes = 64;
-    uint32_t chip_link_latency = 50;
-    uint32_t header_bytes = 8;  // address and command, ahead of a packet's data
-    noc::Routing routing = noc::Routing::xy;
-    uint32_t latency_bucket = 16;    // packet-latency histogram: bucket width, cycles
-    uint32_t latency_buckets = 256;  // ... and bucket count (the last holds the rest)
+  struct Noc : noc::NetworkSettings, noc::NocSettings {
+    uint64_t clock_hz = 2'000'000'000;  // the network's clock domain, the host link's too
   } noc;
-  struct Dma {
-    uint64_t burst_bytes = 256;         // bytes per bus transaction
-    uint32_t sram_bytes_per_cycle = 64;  // the SRAM port a DMA engine uses
-    uint32_t max_chain_descriptors = 4096;  // per start: a looping chain ends in an error
-  } dma;
-  struct Sync {
-    uint32_t counters = 16;  // hardware semaphores per core
-  } sync;
+  dma::DmaSettings dma;
+  peripherals::SyncSettings sync;
   struct Vector {
     enum class Model : uint32_t { model, rtl, lockstep };
     Model model = Model::model;       // the implementation run by the selected cores
     std::string model_cores = "*";    // core selector (docs/boot.md) of the cores using `model`
     vector::VectorTiming latency;     // core cycles per instruction class (reference model)
   } vector;
-  struct Host {
-    uint64_t memory_size = 0x8'0000'0000;  // 32 GiB
-    uint32_t link_bytes = 16;              // bytes per NoC cycle into the tile
-    uint64_t chunk_bytes = 4096;           // bytes per write as images travel to the cores
-    uint32_t attach_x = 0;                 // router of chip 0,0 the host link enters at
+  struct Host : host::HostSettings {
+    uint32_t attach_x = 0;  // router of chip 0,0 the host link enters at
     uint32_t attach_y = 0;
   } host;
   struct Boot {
@@ -108,7 +104,16 @@ struct PlatformConfig {
     uint64_t max_instructions = 0;    // per core; 0 = no limit
     uint64_t timeout_ps = 0;          // simulated time; 0 = no limit
   } simulation;
+  // Applied in order over the values above to the cores each selects: for a core, the last entry
+  // that selects it and sets a key wins.
+  std::vector<CoreOverride> core_overrides;
 };
+
+// The configuration the core at `core` is built with: `config` with the core_overrides that
+// select it applied in order. Returns `config` itself when none does, else `scratch`, which holds
+// the copy.
+const PlatformConfig& config_for_core(const PlatformConfig& config, const noc::Coord& core,
+                                      PlatformConfig& scratch);
 
 // A set of cores, parsed from an ImageAssignment's `cores`: inclusive ranges of chip and core
 // coordinates.
@@ -159,7 +164,8 @@ class ConfigError : public std::runtime_error {
 
 // Reads a YAML file over `config`: unknown keys, wrong types and out-of-range values throw.
 void load_config_file(PlatformConfig& config, const std::string& path);
-// Applies one `key=value` (e.g. `core.clock_hz=1GHz`), with the same checks as the YAML reader.
+// Applies one `key=value` (e.g. `core.clock_hz=1GHz`, or `cores[1,0:*].core.clock_hz=1GHz` for
+// some cores), with the same checks as the YAML reader.
 void apply_override(PlatformConfig& config, const std::string& assignment);
 // Checks relations between parameters (e.g. memory regions that overlap).
 void validate(const PlatformConfig& config);
@@ -170,14 +176,28 @@ struct ParameterInfo {
   std::string default_value;
   std::string help;
   std::string range;  // allowed values, e.g. "1MHz..10GHz" or "multiple of 4KiB"
+  bool per_core = false;  // may differ between cores (core_overrides)
 };
 // Every parameter with its default, in schema order.
 std::vector<ParameterInfo> describe_parameters();
 // The value of a numeric parameter (an address, count, size, frequency or time) by its key;
 // nothing for any other key.
 std::optional<uint64_t> parameter_value(const PlatformConfig& config, const std::string& key);
+// docs/configuration.md's table of every parameter (`dojo-vp params --markdown`).
+std::string parameter_table_markdown();
 // The configuration as YAML (every key), e.g. for `dojo-vp config`.
 std::string to_yaml(const PlatformConfig& config);
+
+// `text` as the value of the numeric parameter `spec` (a choice as its index), with the checks
+// the YAML reader makes (e.g. for a tool's options made from a model's declarations); throws
+// ConfigError "ORIGIN: KEY: problem".
+uint64_t parse_parameter(const param::Spec& spec, const std::string& key, const std::string& text,
+                         const std::string& origin);
+
+// What a kind of value is called in messages and help: "count", "size", "frequency" ...
+const char* kind_name(param::Kind kind);
+// A numeric parameter's value as the configuration writes it (e.g. "64B", "2GHz", "xy").
+std::string format_parameter(const param::Spec& spec, uint64_t value);
 
 // Parses "10ms", "1.5 us", "250ps" into picoseconds; throws std::invalid_argument.
 uint64_t parse_time_ps(const std::string& text);

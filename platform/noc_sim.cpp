@@ -1,11 +1,14 @@
 #include "noc_sim.h"
 
+#include <algorithm>
+#include <cctype>
 #include <cstdio>
 #include <iostream>
 #include <memory>
 #include <stdexcept>
 #include <string>
 
+#include "config.h"
 #include "noc/traffic.h"
 
 namespace dojo::platform {
@@ -69,7 +72,7 @@ void print_json(const noc::TrafficParams& p, const noc::TrafficResult& r) {
       "\"avg_packet_latency\": %.4f, \"p99_packet_latency\": %llu, \"max_packet_latency\": %llu, "
       "\"zero_load_latency\": %.4f, \"measured_zero_load_latency\": %.4f, \"accepted_throughput\": %.6f, \"throughput_bound\": %.6f, "
       "\"bottleneck\": \"%s\", \"delivery_span\": %llu, \"saturated\": %s}\n",
-      p.packet_flits, p.injection_rate, p.router_latency, p.link_latency,
+      p.packet_flits, p.injection_rate, p.network.router_latency, p.network.link_latency,
       static_cast<unsigned long long>(p.warmup), static_cast<unsigned long long>(p.measure),
       static_cast<unsigned long long>(p.drain_limit), static_cast<unsigned long long>(p.seed),
       p.injection_rate, static_cast<unsigned long long>(r.packets_measured),
@@ -87,7 +90,7 @@ void print_text(const noc::TrafficParams& p, const noc::TrafficResult& r) {
   }
   std::printf(", %u-flit packets, offered %.4g flits/node/cycle\n", p.packet_flits, p.injection_rate);
   std::printf("  router latency %u, link latency %u; warm-up %llu, measure %llu, drain limit %llu cycles; seed %llu\n",
-              p.router_latency, p.link_latency, static_cast<unsigned long long>(p.warmup),
+              p.network.router_latency, p.network.link_latency, static_cast<unsigned long long>(p.warmup),
               static_cast<unsigned long long>(p.measure), static_cast<unsigned long long>(p.drain_limit),
               static_cast<unsigned long long>(p.seed));
   std::printf("packets measured:    %llu (%llu flits)\n", static_cast<unsigned long long>(r.packets_measured),
@@ -99,6 +102,18 @@ void print_text(const noc::TrafficParams& p, const noc::TrafficResult& r) {
   std::printf("accepted throughput: %.4f flits/node/cycle (bound %.4f, set by %s)\n", r.accepted_throughput,
               r.bounds.throughput_bound, r.bounds.bottleneck.c_str());
   std::printf("saturated:           %s\n", r.saturated ? "yes" : "no");
+}
+
+// What --help shows an option of a declared parameter takes: "SIZE", "COUNT" or its choices.
+std::string value_name(const param::Spec& spec) {
+  std::string name;
+  if (spec.kind == param::Kind::choice) {
+    for (const std::string& choice : spec.choices) name += (name.empty() ? "" : "|") + choice;
+    return name;
+  }
+  for (const char c : std::string(kind_name(spec.kind)))
+    name += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return name;
 }
 
 }  // namespace
@@ -117,8 +132,22 @@ std::function<int()> add_noc_sim_command(CLI::App& app) {
   command->add_option("--packet-flits", p.packet_flits, "Flits per packet")->capture_default_str();
   command->add_option("--injection-rate", p.injection_rate,
                       "Offered load: flits per node per cycle (0 to 1)")->capture_default_str();
-  command->add_option("--router-latency", p.router_latency, "Cycles through a router")->capture_default_str();
-  command->add_option("--link-latency", p.link_latency, "Cycles on a link")->capture_default_str();
+  // The network's own parameters, as it declares them: --router-latency for noc.router_latency.
+  for (const auto& declaration : noc::network_settings_parameters()) {
+    std::string name = declaration.key;
+    std::replace(name.begin(), name.end(), '_', '-');
+    const std::string option = "--" + name;
+    command
+        ->add_option_function<std::string>(
+            option,
+            [&p, &declaration, option](const std::string& text) {
+              declaration.set(p.network,
+                              parse_parameter(declaration, "noc." + declaration.key, text, option));
+            },
+            declaration.help + " (noc." + declaration.key + ")")
+        ->default_str(format_parameter(declaration, declaration.get(p.network)))
+        ->type_name(value_name(declaration));
+  }
   command->add_option("--warmup", p.warmup, "Cycles before measuring")->capture_default_str();
   command->add_option("--measure", p.measure, "Cycles whose packets are measured")->capture_default_str();
   command->add_option("--drain-limit", p.drain_limit,

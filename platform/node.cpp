@@ -159,12 +159,10 @@ core::CoreParams Node::core_params(const PlatformConfig& config, const NodePlace
 
 dma::DmaParams Node::dma_params(const PlatformConfig& config) {
   dma::DmaParams params;
+  static_cast<dma::DmaSettings&>(params) = config.dma;
   params.clock_period = period_of(config.core.clock_hz);
-  params.port_bytes_per_cycle = config.dma.sram_bytes_per_cycle;
-  params.burst_bytes = static_cast<uint32_t>(config.dma.burst_bytes);
   params.register_latency = picoseconds(config.mmio.latency_ps);
   params.max_descriptor_bytes = config.memory.sram_size;
-  params.max_chain_descriptors = config.dma.max_chain_descriptors;
   return params;
 }
 

@@ -46,16 +46,9 @@ Tile::Tile(sc_core::sc_module_name name, const PlatformConfig& config,
   noc_params.network.width = config.mesh.width;
   noc_params.network.height = config.mesh.height;
   noc_params.network.disabled = config.mesh.disabled_cores;
-  noc_params.network.flit_bytes = config.noc.flit_bytes;
-  noc_params.network.router_latency = config.noc.router_latency;
-  noc_params.network.link_latency = config.noc.link_latency;
-  noc_params.network.chip_link_bytes = config.noc.chip_link_bytes;
-  noc_params.network.chip_link_latency = config.noc.chip_link_latency;
-  noc_params.network.routing = config.noc.routing;
-  noc_params.network.latency_bucket_cycles = config.noc.latency_bucket;
-  noc_params.network.latency_buckets = config.noc.latency_buckets;
+  static_cast<noc::NetworkSettings&>(noc_params.network) = config.noc;
+  static_cast<noc::NocSettings&>(noc_params) = config.noc;
   noc_params.clock_period = period_of(config.noc.clock_hz);
-  noc_params.header_bytes = config.noc.header_bytes;
   noc_params.sram_size = config.memory.sram_size;
   noc_params.device_base = config.mmio.device_block_base;
   noc_ = std::make_unique<noc::Noc>("noc", noc_params);
@@ -78,6 +71,7 @@ Tile::Tile(sc_core::sc_module_name name, const PlatformConfig& config,
     }
   }
   const auto firmware_arguments = std::make_shared<const std::vector<std::string>>(semihosting.arguments);
+  PlatformConfig core_config;  // a core's own values, when core_overrides select it
   for (noc::NodeIndex index = 0; index < network.node_count(); ++index) {
     if (!network.enabled(index)) continue;
     NodePlace place;
@@ -91,7 +85,8 @@ Tile::Tile(sc_core::sc_module_name name, const PlatformConfig& config,
     place.firmware_arguments = firmware_arguments;
     const ElfImage& image = image_for(place.coord);
     const auto rank = place.rank;
-    auto node = std::make_unique<Node>(("node" + std::to_string(rank)).c_str(), config, place,
+    const PlatformConfig& own = config_for_core(config, place.coord, core_config);
+    auto node = std::make_unique<Node>(("node" + std::to_string(rank)).c_str(), own, place,
                                        image, console,
                                        [this, rank](int status) { on_core_exit(rank, status); });
     node->console.on_write_error = [this](int error) { on_console_error(error); };
@@ -222,10 +217,8 @@ void Tile::check_image_files() const {
 
 void Tile::boot_through_host() {
   host::HostInterfaceParams params;
-  params.memory_size = config_.host.memory_size;
-  params.link_bytes_per_cycle = config_.host.link_bytes;
+  static_cast<host::HostSettings&>(params) = config_.host;
   params.clock_period = period_of(config_.noc.clock_hz);
-  params.chunk_bytes = static_cast<uint32_t>(config_.host.chunk_bytes);
   host_ = std::make_unique<host::HostInterface>("host", params);
   host_->socket.bind(noc_->ingress);
   noc_->add_host(noc::Coord{0, 0, config_.host.attach_x, config_.host.attach_y});
@@ -390,7 +383,7 @@ void Tile::trace_rtl(const std::string& path, const vector::TraceWindow& window)
     const std::string file =
         rtl_nodes.size() > 1 ? per_core_file(path, node->core.hart().hartid()) : path;
     const core::Core& core = node->core;
-    node->rtl->set_clock([&core] { return ps(core.local_time()); }, ps(period_of(config_.core.clock_hz)));
+    node->rtl->set_clock([&core] { return ps(core.local_time()); }, ps(core.clock_period()));
     try {
       node->rtl->start_trace(file, window);
     } catch (const std::runtime_error& error) {

@@ -18,6 +18,7 @@
 #include <tlm_utils/simple_initiator_socket.h>
 #include <tlm_utils/tlm_quantumkeeper.h>
 
+#include "core/core_settings.h"
 #include "core/hart.h"
 
 namespace dojo::core {
@@ -75,6 +76,7 @@ class Core : public sc_core::sc_module, private HartBus {
   enum class Segment { run, wfi };
   std::function<void(Segment, sc_core::sc_time start, sc_core::sc_time end)> on_segment;
 
+  sc_core::sc_time clock_period() const { return sc_core::sc_time::from_value(period_); }
   // The simulated time of a cycle of this core's clock (for observers of the hart that count in
   // cycles, e.g. Hart::on_vector).
   sc_core::sc_time time_of_cycle(uint64_t cycle) const {

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "core/csr_table.h"
+#include "support/parameters.h"
 #include "vector/vector_engine.h"
 
 namespace dojo::core {
@@ -38,6 +39,26 @@ struct CycleModel {
   uint32_t amo = 4;           // lr, sc and AMOs
   uint32_t fence = 1;
 };
+// core.cycles.*: one declaration per class.
+inline const param::Table<CycleModel>& cycle_model_parameters() {
+  using param::Kind;
+  using param::number;
+  static const param::Table<CycleModel> table = {
+      number<&CycleModel::load>("load", Kind::count, 1, 1000, "cycles of a load"),
+      number<&CycleModel::store>("store", Kind::count, 1, 1000, "cycles of a store"),
+      number<&CycleModel::mul>("mul", Kind::count, 1, 1000,
+                               "cycles of a multiplication (mul, mulh*, mulw)"),
+      number<&CycleModel::div>("div", Kind::count, 1, 1000,
+                               "cycles of a division or remainder (div*, rem*)"),
+      number<&CycleModel::branch_taken>("branch_taken", Kind::count, 1, 1000,
+                                        "cycles of a taken branch (a branch not taken takes 1)"),
+      number<&CycleModel::jump>("jump", Kind::count, 1, 1000, "cycles of jal and jalr"),
+      number<&CycleModel::csr>("csr", Kind::count, 1, 1000, "cycles of a CSR instruction"),
+      number<&CycleModel::amo>("amo", Kind::count, 1, 1000, "cycles of lr, sc and the AMOs"),
+      number<&CycleModel::fence>("fence", Kind::count, 1, 1000, "cycles of fence and fence.i"),
+  };
+  return table;
+}
 
 struct HartConfig {
   uint64_t hartid = 0;

@@ -24,17 +24,15 @@
 #include <vector>
 
 #include "dma/dma_registers.h"  // generated from dma_registers.yaml
+#include "dma/dma_settings.h"
 #include "peripherals/register_file.h"
 
 namespace dojo::dma {
 
-struct DmaParams {
+struct DmaParams : DmaSettings {
   sc_core::sc_time clock_period;    // one engine cycle
-  uint32_t port_bytes_per_cycle = 0;  // bytes each channel (read, write) moves per cycle
-  uint32_t burst_bytes = 0;           // largest single access for data
   sc_core::sc_time register_latency;  // added to every register access
   uint64_t max_descriptor_bytes = 0;  // row_bytes * rows above this is a size error
-  uint32_t max_chain_descriptors = 0;  // descriptors one start may fetch (stops looping chains)
 };
 
 // The engine's states, as STATUS.STATE reports them (values from the register map).

@@ -16,13 +16,12 @@
 #include <tlm_utils/tlm_quantumkeeper.h>
 #include <vector>
 
+#include "host/host_settings.h"
+
 namespace dojo::host {
 
-struct HostInterfaceParams {
-  uint64_t memory_size = 0;           // bytes of the interface's own memory, where images are kept
-  uint32_t link_bytes_per_cycle = 0;  // width of its link into the network
-  sc_core::sc_time clock_period;      // clock of that link
-  uint32_t chunk_bytes = 0;           // bytes per write transaction (a segment's last is shorter)
+struct HostInterfaceParams : HostSettings {
+  sc_core::sc_time clock_period;      // clock of the link
   sc_core::sc_time start_latency;     // from the start of the simulation to the first injection
 };
 

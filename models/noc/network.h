@@ -16,6 +16,8 @@
 #include <utility>
 #include <vector>
 
+#include "support/parameters.h"
+
 namespace dojo::noc {
 
 // A router's place in the tile: the chip (chip_x, chip_y) and the core (x, y) within the chip.
@@ -34,22 +36,53 @@ enum class Routing {
   table,  // shortest paths computed at start-up around disabled routers (ties broken x first)
 };
 
-struct NetworkParams {
+// The network's timing, as the platform sets it (noc.*) and noc-sim takes it.
+struct NetworkSettings {
+  uint32_t flit_bytes = 64;         // on-chip link width: one flit per cycle per direction
+  uint32_t router_latency = 3;      // cycles through a router's pipeline
+  uint32_t link_latency = 1;        // cycles on an on-chip link
+  uint32_t chip_link_bytes = 64;    // chip-to-chip link bytes per cycle per direction
+  uint32_t chip_link_latency = 50;  // cycles on a chip-to-chip link
+  Routing routing = Routing::xy;
+  // Width of the packet-latency histogram's buckets (PacketStats), cycles.
+  uint32_t latency_bucket_cycles = 16;
+  uint32_t latency_buckets = 256;  // the last one holds everything above
+};
+inline const param::Table<NetworkSettings>& network_settings_parameters() {
+  using param::number;
+  using param::Kind;
+  using S = NetworkSettings;
+  static const param::Table<S> table = {
+      number<&S::flit_bytes>("flit_bytes", Kind::size, 1, 4 * param::KiB,
+                             "on-chip link width: bytes per cycle and direction (one flit)"),
+      number<&S::router_latency>("router_latency", Kind::count, 0, 1000,
+                                 "cycles through a router's pipeline"),
+      number<&S::link_latency>("link_latency", Kind::count, 1, 1000, "cycles on an on-chip link"),
+      number<&S::chip_link_bytes>("chip_link_bytes", Kind::size, 1, 4 * param::KiB,
+                                  "chip-to-chip link: bytes per cycle and direction"),
+      number<&S::chip_link_latency>("chip_link_latency", Kind::count, 1, 100000,
+                                    "cycles on a chip-to-chip link"),
+      param::choice<&S::routing>(
+          "routing", {"xy", "table"},
+          "xy: dimension order; table: shortest paths around disabled cores"),
+      number<&S::latency_bucket_cycles>(
+          "latency_bucket", Kind::count, 1, 1'000'000,
+          "width of the packet-latency histogram's buckets (statistics), cycles"),
+      number<&S::latency_buckets>(
+          "latency_buckets", Kind::count, 2, 65536,
+          "buckets of the packet-latency histogram; the last holds every longer latency"),
+  };
+  return table;
+}
+
+// The settings and the geometry: the tile's chips and each chip's mesh.
+struct NetworkParams : NetworkSettings {
   uint32_t chips_x = 1;  // chips per tile row
   uint32_t chips_y = 1;  // chip rows
   uint32_t width = 1;    // routers (cores) per row of a chip
   uint32_t height = 1;   // router rows per chip
   // (x, y) positions with no working core and no router, the same in every chip.
   std::vector<std::pair<uint32_t, uint32_t>> disabled;
-  uint32_t flit_bytes = 64;       // on-chip link width: one flit per cycle per direction
-  uint32_t router_latency = 3;    // cycles through a router's pipeline
-  uint32_t link_latency = 1;      // cycles on an on-chip link
-  uint32_t chip_link_bytes = 16;  // chip-to-chip link bytes per cycle per direction
-  uint32_t chip_link_latency = 20;
-  Routing routing = Routing::xy;
-  // Width of the packet-latency histogram's buckets (PacketStats), cycles.
-  uint32_t latency_bucket_cycles = 16;
-  uint32_t latency_buckets = 256;  // the last one holds everything above
 };
 
 // Endpoints: every router position of the tile has an index, disabled ones included (they just

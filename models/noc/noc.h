@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "noc/network.h"
+#include "noc/noc_settings.h"
 
 namespace dojo::noc {
 
@@ -36,10 +37,9 @@ struct WindowAddress {
 WindowAddress decode_window_offset(uint64_t offset);
 uint64_t encode_window_offset(const WindowAddress& address);
 
-struct NocParams {
+struct NocParams : NocSettings {
   NetworkParams network;
   sc_core::sc_time clock_period;
-  uint32_t header_bytes = 8;  // address and command, ahead of a packet's data
   uint64_t device_base = 0;   // where space 1 lands in the destination core's local map
   uint64_t sram_size = 0;     // accesses beyond it in space 0 are address errors
 };

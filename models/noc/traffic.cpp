@@ -46,10 +46,9 @@ void validate(const TrafficParams& p) {
 
 NetworkParams mesh_params(const TrafficParams& p) {
   NetworkParams network;
+  static_cast<NetworkSettings&>(network) = p.network;
   network.width = p.width;
   network.height = p.height;
-  network.router_latency = p.router_latency;
-  network.link_latency = p.link_latency;
   return network;
 }
 

@@ -10,6 +10,8 @@
 #include <string>
 #include <utility>
 
+#include "noc/network.h"
+
 namespace dojo::noc {
 
 enum class Pattern {
@@ -31,8 +33,8 @@ struct TrafficParams {
   double hotspot_fraction = 0.1;                                     // --hotspot-fraction
   uint32_t packet_flits = 1;                                         // --packet-flits
   double injection_rate = 0.1;  // --injection-rate: offered flits per node per cycle
-  uint32_t router_latency = 3;  // --router-latency
-  uint32_t link_latency = 1;    // --link-latency
+  // The network's own settings, one option per declaration (--router-latency ...).
+  NetworkSettings network;
   uint64_t warmup = 1000;       // --warmup: cycles before measuring
   uint64_t measure = 10000;     // --measure: cycles whose packets are measured
   uint64_t drain_limit = 10000;  // --drain-limit: cycles after the window before "saturated"

@@ -4,6 +4,7 @@
 
 #include <optional>
 
+#include "support/parameters.h"
 #include "vector/numerics.h"
 #include "vector/vector_engine.h"
 
@@ -19,6 +20,29 @@ struct VectorTiming {
   uint64_t hsum = 5;     // vhsum
   uint64_t mma = 16;     // vmma
 };
+// vector.latency.*: one declaration per class.
+inline const param::Table<VectorTiming>& vector_timing_parameters() {
+  using param::Kind;
+  using param::number;
+  static const param::Table<VectorTiming> table = {
+      number<&VectorTiming::load>("load", Kind::count, 1, 1000,
+                                  "core cycles of vld (reference model)"),
+      number<&VectorTiming::store>("store", Kind::count, 1, 1000,
+                                   "core cycles of vst (reference model)"),
+      number<&VectorTiming::simple>(
+          "simple", Kind::count, 1, 1000,
+          "core cycles of vbcast, vadd, vsub, vmul, vmin, vmax, vrelu (reference model)"),
+      number<&VectorTiming::fma>("fma", Kind::count, 1, 1000,
+                                 "core cycles of vfma and vdot (reference model)"),
+      number<&VectorTiming::convert>("convert", Kind::count, 1, 1000,
+                                     "core cycles of vcvt (reference model)"),
+      number<&VectorTiming::hsum>("hsum", Kind::count, 1, 1000,
+                                  "core cycles of vhsum (reference model)"),
+      number<&VectorTiming::mma>("mma", Kind::count, 1, 1000,
+                                 "core cycles of vmma (reference model)"),
+  };
+  return table;
+}
 
 enum class Opcode : unsigned {
   vld = 0x00, vst, vbcast, vadd, vsub, vmul, vfma, vmin, vmax, vrelu, vdot, vcvt, vhsum, vmma

@@ -33,7 +33,7 @@ TEST_CASE("the analytic bounds of 8x8 patterns match their hand-derived values")
   CHECK(dojo::noc::pattern_bounds(eight_by_eight(Pattern::uniform, 0.1)).zero_load_latency == Approx(25.0));
   TrafficParams longer = eight_by_eight(Pattern::uniform, 0.1);
   longer.packet_flits = 4;
-  longer.router_latency = 2;
+  longer.network.router_latency = 2;
   CHECK(dojo::noc::pattern_bounds(longer).zero_load_latency == Approx(3 * 5.25 + 6));
 }
 

@@ -9,6 +9,9 @@
 #include <sstream>
 
 #include "config.h"
+#include "dma/dma.h"
+#include "noc/traffic.h"
+#include "field_count.h"
 #include "temp_dir.h"
 
 using namespace dojo::platform;
@@ -109,10 +112,10 @@ const std::vector<std::function<void(PlatformConfig&)>>& field_changes() {
       [](PlatformConfig& c) { c.noc.chip_link_latency += 1; },
       [](PlatformConfig& c) { c.noc.header_bytes += 1; },
       [](PlatformConfig& c) { c.noc.routing = dojo::noc::Routing::table; },
-      [](PlatformConfig& c) { c.noc.latency_bucket += 1; },
+      [](PlatformConfig& c) { c.noc.latency_bucket_cycles += 1; },
       [](PlatformConfig& c) { c.noc.latency_buckets += 1; },
       [](PlatformConfig& c) { c.dma.burst_bytes += 1; },
-      [](PlatformConfig& c) { c.dma.sram_bytes_per_cycle += 1; },
+      [](PlatformConfig& c) { c.dma.port_bytes_per_cycle += 1; },
       [](PlatformConfig& c) { c.dma.max_chain_descriptors += 1; },
       [](PlatformConfig& c) { c.sync.counters += 1; },
       [](PlatformConfig& c) { c.vector.model = PlatformConfig::Vector::Model::lockstep; },
@@ -125,7 +128,7 @@ const std::vector<std::function<void(PlatformConfig&)>>& field_changes() {
       [](PlatformConfig& c) { c.vector.latency.hsum += 1; },
       [](PlatformConfig& c) { c.vector.latency.mma += 1; },
       [](PlatformConfig& c) { c.host.memory_size += 1; },
-      [](PlatformConfig& c) { c.host.link_bytes += 1; },
+      [](PlatformConfig& c) { c.host.link_bytes_per_cycle += 1; },
       [](PlatformConfig& c) { c.host.chunk_bytes += 1; },
       [](PlatformConfig& c) { c.host.attach_x += 1; },
       [](PlatformConfig& c) { c.host.attach_y += 1; },
@@ -135,6 +138,7 @@ const std::vector<std::function<void(PlatformConfig&)>>& field_changes() {
       [](PlatformConfig& c) { c.simulation.max_instructions += 1; },
       [](PlatformConfig& c) { c.simulation.timeout_ps += 1; },
       [](PlatformConfig& c) { c.console.max_line_bytes += 1; },
+      [](PlatformConfig& c) { c.core_overrides.push_back({"0,0", "core.clock_hz", 1'000'000'000}); },
   };
   return changes;
 }
@@ -142,10 +146,31 @@ const std::vector<std::function<void(PlatformConfig&)>>& field_changes() {
 }  // namespace
 
 TEST_CASE("the schema binds every field of PlatformConfig to its own key") {
-  // A new field changes these sizes: give it a schema entry and a line in field_changes().
-  CHECK(sizeof(dojo::core::CycleModel) == 9 * sizeof(uint32_t));
-  CHECK(sizeof(PlatformConfig) == 456);
-  REQUIRE(describe_parameters().size() == field_changes().size());
+  // A new member changes these counts (a base class counts as one): declare it where its
+  // struct's table is and give it a line in field_changes().
+  using dojo::test::field_count;
+  using C = PlatformConfig;
+  CHECK(field_count<C>() == 15);
+  CHECK(field_count<dojo::core::CoreSettings>() == 2);
+  CHECK(field_count<dojo::core::CycleModel>() == 9);
+  CHECK(field_count<C::Memory>() == 4);
+  CHECK(field_count<C::Mmio>() == 8);
+  CHECK(field_count<dojo::peripherals::ClintSettings>() == 1);
+  CHECK(field_count<dojo::peripherals::ConsoleSettings>() == 1);
+  CHECK(field_count<C::Tile>() == 2);
+  CHECK(field_count<C::Mesh>() == 3);
+  CHECK(field_count<C::Noc>() == 3);  // the two settings bases and the clock
+  CHECK(field_count<dojo::noc::NetworkSettings>() == 8);
+  CHECK(field_count<dojo::noc::NocSettings>() == 1);
+  CHECK(field_count<dojo::dma::DmaSettings>() == 3);
+  CHECK(field_count<dojo::peripherals::SyncSettings>() == 1);
+  CHECK(field_count<C::Vector>() == 3);
+  CHECK(field_count<dojo::vector::VectorTiming>() == 7);
+  CHECK(field_count<C::Host>() == 3);  // the settings base and the attachment point
+  CHECK(field_count<dojo::host::HostSettings>() == 3);
+  CHECK(field_count<C::Boot>() == 2);
+  CHECK(field_count<C::Simulation>() == 3);
+  REQUIRE(describe_parameters().size() + 1 == field_changes().size());  // + core_overrides
 
   const std::string defaults = to_yaml(PlatformConfig{});
   std::set<std::string> outputs;
@@ -158,6 +183,39 @@ TEST_CASE("the schema binds every field of PlatformConfig to its own key") {
     outputs.insert(yaml);
   }
   CHECK(outputs.size() == field_changes().size());  // no two fields share a key
+}
+
+TEST_CASE("every parameter's largest allowed value fits the member that holds it") {
+  for (const ParameterInfo& info : describe_parameters()) {
+    if (info.type != "count" && info.type != "size" && info.type != "frequency" &&
+        info.type != "time" && info.type != "integer")
+      continue;
+    const auto dots = info.range.find("..");
+    if (dots == std::string::npos) continue;
+    const std::string largest = info.range.substr(dots + 2, info.range.find(',', dots) - dots - 2);
+    PlatformConfig config;
+    INFO(info.key << " = " << largest);
+    REQUIRE_NOTHROW(apply_override(config, info.key + "=" + largest));
+    PlatformConfig again;
+    apply_override(again, info.key + "=" + largest);
+    CHECK(to_yaml(config) == to_yaml(again));
+    CHECK(to_yaml(config).find(" " + largest) != std::string::npos);
+  }
+}
+
+TEST_CASE("a model's own defaults are the platform's: one declaration, no second copy") {
+  // The network once defaulted to 16-byte, 20-cycle chip links while the platform said 64 and 50.
+  const dojo::noc::NetworkParams network;
+  const PlatformConfig platform;
+  CHECK(network.chip_link_bytes == platform.noc.chip_link_bytes);
+  CHECK(network.chip_link_latency == platform.noc.chip_link_latency);
+  CHECK(network.chip_link_bytes == 64);
+  CHECK(network.chip_link_latency == 50);
+  const dojo::noc::TrafficParams traffic;
+  CHECK(traffic.network.router_latency == platform.noc.router_latency);
+  CHECK(traffic.network.link_latency == platform.noc.link_latency);
+  const dojo::dma::DmaParams dma;
+  CHECK(dma.burst_bytes == platform.dma.burst_bytes);
 }
 
 TEST_CASE("describe_parameters lists unique keys whose defaults read back unchanged") {
@@ -494,6 +552,63 @@ TEST_CASE("lists and maps: disabled cores and per-core images") {
              Contains("vector.model_cores: '0' is not a valid core selector"));
 }
 
+TEST_CASE("settings for some cores: cores[SELECT].key and the YAML list cores") {
+  using dojo::noc::Coord;
+  PlatformConfig config = with_overrides({"tile.chips_x=2", "mesh.width=2", "mesh.height=2",
+                                          "cores[1,0:*].core.clock_hz=1GHz",
+                                          "cores[*:0-1,1].dma.burst_bytes=128",
+                                          "cores[1,1].dma.burst_bytes=64"});
+  CHECK(validate_error(config) == "");
+  PlatformConfig scratch;
+  CHECK(&config_for_core(config, Coord{0, 0, 0, 0}, scratch) == &config);  // selected by none
+  const PlatformConfig& one = config_for_core(config, Coord{0, 0, 1, 1}, scratch);
+  CHECK(one.dma.burst_bytes == 64);  // the last entry that selects the core wins
+  CHECK(one.core.clock_hz == 2'000'000'000);
+  CHECK(config_for_core(config, Coord{0, 0, 0, 1}, scratch).dma.burst_bytes == 128);
+  const PlatformConfig& chip = config_for_core(config, Coord{1, 0, 0, 0}, scratch);
+  CHECK(chip.core.clock_hz == 1'000'000'000);
+  CHECK(chip.dma.burst_bytes == 256);
+
+  const TempDir dir;
+  PlatformConfig from_file;
+  load_config_file(from_file, dir.write("cores.yaml",
+                                        "cores:\n"
+                                        "  - select: \"0,1\"\n"
+                                        "    core:\n"
+                                        "      clock_hz: 500MHz\n"
+                                        "    vector.latency.fma: 8\n"
+                                        "mesh: {width: 2, height: 2}\n"));
+  REQUIRE(from_file.core_overrides.size() == 2);
+  CHECK(from_file.core_overrides[0] == CoreOverride{"0,1", "core.clock_hz", 500'000'000});
+  CHECK(from_file.core_overrides[1] == CoreOverride{"0,1", "vector.latency.fma", 8});
+  CHECK(validate_error(from_file) == "");
+  PlatformConfig read_back;
+  load_config_file(read_back, dir.write("dump.yaml", to_yaml(from_file)));
+  CHECK(read_back.core_overrides == from_file.core_overrides);
+  CHECK(to_yaml(read_back) == to_yaml(from_file));
+
+  // The same checks as every other value, naming the cores and where the value came from.
+  CHECK_THAT(override_error("cores[0,0].core.clock_hz=1kHz"),
+             Contains("--set: cores[0,0].core.clock_hz: 1kHz is out of range"));
+  CHECK_THAT(override_error("cores[0,0].core.clok_hz=1GHz"),
+             Contains("unknown key 'core.clok_hz' (did you mean 'core.clock_hz'?)"));
+  CHECK_THAT(override_error("cores[0,0].noc.flit_bytes=8"),
+             Contains("noc.flit_bytes is the same for every core; those that may differ are "
+                      "core.*, timer.*"));
+  CHECK_THAT(override_error("cores[0;0].core.clock_hz=1GHz"),
+             Contains("cores: '0;0' is not a core selector"));
+  CHECK_THAT(override_error("cores[0,0]core.clock_hz=1GHz"), Contains("is not cores[CORES].key"));
+  CHECK_THAT(load_error(dir, "bad.yaml", "cores:\n  - select: \"0,0\"\n    dma:\n      burst_bytes: 12\n"),
+             Contains("bad.yaml:4:20: cores[0,0].dma.burst_bytes: 12B is not a multiple of 8B"));
+  CHECK_THAT(load_error(dir, "nosel.yaml", "cores:\n  - core.clock_hz: 1GHz\n"),
+             Contains("nosel.yaml:2:5: cores: each entry needs select: CORES"));
+  CHECK_THAT(validate_error(with_overrides({"cores[3,3].core.clock_hz=1GHz"})),
+             Contains("cores[3,3].core.clock_hz: '3,3' selects no working core"));
+  CHECK_THAT(validate_error(with_overrides({"cores[0,0].core.clock_hz=5MHz"})),
+             Contains("core 0,0 of chip 0,0 (cores): timer.frequency_hz: 10MHz exceeds "
+                      "core.clock_hz (5MHz)"));
+}
+
 TEST_CASE("to_yaml reads back to the same configuration") {
   const TempDir dir;
   PlatformConfig changed = with_overrides(
@@ -537,15 +652,16 @@ TEST_CASE("configs/core.yaml has every key at its default value") {
   }
 }
 
-TEST_CASE("docs/configuration.md has a row for every parameter with its default and range") {
+TEST_CASE("docs/configuration.md's parameter table is the one the declarations make") {
   const std::string doc = read_text(config_dir + "/../../docs/configuration.md");
-  REQUIRE_FALSE(doc.empty());
-  for (const ParameterInfo& parameter : describe_parameters()) {
-    INFO(parameter.key);
-    const auto row = doc.find("| `" + parameter.key + "` |");
-    REQUIRE(row != std::string::npos);
-    const std::string line = doc.substr(row, doc.find('\n', row) - row);
-    CHECK_THAT(line, Contains("`" + parameter.default_value + "`") &&
-                         Contains(parameter.type) && Contains(parameter.range));
-  }
+  const std::string begin = "<!-- parameters: made by `dojo-vp params --markdown` -->\n";
+  const std::string end = "<!-- parameters end -->";
+  const auto first = doc.find(begin), last = doc.find(end);
+  REQUIRE(first != std::string::npos);
+  REQUIRE(last != std::string::npos);
+  INFO("stale: put the output of `build/dojo-vp params --markdown` between the markers");
+  CHECK(doc.substr(first + begin.size(), last - first - begin.size()) ==
+        parameter_table_markdown());
+  for (const ParameterInfo& parameter : describe_parameters())
+    CHECK_THAT(parameter_table_markdown(), Contains("| `" + parameter.key + "` |"));
 }

@@ -692,3 +692,27 @@ TEST_CASE("start-up code leaves .bss to the loader, which zeroed it, in both boo
     CHECK(std::stoull(run.out.substr(at + 14)) < 200);
   }
 }
+
+TEST_CASE("cores[...] gives the cores it selects their own values, the others keep the rest") {
+  // Two cores of one chip run the same program; the second at half the clock and with slower
+  // multiplications takes the same instructions, more cycles, and twice the time per cycle.
+  const auto path = scratch_dir() / "per_core.json";
+  const Run run = dojo_vp("run --set mesh.width=2 --set mesh.height=1 --set boot.fast_load=true"
+                          " --set 'cores[1,0].core.clock_hz=1GHz'"
+                          " --set 'cores[1,0].core.cycles.mul=30' --stats-file " +
+                          path.string() + " " + firmware("compute"));
+  REQUIRE(run.status == 0);
+  const std::string json = read_file(path);
+  const auto field = [&json](const std::string& key, size_t from) {
+    const auto at = json.find("\"" + key + "\": ", from);
+    REQUIRE(at != std::string::npos);
+    return std::stoull(json.substr(at + key.size() + 4));
+  };
+  const auto first = json.find("{\"hartid\": 0,"), second = json.find("{\"hartid\": 1,");
+  REQUIRE(first != std::string::npos);
+  REQUIRE(second != std::string::npos);
+  CHECK(field("instructions", first) == field("instructions", second));
+  CHECK(field("cycles", second) > field("cycles", first));
+  // The run lasts as long as the slower core: its cycles at 1 ns each.
+  CHECK(field("simulated_time_ps", 0) >= field("cycles", second) * 1000);
+}

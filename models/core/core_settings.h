@@ -1,0 +1,26 @@
+// What the platform sets of every core (core.*), declared once; no SystemC, so the configuration
+// reader can be built without it.
+#pragma once
+
+#include "core/hart.h"
+#include "support/parameters.h"
+
+namespace dojo::core {
+
+struct CoreSettings {
+  uint64_t clock_hz = 2'000'000'000;  // one cycle of the cycle model lasts 1/clock_hz
+  CycleModel cycles;
+};
+
+inline const param::Table<CoreSettings>& core_settings_parameters() {
+  static const param::Table<CoreSettings> table = [] {
+    param::Table<CoreSettings> declared = {param::number<&CoreSettings::clock_hz>(
+        "clock_hz", param::Kind::frequency, 1 * param::MHz, 10 * param::GHz,
+        "core clock: one cycle of the cycle model lasts 1/clock_hz")};
+    param::mount(declared, "cycles.", &CoreSettings::cycles, cycle_model_parameters());
+    return declared;
+  }();
+  return table;
+}
+
+}  // namespace dojo::core

@@ -1,0 +1,21 @@
+// What the platform sets of the network's TLM adapter (noc.*), declared once; no SystemC.
+#pragma once
+
+#include "support/parameters.h"
+
+namespace dojo::noc {
+
+struct NocSettings {
+  uint32_t header_bytes = 8;  // address and command, ahead of a packet's data
+};
+
+inline const param::Table<NocSettings>& noc_settings_parameters() {
+  static const param::Table<NocSettings> table = {
+      param::number<&NocSettings::header_bytes>(
+          "header_bytes", param::Kind::size, 0, 256,
+          "bytes of address and command ahead of each packet's data"),
+  };
+  return table;
+}
+
+}  // namespace dojo::noc
