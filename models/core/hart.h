@@ -62,7 +62,7 @@ inline const param::Table<CycleModel>& cycle_model_parameters() {
 
 struct HartConfig {
   uint64_t hartid = 0;
-  uint64_t reset_pc = 0x80000000;
+  uint64_t reset_pc = 0;  // the platform starts its cores at memory.sram_base
   CycleModel cycles;
 };
 
