@@ -148,6 +148,7 @@ core::CoreParams Node::core_params(const PlatformConfig& config, const NodePlace
   params.hart.hartid = place.hartid;
   params.hart.reset_pc = config.memory.sram_base;
   params.hart.cycles = config.core.cycles;
+  params.hart.engine = config.core.engine;
   params.clock_period = period_of(config.core.clock_hz);
   params.fast_base = config.memory.sram_base;
   params.fast_size = config.memory.sram_size;

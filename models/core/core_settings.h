@@ -7,9 +7,17 @@
 
 namespace dojo::core {
 
+// The translating engine emits x86-64 code; elsewhere the interpreter is the only engine.
+#if defined(__x86_64__)
+inline constexpr Engine kDefaultEngine = Engine::translator;
+#else
+inline constexpr Engine kDefaultEngine = Engine::interpreter;
+#endif
+
 struct CoreSettings {
   uint64_t clock_hz = 2'000'000'000;  // one cycle of the cycle model lasts 1/clock_hz
   CycleModel cycles;
+  Engine engine = kDefaultEngine;
 };
 
 inline const param::Table<CoreSettings>& core_settings_parameters() {
@@ -18,6 +26,10 @@ inline const param::Table<CoreSettings>& core_settings_parameters() {
         "clock_hz", param::Kind::frequency, 1 * param::MHz, 10 * param::GHz,
         "core clock: one cycle of the cycle model lasts 1/clock_hz")};
     param::mount(declared, "cycles.", &CoreSettings::cycles, cycle_model_parameters());
+    declared.push_back(param::choice<&CoreSettings::engine>(
+        "engine", {"interpreter", "translator"},
+        "interpreter, or translator: hot code compiled to x86-64 (the default there); the same "
+        "results and timing"));
     return declared;
   }();
   return table;

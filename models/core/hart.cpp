@@ -9,12 +9,61 @@
 
 #include "core/decoder.h"
 #include "core/hart_internal.h"
+#include "core/translator.h"
 
 namespace dojo::core {
 
 Hart::Hart(const HartConfig& config, HartBus& bus)
     : config_(config), bus_(bus), pc_(config.reset_pc) {
   execute<false>(0, 0);  // returns at once, having set handlers_
+  if (config.engine == Engine::translator) translator_ = std::make_unique<Translator>();
+}
+
+TranslationStats Hart::translation() const {
+  return translator_ ? translator_->stats() : TranslationStats{};
+}
+
+void Hart::mark_trace_head(DecodedPage& page, uint64_t pc) {
+  const uint64_t offset = pc - page.base;
+  if (offset >= kPageSize || page.trace_heads.test(offset >> 1)) return;
+  page.trace_heads.set(offset >> 1);
+  if (page.entries[offset >> 1].op != Op::decode) traces_due_.push_back({&page, offset >> 1});
+}
+
+void Hart::translate_due(DecodedPage& page, unsigned index) {
+  if (page.trace_heads.test(index)) traces_due_.push_back({&page, index});
+  // Building a trace decodes its instructions, which may find more heads decoded already.
+  while (!traces_due_.empty()) {
+    const auto [due_page, due_index] = traces_due_.back();
+    traces_due_.pop_back();
+    build_trace(*due_page, due_index);
+  }
+}
+
+void Hart::build_trace(DecodedPage& page, unsigned index) {
+  // Shorter traces gain nothing over the interpreter.
+  constexpr size_t kMinInstructions = 2, kMaxInstructions = 128;
+  if (page.trace_at && page.trace_at[index]) return;
+  std::vector<TraceInstruction> instructions;
+  for (uint64_t pc = page.base + 2 * uint64_t{index};
+       instructions.size() < kMaxInstructions && pc - page.base < kPageSize;) {
+    if (!breakpoints_.empty() && breakpoints_.count(pc)) break;
+    Entry& slot = page.entries[(pc - page.base) >> 1];
+    uint64_t fault_addr = 0;
+    if (slot.op == Op::decode && !decode_at(pc, page, slot, fault_addr)) break;
+    const Entry plain = decode(slot.raw, pc);  // the entry may be a superinstruction
+    if (pc - page.base + plain.length() > kPageSize || !Translator::translates(plain.op)) break;
+    instructions.push_back({plain, pc});
+    if (Translator::ends_trace(plain.op)) break;
+    pc += plain.length();
+  }
+  if (instructions.size() < kMinInstructions) return;
+  std::unique_ptr<Trace> trace = translator_->translate(instructions, page.base, config_.cycles);
+  if (!trace) return;
+  if (!page.trace_at) page.trace_at = std::make_unique<Trace*[]>(kEntriesPerPage);
+  page.trace_at[index] = trace.get();
+  page.traces.push_back(std::move(trace));
+  page.entries[index].handler = trace_handler_;
 }
 
 Hart::~Hart() = default;
@@ -27,12 +76,12 @@ void Hart::add_fast_region(uint64_t base, uint64_t size, uint8_t* host) {
   region.first_page = base & ~(kPageSize - 1);
   const uint64_t end_page = (base + size + kPageSize - 1) & ~(kPageSize - 1);
   const uint64_t page_count = (end_page - region.first_page) >> kPageBits;
-  region.pages.assign(page_count, nullptr);
+  region.page_entries.assign(page_count, nullptr);
   region.code.assign(page_count, 0);
   for (auto& [page_base, page] : pages_) {
     if (page_base >= region.first_page && page_base < end_page) {
       const uint64_t index = (page_base - region.first_page) >> kPageBits;
-      region.pages[index] = page.get();
+      region.page_entries[index] = page->entries.data();
       region.code[index] = 1;
     }
   }
@@ -70,8 +119,8 @@ DecodedPage& Hart::page_for(uint64_t pc) {
     slot = std::make_unique<DecodedPage>(page_base, handlers_);
     for (auto& region : fast_) {
       const uint64_t index = (page_base - region.first_page) >> kPageBits;
-      if (page_base >= region.first_page && index < region.pages.size()) {
-        region.pages[index] = slot.get();
+      if (page_base >= region.first_page && index < region.page_entries.size()) {
+        region.page_entries[index] = slot->entries.data();
         region.code[index] = 1;
       }
     }
@@ -202,6 +251,11 @@ bool Hart::decode_one(uint64_t pc, DecodedPage& page, Entry& entry, uint64_t& fa
   if (is_direct_jump && target_offset < kPageSize) {
     entry.target = &page.entries[target_offset >> 1];
   }
+  if (translator_) {
+    if (is_direct_jump) mark_trace_head(page, static_cast<uint64_t>(entry.imm));
+    if ((entry.op == Op::jal || entry.op == Op::jalr) && entry.rd != kSinkRegister)
+      mark_trace_head(page, pc + entry.length());
+  }
   return true;
 }
 
@@ -214,7 +268,11 @@ void Hart::invalidate_code(uint64_t addr, uint64_t len) {
   const auto forget_overlap = [&](DecodedPage& page) {
     const uint64_t from = std::max(first, page.base);
     const uint64_t to = std::min(end - 1, page.base + kPageSize - 1);
-    if (from <= to) page.forget((from - page.base) >> 1, ((to - page.base) >> 1) + 1);
+    const uint64_t written = std::max(addr, page.base);
+    if (from <= to)
+      page.forget((from - page.base) >> 1, ((to - page.base) >> 1) + 1,
+                  written <= to ? static_cast<unsigned>((written - page.base) >> 1)
+                                : kEntriesPerPage);
   };
   // Look up the range's pages one by one, or walk the decoded pages if there are fewer of them
   // (a whole image written at once).
@@ -504,7 +562,11 @@ StopReason Hart::execute(uint64_t cycle_limit, uint64_t step_count) {
       DOJO_HART_OPS(DOJO_HART_OP_LABEL)
 #undef DOJO_HART_OP_LABEL
   };
-  if constexpr (!kSingleStep) handlers_ = kHandlers;
+  static const void* const kTraceHandler = &&run_trace;  // single-stepping never runs a trace
+  if constexpr (!kSingleStep) {
+    handlers_ = kHandlers;
+    trace_handler_ = kTraceHandler;
+  }
 
   // The registers live in this frame while the hart runs: next to the interpreter's other
   // locals, so register writes never falsely alias (4 KiB apart) with them. Nothing called from
@@ -549,6 +611,7 @@ StopReason Hart::execute(uint64_t cycle_limit, uint64_t step_count) {
   uint8_t* mem = nullptr;
   uint64_t mem_base = 0, mem_fast_size = 0, mem_page_bias = 0;
   uint8_t* code_flags = nullptr;
+  Entry* const* page_entries = nullptr;
   // Watchpoints need every access checked: none takes the fast path.
   if (!fast_.empty() && fast_.front().size >= 8 && watchpoints_.empty()) {
     FastRegion& region = fast_.front();
@@ -557,7 +620,10 @@ StopReason Hart::execute(uint64_t cycle_limit, uint64_t step_count) {
     mem_fast_size = region.size - 7;
     mem_page_bias = region.base - region.first_page;
     code_flags = region.code.data();
+    page_entries = region.page_entries.data();
   }
+
+  TraceContext trace_context{x, mem, mem_base, mem_fast_size, page_entries, mem_page_bias, 0};
 
   DecodedPage* page = &page_for(next_pc);
   Entry* entries = page->entries.data();
@@ -716,6 +782,7 @@ out_at_pc:
       if constexpr (kSingleStep) ++steps;
       TRAP(Exception::insn_access_fault, fault_addr);
     }
+    if (translator_) translate_due(*page, static_cast<unsigned>(e - entries));
     DISPATCH();
   })
 
@@ -1055,6 +1122,29 @@ vector_instruction: {
     goto check_interrupts;
   })
 #undef HANDLER
+
+run_trace: {
+  // The entry starts a translated trace: run it (with watchpoints set, which every access must
+  // see, interpret instead), then count what it did as the interpreter would have.
+  if (mem == nullptr) goto* kHandlers[handler_index(e->op, e->length())];
+  trace_context.budget = stop - (n - 1);  // the dispatch to the trace counted one
+  const TraceExit& exit = page->trace_at[e - entries]->run(trace_context);
+  const uint64_t retired = trace_context.looped_retired + exit.retired;
+  if (retired == 0) goto* kHandlers[handler_index(e->op, e->length())];
+  n += static_cast<int64_t>(retired) - 1;
+  stop -= trace_context.looped_extra_cycles + exit.extra_cycles;
+  if (exit.kind == TraceExit::Kind::resume) {
+    e = entries + exit.resume;
+    DISPATCH();
+  }
+  next_pc = exit.kind == TraceExit::Kind::branch ? exit.target : trace_context.jump_target;
+  if (next_pc - page->base < kPageSize) {
+    e = entries + ((next_pc - page->base) >> 1);
+    CHECK_LIMIT();
+    DISPATCH();
+  }
+  goto enter;
+}
 
 #undef SYNC_OUT
 #undef SYNC_IN

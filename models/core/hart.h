@@ -25,6 +25,7 @@ namespace dojo::core {
 
 struct Entry;
 struct DecodedPage;
+class Translator;
 
 // Cycles taken by each instruction class; every other instruction takes one cycle. See
 // docs/models/core.md for the model.
@@ -60,10 +61,22 @@ inline const param::Table<CycleModel>& cycle_model_parameters() {
   return table;
 }
 
+// How a hart executes: the threaded interpreter alone, or with hot straight-line code translated
+// to host machine code (translator.h). Both give the same results, counters and timing.
+enum class Engine : uint8_t { interpreter, translator };
+
+// What the translating engine did for a hart.
+struct TranslationStats {
+  uint64_t traces = 0;      // traces compiled (again after their code was overwritten, too)
+  uint64_t code_bytes = 0;  // host machine code of the traces alive
+  double seconds = 0;       // host time spent compiling
+};
+
 struct HartConfig {
   uint64_t hartid = 0;
   uint64_t reset_pc = 0;  // the platform starts its cores at memory.sram_base
   CycleModel cycles;
+  Engine engine = Engine::interpreter;
 };
 
 enum class Op : uint8_t;
@@ -252,6 +265,9 @@ class Hart {
   // itself from inside on_commit(); it must outlive its use.
   void set_commit_sink(CommitSink* sink) { commit_sink_ = sink; }
   CommitSink* commit_sink() const { return commit_sink_; }
+  // What the translating engine did (all zero for the interpreter).
+  TranslationStats translation() const;
+
   // Observer of every vector instruction that executed (e.g. for a timeline): the instruction, the
   // hart's cycle count when it started and the cycles it took. Optional.
   std::function<void(uint32_t instruction, uint64_t start_cycle, uint64_t cycles)> on_vector;
@@ -262,8 +278,10 @@ class Hart {
     uint64_t size;
     uint8_t* host;
     uint64_t first_page;                // base rounded down to a page
-    std::vector<DecodedPage*> pages;    // decoded pages covering the region, by page index
-    std::vector<uint8_t> code;          // 1 if that page has a decoded page
+    // By page index: the decoded page's entries (null if there is none; translated stores look
+    // at them), and 1 if there is one (the interpreter's stores look at this).
+    std::vector<Entry*> page_entries;
+    std::vector<uint8_t> code;
   };
 
   template <bool kSingleStep>
@@ -288,6 +306,13 @@ class Hart {
   bool decode_one(uint64_t pc, DecodedPage& page, Entry& entry, uint64_t& fault_addr);
   // Makes `entry` (at `pc`) a superinstruction with the instruction after it if they form one.
   void fuse_with_next(uint64_t pc, DecodedPage& page, Entry& entry);
+  // The translating engine: a trace should start at `pc` (a branch target or a return address)
+  // if it is in `page`; translated once decoded.
+  void mark_trace_head(DecodedPage& page, uint64_t pc);
+  // After the interpreter decoded the entry `index` of `page`: translates the traces due.
+  void translate_due(DecodedPage& page, unsigned index);
+  // Translates the trace starting at entry `index` of `page`, if there is enough to translate.
+  void build_trace(DecodedPage& page, unsigned index);
   // Forgets decoded instructions overlapping [addr, addr+len) after a store there.
   void invalidate_code(uint64_t addr, uint64_t len);
   const FastRegion* fast_region_for(uint64_t addr, unsigned len) const;
@@ -342,7 +367,13 @@ class Hart {
   // The handlers of execute<false>, whose addresses decoded entries hold (execute<true> looks its
   // own up by operation). Set by execute<false>, which the constructor calls with a zero limit.
   const void* const* handlers_ = nullptr;
+  // The interpreter's code for an entry that starts a translated trace (set with handlers_).
+  const void* trace_handler_ = nullptr;
   std::vector<FastRegion> fast_;  // largest first
+  // The translating engine (null for the interpreter); before pages_, whose traces it holds the
+  // code of, so that it outlives them.
+  std::unique_ptr<Translator> translator_;
+  std::vector<std::pair<DecodedPage*, unsigned>> traces_due_;  // heads found decoded already
   std::unordered_map<uint64_t, std::unique_ptr<DecodedPage>> pages_;  // by page address
 
   // x_[32] is a sink for writes to x0 so handlers need no special case.

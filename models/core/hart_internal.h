@@ -2,9 +2,13 @@
 #pragma once
 
 #include <array>
+#include <bitset>
 #include <cstdint>
+#include <memory>
+#include <vector>
 
 #include "core/decoder.h"
+#include "core/translator.h"
 
 namespace dojo::core {
 
@@ -42,18 +46,34 @@ struct DecodedPage {
   // Forgets every decoded instruction. Only the operation is reset, so a handler whose own entry
   // is forgotten (a store over its own instruction) still finds its fields.
   void reset() {
-    forget(0, kEntriesPerPage);
+    forget(0, kEntriesPerPage, 0);
     for (unsigned i = kEntriesPerPage; i < entries.size(); ++i) {
       entries[i].op = Op::page_end;
       entries[i].handler = page_end_handler;
     }
   }
 
-  // Forgets the entries [first, last).
-  void forget(unsigned first, unsigned last) {
+  // Forgets the entries [first, last), and the traces that start among them or have an
+  // instruction among [written, last), the bytes written (entries before them are forgotten as
+  // they may stand for more than one instruction; a trace's instructions stand for their own
+  // bytes only, so that data written next to a trace leaves it alone).
+  void forget(unsigned first, unsigned last, unsigned written) {
     for (unsigned i = first; i < last; ++i) {
       entries[i].op = Op::decode;
       entries[i].handler = decode_handler;
+    }
+    for (size_t i = 0; i < traces.size();) {
+      const Trace& trace = *traces[i];
+      const bool starts_here = trace.first() >= first && trace.first() < last;
+      if (!starts_here && (trace.first() >= last || trace.end() <= written)) {
+        ++i;
+        continue;
+      }
+      entries[trace.first()].op = Op::decode;  // decoded (and translated) again when reached
+      entries[trace.first()].handler = decode_handler;
+      trace_at[trace.first()] = nullptr;
+      traces[i] = std::move(traces.back());
+      traces.pop_back();
     }
   }
 
@@ -61,6 +81,11 @@ struct DecodedPage {
   const void* decode_handler;
   const void* page_end_handler;
   std::array<Entry, kEntriesPerPage + 2> entries;
+  // The translating engine's traces of this page, the one starting at each entry (allocated with
+  // the first trace), and the entries a trace should start at (branch targets, return addresses).
+  std::vector<std::unique_ptr<Trace>> traces;
+  std::unique_ptr<Trace*[]> trace_at;
+  std::bitset<kEntriesPerPage> trace_heads;
 };
 
 }  // namespace dojo::core

@@ -86,6 +86,11 @@ const std::vector<std::function<void(PlatformConfig&)>>& field_changes() {
       [](PlatformConfig& c) { c.core.cycles.csr += 1; },
       [](PlatformConfig& c) { c.core.cycles.amo += 1; },
       [](PlatformConfig& c) { c.core.cycles.fence += 1; },
+      [](PlatformConfig& c) {
+        c.core.engine = c.core.engine == dojo::core::Engine::interpreter
+                            ? dojo::core::Engine::translator
+                            : dojo::core::Engine::interpreter;
+      },
       [](PlatformConfig& c) { c.memory.sram_base += 1; },
       [](PlatformConfig& c) { c.memory.sram_size += 1; },
       [](PlatformConfig& c) { c.memory.global_base += 1; },
@@ -151,7 +156,7 @@ TEST_CASE("the schema binds every field of PlatformConfig to its own key") {
   using dojo::test::field_count;
   using C = PlatformConfig;
   CHECK(field_count<C>() == 15);
-  CHECK(field_count<dojo::core::CoreSettings>() == 2);
+  CHECK(field_count<dojo::core::CoreSettings>() == 3);
   CHECK(field_count<dojo::core::CycleModel>() == 9);
   CHECK(field_count<C::Memory>() == 4);
   CHECK(field_count<C::Mmio>() == 8);

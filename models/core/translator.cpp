@@ -1,0 +1,423 @@
+#include "core/translator.h"
+
+#include <asmjit/x86.h>
+
+#include "core/hart_internal.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cstddef>
+
+namespace dojo::core {
+
+struct Translator::Runtime {
+  asmjit::JitRuntime jit;
+};
+
+Trace::Trace(Translator& owner, Code code, uint64_t code_bytes, std::vector<TraceExit> exits,
+             unsigned first, unsigned end)
+    : owner_(owner), code_(code), code_bytes_(code_bytes), exits_(std::move(exits)),
+      first_(first), end_(end) {}
+
+Trace::~Trace() { owner_.release(code_, code_bytes_); }
+
+Translator::Translator() : runtime_(std::make_unique<Runtime>()) {}
+Translator::~Translator() = default;
+
+void Translator::release(Trace::Code code, uint64_t code_bytes) {
+  runtime_->jit.release(code);
+  stats_.code_bytes -= code_bytes;
+}
+
+bool Translator::translates(Op op) {
+  switch (op) {
+    case Op::lui: case Op::auipc: case Op::jal: case Op::jalr:
+    case Op::beq: case Op::bne: case Op::blt: case Op::bge: case Op::bltu: case Op::bgeu:
+    case Op::lb: case Op::lh: case Op::lw: case Op::ld: case Op::lbu: case Op::lhu: case Op::lwu:
+    case Op::sb: case Op::sh: case Op::sw: case Op::sd:
+    case Op::addi: case Op::slti: case Op::sltiu: case Op::xori: case Op::ori: case Op::andi:
+    case Op::slli: case Op::srli: case Op::srai:
+    case Op::add: case Op::sub: case Op::sll: case Op::slt: case Op::sltu: case Op::xor_:
+    case Op::srl: case Op::sra: case Op::or_: case Op::and_:
+    case Op::addiw: case Op::slliw: case Op::srliw: case Op::sraiw:
+    case Op::addw: case Op::subw: case Op::sllw: case Op::srlw: case Op::sraw:
+    case Op::mul: case Op::mulh: case Op::mulhu: case Op::mulw:
+    case Op::fence:
+      return true;
+    default:
+      return false;
+  }
+}
+
+namespace {
+
+using namespace asmjit;
+using namespace asmjit::x86;
+
+// Register use in a trace (System V): rdi the TraceContext; r8 the guest registers, r9 the fast
+// memory, r10 its base address, r11 its fast size, rsi the page entries; saved and restored: rbx the
+// page bias, r12 and r13 what loops retired and their extra cycles, r14 the budget left; rax, rcx
+// and rdx are scratch.
+const Gp kContext = rdi, kRegisters = r8, kMemory = r9, kMemoryBase = r10, kFastSize = r11,
+         kPageEntries = rsi, kPageBias = rbx, kLoopedRetired = r12, kLoopedExtra = r13,
+         kBudget = r14;
+
+Mem guest(unsigned index) { return qword_ptr(kRegisters, static_cast<int32_t>(index * 8)); }
+Mem guest32(unsigned index) { return dword_ptr(kRegisters, static_cast<int32_t>(index * 8)); }
+
+// Cycles beyond one that the interpreter charges for `op` (a taken branch's extra is the exit's).
+int64_t extra_cycles(Op op, const CycleModel& cost) {
+  const auto beyond_one = [](uint32_t cycles) { return int64_t{cycles} - 1; };
+  if (op >= Op::lb && op <= Op::lwu) return beyond_one(cost.load);
+  if (op >= Op::sb && op <= Op::sd) return beyond_one(cost.store);
+  if (op == Op::mul || op == Op::mulh || op == Op::mulhu || op == Op::mulw)
+    return beyond_one(cost.mul);
+  if (op == Op::jal || op == Op::jalr) return beyond_one(cost.jump);
+  if (op == Op::fence) return beyond_one(cost.fence);
+  return 0;
+}
+
+class TraceAssembler {
+ public:
+  TraceAssembler(CodeHolder& code, uint64_t page_base, const CycleModel& cost)
+      : a_(&code), page_base_(page_base), cost_(cost) {}
+
+  std::vector<TraceExit> assemble(const std::vector<TraceInstruction>& instructions) {
+    for (const Gp& saved : {kPageBias, kLoopedRetired, kLoopedExtra, kBudget}) a_.push(saved);
+    a_.mov(kRegisters, qword_ptr(kContext, offsetof(TraceContext, x)));
+    a_.mov(kMemory, qword_ptr(kContext, offsetof(TraceContext, mem)));
+    a_.mov(kMemoryBase, qword_ptr(kContext, offsetof(TraceContext, mem_base)));
+    a_.mov(kFastSize, qword_ptr(kContext, offsetof(TraceContext, mem_fast_size)));
+    a_.mov(kPageEntries, qword_ptr(kContext, offsetof(TraceContext, page_entries)));
+    a_.mov(kPageBias, qword_ptr(kContext, offsetof(TraceContext, mem_page_bias)));
+    a_.mov(kBudget, qword_ptr(kContext, offsetof(TraceContext, budget)));
+    a_.xor_(kLoopedRetired.r32(), kLoopedRetired.r32());
+    a_.xor_(kLoopedExtra.r32(), kLoopedExtra.r32());
+    // Each instruction's label, address and the extra cycles of those before it.
+    int64_t extra = 0;
+    for (const TraceInstruction& instruction : instructions) {
+      labels_.push_back(a_.newLabel());
+      pcs_.push_back(instruction.pc);
+      extra_before_.push_back(extra);
+      extra += extra_cycles(instruction.entry.op, cost_);
+    }
+    epilogue_ = a_.newLabel();
+    bool ended = false;
+    for (size_t i = 0; i < instructions.size() && !ended; ++i) {
+      const TraceInstruction& instruction = instructions[i];
+      a_.bind(labels_[i]);
+      retired_ = static_cast<uint32_t>(i);
+      extra_ = extra_before_[i];
+      ended = emit(instruction.entry, instruction.pc);
+    }
+    extra_ = extra;
+    if (!ended) {
+      const TraceInstruction& last = instructions.back();
+      leave({TraceExit::Kind::resume, static_cast<uint32_t>(instructions.size()),
+             entry_index(last.pc + last.entry.length()), extra_, 0});
+    }
+    for (const Pending& pending : side_exits_) {
+      a_.bind(pending.label);
+      a_.mov(eax, pending.exit);
+      a_.jmp(epilogue_);
+    }
+    a_.bind(epilogue_);
+    a_.mov(qword_ptr(kContext, offsetof(TraceContext, looped_retired)), kLoopedRetired);
+    a_.mov(qword_ptr(kContext, offsetof(TraceContext, looped_extra_cycles)), kLoopedExtra);
+    for (const Gp& saved : {kBudget, kLoopedExtra, kLoopedRetired, kPageBias}) a_.pop(saved);
+    a_.ret();
+    return std::move(exits_);
+  }
+
+ private:
+  struct Pending {
+    Label label;
+    uint32_t exit;
+  };
+
+  // Jumps to `target` if the branch `op`'s condition (on the flags of rs1 - rs2) holds, or, with
+  // `inverted`, if it does not.
+  void jump_if(Op op, bool inverted, const Label& target) {
+    switch (op) {
+      case Op::beq: inverted ? a_.jne(target) : a_.je(target); break;
+      case Op::bne: inverted ? a_.je(target) : a_.jne(target); break;
+      case Op::blt: inverted ? a_.jge(target) : a_.jl(target); break;
+      case Op::bge: inverted ? a_.jl(target) : a_.jge(target); break;
+      case Op::bltu: inverted ? a_.jae(target) : a_.jb(target); break;
+      default: inverted ? a_.jb(target) : a_.jae(target); break;  // bgeu
+    }
+  }
+
+  uint32_t entry_index(uint64_t pc) const { return static_cast<uint32_t>((pc - page_base_) >> 1); }
+
+  // Leaves the trace here, by `exit`.
+  void leave(const TraceExit& exit) {
+    a_.mov(eax, static_cast<uint32_t>(exits_.size()));
+    a_.jmp(epilogue_);
+    exits_.push_back(exit);
+  }
+  // A label to jump to to leave the trace by `exit` (code placed after the trace's body).
+  Label leave_at(const TraceExit& exit) {
+    const Label label = a_.newLabel();
+    side_exits_.push_back({label, static_cast<uint32_t>(exits_.size())});
+    exits_.push_back(exit);
+    return label;
+  }
+  // Leaves in front of the current instruction, which the interpreter then carries out.
+  Label leave_in_front(uint64_t pc) {
+    return leave_at({TraceExit::Kind::resume, retired_, entry_index(pc), extra_, 0});
+  }
+
+  // rax = rs1 + imm - mem_base; leaves in front unless [rax, rax + bytes) is fast memory.
+  void fast_offset(const Entry& e, uint64_t pc) {
+    a_.mov(rax, guest(e.rs1));
+    a_.add(rax, static_cast<int32_t>(e.imm));
+    a_.sub(rax, kMemoryBase);
+    a_.cmp(rax, kFastSize);
+    a_.jae(leave_in_front(pc));
+  }
+
+  // Sets x[rd] from rax.
+  void write_rd(const Entry& e) { a_.mov(guest(e.rd), rax); }
+  void write_rd_sign_extended32(const Entry& e) {
+    a_.movsxd(rax, eax);
+    write_rd(e);
+  }
+
+  // Emits one instruction; true if it ends the trace.
+  bool emit(const Entry& e, uint64_t pc) {
+    const uint64_t link = pc + e.length();
+    switch (e.op) {
+      case Op::lui:
+      case Op::auipc:
+        a_.mov(rax, e.imm);
+        write_rd(e);
+        return false;
+      case Op::jal:
+        a_.mov(rax, static_cast<int64_t>(link));
+        write_rd(e);
+        leave({TraceExit::Kind::branch, retired_ + 1, 0, extra_ + extra_cycles(e.op, cost_),
+               static_cast<uint64_t>(e.imm)});
+        return true;
+      case Op::jalr:
+        // The target is taken before rd is written (rd may be rs1).
+        a_.mov(rax, guest(e.rs1));
+        a_.add(rax, static_cast<int32_t>(e.imm));
+        a_.and_(rax, -2);
+        a_.mov(qword_ptr(kContext, offsetof(TraceContext, jump_target)), rax);
+        a_.mov(rax, static_cast<int64_t>(link));
+        write_rd(e);
+        leave({TraceExit::Kind::indirect, retired_ + 1, 0, extra_ + extra_cycles(e.op, cost_), 0});
+        return true;
+      case Op::beq: case Op::bne: case Op::blt: case Op::bge: case Op::bltu: case Op::bgeu: {
+        a_.mov(rax, guest(e.rs1));
+        a_.cmp(rax, guest(e.rs2));
+        const TraceExit taken_exit{TraceExit::Kind::branch, retired_ + 1, 0,
+                                   extra_ + int64_t{cost_.branch_taken} - 1,
+                                   static_cast<uint64_t>(e.imm)};
+        const auto within = std::find(pcs_.begin(), pcs_.end(), taken_exit.target);
+        if (taken_exit.target != pcs_.front() &&
+            (within == pcs_.end() || taken_exit.target < pc)) {
+          jump_if(e.op, false, leave_at(taken_exit));
+          return false;
+        }
+        // A branch to the trace's start (another round) or forward inside it stays in the trace
+        // while the interpreter would not have stopped at its limit check at the target.
+        const Label not_taken = a_.newLabel();
+        jump_if(e.op, true, not_taken);
+        const int64_t cost = int64_t{taken_exit.retired} + taken_exit.extra_cycles;
+        if (taken_exit.target == pcs_.front()) {
+          a_.add(kLoopedRetired, static_cast<int32_t>(taken_exit.retired));
+          a_.add(kLoopedExtra, static_cast<int32_t>(taken_exit.extra_cycles));
+          a_.sub(kBudget, static_cast<int32_t>(cost));
+          a_.jg(labels_.front());
+          // Out of budget: leave as if taking the branch once more, counted in the loops already.
+          a_.sub(kLoopedRetired, static_cast<int32_t>(taken_exit.retired));
+          a_.sub(kLoopedExtra, static_cast<int32_t>(taken_exit.extra_cycles));
+          leave(taken_exit);
+        } else {
+          a_.cmp(kBudget, static_cast<int32_t>(cost));
+          a_.jle(leave_at(taken_exit));
+          // The exits after the target count the instructions skipped as if they had executed
+          // (and the branch as not taken): take those back.
+          const size_t target = static_cast<size_t>(within - pcs_.begin());
+          const int64_t skipped = static_cast<int64_t>(target) - (retired_ + 1);
+          const int64_t skipped_extra = extra_before_[target] - extra_before_[retired_ + 1];
+          const int64_t taken_extra = int64_t{cost_.branch_taken} - 1;
+          a_.sub(kLoopedRetired, static_cast<int32_t>(skipped));
+          a_.add(kLoopedExtra, static_cast<int32_t>(taken_extra - skipped_extra));
+          a_.add(kBudget, static_cast<int32_t>(skipped + skipped_extra - taken_extra));
+          a_.jmp(labels_[target]);
+        }
+        a_.bind(not_taken);
+        return false;
+      }
+      case Op::lb: case Op::lh: case Op::lw: case Op::ld: case Op::lbu: case Op::lhu:
+      case Op::lwu: {
+        fast_offset(e, pc);
+        switch (e.op) {
+          case Op::lb: a_.movsx(rax, byte_ptr(kMemory, rax)); break;
+          case Op::lh: a_.movsx(rax, word_ptr(kMemory, rax)); break;
+          case Op::lw: a_.movsxd(rax, dword_ptr(kMemory, rax)); break;
+          case Op::ld: a_.mov(rax, qword_ptr(kMemory, rax)); break;
+          case Op::lbu: a_.movzx(eax, byte_ptr(kMemory, rax)); break;
+          case Op::lhu: a_.movzx(eax, word_ptr(kMemory, rax)); break;
+          default: a_.mov(eax, dword_ptr(kMemory, rax)); break;  // lwu: zero-extends
+        }
+        write_rd(e);
+        return false;
+      }
+      case Op::sb: case Op::sh: case Op::sw: case Op::sd: {
+        const unsigned bytes = e.op == Op::sb ? 1 : e.op == Op::sh ? 2 : e.op == Op::sw ? 4 : 8;
+        fast_offset(e, pc);
+        // A store over bytes a decoded entry stands for (code, perhaps in this trace) goes through
+        // the interpreter, which forgets that entry; data beside code stays on the fast path.
+        const Label in_front = leave_in_front(pc), store = a_.newLabel();
+        a_.lea(rdx, ptr(rax, kPageBias));
+        a_.mov(rcx, rdx);
+        a_.shr(rdx, kPageBits);
+        a_.mov(rdx, qword_ptr(kPageEntries, rdx, 3));
+        a_.test(rdx, rdx);
+        a_.jz(store);
+        // Entries up to kMaxEntryBytes - 2 bytes before the store may stand for its bytes; near
+        // either end of the page, leave it to the interpreter.
+        constexpr unsigned kReach = kMaxEntryBytes - 2;
+        a_.and_(ecx, static_cast<uint32_t>(kPageSize - 1));
+        a_.sub(ecx, kReach);
+        a_.jb(in_front);
+        a_.cmp(ecx, static_cast<uint32_t>(kPageSize - kReach - bytes));
+        a_.ja(in_front);
+        a_.shr(ecx, 1);
+        a_.shl(rcx, 5);  // sizeof(Entry)
+        static_assert(sizeof(Entry) == 32 && offsetof(Entry, op) == 0 && Op::decode == Op{});
+        for (unsigned halfword = 0; halfword <= (kReach + bytes) / 2; ++halfword) {
+          a_.cmp(byte_ptr(rdx, rcx, 0, static_cast<int32_t>(halfword * sizeof(Entry))), 0);
+          a_.jne(in_front);
+        }
+        a_.bind(store);
+        a_.mov(rcx, guest(e.rs2));
+        switch (bytes) {
+          case 1: a_.mov(byte_ptr(kMemory, rax), cl); break;
+          case 2: a_.mov(word_ptr(kMemory, rax), cx); break;
+          case 4: a_.mov(dword_ptr(kMemory, rax), ecx); break;
+          default: a_.mov(qword_ptr(kMemory, rax), rcx); break;
+        }
+        return false;
+      }
+      case Op::fence:
+        return false;
+      default:
+        emit_alu(e);
+        return false;
+    }
+  }
+
+  void emit_alu(const Entry& e) {
+    const auto imm = static_cast<int32_t>(e.imm);  // I-type immediates and shift amounts
+    // slt, sltu and their immediate forms: 1 if rs1 is below the other operand.
+    const auto set_if_below = [&](bool is_signed) {
+      a_.mov(rcx, guest(e.rs1));
+      a_.xor_(eax, eax);  // before the compare: xor changes the flags
+      if (e.op == Op::slti || e.op == Op::sltiu)
+        a_.cmp(rcx, imm);
+      else
+        a_.cmp(rcx, guest(e.rs2));
+      if (is_signed)
+        a_.setl(al);
+      else
+        a_.setb(al);
+      write_rd(e);
+    };
+    switch (e.op) {
+      case Op::slti: case Op::slt: return set_if_below(true);
+      case Op::sltiu: case Op::sltu: return set_if_below(false);
+      case Op::mulh: case Op::mulhu:
+        a_.mov(rax, guest(e.rs1));
+        if (e.op == Op::mulh)
+          a_.imul(rdx, rax, guest(e.rs2));
+        else
+          a_.mul(rdx, rax, guest(e.rs2));
+        a_.mov(guest(e.rd), rdx);
+        return;
+      case Op::addiw: case Op::slliw: case Op::srliw: case Op::sraiw:
+      case Op::addw: case Op::subw: case Op::sllw: case Op::srlw: case Op::sraw: case Op::mulw:
+        a_.mov(eax, guest32(e.rs1));
+        switch (e.op) {
+          case Op::addiw: a_.add(eax, imm); break;
+          case Op::slliw: a_.shl(eax, imm); break;
+          case Op::srliw: a_.shr(eax, imm); break;
+          case Op::sraiw: a_.sar(eax, imm); break;
+          case Op::addw: a_.add(eax, guest32(e.rs2)); break;
+          case Op::subw: a_.sub(eax, guest32(e.rs2)); break;
+          case Op::mulw: a_.imul(eax, guest32(e.rs2)); break;
+          default:  // shifts by a register: the low five bits, as x86 does for 32-bit shifts
+            a_.mov(ecx, guest32(e.rs2));
+            if (e.op == Op::sllw) a_.shl(eax, cl);
+            else if (e.op == Op::srlw) a_.shr(eax, cl);
+            else a_.sar(eax, cl);
+            break;
+        }
+        return write_rd_sign_extended32(e);
+      default:
+        break;
+    }
+    a_.mov(rax, guest(e.rs1));
+    switch (e.op) {
+      case Op::addi: a_.add(rax, imm); break;
+      case Op::xori: a_.xor_(rax, imm); break;
+      case Op::ori: a_.or_(rax, imm); break;
+      case Op::andi: a_.and_(rax, imm); break;
+      case Op::slli: a_.shl(rax, imm); break;
+      case Op::srli: a_.shr(rax, imm); break;
+      case Op::srai: a_.sar(rax, imm); break;
+      case Op::add: a_.add(rax, guest(e.rs2)); break;
+      case Op::sub: a_.sub(rax, guest(e.rs2)); break;
+      case Op::xor_: a_.xor_(rax, guest(e.rs2)); break;
+      case Op::or_: a_.or_(rax, guest(e.rs2)); break;
+      case Op::and_: a_.and_(rax, guest(e.rs2)); break;
+      case Op::mul: a_.imul(rax, guest(e.rs2)); break;
+      default:  // sll, srl, sra: the low six bits of rs2, as x86 does for 64-bit shifts
+        a_.mov(rcx, guest(e.rs2));
+        if (e.op == Op::sll) a_.shl(rax, cl);
+        else if (e.op == Op::srl) a_.shr(rax, cl);
+        else a_.sar(rax, cl);
+        break;
+    }
+    write_rd(e);
+  }
+
+  Assembler a_;
+  uint64_t page_base_;
+  const CycleModel& cost_;
+  std::vector<Label> labels_;        // each instruction's code
+  std::vector<uint64_t> pcs_;        // each instruction's address
+  std::vector<int64_t> extra_before_;  // the extra cycles of the instructions before each
+  Label epilogue_;
+  std::vector<TraceExit> exits_;
+  std::vector<Pending> side_exits_;
+  uint32_t retired_ = 0;  // instructions before the one being emitted
+  int64_t extra_ = 0;     // their extra cycles
+};
+
+}  // namespace
+
+std::unique_ptr<Trace> Translator::translate(const std::vector<TraceInstruction>& instructions,
+                                             uint64_t page_base, const CycleModel& cycles) {
+  const auto start = std::chrono::steady_clock::now();
+  CodeHolder code;
+  code.init(runtime_->jit.environment());
+  TraceAssembler assembler(code, page_base, cycles);
+  std::vector<TraceExit> exits = assembler.assemble(instructions);
+  Trace::Code compiled = nullptr;
+  if (runtime_->jit.add(&compiled, &code) != kErrorOk) return nullptr;
+  const uint64_t bytes = code.codeSize();
+  ++stats_.traces;
+  stats_.code_bytes += bytes;
+  stats_.seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const TraceInstruction& last = instructions.back();
+  return std::make_unique<Trace>(*this, compiled, bytes, std::move(exits),
+                                 static_cast<unsigned>((instructions.front().pc - page_base) >> 1),
+                                 static_cast<unsigned>((last.pc + last.entry.length() - page_base) >> 1));
+}
+
+}  // namespace dojo::core

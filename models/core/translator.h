@@ -1,0 +1,112 @@
+// The translating engine's code generator: straight-line runs of decoded instructions ("traces",
+// within one decoded page) compiled to x86-64 machine code with asmjit (docs/performance.md says
+// why asmjit). A trace covers plain local computation only: integer and multiply operations,
+// loads and stores that hit the hart's fast memory, conditional branches (leaving the trace when
+// taken), and jal/jalr at its end. Everything else (device and remote accesses, a store to a page
+// holding decoded code, CSRs, traps, WFI, fence.i, vector instructions) leaves the trace in front
+// of the instruction, and the interpreter carries it out as it always does; the interpreter then
+// charges what the trace reports, so both engines count instructions and cycles alike and check
+// the cycle limit, interrupts and stop requests at the same instructions.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "core/decoder.h"
+#include "core/hart.h"
+
+namespace dojo::core {
+
+// What a trace reads and writes of the hart; the interpreter fills it in once per run.
+struct TraceContext {
+  uint64_t* x = nullptr;           // the 32 registers and the sink for writes to x0
+  uint8_t* mem = nullptr;          // the fast memory's host bytes
+  uint64_t mem_base = 0;           // its first address
+  uint64_t mem_fast_size = 0;      // an access whose offset is below this fits (size - 7)
+  // Per page of the fast memory: its decoded entries, or null; a store over bytes that one of
+  // them stands for leaves the trace.
+  Entry* const* page_entries = nullptr;
+  uint64_t mem_page_bias = 0;      // mem_base's offset in its page
+  uint64_t jump_target = 0;        // where a trace that ended in jalr goes
+  // In: the interpreter's cycle budget left before its next limit check (stop - n, with the
+  // trace's first instruction not yet counted). A branch back to the trace's start loops inside
+  // the trace while the budget lasts. Out: what those loops retired and their extra cycles, on
+  // top of the exit's own figures.
+  int64_t budget = 0;
+  uint64_t looped_retired = 0;
+  int64_t looped_extra_cycles = 0;
+};
+
+// One way out of a trace.
+struct TraceExit {
+  enum class Kind : uint8_t {
+    resume,    // go on at entry `resume` of the page (the instruction there has not executed)
+    branch,    // a taken branch, or jal: to `target`
+    indirect,  // jalr: to TraceContext::jump_target
+  };
+  Kind kind = Kind::resume;
+  uint32_t retired = 0;      // instructions the trace executed since its last loop (all retire)
+  uint32_t resume = 0;       // Kind::resume: the entry (halfword of the page) to go on at
+  int64_t extra_cycles = 0;  // their cycles beyond one each, as the cycle model charges them
+  uint64_t target = 0;       // Kind::branch
+};
+
+// One instruction of a trace: its plain decoding (no superinstructions) and address.
+struct TraceInstruction {
+  Entry entry;
+  uint64_t pc = 0;
+};
+
+class Translator;
+
+// A compiled trace; its code is released with it.
+class Trace {
+ public:
+  using Code = uint32_t (*)(TraceContext*);  // returns the index of the exit taken
+  Trace(Translator& owner, Code code, uint64_t code_bytes, std::vector<TraceExit> exits,
+        unsigned first, unsigned end);
+  ~Trace();
+  Trace(const Trace&) = delete;
+  Trace& operator=(const Trace&) = delete;
+
+  const TraceExit& run(TraceContext& context) const { return exits_[code_(&context)]; }
+  // The page's halfwords [first, end) hold its instructions.
+  unsigned first() const { return first_; }
+  unsigned end() const { return end_; }
+
+ private:
+  Translator& owner_;
+  Code code_;
+  uint64_t code_bytes_;
+  std::vector<TraceExit> exits_;
+  unsigned first_, end_;
+};
+
+class Translator {
+ public:
+  Translator();
+  ~Translator();
+  Translator(const Translator&) = delete;
+  Translator& operator=(const Translator&) = delete;
+
+  // Whether a trace can hold `op` (a plain operation, not a superinstruction).
+  static bool translates(Op op);
+  // Whether a trace ends with `op` (after it).
+  static bool ends_trace(Op op) { return op == Op::jal || op == Op::jalr; }
+
+  // Compiles `instructions` (consecutive, each translates(), only the last may end a trace) of
+  // the page at `page_base`; null if the code cannot be placed (the code cache is full).
+  std::unique_ptr<Trace> translate(const std::vector<TraceInstruction>& instructions,
+                                   uint64_t page_base, const CycleModel& cycles);
+  void release(Trace::Code code, uint64_t code_bytes);
+
+  const TranslationStats& stats() const { return stats_; }
+
+ private:
+  struct Runtime;  // asmjit's, kept out of this header
+  std::unique_ptr<Runtime> runtime_;
+  TranslationStats stats_;
+};
+
+}  // namespace dojo::core
