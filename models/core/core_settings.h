@@ -18,6 +18,7 @@ struct CoreSettings {
   uint64_t clock_hz = 2'000'000'000;  // one cycle of the cycle model lasts 1/clock_hz
   CycleModel cycles;
   Engine engine = kDefaultEngine;
+  uint32_t translate_after = 32;
 };
 
 inline const param::Table<CoreSettings>& core_settings_parameters() {
@@ -30,6 +31,10 @@ inline const param::Table<CoreSettings>& core_settings_parameters() {
         "engine", {"interpreter", "translator"},
         "interpreter, or translator: hot code compiled to x86-64 (the default there); the same "
         "results and timing"));
+    declared.push_back(param::number<&CoreSettings::translate_after>(
+        "translate_after", param::Kind::count, 1, 1'000'000,
+        "runs of a branch target before the translator compiles the code there (code that runs "
+        "once, e.g. start-up on every core of a tile, is not worth compiling)"));
     return declared;
   }();
   return table;

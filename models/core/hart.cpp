@@ -32,12 +32,19 @@ void Hart::mark_trace_head(DecodedPage& page, uint64_t pc) {
 
 void Hart::translate_due(DecodedPage& page, unsigned index) {
   if (page.trace_heads.test(index)) traces_due_.push_back({&page, index});
-  // Building a trace decodes its instructions, which may find more heads decoded already.
-  while (!traces_due_.empty()) {
-    const auto [due_page, due_index] = traces_due_.back();
-    traces_due_.pop_back();
-    build_trace(*due_page, due_index);
+  for (const auto& [due_page, due_index] : traces_due_) {
+    Entry& head = due_page->entries[due_index];
+    const bool translated = due_page->trace_at && due_page->trace_at[due_index];
+    if (head.op != Op::decode && !translated) head.handler = trace_candidate_handler_;
   }
+  traces_due_.clear();
+}
+
+bool Hart::trace_head_is_hot(const Entry& head) {
+  auto& runs = head_runs_[&head];
+  if (++runs < config_.translate_after) return false;
+  head_runs_.erase(&head);
+  return true;
 }
 
 void Hart::build_trace(DecodedPage& page, unsigned index) {
@@ -57,13 +64,19 @@ void Hart::build_trace(DecodedPage& page, unsigned index) {
     if (Translator::ends_trace(plain.op)) break;
     pc += plain.length();
   }
-  if (instructions.size() < kMinInstructions) return;
-  std::unique_ptr<Trace> trace = translator_->translate(instructions, page.base, config_.cycles);
-  if (!trace) return;
+  Entry& head = page.entries[index];
+  std::unique_ptr<Trace> trace;
+  if (instructions.size() >= kMinInstructions)
+    trace = translator_->translate(instructions, page.base, config_.cycles);
+  if (!trace) {
+    // Nothing to gain here (or no room): the head stays interpreted.
+    head.handler = handlers_[handler_index(head.op, head.length())];
+    return;
+  }
   if (!page.trace_at) page.trace_at = std::make_unique<Trace*[]>(kEntriesPerPage);
   page.trace_at[index] = trace.get();
   page.traces.push_back(std::move(trace));
-  page.entries[index].handler = trace_handler_;
+  head.handler = trace_handler_;
 }
 
 Hart::~Hart() = default;
@@ -562,10 +575,12 @@ StopReason Hart::execute(uint64_t cycle_limit, uint64_t step_count) {
       DOJO_HART_OPS(DOJO_HART_OP_LABEL)
 #undef DOJO_HART_OP_LABEL
   };
-  static const void* const kTraceHandler = &&run_trace;  // single-stepping never runs a trace
+  // Single-stepping never runs (or counts towards) a trace.
+  static const void* const kTraceHandlers[] = {&&run_trace, &&trace_candidate};
   if constexpr (!kSingleStep) {
     handlers_ = kHandlers;
-    trace_handler_ = kTraceHandler;
+    trace_handler_ = kTraceHandlers[0];
+    trace_candidate_handler_ = kTraceHandlers[1];
   }
 
   // The registers live in this frame while the hart runs: next to the interpreter's other
@@ -1122,6 +1137,14 @@ vector_instruction: {
     goto check_interrupts;
   })
 #undef HANDLER
+
+trace_candidate: {
+  // The entry should start a trace: count its runs, and translate it once it is hot.
+  if (!trace_head_is_hot(*e)) goto* kHandlers[handler_index(e->op, e->length())];
+  SYNC_OUT();
+  build_trace(*page, static_cast<unsigned>(e - entries));  // sets the entry's handler
+  goto* e->handler;
+}
 
 run_trace: {
   // The entry starts a translated trace: run it (with watchpoints set, which every access must

@@ -77,6 +77,7 @@ struct HartConfig {
   uint64_t reset_pc = 0;  // the platform starts its cores at memory.sram_base
   CycleModel cycles;
   Engine engine = Engine::interpreter;
+  uint32_t translate_after = 32;  // runs of a trace head before the translator compiles it
 };
 
 enum class Op : uint8_t;
@@ -309,8 +310,11 @@ class Hart {
   // The translating engine: a trace should start at `pc` (a branch target or a return address)
   // if it is in `page`; translated once decoded.
   void mark_trace_head(DecodedPage& page, uint64_t pc);
-  // After the interpreter decoded the entry `index` of `page`: translates the traces due.
+  // After the interpreter decoded the entry `index` of `page`: makes the trace heads due
+  // candidates, which are translated once they have run often enough.
   void translate_due(DecodedPage& page, unsigned index);
+  // A candidate head ran: true once it has run often enough to be translated.
+  bool trace_head_is_hot(const Entry& head);
   // Translates the trace starting at entry `index` of `page`, if there is enough to translate.
   void build_trace(DecodedPage& page, unsigned index);
   // Forgets decoded instructions overlapping [addr, addr+len) after a store there.
@@ -367,13 +371,18 @@ class Hart {
   // The handlers of execute<false>, whose addresses decoded entries hold (execute<true> looks its
   // own up by operation). Set by execute<false>, which the constructor calls with a zero limit.
   const void* const* handlers_ = nullptr;
-  // The interpreter's code for an entry that starts a translated trace (set with handlers_).
+  // The interpreter's code for an entry that starts a translated trace, and for one that should
+  // start a trace once it has run often enough (set with handlers_).
   const void* trace_handler_ = nullptr;
+  const void* trace_candidate_handler_ = nullptr;
   std::vector<FastRegion> fast_;  // largest first
   // The translating engine (null for the interpreter); before pages_, whose traces it holds the
   // code of, so that it outlives them.
   std::unique_ptr<Translator> translator_;
   std::vector<std::pair<DecodedPage*, unsigned>> traces_due_;  // heads found decoded already
+  // How often each trace head not yet translated has run: code that runs once (start-up, on
+  // each of thousands of cores) is not worth compiling.
+  std::unordered_map<const Entry*, uint32_t> head_runs_;
   std::unordered_map<uint64_t, std::unique_ptr<DecodedPage>> pages_;  // by page address
 
   // x_[32] is a sink for writes to x0 so handlers need no special case.

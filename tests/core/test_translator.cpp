@@ -157,6 +157,7 @@ class ProgramMaker {
 HartConfig with_engine(Engine engine) {
   HartConfig config;
   config.engine = engine;
+  config.translate_after = 1;  // translate at once, so that the short programs run translated
   config.cycles.load = 2;  // extra cycles, so that mistakes in charging them show
   config.cycles.mul = 3;
   config.cycles.branch_taken = 3;

@@ -91,6 +91,7 @@ const std::vector<std::function<void(PlatformConfig&)>>& field_changes() {
                             ? dojo::core::Engine::translator
                             : dojo::core::Engine::interpreter;
       },
+      [](PlatformConfig& c) { c.core.translate_after += 1; },
       [](PlatformConfig& c) { c.memory.sram_base += 1; },
       [](PlatformConfig& c) { c.memory.sram_size += 1; },
       [](PlatformConfig& c) { c.memory.global_base += 1; },
@@ -156,7 +157,7 @@ TEST_CASE("the schema binds every field of PlatformConfig to its own key") {
   using dojo::test::field_count;
   using C = PlatformConfig;
   CHECK(field_count<C>() == 15);
-  CHECK(field_count<dojo::core::CoreSettings>() == 3);
+  CHECK(field_count<dojo::core::CoreSettings>() == 4);
   CHECK(field_count<dojo::core::CycleModel>() == 9);
   CHECK(field_count<C::Memory>() == 4);
   CHECK(field_count<C::Mmio>() == 8);
