@@ -124,13 +124,16 @@ bool exact_reference(Op op, uint32_t a, uint32_t b, uint32_t c, Result& out) {
                     : second.significand == 0 ? first.exponent
                                               : std::max(first.exponent, second.exponent)) -
                    72;
+  // A zero term's exponent can be anywhere (a +0 addend beside a tiny product is 200 bits above
+  // base): it is zero, not shifted, since shifting 128 bits by 128 or more is undefined.
   auto aligned = [base](const Term& t) -> __int128 {
+    if (t.significand == 0) return 0;
     unsigned __int128 magnitude;
     if (t.exponent >= base) {
-      magnitude = t.significand << (t.exponent - base);
+      magnitude = t.significand << (t.exponent - base);  // at most 72: base is below the larger term
     } else {
       const int shift = base - t.exponent;
-      magnitude = shift >= 100 ? (t.significand != 0) : (t.significand >> shift) | ((t.significand << (128 - shift)) != 0);
+      magnitude = shift >= 128 ? 1 : (t.significand >> shift) | ((t.significand << (128 - shift)) != 0);
     }
     return t.negative ? -__int128(magnitude) : __int128(magnitude);
   };
@@ -204,6 +207,18 @@ TEST_CASE("FP32 mul matches the host FPU and the exact reference on random opera
 }
 TEST_CASE("FP32 fma matches the host FPU and the exact reference on random operands", "[fp32]") {
   check_random(Op::fma, 4, 2'600'000);
+}
+
+// The oracle itself on a zero term far above base: the smallest subnormal times 2^-126, alone
+// (mul) and plus +0 (fma), is 2^-275, which rounds to +0 with underflow. A sanitized build
+// (docs/testing.md) checks the alignment stays defined.
+TEST_CASE("The exact reference handles a zero term far from a tiny product", "[fp32]") {
+  for (Op op : {Op::mul, Op::fma}) {
+    Result exact;
+    REQUIRE(exact_reference(op, 0x00000001u, 0x00800000u, 0x00000000u, exact));
+    CHECK(exact.bits == 0x00000000u);
+    CHECK((exact.flags & flag_underflow) != 0);
+  }
 }
 
 TEST_CASE("FP32 operations on every pair and triple of special operands", "[fp32]") {
