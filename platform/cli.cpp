@@ -344,24 +344,12 @@ int run(const RunOptions& options, const dojo::platform::TileExtensions& extensi
                 << " spans left out past the limit; narrow it with --timeline-window or "
                    "--timeline-filter\n";
   }
-  if (!options.stats_file.empty()) {
+  if (options.stats || !options.stats_file.empty()) {
     dojo::platform::RunStatistics statistics = tile.statistics(result);
     statistics.wall_time_s = wall;
-    write_file_atomically(options.stats_file, dojo::platform::to_json(statistics));
-  }
-  if (options.stats) {
-    const double simulated_seconds = result.simulated.to_seconds();
-    std::fprintf(stderr,
-                 "instructions: %llu\nsimulated_time: %.9f s\nsimulated_time_ps: %llu\n"
-                 "wall_time: %.6f s\nmips: %.1f\ncores: %u\nexit_status: %d\n"
-                 "noc_packets: %llu\nnoc_average_latency: %.1f cycles\n"
-                 "noc_max_latency: %llu cycles\n",
-                 static_cast<unsigned long long>(result.instructions), simulated_seconds,
-                 static_cast<unsigned long long>(result.simulated.value()), wall,
-                 wall > 0 ? static_cast<double>(result.instructions) / wall / 1e6 : 0.0,
-                 tile.core_count(), status, static_cast<unsigned long long>(result.noc_packets),
-                 result.noc_average_latency,
-                 static_cast<unsigned long long>(result.noc_max_latency));
+    if (!options.stats_file.empty())
+      write_file_atomically(options.stats_file, dojo::platform::to_json(statistics));
+    if (options.stats) std::cerr << dojo::platform::to_text(statistics, false);
   }
   return status;
 }
@@ -416,7 +404,7 @@ int dojo::platform::run_command_line(int argc, char* argv[], const TileExtension
                           "Watchdog: stop at this simulated time (e.g. 10ms)");
   run_command->add_flag("-q,--quiet", run_options.quiet, "Print nothing but the firmware's output and errors");
   run_command->add_flag("--stats", run_options.stats,
-                        "Print statistics (instructions, simulated time, wall time, MIPS) to stderr");
+                        "Print the statistics' totals (instructions, simulated time, wall time, MIPS, ...) to stderr");
   CLI::Option* trace_rtl =
       run_command->add_option("--trace-rtl", run_options.trace_rtl,
                               "Write a waveform (FILE.fst or FILE.vcd) of the vector unit RTL of each "

@@ -873,20 +873,12 @@ std::string GdbServer::thread_description(unsigned rank) const {
 std::string GdbServer::monitor(const std::string& command) {
   std::ostringstream out;
   if (command == "stats") {
-    uint64_t total = 0;
-    for (unsigned rank = 0; rank < cores_.size(); ++rank) {
-      const core::Core& core = *cores_[rank];
-      total += core.hart().instret();
-      out << "thread " << rank + 1 << ": " << thread_description(rank) << ": "
-          << core.hart().instret() << " instructions, " << core.hart().cycles() << " cycles, pc 0x"
-          << hex_number(core.hart().pc()) << "\n";
-    }
-    out << "instructions: " << total << "\nsimulated time: " << sc_core::sc_time_stamp().to_string()
-        << "\n";
+    out << to_text(tile_.statistics(), true);
   } else if (command == "time") {
     out << "simulated time: " << sc_core::sc_time_stamp().to_string() << "\n";
   } else if (command == "help" || command.empty()) {
-    out << "monitor stats  instructions, cycles, pc and state of every core; simulated time\n"
+    out << "monitor stats  the statistics so far (as --stats prints them), and every core's state,\n"
+           "               pc, instructions and cycles (cores[R] is GDB's thread R + 1)\n"
            "monitor time   simulated time\n";
   } else {
     out << "unknown monitor command '" << command << "' (try: monitor help)\n";

@@ -3,6 +3,8 @@
 #include <cstdio>
 #include <sstream>
 
+#include "support/hex.h"
+
 namespace dojo::platform {
 namespace {
 
@@ -36,11 +38,55 @@ std::string coord(const noc::Coord& c) {
 
 // Writes `items` as a JSON array, one element per line.
 template <typename T, typename Format>
-void array(std::ostringstream& out, const char* key, const std::vector<T>& items, Format format,
-           bool last = false) {
+void array(std::ostringstream& out, const char* key, const std::vector<T>& items, Format format) {
   out << "  " << quoted(key) << ": [";
   for (size_t i = 0; i < items.size(); ++i) out << (i ? ",\n    " : "\n    ") << format(items[i]);
-  out << (items.empty() ? "]" : "\n  ]") << (last ? "\n" : ",\n");
+  out << (items.empty() ? "]" : "\n  ]") << ",\n";
+}
+
+// A scalar field: its name and its value, as JSON writes it (text writes strings unquoted).
+struct Field {
+  const char* name;
+  std::string value;
+  bool text = false;  // a string
+};
+
+std::string json_value(const Field& field) { return field.text ? quoted(field.value) : field.value; }
+
+double mips(const RunStatistics& s) {
+  return s.wall_time_s > 0 ? static_cast<double>(s.instructions) / s.wall_time_s / 1e6 : 0;
+}
+
+// The run's totals, in the JSON's order.
+std::vector<Field> run_fields(const RunStatistics& s) {
+  return {{"outcome", s.outcome, true},
+          {"exit_status", std::to_string(s.exit_status)},
+          {"simulated_time_ps", std::to_string(s.simulated_time_ps)},
+          {"wall_time_s", number(s.wall_time_s)},
+          {"instructions", std::to_string(s.instructions)},
+          {"mips", number(mips(s))}};
+}
+
+std::vector<Field> packet_fields(const noc::PacketStats& p) {
+  return {{"count", std::to_string(p.packets)},
+          {"flits", std::to_string(p.flits)},
+          {"average_latency", number(p.packets ? double(p.total_latency) / p.packets : 0)},
+          {"max_latency", std::to_string(p.max_latency)},
+          {"bucket_cycles", std::to_string(p.bucket_cycles)}};
+}
+
+std::vector<Field> translation_fields(const TranslationStatistics& t) {
+  return {{"traces", std::to_string(t.traces)},
+          {"code_bytes", std::to_string(t.code_bytes)},
+          {"seconds", number(t.seconds)}};
+}
+
+// `fields` as the members of a JSON object on one line, without the braces.
+std::string json_members(const std::vector<Field>& fields) {
+  std::string out;
+  for (const Field& field : fields)
+    out += (out.empty() ? "" : ", ") + quoted(field.name) + ": " + json_value(field);
+  return out;
 }
 
 }  // namespace
@@ -57,16 +103,12 @@ std::string to_json(const RunStatistics& s) {
         << s.disabled_cores[i].second << "]";
   out << "], \"core_clock_hz\": " << s.core_clock_hz << ", \"noc_clock_hz\": " << s.noc_clock_hz
       << ", \"flit_bytes\": " << s.flit_bytes << "},\n";
-  out << "  \"outcome\": " << quoted(s.outcome) << ",\n";
-  out << "  \"exit_status\": " << s.exit_status << ",\n";
-  out << "  \"simulated_time_ps\": " << s.simulated_time_ps << ",\n";
-  out << "  \"wall_time_s\": " << number(s.wall_time_s) << ",\n";
-  out << "  \"instructions\": " << s.instructions << ",\n";
-  out << "  \"mips\": " << number(s.wall_time_s > 0 ? s.instructions / s.wall_time_s / 1e6 : 0)
-      << ",\n";
+  for (const Field& field : run_fields(s))
+    out << "  " << quoted(field.name) << ": " << json_value(field) << ",\n";
   array(out, "cores", s.cores, [](const CoreStatistics& c) {
     return "{\"hartid\": " + std::to_string(c.hartid) + ", \"rank\": " + std::to_string(c.rank) +
            ", \"position\": " + coord(c.coord) + ", \"state\": " + quoted(c.state) +
+           ", \"pc\": " + std::to_string(c.pc) +
            ", \"instructions\": " + std::to_string(c.instructions) +
            ", \"cycles\": " + std::to_string(c.cycles) +
            ", \"stall_cycles\": " + std::to_string(c.stall_cycles) +
@@ -80,23 +122,39 @@ std::string to_json(const RunStatistics& s) {
            ", \"utilisation\": " + number(l.utilisation) + "}";
   });
   const noc::PacketStats& p = s.packets;
-  out << "  \"packets\": {\"count\": " << p.packets << ", \"flits\": " << p.flits
-      << ", \"average_latency\": " << number(p.packets ? double(p.total_latency) / p.packets : 0)
-      << ", \"max_latency\": " << p.max_latency << ", \"bucket_cycles\": " << p.bucket_cycles
-      << ", \"latency_histogram\": [";
+  out << "  \"packets\": {" << json_members(packet_fields(p)) << ", \"latency_histogram\": [";
   for (size_t i = 0; i < p.latency_histogram.size(); ++i)
     out << (i ? ", " : "") << p.latency_histogram[i];
   out << "]},\n";
-  array(
-      out, "dma", s.dma,
-      [](const DmaStatistics& d) {
-        return "{\"hartid\": " + std::to_string(d.hartid) +
-               ", \"descriptors\": " + std::to_string(d.descriptors) +
-               ", \"bytes\": " + std::to_string(d.bytes) +
-               ", \"errors\": " + std::to_string(d.errors) + "}";
-      },
-      true);
+  array(out, "dma", s.dma, [](const DmaStatistics& d) {
+    return "{\"hartid\": " + std::to_string(d.hartid) +
+           ", \"descriptors\": " + std::to_string(d.descriptors) +
+           ", \"bytes\": " + std::to_string(d.bytes) +
+           ", \"errors\": " + std::to_string(d.errors) + "}";
+  });
+  out << "  \"translation\": {" << json_members(translation_fields(s.translation)) << "}\n";
   out << "}\n";
+  return out.str();
+}
+
+std::string to_text(const RunStatistics& s, bool per_core) {
+  std::ostringstream out;
+  const auto lines = [&out](const std::string& prefix, const std::vector<Field>& fields) {
+    for (const Field& field : fields) out << prefix << field.name << ": " << field.value << "\n";
+  };
+  lines("", run_fields(s));
+  out << "cores: " << s.cores.size() << "\n";
+  lines("packets.", packet_fields(s.packets));
+  lines("translation.", translation_fields(s.translation));
+  if (per_core) {
+    for (const CoreStatistics& c : s.cores) {
+      out << "cores[" << c.rank << "]: hartid " << c.hartid << ", core " << c.coord.x << ","
+          << c.coord.y << " of chip " << c.coord.chip_x << "," << c.coord.chip_y << ", "
+          << c.state << ", pc " << hex(c.pc) << ", instructions " << c.instructions << ", cycles "
+          << c.cycles << ", stall_cycles " << c.stall_cycles << ", wfi_cycles " << c.wfi_cycles
+          << "\n";
+    }
+  }
   return out.str();
 }
 

@@ -1,6 +1,7 @@
-// End-of-run statistics of the whole platform (`dojo-vp run --stats-file FILE.json`): per core,
-// per network link, per DMA engine, the packets' latency histogram and the run's totals. The JSON
-// layout is documented in docs/statistics.md; scripts/stats-svg draws pictures from it.
+// Statistics of the whole platform: per core, per network link, per DMA engine, the packets'
+// latency histogram, the translator's work and the run's totals. One structure for every reader:
+// `--stats-file` writes it as JSON (docs/statistics.md; scripts read that), `--stats` and GDB's
+// `monitor stats` print the same fields by the same names as text.
 #pragma once
 
 #include <cstdint>
@@ -17,6 +18,7 @@ struct CoreStatistics {
   uint32_t rank = 0;
   noc::Coord coord;
   std::string state;  // reset, running, waiting, halted, watchdog, fatal
+  uint64_t pc = 0;
   uint64_t instructions = 0;
   uint64_t cycles = 0;        // the core's clock cycles, stalls and WFI sleep included
   uint64_t stall_cycles = 0;  // waiting for transactions beyond the cycle model
@@ -36,6 +38,13 @@ struct DmaStatistics {
   uint64_t errors = 0;
 };
 
+// The translating engine's work over all cores (zero with the interpreter).
+struct TranslationStatistics {
+  uint64_t traces = 0;      // traces compiled
+  uint64_t code_bytes = 0;  // host machine code of the traces alive at the end
+  double seconds = 0;       // host time spent compiling (like wall_time_s, differs run to run)
+};
+
 struct RunStatistics {
   // The tile's shape, so a reader can lay it out.
   uint32_t chips_x = 1, chips_y = 1, mesh_width = 1, mesh_height = 1;
@@ -48,15 +57,20 @@ struct RunStatistics {
   double wall_time_s = 0;
   uint64_t instructions = 0;
   int exit_status = 0;
-  std::string outcome;  // exited, watchdog, fatal
+  std::string outcome = "running";  // exited, watchdog, fatal, output_closed; running mid-run
 
   std::vector<CoreStatistics> cores;  // by rank
   std::vector<LinkStatistics> links;  // those that carried traffic
   noc::PacketStats packets;
   std::vector<DmaStatistics> dma;     // engines that did anything
+  TranslationStatistics translation;
 };
 
 // The statistics as a JSON document (one object, keys in a fixed order, numbers exact).
 std::string to_json(const RunStatistics& statistics);
+
+// The totals as `name: value` lines, named as in the JSON (`packets.count` for a field of an
+// object, `cores` for the number of cores); with `per_core`, a line for each core too.
+std::string to_text(const RunStatistics& statistics, bool per_core);
 
 }  // namespace dojo::platform

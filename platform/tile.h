@@ -11,34 +11,15 @@
 #include <systemc>
 #include <vector>
 
+#include "boot.h"
 #include "config.h"
+#include "console_order.h"
 #include "elf_loader.h"
 #include "noc/network.h"
+#include "run_outcome.h"
 #include "stats.h"
 
 namespace dojo::platform {
-
-struct RunResult {
-  enum class Outcome {
-    exited,    // every core ended through the exit device or HTIF
-    watchdog,  // a core reached --max-instructions, or simulated time reached --timeout
-    fatal,     // a core cannot go on (e.g. its trap handler traps), or the run deadlocked
-    output_closed,  // the console's stream was closed by its reader (EPIPE, e.g. `| head`)
-  };
-  Outcome outcome = Outcome::exited;
-  // The firmware's status (the first non-zero one over the cores); meaningful when exited.
-  int exit_status = 0;
-  // The core that reported exit_status when it is not zero ("core 1,0 of chip 0,0") and the ELF
-  // it ran.
-  std::string exit_core;
-  std::string exit_image;
-  std::string message;  // why, for every outcome but exited
-  uint64_t instructions = 0;     // retired, over all cores
-  uint64_t noc_packets = 0;      // network packets (a remote access is two: request, response)
-  double noc_average_latency = 0;  // network cycles, head ready to tail delivered
-  uint64_t noc_max_latency = 0;
-  sc_core::sc_time simulated;    // the latest core's local time when it stopped
-};
 
 class Node;
 
@@ -80,10 +61,6 @@ struct TileExtensions {
                                                       uint64_t hartid)>
       wrap_checked_vector_engine;
 };
-
-// Throws LoaderError if `image` was built (with the SDK, which records them in .dojo.platform)
-// for other values of the platform's parameters than `config` has, e.g. another memory.sram_base.
-void check_platform_record(const ElfImage& image, const PlatformConfig& config);
 
 // `path` with "-core<hartid>" before its extension (or at its end): one file per core when an
 // output option covers several cores.
@@ -129,51 +106,35 @@ class Tile : public sc_core::sc_module {
   // run (docs/debugging.md). Those cores execute one instruction at a time.
   void log_commits(core::CommitLog& log, const CoreSelector& cores);
 
-  // Everything docs/statistics.md lists, after run() (wall time left for the caller).
+  // Everything docs/statistics.md lists, so far (wall time left for the caller); outcome
+  // "running" during the run, or the outcome of `result`.
+  RunStatistics statistics() const;
   RunStatistics statistics(const RunResult& result) const;
 
  private:
   void on_core_exit(unsigned core, int status);
   // The console's stream failed (errno `error`): nothing more can be shown, so the run ends.
   void on_console_error(int error);
-  // Console lines of several cores go out in the order of their simulated time (ties by rank): a
-  // line is held until SystemC time has passed it, since no core can still print before that.
+  // Console lines of several cores, in the order of their simulated time (ConsoleOrder).
   void add_console_line(uint32_t rank, std::string line, sc_core::sc_time at);
   void write_final_console_lines();  // those before SystemC time; re-arms for the rest
   void write_all_console_lines();
   // Ends the simulation once every core has stopped.
   void wait_for_cores();
-  // The image for the core at `coord`, each file read once.
-  const ElfImage& image_for(const noc::Coord& coord);
-  // Throws LoaderError for a boot.images file that does not exist, also one that no core runs
-  // because earlier entries took all its cores.
-  void check_image_files() const;
   // Streams every core's image through the host interface and the network, releasing each core
   // from reset once its image has arrived.
   void boot_through_host();
 
   PlatformConfig config_;
-  std::string default_image_;
   std::ostream& console_;
-  struct ConsoleLine {
-    sc_core::sc_time at;
-    uint32_t rank;
-    uint64_t sequence;  // keeps one core's lines at the same time in order
-    bool operator<(const ConsoleLine& other) const {
-      if (at != other.at) return at < other.at;
-      return rank != other.rank ? rank < other.rank : sequence < other.sequence;
-    }
-  };
-  std::map<ConsoleLine, std::string> console_lines_;
-  uint64_t console_sequence_ = 0;
+  BootImages boot_images_;
+  ConsoleOrder console_order_;
   sc_core::sc_event console_event_;
-  std::map<std::string, ElfImage> images_;  // by path
   std::unique_ptr<noc::Noc> noc_;
   std::unique_ptr<host::HostInterface> host_;
   std::vector<std::unique_ptr<Node>> nodes_;  // by rank
   std::vector<const ElfImage*> node_images_;  // by rank
   std::vector<noc::NodeIndex> node_indices_;  // by rank
-  unsigned cores_running_ = 0;
   int console_error_ = 0;  // errno of the first failed console write, 0 while none failed
   int first_failure_ = 0;
   unsigned first_failure_rank_ = 0;

@@ -10,7 +10,6 @@
 #include <random>
 
 #include "elf_loader.h"
-#include "tile.h"
 #include "temp_dir.h"
 
 using dojo::platform::ElfImage;
@@ -325,25 +324,4 @@ TEST_CASE("read_elf survives random, truncated and damaged images") {
   // Both outcomes happen, so the loop really reached the checks and the loading path.
   CHECK(loaded > 0);
   CHECK(refused > 0);
-}
-
-TEST_CASE("an SDK program records the platform it was built for, and the check names a mismatch") {
-  const ElfImage sdk = read_elf(std::string(DOJO_FIRMWARE_DIR) + "/hello.elf");
-  REQUIRE(sdk.platform_record);
-  CHECK(sdk.platform_record->rfind("memory.sram_base=0x80000000\n", 0) == 0);
-  CHECK(sdk.platform_record->find("timer.frequency_hz=10000000\n") != std::string::npos);
-  CHECK_NOTHROW(dojo::platform::check_platform_record(sdk, dojo::platform::PlatformConfig{}));
-  CHECK_FALSE(read_elf(std::string(DOJO_FIRMWARE_DIR) + "/htif_pass.elf").platform_record);
-
-  dojo::platform::PlatformConfig moved;
-  moved.mmio.sync_base = 0x304'0000;
-  CHECK_THROWS_WITH(dojo::platform::check_platform_record(sdk, moved),
-                    Catch::Contains("built for mmio.sync_base=0x3010000, but this platform has "
-                                    "mmio.sync_base=0x3040000"));
-  ElfImage unknown = sdk;
-  unknown.platform_record = "memory.sram_base=0x80000000\nnoc.warp_speed=9\n";
-  CHECK_THROWS_WITH(dojo::platform::check_platform_record(unknown, {}),
-                    Catch::Contains("has 'noc.warp_speed=9', which this dojo-vp does not know"));
-  unknown.platform_record = "memory.sram_base=eighty\n";
-  CHECK_THROWS_AS(dojo::platform::check_platform_record(unknown, {}), LoaderError);
 }

@@ -188,7 +188,7 @@ TEST_CASE("the same firmware gives the same output, instructions and simulated t
   REQUIRE(first.status == 0);
   CHECK(first.out == second.out);
   CHECK(stat(first.err, "instructions") == stat(second.err, "instructions"));
-  CHECK(stat(first.err, "simulated_time") == stat(second.err, "simulated_time"));
+  CHECK(stat(first.err, "simulated_time_ps") == stat(second.err, "simulated_time_ps"));
   CHECK(std::stoull(stat(first.err, "instructions")) > 1000);
 }
 

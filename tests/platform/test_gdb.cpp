@@ -334,7 +334,8 @@ TEST_CASE("gdb: every core is a thread, threads switch, monitor commands report 
   CHECK(contains(out, "[Switching to thread 2 (Thread 2)]"));
   CHECK(contains(out, "$1 = 1\n"));
   CHECK(contains(out, "$2 = 33\n"));
-  CHECK(contains(out, "thread 4: core 1,1 of chip 0,0 (hartid 33)"));
+  CHECK(contains(out, "cores[3]: hartid 33, core 1,1 of chip 0,0, "));
+  CHECK(contains(out, "outcome: running\n"));
   CHECK(contains(out, "instructions: "));
   CHECK(contains(out, "simulated time: "));
   CHECK(contains(out, "exited with code 07]"));

@@ -1,0 +1,115 @@
+// The tile's observers: the timeline, the vector unit's waveforms and the commit log, wired to
+// the models they watch.
+#include <string>
+
+#include "core/commit_log.h"
+#include "node.h"
+#include "noc/noc.h"
+#include "support/hex.h"
+#include "tile.h"
+#include "trace/timeline.h"
+#include "vector/lockstep_engine.h"
+
+namespace dojo::platform {
+
+void Tile::log_commits(core::CommitLog& log, const CoreSelector& cores) {
+  for (size_t rank = 0; rank < nodes_.size(); ++rank) {
+    const noc::Coord coord = noc_->network().coord_of(node_indices_[rank]);
+    if (cores.contains(coord.chip_x, coord.chip_y, coord.x, coord.y))
+      log.attach(nodes_[rank]->core.hart());
+  }
+}
+
+namespace {
+
+// Timeline tracks: process 0 is the host interface, process 1 + chip index a chip; each core has
+// four threads in its chip's process.
+enum Unit : uint32_t { exec_unit, noc_unit, dma_unit, vector_unit, units_per_core };
+const char* const unit_names[units_per_core] = {"exec", "noc", "dma", "vector"};
+
+uint64_t ps(const sc_core::sc_time& time) { return static_cast<uint64_t>(time.to_seconds() * 1e12 + 0.5); }
+
+}  // namespace
+
+void Tile::trace_to(trace::Timeline& timeline) {
+  const noc::Network& network = noc_->network();
+  const auto process_of = [this](const noc::Coord& c) { return 1 + c.chip_y * config_.tile.chips_x + c.chip_x; };
+  timeline.name_process(0, "host interface");
+  for (uint32_t cy = 0; cy < config_.tile.chips_y; ++cy)
+    for (uint32_t cx = 0; cx < config_.tile.chips_x; ++cx)
+      timeline.name_process(process_of({cx, cy, 0, 0}), "chip " + std::to_string(cx) + "," + std::to_string(cy));
+  std::vector<std::pair<uint32_t, uint32_t>> tracks(network.node_count());  // process, first thread
+  for (size_t rank = 0; rank < nodes_.size(); ++rank) {
+    const noc::Coord c = network.coord_of(node_indices_[rank]);
+    const uint32_t process = process_of(c), thread = static_cast<uint32_t>(rank) * units_per_core;
+    tracks[node_indices_[rank]] = {process, thread};
+    for (uint32_t unit = 0; unit < units_per_core; ++unit)
+      timeline.name_thread(process, thread + unit,
+                           "core " + std::to_string(c.x) + "," + std::to_string(c.y) + " " + unit_names[unit]);
+    Node& node = *nodes_[rank];
+    node.core.on_segment = [&timeline, process, thread](core::Core::Segment segment, sc_core::sc_time start,
+                                                        sc_core::sc_time end) {
+      timeline.span(trace::Category::core, process, thread + exec_unit,
+                    segment == core::Core::Segment::run ? "run" : "wfi", ps(start), ps(end));
+    };
+    node.core.hart().on_vector = [&timeline, &node, process, thread](uint32_t instruction,
+                                                                      uint64_t start_cycle,
+                                                                      uint64_t cycles) {
+      const uint64_t start = ps(node.core.time_of_cycle(start_cycle));
+      const uint64_t end = ps(node.core.time_of_cycle(start_cycle + cycles));
+      if (!timeline.wants(trace::Category::vector, start, end)) return;
+      timeline.span(trace::Category::vector, process, thread + vector_unit,
+                    vector::disassemble(instruction), start, end);
+    };
+    node.dma.on_descriptor = [&timeline, process, thread](const dma::Descriptor& d, sc_core::sc_time start,
+                                                          sc_core::sc_time end) {
+      if (!timeline.wants(trace::Category::dma, ps(start), ps(end))) return;
+      timeline.span(trace::Category::dma, process, thread + dma_unit,
+                    "copy " + std::to_string(uint64_t{d.row_bytes} * d.rows) + " B", ps(start), ps(end),
+                    "\"source\": \"" + hex(d.source) + "\", \"destination\": \"" + hex(d.destination) +
+                        "\", \"rows\": " + std::to_string(d.rows));
+    };
+  }
+  noc_->on_access = [this, &timeline, tracks](noc::NodeIndex source, noc::NodeIndex destination, bool write,
+                                              uint64_t bytes, sc_core::sc_time issued, sc_core::sc_time arrived,
+                                              sc_core::sc_time done) {
+    if (!timeline.wants(trace::Category::noc, ps(issued), ps(done))) return;
+    const noc::Coord to = noc_->network().coord_of(destination);
+    const bool host = source >= tracks.size();
+    timeline.span(trace::Category::noc, host ? 0 : tracks[source].first,
+                  host ? 0 : tracks[source].second + noc_unit,
+                  std::string(write ? "write " : "read ") + std::to_string(bytes) + " B -> " +
+                      core_place(to),
+                  ps(issued), ps(done), "\"request_arrived_us\": " + std::to_string(ps(arrived) / 1e6));
+  };
+}
+
+std::string per_core_file(const std::string& path, uint64_t hartid) {
+  const auto dot = path.rfind('.');
+  const bool has_extension = dot != std::string::npos && path.find('/', dot) == std::string::npos;
+  const std::string suffix = "-core" + std::to_string(hartid);
+  return has_extension ? path.substr(0, dot) + suffix + path.substr(dot) : path + suffix;
+}
+
+void Tile::trace_rtl(const std::string& path, const vector::TraceWindow& window) {
+  std::vector<Node*> rtl_nodes;
+  for (auto& node : nodes_)
+    if (node->rtl) rtl_nodes.push_back(node.get());
+  if (rtl_nodes.empty())
+    throw ConfigError("--trace-rtl: no core runs the vector unit's RTL (set vector.model to rtl or "
+                      "lockstep, and vector.model_cores to the cores to trace)");
+  for (Node* node : rtl_nodes) {
+    const std::string file =
+        rtl_nodes.size() > 1 ? per_core_file(path, node->core.hart().hartid()) : path;
+    const core::Core& core = node->core;
+    node->rtl->set_clock([&core] { return ps(core.local_time()); }, ps(core.clock_period()));
+    try {
+      node->rtl->start_trace(file, window);
+    } catch (const std::runtime_error& error) {
+      throw ConfigError(std::string("--trace-rtl: ") + error.what());
+    }
+  }
+}
+
+
+}  // namespace dojo::platform

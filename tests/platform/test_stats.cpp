@@ -1,0 +1,77 @@
+// The statistics structure and its two renderings (platform/stats.h): the JSON file and the text
+// of --stats and `monitor stats` name the same fields alike.
+#include <catch2/catch.hpp>
+#include <regex>
+#include <sstream>
+
+#include "stats.h"
+
+using dojo::platform::RunStatistics;
+
+namespace {
+
+RunStatistics sample() {
+  RunStatistics s;
+  s.outcome = "exited";
+  s.exit_status = 3;
+  s.simulated_time_ps = 1500;
+  s.wall_time_s = 0.5;
+  s.instructions = 2'000'000;
+  s.cores.push_back({33, 3, {0, 0, 1, 1}, "halted", 0x80000040, 1'000'000, 4000, 10, 20});
+  s.packets.packets = 4;
+  s.packets.total_latency = 10;
+  s.packets.max_latency = 4;
+  s.translation = {7, 4096, 0.25};
+  return s;
+}
+
+}  // namespace
+
+TEST_CASE("the text of the totals uses the JSON names and values") {
+  const RunStatistics s = sample();
+  const std::string text = to_text(s, false);
+  CHECK(text ==
+        "outcome: exited\nexit_status: 3\nsimulated_time_ps: 1500\nwall_time_s: 0.5\n"
+        "instructions: 2000000\nmips: 4\ncores: 1\npackets.count: 4\npackets.flits: 0\n"
+        "packets.average_latency: 2.5\npackets.max_latency: 4\npackets.bucket_cycles: 16\n"
+        "translation.traces: 7\ntranslation.code_bytes: 4096\ntranslation.seconds: 0.25\n");
+  // Every line but `cores` (the length of the array) has its field in the JSON with that value.
+  const std::string json = to_json(s);
+  std::istringstream lines(text);
+  for (std::string line; std::getline(lines, line);) {
+    const auto colon = line.find(": ");
+    std::string name = line.substr(0, colon), value = line.substr(colon + 2);
+    if (name == "cores") continue;
+    if (name == "outcome") value = "\"" + value + "\"";
+    const auto dot = name.find('.');
+    if (dot != std::string::npos) name = name.substr(dot + 1);
+    INFO(line);
+    CHECK(json.find("\"" + name + "\": " + value) != std::string::npos);
+  }
+}
+
+TEST_CASE("the JSON file keeps its documented order, with the core's pc and the translator's work") {
+  const std::string json = to_json(sample());
+  const std::vector<std::string> keys = {"format", "tile", "outcome", "exit_status",
+                                         "simulated_time_ps", "wall_time_s", "instructions", "mips",
+                                         "cores", "links", "packets", "dma", "translation"};
+  size_t at = 0;
+  for (const std::string& key : keys) {
+    INFO(key);
+    const auto found = json.find("\n  \"" + key + "\": ", at);
+    REQUIRE(found != std::string::npos);
+    at = found;
+  }
+  CHECK(json.find("\"state\": \"halted\", \"pc\": 2147483712, \"instructions\": 1000000") !=
+        std::string::npos);
+  CHECK(json.find("\"translation\": {\"traces\": 7, \"code_bytes\": 4096, \"seconds\": 0.25}\n}") !=
+        std::string::npos);
+}
+
+TEST_CASE("per core, the text names the core's place, state, pc and counts") {
+  const std::string text = to_text(sample(), true);
+  CHECK(text.find("\ncores[3]: hartid 33, core 1,1 of chip 0,0, halted, pc 0x80000040, "
+                  "instructions 1000000, cycles 4000, stall_cycles 10, wfi_cycles 20\n") !=
+        std::string::npos);
+  CHECK(to_text(sample(), false).find("cores[") == std::string::npos);
+}
