@@ -30,6 +30,14 @@ void Hart::mark_trace_head(DecodedPage& page, uint64_t pc) {
   if (page.entries[offset >> 1].op != Op::decode) traces_due_.push_back({&page, offset >> 1});
 }
 
+void Hart::mark_entry_point(DecodedPage& page, unsigned index) {
+  page.trace_heads.set(index);
+  Entry& head = page.entries[index];
+  const bool translated = page.trace_at && page.trace_at[index];
+  // An undecoded head becomes a candidate once decoded (translate_due).
+  if (head.op != Op::decode && !translated) head.handler = trace_candidate_handler_;
+}
+
 void Hart::translate_due(DecodedPage& page, unsigned index) {
   if (page.trace_heads.test(index)) traces_due_.push_back({&page, index});
   for (const auto& [due_page, due_index] : traces_due_) {
@@ -710,6 +718,10 @@ enter:
     entries = page->entries.data();
   }
   e = entries + ((next_pc - page->base) >> 1);
+  if constexpr (!kSingleStep) {
+    if (translator_ && !page->trace_heads.test(static_cast<size_t>(e - entries)))
+      mark_entry_point(*page, static_cast<unsigned>(e - entries));
+  }
   CHECK_LIMIT();
   DISPATCH();
 

@@ -310,6 +310,9 @@ class Hart {
   // The translating engine: a trace should start at `pc` (a branch target or a return address)
   // if it is in `page`; translated once decoded.
   void mark_trace_head(DecodedPage& page, uint64_t pc);
+  // The translating engine: execution entered entry `index` of `page` from elsewhere (a slice
+  // start, a trap or mret target, a jump from another page or through a register): a trace head.
+  void mark_entry_point(DecodedPage& page, unsigned index);
   // After the interpreter decoded the entry `index` of `page`: makes the trace heads due
   // candidates, which are translated once they have run often enough.
   void translate_due(DecodedPage& page, unsigned index);

@@ -7,8 +7,10 @@
 #include <catch2/catch.hpp>
 
 #include <cstdint>
+#include <cstdlib>
 #include <cstring>
 #include <functional>
+#include <optional>
 #include <ostream>
 #include <vector>
 
@@ -131,6 +133,23 @@ inline std::ostream& operator<<(std::ostream& os, Outcome o) {
   return os << names[static_cast<int>(o)];
 }
 
+// test_hart_translated runs test_hart's tests again with DOJO_TEST_ENGINE=translator: every
+// fixture then translates each trace head the first time it runs, and runs programs through
+// Hart::run (as the platform does) instead of stepping, so every instruction test also tests the
+// translator's code for that instruction.
+inline bool testing_translator() {
+  const char* engine = std::getenv("DOJO_TEST_ENGINE");
+  return engine != nullptr && std::strcmp(engine, "translator") == 0;
+}
+
+inline core::HartConfig engine_under_test(core::HartConfig config) {
+  if (testing_translator()) {
+    config.engine = core::Engine::translator;
+    config.translate_after = 1;
+  }
+  return config;
+}
+
 class HartFixture {
  public:
   static constexpr uint64_t kRamBase = 0x80000000;
@@ -146,7 +165,7 @@ class HartFixture {
   static constexpr uint64_t kPoison = 0xDEADBEEFCAFEF00D;  // a register value no result has
 
   explicit HartFixture(const core::HartConfig& config = {})
-      : ram(kRamSize), slow_ram(kSlowRamSize), mmio(kMmioSize), hart(config, bus) {
+      : ram(kRamSize), slow_ram(kSlowRamSize), mmio(kMmioSize), hart(engine_under_test(config), bus) {
     bus.add_region(kRamBase, kRamSize, ram.data());
     bus.add_region(kSlowRam, kSlowRamSize, slow_ram.data());
     bus.add_region(kMmio, kMmioSize, mmio.data());
@@ -187,6 +206,7 @@ class HartFixture {
 
   // Steps from the current pc until it equals `stop_pc` or the trap handler.
   Outcome run_until(uint64_t stop_pc, uint64_t max_steps = 10000) {
+    if (testing_translator()) return run_through_engine(stop_pc, max_steps);
     for (uint64_t i = 0; i < max_steps; ++i) {
       if (hart.pc() == stop_pc) return Outcome::finished;
       if (stop_at_handler_ && hart.pc() == handler_) return Outcome::trapped;
@@ -203,13 +223,40 @@ class HartFixture {
     return stop_at_handler_ && hart.pc() == handler_ ? Outcome::trapped : Outcome::step_limit;
   }
 
+  // run_until through Hart::run, with breakpoints where the run stops; at most max_steps cycles
+  // (at least one per instruction), so a program that never gets there still ends.
+  Outcome run_through_engine(uint64_t stop_pc, uint64_t max_steps) {
+    const auto arrived = [&]() -> std::optional<Outcome> {
+      if (hart.pc() == stop_pc) return Outcome::finished;
+      if (stop_at_handler_ && hart.pc() == handler_) return Outcome::trapped;
+      return std::nullopt;
+    };
+    if (const auto outcome = arrived()) return *outcome;
+    hart.add_breakpoint(stop_pc);
+    if (stop_at_handler_) hart.add_breakpoint(handler_);
+    const core::StopReason reason = hart.run(hart.cycles() + max_steps);
+    hart.remove_breakpoint(stop_pc);
+    if (stop_at_handler_) hart.remove_breakpoint(handler_);
+    if (const auto outcome = arrived()) return *outcome;
+    switch (reason) {
+      case core::StopReason::wfi: return Outcome::wfi;
+      case core::StopReason::stopped:
+      case core::StopReason::breakpoint:
+      case core::StopReason::watchpoint: return Outcome::stopped;
+      case core::StopReason::fatal: return Outcome::fatal;
+      case core::StopReason::limit: break;
+    }
+    return Outcome::step_limit;
+  }
+
   // Runs the single instruction `insn` with a1 = `rs1_value` and a2 = `rs2_value` and returns a0
   // (which starts out as kPoison).
   uint64_t eval(Insn insn, uint64_t rs1_value, uint64_t rs2_value = 0) {
     set_x(rv::a0, kPoison);
     set_x(rv::a1, rs1_value);
     set_x(rv::a2, rs2_value);
-    REQUIRE(run({insn}) == Outcome::finished);
+    // A trace needs two instructions: the nop lets the translator take `insn`.
+    REQUIRE(run({insn, rv::nop()}) == Outcome::finished);
     return x(rv::a0);
   }
 
