@@ -150,6 +150,7 @@ core::CoreParams Node::core_params(const PlatformConfig& config, const NodePlace
   params.hart.cycles = config.core.cycles;
   params.hart.engine = config.core.engine;
   params.hart.translate_after = config.core.translate_after;
+  params.hart.translator = place.translator;
   params.clock_period = period_of(config.core.clock_hz);
   params.fast_base = config.memory.sram_base;
   params.fast_size = config.memory.sram_size;

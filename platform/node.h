@@ -51,6 +51,8 @@ struct NodePlace {
   std::shared_ptr<const std::vector<std::string>> firmware_arguments;
   // Hooks of a tool built on the platform (see TileExtensions); null for none.
   const TileExtensions* extensions = nullptr;
+  // The translated code the tile's cores share, for a core whose core.engine is translator.
+  std::shared_ptr<core::Translator> translator;
 };
 
 class Node : public sc_core::sc_module, private semihosting::SemihostingPort {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cerrno>
 
+#include "core/translator.h"
 #include "host/host_interface.h"
 #include "noc/noc.h"
 #include "node.h"
@@ -70,6 +71,9 @@ Tile::Tile(sc_core::sc_module_name name, const PlatformConfig& config,
     const ElfImage& image = boot_images_.for_core(place.coord);
     const auto rank = place.rank;
     const PlatformConfig& own = config_for_core(config, place.coord, core_config);
+    if (own.core.engine == core::Engine::translator && !translator_)
+      translator_ = std::make_shared<core::Translator>();
+    place.translator = translator_;
     auto node = std::make_unique<Node>(("node" + std::to_string(rank)).c_str(), own, place,
                                        image, console,
                                        [this, rank](int status) { on_core_exit(rank, status); });
@@ -212,10 +216,13 @@ RunStatistics Tile::statistics() const {
     const dma::Dma::Totals& dma = node.dma.totals();
     if (dma.descriptors != 0 || dma.errors != 0)
       s.dma.push_back({hart.hartid(), dma.descriptors, dma.bytes, dma.errors});
-    const core::TranslationStats translation = hart.translation();
-    s.translation.traces += translation.traces;
-    s.translation.code_bytes += translation.code_bytes;
-    s.translation.seconds += translation.seconds;
+  }
+  if (translator_) {
+    const core::TranslationStats& translation = translator_->stats();
+    s.translation.traces = translation.traces;
+    s.translation.shared = translation.shared;
+    s.translation.code_bytes = translation.code_bytes;
+    s.translation.seconds = translation.seconds;
   }
   s.simulated_time_ps = static_cast<uint64_t>(simulated.to_seconds() * 1e12 + 0.5);
   const double noc_cycles = simulated.to_seconds() * static_cast<double>(config_.noc.clock_hz);

@@ -132,6 +132,8 @@ class Tile : public sc_core::sc_module {
   sc_core::sc_event console_event_;
   std::unique_ptr<noc::Noc> noc_;
   std::unique_ptr<host::HostInterface> host_;
+  // The code the translating cores share (null while no core translates).
+  std::shared_ptr<core::Translator> translator_;
   std::vector<std::unique_ptr<Node>> nodes_;  // by rank
   std::vector<const ElfImage*> node_images_;  // by rank
   std::vector<noc::NodeIndex> node_indices_;  // by rank

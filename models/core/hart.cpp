@@ -16,7 +16,8 @@ namespace dojo::core {
 Hart::Hart(const HartConfig& config, HartBus& bus)
     : config_(config), bus_(bus), pc_(config.reset_pc) {
   execute<false>(0, 0);  // returns at once, having set handlers_
-  if (config.engine == Engine::translator) translator_ = std::make_unique<Translator>();
+  if (config.engine == Engine::translator)
+    translator_ = config.translator ? config.translator : std::make_shared<Translator>();
 }
 
 TranslationStats Hart::translation() const {
@@ -73,7 +74,7 @@ void Hart::build_trace(DecodedPage& page, unsigned index) {
     pc += plain.length();
   }
   Entry& head = page.entries[index];
-  std::unique_ptr<Trace> trace;
+  std::shared_ptr<Trace> trace;
   if (instructions.size() >= kMinInstructions)
     trace = translator_->translate(instructions, page.base, config_.cycles);
   if (!trace) {

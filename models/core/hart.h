@@ -68,6 +68,7 @@ enum class Engine : uint8_t { interpreter, translator };
 // What the translating engine did for a hart.
 struct TranslationStats {
   uint64_t traces = 0;      // traces compiled (again after their code was overwritten, too)
+  uint64_t shared = 0;      // traces a hart took compiled from another (same code, same place)
   uint64_t code_bytes = 0;  // host machine code of the traces alive
   double seconds = 0;       // host time spent compiling
 };
@@ -78,6 +79,9 @@ struct HartConfig {
   CycleModel cycles;
   Engine engine = Engine::interpreter;
   uint32_t translate_after = 32;  // runs of a trace head before the translator compiles it
+  // With the translator: the one the platform's harts share, so that cores running the same
+  // code compile it once (null: the hart has its own).
+  std::shared_ptr<Translator> translator;
 };
 
 enum class Op : uint8_t;
@@ -381,7 +385,7 @@ class Hart {
   std::vector<FastRegion> fast_;  // largest first
   // The translating engine (null for the interpreter); before pages_, whose traces it holds the
   // code of, so that it outlives them.
-  std::unique_ptr<Translator> translator_;
+  std::shared_ptr<Translator> translator_;
   std::vector<std::pair<DecodedPage*, unsigned>> traces_due_;  // heads found decoded already
   // How often each trace head not yet translated has run: code that runs once (start-up, on
   // each of thousands of cores) is not worth compiling.

@@ -83,7 +83,7 @@ struct DecodedPage {
   std::array<Entry, kEntriesPerPage + 2> entries;
   // The translating engine's traces of this page, the one starting at each entry (allocated with
   // the first trace), and the entries a trace should start at (branch targets, return addresses).
-  std::vector<std::unique_ptr<Trace>> traces;
+  std::vector<std::shared_ptr<Trace>> traces;
   std::unique_ptr<Trace*[]> trace_at;
   std::bitset<kEntriesPerPage> trace_heads;
 };

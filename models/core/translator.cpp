@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstddef>
+#include <type_traits>
 
 namespace dojo::core {
 
@@ -14,17 +15,18 @@ struct Translator::Runtime {
   asmjit::JitRuntime jit;
 };
 
-Trace::Trace(Translator& owner, Code code, uint64_t code_bytes, std::vector<TraceExit> exits,
-             unsigned first, unsigned end)
-    : owner_(owner), code_(code), code_bytes_(code_bytes), exits_(std::move(exits)),
-      first_(first), end_(end) {}
+Trace::Trace(Translator& owner, std::string key, Code code, uint64_t code_bytes,
+             std::vector<TraceExit> exits, unsigned first, unsigned end)
+    : owner_(owner), key_(std::move(key)), code_(code), code_bytes_(code_bytes),
+      exits_(std::move(exits)), first_(first), end_(end) {}
 
-Trace::~Trace() { owner_.release(code_, code_bytes_); }
+Trace::~Trace() { owner_.release(key_, code_, code_bytes_); }
 
 Translator::Translator() : runtime_(std::make_unique<Runtime>()) {}
 Translator::~Translator() = default;
 
-void Translator::release(Trace::Code code, uint64_t code_bytes) {
+void Translator::release(const std::string& key, Trace::Code code, uint64_t code_bytes) {
+  traces_.erase(key);
   runtime_->jit.release(code);
   stats_.code_bytes -= code_bytes;
 }
@@ -399,10 +401,28 @@ class TraceAssembler {
   int64_t extra_ = 0;     // their extra cycles
 };
 
+// What a trace's code is made of: the cycle model, then each instruction's address, encoding and
+// length.
+std::string trace_key(const std::vector<TraceInstruction>& instructions, const CycleModel& cycles) {
+  static_assert(std::has_unique_object_representations_v<CycleModel>, "its bytes are its value");
+  std::string key(reinterpret_cast<const char*>(&cycles), sizeof cycles);
+  for (const TraceInstruction& instruction : instructions) {
+    const uint32_t raw = instruction.entry.raw;
+    key.append(reinterpret_cast<const char*>(&instruction.pc), sizeof instruction.pc);
+    key.append(reinterpret_cast<const char*>(&raw), instruction.entry.length());
+  }
+  return key;
+}
+
 }  // namespace
 
-std::unique_ptr<Trace> Translator::translate(const std::vector<TraceInstruction>& instructions,
+std::shared_ptr<Trace> Translator::translate(const std::vector<TraceInstruction>& instructions,
                                              uint64_t page_base, const CycleModel& cycles) {
+  std::string key = trace_key(instructions, cycles);
+  if (const auto found = traces_.find(key); found != traces_.end()) {
+    ++stats_.shared;
+    return found->second.lock();  // live: a trace's destructor removes it
+  }
   const auto start = std::chrono::steady_clock::now();
   CodeHolder code;
   code.init(runtime_->jit.environment());
@@ -415,9 +435,12 @@ std::unique_ptr<Trace> Translator::translate(const std::vector<TraceInstruction>
   stats_.code_bytes += bytes;
   stats_.seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   const TraceInstruction& last = instructions.back();
-  return std::make_unique<Trace>(*this, compiled, bytes, std::move(exits),
-                                 static_cast<unsigned>((instructions.front().pc - page_base) >> 1),
-                                 static_cast<unsigned>((last.pc + last.entry.length() - page_base) >> 1));
+  auto trace = std::make_shared<Trace>(
+      *this, key, compiled, bytes, std::move(exits),
+      static_cast<unsigned>((instructions.front().pc - page_base) >> 1),
+      static_cast<unsigned>((last.pc + last.entry.length() - page_base) >> 1));
+  traces_.emplace(std::move(key), trace);
+  return trace;
 }
 
 }  // namespace dojo::core

@@ -11,6 +11,8 @@
 
 #include <cstdint>
 #include <memory>
+#include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "core/decoder.h"
@@ -60,12 +62,13 @@ struct TraceInstruction {
 
 class Translator;
 
-// A compiled trace; its code is released with it.
+// A compiled trace, shared by the harts that run the same instructions; its code is released
+// with it.
 class Trace {
  public:
   using Code = uint32_t (*)(TraceContext*);  // returns the index of the exit taken
-  Trace(Translator& owner, Code code, uint64_t code_bytes, std::vector<TraceExit> exits,
-        unsigned first, unsigned end);
+  Trace(Translator& owner, std::string key, Code code, uint64_t code_bytes,
+        std::vector<TraceExit> exits, unsigned first, unsigned end);
   ~Trace();
   Trace(const Trace&) = delete;
   Trace& operator=(const Trace&) = delete;
@@ -77,12 +80,17 @@ class Trace {
 
  private:
   Translator& owner_;
+  std::string key_;  // what it was compiled from (Translator::translate)
   Code code_;
   uint64_t code_bytes_;
   std::vector<TraceExit> exits_;
   unsigned first_, end_;
 };
 
+// The code generator and the traces it compiled. The harts of a platform share one (it is not
+// thread-safe: one per simulation thread), so that cores running the same image compile each
+// trace once. A trace depends only on its instructions, their addresses and the cycle model:
+// everything of a hart (its registers, memory, decoded pages, counters) comes in TraceContext.
 class Translator {
  public:
   Translator();
@@ -95,17 +103,20 @@ class Translator {
   // Whether a trace ends with `op` (after it).
   static bool ends_trace(Op op) { return op == Op::jal || op == Op::jalr; }
 
-  // Compiles `instructions` (consecutive, each translates(), only the last may end a trace) of
-  // the page at `page_base`; null if the code cannot be placed (the code cache is full).
-  std::unique_ptr<Trace> translate(const std::vector<TraceInstruction>& instructions,
+  // The trace of `instructions` (consecutive, each translates(), only the last may end a trace)
+  // of the page at `page_base`: the one compiled before for the same instructions at the same
+  // addresses and cycle model if a hart still holds it, else a new one; null if the code cannot
+  // be placed.
+  std::shared_ptr<Trace> translate(const std::vector<TraceInstruction>& instructions,
                                    uint64_t page_base, const CycleModel& cycles);
-  void release(Trace::Code code, uint64_t code_bytes);
+  void release(const std::string& key, Trace::Code code, uint64_t code_bytes);
 
   const TranslationStats& stats() const { return stats_; }
 
  private:
   struct Runtime;  // asmjit's, kept out of this header
   std::unique_ptr<Runtime> runtime_;
+  std::unordered_map<std::string, std::weak_ptr<Trace>> traces_;  // by key, the live ones
   TranslationStats stats_;
 };
 

@@ -8,12 +8,14 @@
 #include <random>
 
 #include "hart_fixture.h"
+#include "core/translator.h"
 
 namespace {
 
 using dojo::core::Engine;
 using dojo::core::HartConfig;
 using dojo::core::StopReason;
+using dojo::core::Translator;
 using dojo::test::HartFixture;
 using dojo::test::Program;
 namespace rv = dojo::test::rv;
@@ -286,4 +288,58 @@ TEST_CASE("translator: data written next to a trace leaves it translated", "[tra
   CHECK(bench.x(rv::a0) == 3000);
   CHECK(bench.peek(HartFixture::kCode + 4 * loop.size(), 8) == 3000);
   CHECK(bench.hart.translation().traces <= 3);
+}
+
+TEST_CASE("translator: harts that share one compile the same code once, and only the same code",
+          "[translator]") {
+  const Program loop = {
+      rv::addi(rv::a1, 0, 50),       // 0
+      rv::addi(rv::a0, rv::a0, 3),   // 4
+      rv::addi(rv::a1, rv::a1, -1),  // 8
+      rv::bne(rv::a1, 0, -8),        // 12: back to 4
+      rv::jal(0, 0),                 // 16: the end
+  };
+  HartConfig config = with_engine(Engine::translator);
+  const auto translator = std::make_shared<Translator>();
+  config.translator = translator;
+  {
+    HartFixture first(config), second(config);
+    first.start(loop);
+    second.start(loop);
+    first.hart.run(1000);
+    const uint64_t compiled = translator->stats().traces;
+    REQUIRE(compiled > 0);
+    second.hart.run(1000);
+    CHECK(translator->stats().traces == compiled);
+    CHECK(translator->stats().shared >= compiled);
+    CHECK(first.x(rv::a0) == 150);
+    CHECK(second.x(rv::a0) == 150);
+
+    // Other instructions at the same addresses are other code.
+    Program other = loop;
+    other[1] = rv::addi(rv::a0, rv::a0, 5);
+    HartFixture third(config);
+    third.start(other);
+    third.hart.run(1000);
+    CHECK(third.x(rv::a0) == 250);
+    CHECK(translator->stats().traces > compiled);
+
+    // So is the same code under another cycle model: it counts as that model says.
+    const uint64_t before = translator->stats().traces;
+    HartConfig slower = config;
+    slower.cycles.branch_taken = 7;
+    HartFixture fourth(slower);
+    HartConfig interpreted_config = slower;
+    interpreted_config.engine = Engine::interpreter;
+    HartFixture interpreted(interpreted_config);
+    fourth.start(loop);
+    interpreted.start(loop);
+    fourth.hart.run(300);
+    interpreted.hart.run(300);
+    CHECK(translator->stats().traces > before);
+    CHECK(fourth.hart.instret() == interpreted.hart.instret());
+    CHECK(fourth.x(rv::a0) == interpreted.x(rv::a0));
+  }
+  // The code is released with the last hart that held it.
+  CHECK(translator->stats().code_bytes == 0);
 }
