@@ -5,6 +5,7 @@
 // failure; `test_hart "[translator]" --rng-seed N` replays one.
 #include <catch2/catch.hpp>
 
+#include <cstdlib>
 #include <random>
 
 #include "hart_fixture.h"
@@ -21,9 +22,26 @@ using dojo::test::Program;
 namespace rv = dojo::test::rv;
 
 // Registers the programs compute with, and the ones they keep fixed: the fast and the bus-only
-// data areas, a loop counter and the return address.
+// data areas, a loop counter, the return address, the program's own address and an instruction
+// to store over it (self-modifying code), and the trap handler's scratch registers.
 constexpr unsigned kFirstWork = 5, kLastWork = 15;
 constexpr unsigned kFastData = 18, kSlowData = 19, kCounter = 20, kLink = 1;
+constexpr unsigned kCodeBase = 30, kNewCode = 31, kHandlerCause = 28, kHandlerPc = 29;
+constexpr unsigned kExceptions = 26, kInterrupts = 27;  // counted by the trap handler
+
+// Returns from an exception to the instruction after the one that trapped, from an interrupt to
+// the one interrupted.
+const Program kTrapHandler = {
+    rv::csrr(kHandlerCause, rv::csr::mcause),
+    rv::blt(kHandlerCause, 0, 24),  // an interrupt
+    rv::addi(kExceptions, kExceptions, 1),
+    rv::csrr(kHandlerPc, rv::csr::mepc),
+    rv::addi(kHandlerPc, kHandlerPc, 4),
+    rv::csrrw(0, rv::csr::mepc, kHandlerPc),
+    rv::mret(),
+    rv::addi(kInterrupts, kInterrupts, 1),
+    rv::mret(),
+};
 
 class ProgramMaker {
  public:
@@ -101,7 +119,7 @@ class ProgramMaker {
     const unsigned shift = pick(0, 63), shift32 = pick(0, 31);
     // Aligned offsets inside the data areas (the bus-only one is smaller).
     const int64_t fast = 8 * static_cast<int64_t>(pick(0, 255)), slow = 8 * pick(0, 63);
-    switch (pick(0, 47)) {
+    switch (pick(0, 50)) {
       case 0: return rv::lui(rd, pick(0, 0xFFFFF));
       case 1: return rv::auipc(rd, pick(0, 0xFFFFF));
       case 2: return rv::addi(rd, a, imm);
@@ -149,7 +167,11 @@ class ProgramMaker {
       case 44: return rv::sd(a, kFastData, fast);
       case 45: return rv::sw(a, kFastData, fast + 4 * pick(0, 1));
       case 46: return rv::sb(a, kFastData, fast + pick(0, 7));
-      default: return pick(0, 1) ? rv::ld(rd, kSlowData, slow) : rv::sd(a, kSlowData, slow);
+      case 47: return pick(0, 1) ? rv::ld(rd, kSlowData, slow) : rv::sd(a, kSlowData, slow);
+      case 48: return rv::ecall();
+      case 49: return 0xFFFFFFFF;  // illegal
+      // Rewrites one of the program's first instructions (perhaps this trace's own).
+      default: return rv::sw(kNewCode, kCodeBase, 4 * pick(0, 15));
     }
   }
 
@@ -168,10 +190,15 @@ HartConfig with_engine(Engine engine) {
 
 void prepare(HartFixture& bench, const Program& program, uint64_t seed) {
   std::mt19937_64 values(seed);
+  bench.install_handler(kTrapHandler);
   bench.start(program);
   for (unsigned r = kFirstWork; r <= kLastWork; ++r) bench.set_x(r, values());
   bench.set_x(kFastData, HartFixture::kData);
   bench.set_x(kSlowData, HartFixture::kSlowRam);
+  bench.set_x(kCodeBase, HartFixture::kCode);
+  bench.set_x(kNewCode, rv::addi(kFirstWork, kFirstWork, 1));
+  bench.set_csr(rv::csr::mie, dojo::test::irq_bit(dojo::core::Irq::software));
+  bench.set_csr(rv::csr::mstatus, rv::mstatus::mie);
 }
 
 void require_same(const HartFixture& interpreter, const HartFixture& translator) {
@@ -182,6 +209,13 @@ void require_same(const HartFixture& interpreter, const HartFixture& translator)
     INFO("x" << r);
     REQUIRE(translator.x(r) == interpreter.x(r));
   }
+  REQUIRE(translator.trap() == interpreter.trap());
+}
+
+// Rounds of the random differential test: a few in CTest, many in the nightly list.
+uint64_t random_rounds() {
+  const char* rounds = std::getenv("DOJO_TRANSLATOR_ROUNDS");
+  return rounds != nullptr ? std::strtoull(rounds, nullptr, 10) : 40;
 }
 
 }  // namespace
@@ -189,8 +223,10 @@ void require_same(const HartFixture& interpreter, const HartFixture& translator)
 TEST_CASE("translator: random programs give the interpreter's state after every slice",
           "[translator]") {
   const uint64_t base_seed = Catch::rngSeed() != 0 ? Catch::rngSeed() : 20261204;
+  const uint64_t rounds = random_rounds();
   unsigned translated = 0;  // programs the translator found traces in
-  for (uint64_t round = 0; round < 40; ++round) {
+  uint64_t traps = 0, interrupts = 0;
+  for (uint64_t round = 0; round < rounds; ++round) {
     const uint64_t seed = base_seed + round;
     INFO("seed " << seed << " (replay: test_hart \"[translator]\" --rng-seed " << seed << ")");
     ProgramMaker maker(seed);
@@ -205,6 +241,10 @@ TEST_CASE("translator: random programs give the interpreter's state after every 
     uint64_t limit = 0;
     for (unsigned slice = 0; slice < 200; ++slice) {
       limit += std::uniform_int_distribution<uint64_t>(1, longest)(slices);
+      // Now and then a software interrupt is pending for one slice: both take it at its start.
+      const bool interrupt = slices() % 8 == 0;
+      interpreter.hart.set_irq(dojo::core::Irq::software, interrupt);
+      translator.hart.set_irq(dojo::core::Irq::software, interrupt);
       const StopReason expected = interpreter.hart.run(limit);
       REQUIRE(translator.hart.run(limit) == expected);
       require_same(interpreter, translator);
@@ -212,8 +252,14 @@ TEST_CASE("translator: random programs give the interpreter's state after every 
     CHECK(translator.ram == interpreter.ram);
     CHECK(translator.slow_ram == interpreter.slow_ram);
     if (translator.hart.translation().code_bytes > 0) ++translated;
+    traps += interpreter.x(kExceptions) > 0;
+    interrupts += interpreter.x(kInterrupts) > 0;
   }
-  CHECK(translated >= 30);
+  INFO(rounds << " programs: " << translated << " translated, " << interrupts
+              << " interrupted, " << traps << " with exceptions");
+  CHECK(translated >= rounds * 3 / 4);
+  CHECK(interrupts >= rounds * 3 / 4);
+  CHECK(traps >= rounds / 4);
 }
 
 TEST_CASE("translator: code that rewrites itself inside a translated loop", "[translator]") {
