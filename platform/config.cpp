@@ -463,6 +463,10 @@ const std::vector<Parameter>& schema() {
             "instructions per core before the run stops; 0 = no limit"),
         number<&C::Simulation::timeout_ps>("timeout", Kind::time, 0, no_max,
                                            "simulated time before the run stops; 0 = no limit"),
+        number<&C::Simulation::code_cache_bytes>(
+            "code_cache", Kind::size, 4 * KiB, 64 * GiB,
+            "host code the translator may hold for all cores; when full, the cores drop their "
+            "traces and compile again what is hot"),
     });
     return all;
   }();

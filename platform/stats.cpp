@@ -78,6 +78,7 @@ std::vector<Field> packet_fields(const noc::PacketStats& p) {
 std::vector<Field> translation_fields(const TranslationStatistics& t) {
   return {{"traces", std::to_string(t.traces)},
           {"shared", std::to_string(t.shared)},
+          {"flushes", std::to_string(t.flushes)},
           {"code_bytes", std::to_string(t.code_bytes)},
           {"seconds", number(t.seconds)}};
 }

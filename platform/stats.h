@@ -42,6 +42,7 @@ struct DmaStatistics {
 struct TranslationStatistics {
   uint64_t traces = 0;      // traces compiled
   uint64_t shared = 0;      // times a core took a trace another core had compiled
+  uint64_t flushes = 0;     // times simulation.code_cache was full and the cores dropped their traces
   uint64_t code_bytes = 0;  // host machine code of the traces alive at the end
   double seconds = 0;       // host time spent compiling (like wall_time_s, differs run to run)
 };

@@ -72,7 +72,7 @@ Tile::Tile(sc_core::sc_module_name name, const PlatformConfig& config,
     const auto rank = place.rank;
     const PlatformConfig& own = config_for_core(config, place.coord, core_config);
     if (own.core.engine == core::Engine::translator && !translator_)
-      translator_ = std::make_shared<core::Translator>();
+      translator_ = std::make_shared<core::Translator>(config.simulation.code_cache_bytes);
     place.translator = translator_;
     auto node = std::make_unique<Node>(("node" + std::to_string(rank)).c_str(), own, place,
                                        image, console,
@@ -221,6 +221,7 @@ RunStatistics Tile::statistics() const {
     const core::TranslationStats& translation = translator_->stats();
     s.translation.traces = translation.traces;
     s.translation.shared = translation.shared;
+    s.translation.flushes = translation.flushes;
     s.translation.code_bytes = translation.code_bytes;
     s.translation.seconds = translation.seconds;
   }

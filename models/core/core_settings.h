@@ -18,7 +18,7 @@ struct CoreSettings {
   uint64_t clock_hz = 2'000'000'000;  // one cycle of the cycle model lasts 1/clock_hz
   CycleModel cycles;
   Engine engine = kDefaultEngine;
-  uint32_t translate_after = 32;
+  uint32_t translate_after = HartConfig{}.translate_after;
 };
 
 inline const param::Table<CoreSettings>& core_settings_parameters() {

@@ -385,6 +385,11 @@ bool Hart::store_slow(uint64_t addr, unsigned len, uint64_t value) {
 }
 
 StopReason Hart::run(uint64_t cycle_limit) {
+  if (translator_ && translator_->generation() != translation_generation_) {
+    // The shared code is full: drop what this hart holds (with its decoded pages).
+    translation_generation_ = translator_->generation();
+    flush_decode_cache();
+  }
   if (commit_sink_) return run_traced(cycle_limit);
   return execute<false>(cycle_limit, 0);
 }

@@ -69,6 +69,7 @@ enum class Engine : uint8_t { interpreter, translator };
 struct TranslationStats {
   uint64_t traces = 0;      // traces compiled (again after their code was overwritten, too)
   uint64_t shared = 0;      // traces a hart took compiled from another (same code, same place)
+  uint64_t flushes = 0;     // times the code limit was reached and the harts dropped their traces
   uint64_t code_bytes = 0;  // host machine code of the traces alive
   double seconds = 0;       // host time spent compiling
 };
@@ -386,6 +387,7 @@ class Hart {
   // The translating engine (null for the interpreter); before pages_, whose traces it holds the
   // code of, so that it outlives them.
   std::shared_ptr<Translator> translator_;
+  uint64_t translation_generation_ = 0;  // translator_'s when this hart last dropped its traces
   std::vector<std::pair<DecodedPage*, unsigned>> traces_due_;  // heads found decoded already
   // How often each trace head not yet translated has run: code that runs once (start-up, on
   // each of thousands of cores) is not worth compiling.

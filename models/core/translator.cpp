@@ -22,13 +22,15 @@ Trace::Trace(Translator& owner, std::string key, Code code, uint64_t code_bytes,
 
 Trace::~Trace() { owner_.release(key_, code_, code_bytes_); }
 
-Translator::Translator() : runtime_(std::make_unique<Runtime>()) {}
+Translator::Translator(uint64_t code_limit)
+    : runtime_(std::make_unique<Runtime>()), code_limit_(code_limit) {}
 Translator::~Translator() = default;
 
 void Translator::release(const std::string& key, Trace::Code code, uint64_t code_bytes) {
   traces_.erase(key);
   runtime_->jit.release(code);
   stats_.code_bytes -= code_bytes;
+  if (flushing_ && stats_.code_bytes <= code_limit_ / 2) flushing_ = false;
 }
 
 bool Translator::translates(Op op) {
@@ -428,9 +430,17 @@ std::shared_ptr<Trace> Translator::translate(const std::vector<TraceInstruction>
   code.init(runtime_->jit.environment());
   TraceAssembler assembler(code, page_base, cycles);
   std::vector<TraceExit> exits = assembler.assemble(instructions);
+  const uint64_t bytes = code.codeSize();
+  if (code_limit_ != 0 && stats_.code_bytes + bytes > code_limit_) {
+    if (!flushing_) {
+      flushing_ = true;
+      ++generation_;
+      ++stats_.flushes;
+    }
+    return nullptr;
+  }
   Trace::Code compiled = nullptr;
   if (runtime_->jit.add(&compiled, &code) != kErrorOk) return nullptr;
-  const uint64_t bytes = code.codeSize();
   ++stats_.traces;
   stats_.code_bytes += bytes;
   stats_.seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

@@ -93,7 +93,9 @@ class Trace {
 // everything of a hart (its registers, memory, decoded pages, counters) comes in TraceContext.
 class Translator {
  public:
-  Translator();
+  // `code_limit`: bytes of host code it may hold (0: no limit). When a trace would not fit, it
+  // asks every hart to drop its traces (generation()) and compiles again what is still hot.
+  explicit Translator(uint64_t code_limit = 0);
   ~Translator();
   Translator(const Translator&) = delete;
   Translator& operator=(const Translator&) = delete;
@@ -112,12 +114,18 @@ class Translator {
   void release(const std::string& key, Trace::Code code, uint64_t code_bytes);
 
   const TranslationStats& stats() const { return stats_; }
+  // Changes when the harts should drop their traces (the code limit was reached).
+  uint64_t generation() const { return generation_; }
 
  private:
   struct Runtime;  // asmjit's, kept out of this header
   std::unique_ptr<Runtime> runtime_;
   std::unordered_map<std::string, std::weak_ptr<Trace>> traces_;  // by key, the live ones
   TranslationStats stats_;
+  uint64_t code_limit_;
+  uint64_t generation_ = 0;
+  // Set by a flush, until the harts have released half the limit: one flush at a time.
+  bool flushing_ = false;
 };
 
 }  // namespace dojo::core

@@ -389,3 +389,30 @@ TEST_CASE("translator: harts that share one compile the same code once, and only
   // The code is released with the last hart that held it.
   CHECK(translator->stats().code_bytes == 0);
 }
+
+TEST_CASE("translator: a full code cache makes the harts drop their traces and compile again",
+          "[translator]") {
+  constexpr uint64_t kLimit = 1024;  // bytes: room for a few traces only
+  const uint64_t seed = Catch::rngSeed() != 0 ? Catch::rngSeed() : 20261205;
+  INFO("seed " << seed);
+  HartConfig config = with_engine(Engine::translator);
+  const auto translator = std::make_shared<Translator>(kLimit);
+  config.translator = translator;
+  uint64_t most_code = 0, compiled_before_flushing = 0;
+  for (uint64_t round = 0; round < 10; ++round) {
+    const Program program = ProgramMaker(seed + round).make();
+    HartFixture interpreter(with_engine(Engine::interpreter)), translated(config);
+    prepare(interpreter, program, seed + round);
+    prepare(translated, program, seed + round);
+    for (uint64_t limit = 50; limit <= 5000; limit += 50) {
+      REQUIRE(translated.hart.run(limit) == interpreter.hart.run(limit));
+      require_same(interpreter, translated);
+      most_code = std::max(most_code, translator->stats().code_bytes);
+      if (translator->stats().flushes == 0) compiled_before_flushing = translator->stats().traces;
+    }
+  }
+  CHECK(translator->stats().flushes > 0);
+  CHECK(translator->stats().traces > compiled_before_flushing);  // compiled again after a flush
+  CHECK(most_code <= kLimit);
+  CHECK(most_code > 0);
+}

@@ -2,7 +2,8 @@
 """Runs firmware on both core engines and checks that they agree.
 
     compare_engines.py --dojo-vp BIN --firmware-dir DIR [--configs core,mini,d1]
-                       [--firmware a,b,...] [--max-instructions N] [--jobs N]
+                       [--firmware a,b,...] [--max-instructions N] [--set KEY=VALUE ...]
+                       [--jobs N]
 
 For every firmware image (every *.elf in DIR unless --firmware names some) on every configuration,
 `dojo-vp run` runs once with core.engine=interpreter and once with core.engine=translator. Their
@@ -27,11 +28,13 @@ HOST_MEASURES = ("wall_time_s", "mips", "translation")
 HANG_SECONDS = 900
 
 
-def run(dojo_vp, elf, config, engine, max_instructions, workdir):
+def run(dojo_vp, elf, config, engine, max_instructions, settings, workdir):
     stats_file = Path(workdir) / f"{elf.stem}.{config}.{engine}.json"
     command = [dojo_vp, "run", "-q", "--config", config, "--set", f"core.engine={engine}",
-               "--max-instructions", str(max_instructions), "--stats-file", str(stats_file),
-               str(elf)]
+               "--max-instructions", str(max_instructions), "--stats-file", str(stats_file)]
+    for setting in settings:
+        command += ["--set", setting]
+    command.append(str(elf))
     try:
         done = subprocess.run(command, capture_output=True, timeout=HANG_SECONDS)
     except subprocess.TimeoutExpired:
@@ -96,6 +99,8 @@ def main():
     parser.add_argument("--configs", default="core,mini,d1")
     parser.add_argument("--firmware", help="comma list of image names (default: every *.elf)")
     parser.add_argument("--max-instructions", type=int, default=2_000_000)
+    parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
+                        help="a parameter for both engines' runs (repeatable)")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     args = parser.parse_args()
 
@@ -111,14 +116,16 @@ def main():
     with tempfile.TemporaryDirectory() as workdir, ThreadPoolExecutor(args.jobs) as pool:
         cases = [(image, config) for config in configs for image in images]
         futures = {(image, config, engine): pool.submit(run, args.dojo_vp, image, config, engine,
-                                                        args.max_instructions, workdir)
+                                                        args.max_instructions, args.set, workdir)
                    for image, config in cases for engine in ENGINES}
-        failures, traces = 0, 0
+        failures, traces, flushes = 0, 0, 0
         for image, config in cases:
             results = {engine: futures[(image, config, engine)].result() for engine in ENGINES}
             differences = compare(results)
             if "stats" in results["translator"]:
-                traces += results["translator"]["stats"].get("translation", {}).get("traces", 0)
+                translation = results["translator"]["stats"].get("translation", {})
+                traces += translation.get("traces", 0)
+                flushes += translation.get("flushes", 0)
             if differences:
                 failures += 1
                 print(f"DIFFER {image.stem} on {config}: " + "; ".join(differences))
@@ -126,7 +133,7 @@ def main():
                 status = results["interpreter"]["status"]
                 print(f"same   {image.stem} on {config} (exit {status})")
     print(f"{len(cases) - failures} of {len(cases)} runs identical on both engines; "
-          f"the translator compiled {traces} traces")
+          f"the translator compiled {traces} traces (its code cache full {flushes} times)")
     if traces == 0:
         print("the translator compiled nothing: the comparison proves nothing")
         return 1

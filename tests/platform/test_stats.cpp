@@ -21,7 +21,7 @@ RunStatistics sample() {
   s.packets.packets = 4;
   s.packets.total_latency = 10;
   s.packets.max_latency = 4;
-  s.translation = {7, 5, 4096, 0.25};
+  s.translation = {7, 5, 1, 4096, 0.25};
   return s;
 }
 
@@ -34,8 +34,8 @@ TEST_CASE("the text of the totals uses the JSON names and values") {
         "outcome: exited\nexit_status: 3\nsimulated_time_ps: 1500\nwall_time_s: 0.5\n"
         "instructions: 2000000\nmips: 4\ncores: 1\npackets.count: 4\npackets.flits: 0\n"
         "packets.average_latency: 2.5\npackets.max_latency: 4\npackets.bucket_cycles: 16\n"
-        "translation.traces: 7\ntranslation.shared: 5\ntranslation.code_bytes: 4096\n"
-        "translation.seconds: 0.25\n");
+        "translation.traces: 7\ntranslation.shared: 5\ntranslation.flushes: 1\n"
+        "translation.code_bytes: 4096\ntranslation.seconds: 0.25\n");
   // Every line but `cores` (the length of the array) has its field in the JSON with that value.
   const std::string json = to_json(s);
   std::istringstream lines(text);
@@ -65,7 +65,7 @@ TEST_CASE("the JSON file keeps its documented order, with the core's pc and the 
   }
   CHECK(json.find("\"state\": \"halted\", \"pc\": 2147483712, \"instructions\": 1000000") !=
         std::string::npos);
-  CHECK(json.find("\"translation\": {\"traces\": 7, \"shared\": 5, \"code_bytes\": 4096, \"seconds\": 0.25}\n}") !=
+  CHECK(json.find("\"translation\": {\"traces\": 7, \"shared\": 5, \"flushes\": 1, \"code_bytes\": 4096, \"seconds\": 0.25}\n}") !=
         std::string::npos);
 }
 
