@@ -136,6 +136,8 @@ void Hart::flush_decode_cache() {
 
 DecodedPage& Hart::page_for(uint64_t pc) {
   const uint64_t page_base = pc & ~(kPageSize - 1);
+  DecodedPage*& recent = recent_pages_[(page_base >> kPageBits) % recent_pages_.size()];
+  if (recent != nullptr && recent->base == page_base) return *recent;
   auto& slot = pages_[page_base];
   if (!slot) {
     slot = std::make_unique<DecodedPage>(page_base, handlers_);
@@ -147,6 +149,7 @@ DecodedPage& Hart::page_for(uint64_t pc) {
       }
     }
   }
+  recent = slot.get();
   return *slot;
 }
 

@@ -393,6 +393,9 @@ class Hart {
   // each of thousands of cores) is not worth compiling.
   std::unordered_map<const Entry*, uint32_t> head_runs_;
   std::unordered_map<uint64_t, std::unique_ptr<DecodedPage>> pages_;  // by page address
+  // The pages last found, by page number modulo their count: calls and returns between pages
+  // find theirs without a hash lookup (pages live as long as the hart).
+  std::array<DecodedPage*, 16> recent_pages_{};
 
   // x_[32] is a sink for writes to x0 so handlers need no special case.
   std::array<uint64_t, 33> x_{};
