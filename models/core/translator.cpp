@@ -45,7 +45,9 @@ bool Translator::translates(Op op) {
     case Op::srl: case Op::sra: case Op::or_: case Op::and_:
     case Op::addiw: case Op::slliw: case Op::srliw: case Op::sraiw:
     case Op::addw: case Op::subw: case Op::sllw: case Op::srlw: case Op::sraw:
-    case Op::mul: case Op::mulh: case Op::mulhu: case Op::mulw:
+    case Op::mul: case Op::mulh: case Op::mulhsu: case Op::mulhu: case Op::mulw:
+    case Op::div: case Op::divu: case Op::rem: case Op::remu:
+    case Op::divw: case Op::divuw: case Op::remw: case Op::remuw:
     case Op::fence:
       return true;
     default:
@@ -74,8 +76,10 @@ int64_t extra_cycles(Op op, const CycleModel& cost) {
   const auto beyond_one = [](uint32_t cycles) { return int64_t{cycles} - 1; };
   if (op >= Op::lb && op <= Op::lwu) return beyond_one(cost.load);
   if (op >= Op::sb && op <= Op::sd) return beyond_one(cost.store);
-  if (op == Op::mul || op == Op::mulh || op == Op::mulhu || op == Op::mulw)
+  if (op == Op::mul || op == Op::mulh || op == Op::mulhsu || op == Op::mulhu || op == Op::mulw)
     return beyond_one(cost.mul);
+  if (op >= Op::div && op <= Op::remu) return beyond_one(cost.div);
+  if (op >= Op::divw && op <= Op::remuw) return beyond_one(cost.div);
   if (op == Op::jal || op == Op::jalr) return beyond_one(cost.jump);
   if (op == Op::fence) return beyond_one(cost.fence);
   return 0;
@@ -316,6 +320,50 @@ class TraceAssembler {
     }
   }
 
+  // RISC-V's division never traps: by zero it gives all ones (a quotient) or the dividend (a
+  // remainder); the one signed overflow gives the dividend (quotient) or 0 (remainder). x86 faults
+  // on both, so they are taken out before the divide.
+  void emit_division(const Entry& e) {
+    const bool word = e.op >= Op::divw;
+    const bool is_signed = e.op == Op::div || e.op == Op::rem || e.op == Op::divw || e.op == Op::remw;
+    const bool remainder = e.op == Op::rem || e.op == Op::remu || e.op == Op::remw || e.op == Op::remuw;
+    const Gp dividend = word ? Gp(eax) : Gp(rax), divisor = word ? Gp(ecx) : Gp(rcx);
+    const Gp high = word ? Gp(edx) : Gp(rdx);
+    Label by_zero = a_.newLabel(), divide = a_.newLabel(), done = a_.newLabel();
+    a_.mov(dividend, word ? guest32(e.rs1) : guest(e.rs1));
+    a_.mov(divisor, word ? guest32(e.rs2) : guest(e.rs2));
+    a_.test(divisor, divisor);
+    a_.jz(by_zero);
+    if (is_signed) {
+      a_.cmp(divisor, -1);
+      a_.jne(divide);
+      if (word)
+        a_.cmp(dividend, INT32_MIN);
+      else
+        a_.mov(rdx, INT64_MIN), a_.cmp(dividend, rdx);
+      a_.jne(divide);
+      if (remainder) a_.xor_(eax, eax);  // else the quotient is the dividend, in rax already
+      a_.jmp(done);
+    }
+    a_.bind(divide);
+    if (is_signed) {
+      if (word) a_.cdq(); else a_.cqo();
+      a_.idiv(divisor);
+    } else {
+      a_.xor_(edx, edx);
+      a_.div(divisor);
+    }
+    if (remainder) a_.mov(dividend, high);
+    a_.jmp(done);
+    a_.bind(by_zero);
+    if (!remainder) a_.mov(rax, -1);  // else the remainder is the dividend, in rax already
+    a_.bind(done);
+    if (word)
+      write_rd_sign_extended32(e);
+    else
+      write_rd(e);
+  }
+
   void emit_alu(const Entry& e) {
     const auto imm = static_cast<int32_t>(e.imm);  // I-type immediates and shift amounts
     // slt, sltu and their immediate forms: 1 if rs1 is below the other operand.
@@ -343,6 +391,18 @@ class TraceAssembler {
           a_.mul(rdx, rax, guest(e.rs2));
         a_.mov(guest(e.rd), rdx);
         return;
+      case Op::mulhsu:  // the unsigned high product, less rs2 if rs1 is negative
+        a_.mov(rax, guest(e.rs1));
+        a_.mov(rcx, rax);
+        a_.mul(rdx, rax, guest(e.rs2));
+        a_.sar(rcx, 63);
+        a_.and_(rcx, guest(e.rs2));
+        a_.sub(rdx, rcx);
+        a_.mov(guest(e.rd), rdx);
+        return;
+      case Op::div: case Op::divu: case Op::rem: case Op::remu:
+      case Op::divw: case Op::divuw: case Op::remw: case Op::remuw:
+        return emit_division(e);
       case Op::addiw: case Op::slliw: case Op::srliw: case Op::sraiw:
       case Op::addw: case Op::subw: case Op::sllw: case Op::srlw: case Op::sraw: case Op::mulw:
         a_.mov(eax, guest32(e.rs1));

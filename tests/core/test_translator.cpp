@@ -154,9 +154,9 @@ class ProgramMaker {
       case 31: return rv::mulh(rd, a, b);
       case 32: return rv::mulhu(rd, a, b);
       case 33: return rv::mulw(rd, a, b);
-      case 34: return rv::mulhsu(rd, a, b);  // left to the interpreter
-      case 35: return rv::div(rd, a, b);     // likewise
-      case 36: return rv::remu(rd, a, b);
+      case 34: return rv::mulhsu(rd, a, b);
+      case 35: return pick(0, 1) ? rv::div(rd, a, b) : rv::divw(rd, a, b);
+      case 36: return pick(0, 1) ? rv::remu(rd, a, b) : rv::remw(rd, a, b);
       case 37: return rv::csrrs(rd, rv::csr::mcycle, 0);  // the counters as the trace left them
       case 38: return rv::csrrs(rd, rv::csr::minstret, 0);
       case 39: return rv::fence();
