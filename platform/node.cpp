@@ -149,7 +149,7 @@ core::CoreParams Node::core_params(const PlatformConfig& config, const NodePlace
   params.hart.reset_pc = config.memory.sram_base;
   params.hart.cycles = config.core.cycles;
   params.hart.engine = config.core.engine;
-  params.hart.translate_after = config.core.translate_after;
+  params.hart.translate_after = static_cast<uint16_t>(config.core.translate_after);  // at most 65,535
   params.hart.translator = place.translator;
   params.clock_period = period_of(config.core.clock_hz);
   params.fast_base = config.memory.sram_base;

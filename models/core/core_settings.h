@@ -32,7 +32,7 @@ inline const param::Table<CoreSettings>& core_settings_parameters() {
         "interpreter, or translator: hot code compiled to x86-64 (the default there); the same "
         "results and timing"));
     declared.push_back(param::number<&CoreSettings::translate_after>(
-        "translate_after", param::Kind::count, 1, 1'000'000,
+        "translate_after", param::Kind::count, 1, 65'535,
         "runs of a branch target before the translator compiles the code there (code that runs "
         "once, e.g. start-up on every core of a tile, is not worth compiling)"));
     return declared;

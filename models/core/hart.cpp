@@ -49,10 +49,11 @@ void Hart::translate_due(DecodedPage& page, unsigned index) {
   traces_due_.clear();
 }
 
-bool Hart::trace_head_is_hot(const Entry& head) {
-  auto& runs = head_runs_[&head];
+bool Hart::trace_head_is_hot(DecodedPage& page, unsigned index) {
+  if (!page.head_runs) page.head_runs = std::make_unique<uint16_t[]>(kEntriesPerPage);
+  uint16_t& runs = page.head_runs[index];
   if (++runs < config_.translate_after) return false;
-  head_runs_.erase(&head);
+  runs = 0;
   return true;
 }
 
@@ -1161,7 +1162,8 @@ vector_instruction: {
 
 trace_candidate: {
   // The entry should start a trace: count its runs, and translate it once it is hot.
-  if (!trace_head_is_hot(*e)) goto* kHandlers[handler_index(e->op, e->length())];
+  if (!trace_head_is_hot(*page, static_cast<unsigned>(e - entries)))
+    goto* kHandlers[handler_index(e->op, e->length())];
   SYNC_OUT();
   build_trace(*page, static_cast<unsigned>(e - entries));  // sets the entry's handler
   goto* e->handler;

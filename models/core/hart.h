@@ -79,7 +79,7 @@ struct HartConfig {
   uint64_t reset_pc = 0;  // the platform starts its cores at memory.sram_base
   CycleModel cycles;
   Engine engine = Engine::interpreter;
-  uint32_t translate_after = 32;  // runs of a trace head before the translator compiles it
+  uint16_t translate_after = 32;  // runs of a trace head before the translator compiles it
   // With the translator: the one the platform's harts share, so that cores running the same
   // code compile it once (null: the hart has its own).
   std::shared_ptr<Translator> translator;
@@ -321,8 +321,8 @@ class Hart {
   // After the interpreter decoded the entry `index` of `page`: makes the trace heads due
   // candidates, which are translated once they have run often enough.
   void translate_due(DecodedPage& page, unsigned index);
-  // A candidate head ran: true once it has run often enough to be translated.
-  bool trace_head_is_hot(const Entry& head);
+  // The candidate head `index` of `page` ran: true once it has run often enough to be translated.
+  bool trace_head_is_hot(DecodedPage& page, unsigned index);
   // Translates the trace starting at entry `index` of `page`, if there is enough to translate.
   void build_trace(DecodedPage& page, unsigned index);
   // Forgets decoded instructions overlapping [addr, addr+len) after a store there.
@@ -389,9 +389,6 @@ class Hart {
   std::shared_ptr<Translator> translator_;
   uint64_t translation_generation_ = 0;  // translator_'s when this hart last dropped its traces
   std::vector<std::pair<DecodedPage*, unsigned>> traces_due_;  // heads found decoded already
-  // How often each trace head not yet translated has run: code that runs once (start-up, on
-  // each of thousands of cores) is not worth compiling.
-  std::unordered_map<const Entry*, uint32_t> head_runs_;
   std::unordered_map<uint64_t, std::unique_ptr<DecodedPage>> pages_;  // by page address
   // The pages last found, by page number modulo their count: calls and returns between pages
   // find theirs without a hash lookup (pages live as long as the hart).

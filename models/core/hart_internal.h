@@ -86,6 +86,9 @@ struct DecodedPage {
   std::vector<std::shared_ptr<Trace>> traces;
   std::unique_ptr<Trace*[]> trace_at;
   std::bitset<kEntriesPerPage> trace_heads;
+  // How often each head not yet translated has run (allocated with the first candidate's run):
+  // code that runs once (start-up, on each of thousands of cores) is not worth compiling.
+  std::unique_ptr<uint16_t[]> head_runs;  // core.translate_after fits
 };
 
 }  // namespace dojo::core
