@@ -12,8 +12,9 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
-#include <sstream>
+#include <iterator>
 #include <memory>
+#include <sstream>
 #include <systemc>
 
 #include "config.h"
@@ -22,6 +23,7 @@
 #include "elf_loader.h"
 #include "gdb_server.h"
 #include "noc_sim.h"
+#include "sdk_header.h"
 #include "signature.h"
 #include "state_dump.h"
 #include "tile.h"
@@ -463,6 +465,14 @@ int dojo::platform::run_command_line(int argc, char* argv[], const TileExtension
   bool params_markdown = false;
   params_command->add_flag("--markdown", params_markdown,
                            "As docs/configuration.md's table (Markdown)");
+  ConfigOptions sdk_config_options;
+  sdk_config_options.shipped_dir = shipped_dir;
+  CLI::App* sdk_header_command = app.add_subcommand(
+      "sdk-header", "Print the firmware SDK's memory map, <dojo/memory_map.h>, for a configuration");
+  sdk_config_options.add_to(*sdk_header_command);
+  std::string sdk_header_output;
+  sdk_header_command->add_option("-o,--output", sdk_header_output,
+                                 "Write it to FILE (left untouched if unchanged) instead of stdout");
   const auto run_noc_sim = dojo::platform::add_noc_sim_command(app);
 
   if (argc < 2) {
@@ -493,6 +503,25 @@ int dojo::platform::run_command_line(int argc, char* argv[], const TileExtension
     if (app.got_subcommand("noc-sim")) return run_noc_sim();
     if (*config_command) {
       std::cout << dojo::platform::to_yaml(config_options.build());
+    } else if (*sdk_header_command) {
+      const std::string origin = "configuration " + (sdk_config_options.config_file.empty()
+                                                         ? std::string(kDefaultConfig)
+                                                         : sdk_config_options.config_file) +
+                                 (sdk_config_options.overrides.empty() ? "" : " with --set");
+      const std::string header =
+          dojo::platform::sdk_memory_map_header(sdk_config_options.build(), origin);
+      if (sdk_header_output.empty()) {
+        std::cout << header;
+      } else {
+        std::ifstream existing(sdk_header_output, std::ios::binary);
+        const std::string current((std::istreambuf_iterator<char>(existing)),
+                                  std::istreambuf_iterator<char>());
+        if (current != header) {
+          const auto folder = std::filesystem::path(sdk_header_output).parent_path();
+          if (!folder.empty()) std::filesystem::create_directories(folder);
+          write_file_atomically(sdk_header_output, header);
+        }
+      }
     } else if (params_markdown) {
       std::cout << dojo::platform::parameter_table_markdown();
     } else {

@@ -375,26 +375,31 @@ const std::vector<Parameter>& schema() {
     add_section(all, "mmio", &C::mmio, param::Table<C::Mmio>{
         number<&C::Mmio::exit_base>(
             "exit_base", Kind::integer, 0, no_max,
-            "exit device (4 KiB): write 0x5555 to pass, (code<<16)|0x3333 to fail", page),
-        number<&C::Mmio::clint_base>("clint_base", Kind::integer, 0, no_max,
-                                     "CLINT (64 KiB): msip, mtimecmp, mtime", page),
+            "exit device: a SiFive test finisher that ends the run (docs/models/exit-device.md)",
+            page),
+        number<&C::Mmio::clint_base>(
+            "clint_base", Kind::integer, 0, no_max,
+            "CLINT: software interrupt, timer compare and time (docs/models/clint.md)", page),
         number<&C::Mmio::console_base>(
             "console_base", Kind::integer, 0, no_max,
-            "console (256 bytes): 16550-compatible transmit register", page),
+            "console: a 16550-compatible UART (docs/models/console.md)", page),
         number<&C::Mmio::latency_ps>("latency", Kind::time, 0, 1 * ms,
                                      "per device register access"),
         number<&C::Mmio::device_block_base>(
             "device_block_base", Kind::integer, 0, no_max,
             "block (4 MiB) of the tile devices below; the global window's device space mirrors it",
             global_slot_size),
-        number<&C::Mmio::dma_base>("dma_base", Kind::integer, 0, no_max,
-                                   "DMA engine registers (4 KiB), inside the device block", page),
+        number<&C::Mmio::dma_base>(
+            "dma_base", Kind::integer, 0, no_max,
+            "DMA engine registers, inside the device block (docs/dma.md)", page),
         number<&C::Mmio::sync_base>(
             "sync_base", Kind::integer, 0, no_max,
-            "sync unit: hardware semaphores (4 KiB), inside the device block", page),
+            "sync unit: hardware semaphores, inside the device block (docs/models/sync-unit.md)",
+            page),
         number<&C::Mmio::core_info_base>(
             "core_info_base", Kind::integer, 0, no_max,
-            "core info: topology and ranks (64 KiB), inside the device block", page),
+            "core info: topology and ranks, inside the device block (docs/models/core-info.md)",
+            page),
     });
     add_section(all, "timer", &C::timer, peripherals::clint_settings_parameters(),
                 Scope::per_core);

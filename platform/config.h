@@ -14,12 +14,18 @@
 #include <vector>
 
 #include "core/core_settings.h"
+#include "dma/dma_registers.h"
 #include "dma/dma_settings.h"
 #include "host/host_settings.h"
 #include "noc/network.h"
 #include "noc/noc_settings.h"
+#include "peripherals/clint_registers.h"
 #include "peripherals/clint_settings.h"
+#include "peripherals/console_registers.h"
 #include "peripherals/console_settings.h"
+#include "peripherals/core_info_registers.h"
+#include "peripherals/exit_device_registers.h"
+#include "peripherals/sync_registers.h"
 #include "peripherals/sync_settings.h"
 #include "vector/vector_model.h"
 
@@ -141,16 +147,16 @@ std::vector<ImageAssignment> parse_image_assignments(const std::string& text,
 void check_image_assignments(const PlatformConfig& config,
                              const std::vector<ImageAssignment>& images, const std::string& origin);
 
-// Sizes fixed by the devices' register maps (not configurable), used to check the memory map.
-inline constexpr uint64_t exit_device_size = 0x1000;   // 4 KiB
-inline constexpr uint64_t clint_size = 0x1'0000;       // 64 KiB
-inline constexpr uint64_t console_size = 0x100;        // 256 bytes
-inline constexpr uint64_t dma_size = 0x1000;           // 4 KiB
-inline constexpr uint64_t sync_size = 0x1000;          // 4 KiB
-inline constexpr uint64_t core_info_size = 0x1'0000;   // 64 KiB: registers and the rank table
-// The most working cores a platform can have: the core info device's rank table lists each
-// (models/peripherals/core_info.h; node.cpp checks that the two agree).
-inline constexpr uint64_t max_cores = 15'360;
+// Sizes fixed by the devices' register maps (models/*/*_registers.yaml; not configurable), used
+// to map the devices and check the memory map.
+inline constexpr uint64_t exit_device_size = exit::registers::size;
+inline constexpr uint64_t clint_size = clint::registers::size;
+inline constexpr uint64_t console_size = uart::registers::size;
+inline constexpr uint64_t dma_size = dma::registers::size;
+inline constexpr uint64_t sync_size = sync::registers::size;
+inline constexpr uint64_t core_info_size = core_info::registers::size;
+// The most working cores a platform can have: the core info device's rank table lists each.
+inline constexpr uint64_t max_cores = core_info::registers::rank_table_count;
 // Each core's SRAM occupies one slot of this size in the global window, so sram_size <= it; its
 // device block occupies another.
 inline constexpr uint64_t global_slot_size = 0x40'0000;  // 4 MiB

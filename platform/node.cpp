@@ -8,9 +8,6 @@
 #include "vector/lockstep_engine.h"
 #include "vector/vector_model.h"
 
-static_assert(dojo::platform::max_cores == dojo::peripherals::CoreInfo::max_cores,
-              "validate() must refuse the platforms the rank table cannot hold");
-
 namespace dojo::platform {
 
 sc_core::sc_time picoseconds(uint64_t ps) {

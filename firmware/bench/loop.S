@@ -14,6 +14,6 @@ _start:
 1:  addi t0, t0, -1
     bnez t0, 1b
     li t1, DOJO_EXIT_DEVICE_BASE
-    li t2, DOJO_EXIT_PASS
+    li t2, DOJO_EXIT_REQUEST_PASS
     sw t2, 0(t1)
 2:  j 2b

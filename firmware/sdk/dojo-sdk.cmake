@@ -21,21 +21,55 @@ endif()
 add_library(dojo_firmware_options INTERFACE)
 target_compile_options(dojo_firmware_options INTERFACE -O2 -g -Wall -Wextra -ffunction-sections
                                                          -fdata-sections)
-target_include_directories(dojo_firmware_options INTERFACE ${DOJO_SDK_DIR}/include)
-# In the simulator's build, the headers made from the models' register maps (dojo/*_registers.h)
-# are in the build tree; an installed SDK has them in include/dojo with the rest.
-if(DOJO_SDK_GENERATED_INCLUDE)
-  target_include_directories(dojo_firmware_options INTERFACE ${DOJO_SDK_GENERATED_INCLUDE})
+# Where the headers are, in search order. The generated ones (the memory map, <dojo/memory_map.h>,
+# and the register maps, <dojo/*_registers.h>) are in the simulator's build tree when it builds
+# the firmware (DOJO_SDK_GENERATED_INCLUDE), and in include/dojo with the rest once installed.
+# A project for another configuration than the built-in defaults names it, and gets its own
+# memory map from DOJO_VP_EXECUTABLE, ahead of those (docs/firmware-sdk.md, "Memory map"):
+#   -DDOJO_PLATFORM_CONFIG=<shipped name or YAML file> [-DDOJO_PLATFORM_SET="key=value;..."]
+set(DOJO_PLATFORM_CONFIG "" CACHE STRING "The dojo-vp configuration the firmware is built for")
+set(DOJO_PLATFORM_SET "" CACHE STRING "Its --set overrides (a ;-list of key=value)")
+set(DOJO_SDK_INCLUDE_DIRS "")
+if(DOJO_PLATFORM_CONFIG OR DOJO_PLATFORM_SET)
+  if(NOT DOJO_VP_EXECUTABLE)
+    message(FATAL_ERROR "DOJO_PLATFORM_CONFIG needs dojo-vp: set DOJO_VP_EXECUTABLE to it")
+  endif()
+  set(memory_map_folder ${CMAKE_BINARY_DIR}/dojo-sdk/include)
+  set(memory_map_command ${DOJO_VP_EXECUTABLE} sdk-header -o ${memory_map_folder}/dojo/memory_map.h)
+  if(DOJO_PLATFORM_CONFIG)
+    list(APPEND memory_map_command --config ${DOJO_PLATFORM_CONFIG})
+    if(EXISTS ${DOJO_PLATFORM_CONFIG})
+      set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${DOJO_PLATFORM_CONFIG})
+    endif()
+  endif()
+  foreach(assignment ${DOJO_PLATFORM_SET})
+    list(APPEND memory_map_command --set ${assignment})
+  endforeach()
+  execute_process(COMMAND ${memory_map_command} RESULT_VARIABLE status ERROR_VARIABLE problem)
+  if(NOT status EQUAL 0)
+    message(FATAL_ERROR "The memory map of DOJO_PLATFORM_CONFIG='${DOJO_PLATFORM_CONFIG}' "
+                        "DOJO_PLATFORM_SET='${DOJO_PLATFORM_SET}':\n${problem}")
+  endif()
+  list(APPEND DOJO_SDK_INCLUDE_DIRS ${memory_map_folder})
 endif()
+list(APPEND DOJO_SDK_INCLUDE_DIRS ${DOJO_SDK_DIR}/include)
+if(DOJO_SDK_GENERATED_INCLUDE)
+  list(APPEND DOJO_SDK_INCLUDE_DIRS ${DOJO_SDK_GENERATED_INCLUDE})
+endif()
+target_include_directories(dojo_firmware_options INTERFACE ${DOJO_SDK_INCLUDE_DIRS})
 
 # The linker script, preprocessed so that the memory map comes from dojo/platform.h alone.
 set(DOJO_LINKER_SCRIPT ${CMAKE_BINARY_DIR}/dojo-sdk/link.ld)
 file(MAKE_DIRECTORY ${CMAKE_BINARY_DIR}/dojo-sdk)
+list(TRANSFORM DOJO_SDK_INCLUDE_DIRS PREPEND -I OUTPUT_VARIABLE include_flags)
+find_file(DOJO_SDK_MEMORY_MAP_HEADER dojo/memory_map.h PATHS ${DOJO_SDK_INCLUDE_DIRS}
+          NO_DEFAULT_PATH NO_CACHE REQUIRED)
 add_custom_command(
   OUTPUT ${DOJO_LINKER_SCRIPT}
-  COMMAND ${CMAKE_C_COMPILER} -E -P -undef -x c -I${DOJO_SDK_DIR}/include
+  COMMAND ${CMAKE_C_COMPILER} -E -P -undef -x c ${include_flags}
           ${DOJO_SDK_DIR}/link.ld.in -o ${DOJO_LINKER_SCRIPT}
   DEPENDS ${DOJO_SDK_DIR}/link.ld.in ${DOJO_SDK_DIR}/include/dojo/platform.h
+          ${DOJO_SDK_MEMORY_MAP_HEADER}
   COMMENT "Generating the firmware linker script")
 add_custom_target(dojo_linker_script DEPENDS ${DOJO_LINKER_SCRIPT})
 

@@ -27,7 +27,7 @@ int main(void)
         failure = "rank is not below the core count";
     else if (dojo_rank_hartid(rank) != hartid)
         failure = "the rank table does not map this core's rank to its mhartid";
-    else if (dojo_core_info_read32(DOJO_CORE_INFO_HARTID) != hartid)
+    else if (dojo_core_info_read32(DOJO_CORE_INFO_HARTID_OFFSET) != hartid)
         failure = "the core-info hartid register is not mhartid";
     else if (dojo_my_x() >= dojo_mesh_width() || dojo_my_y() >= dojo_mesh_height() ||
              dojo_my_chip_x() >= dojo_chips_x() || dojo_my_chip_y() >= dojo_chips_y())

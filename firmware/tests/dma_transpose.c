@@ -13,20 +13,17 @@
  */
 #include "check.h"
 
+#include <dojo/core_info_registers.h>
 #include <dojo/csr.h>
 #include <dojo/dma.h>
+#include <dojo/sync_registers.h>
 #include <dojo/timer.h>
 
 #define N 16
 
-/* Core-info registers: the working cores, this core's rank, and the rank -> mhartid table. */
-#define CORE_INFO_CORE_COUNT_OFFSET 0x10
-#define CORE_INFO_RANK_OFFSET 0x14
-#define CORE_INFO_RANK_TABLE_OFFSET 0x1000 /* u32 mhartid of rank r at + 4 r */
-
 /* Sync unit: counter i's value (read) and its ADD register (a write of n adds n). */
-#define SYNC_VALUE_OFFSET(i) (16 * (i))
-#define SYNC_ADD_OFFSET(i) (16 * (i) + 8)
+#define SYNC_VALUE_OFFSET(i) (DOJO_SYNC_VALUE_OFFSET + DOJO_SYNC_VALUE_STRIDE * (i))
+#define SYNC_ADD_OFFSET(i) (DOJO_SYNC_ADD_OFFSET + DOJO_SYNC_ADD_STRIDE * (i))
 #define READY_COUNTER 0 /* my next core may now push into me */
 #define DATA_COUNTER 1  /* my previous core's transpose has landed in `incoming` */
 
@@ -51,7 +48,8 @@ static uint32_t core_info(uintptr_t offset)
 
 static uint64_t hartid_of_rank(uint32_t rank)
 {
-    return core_info(CORE_INFO_RANK_TABLE_OFFSET + 4 * (uintptr_t)rank);
+    return core_info(DOJO_CORE_INFO_RANK_TABLE_OFFSET +
+                     DOJO_CORE_INFO_RANK_TABLE_STRIDE * (uintptr_t)rank);
 }
 
 static volatile uint64_t *sync_register(uintptr_t offset)
@@ -87,8 +85,8 @@ static void check_reported_error(uintptr_t address, uint32_t cause, uint64_t err
 int main(void)
 {
     uint64_t hartid = dojo_hart_id();
-    uint32_t cores = core_info(CORE_INFO_CORE_COUNT_OFFSET);
-    uint32_t rank = core_info(CORE_INFO_RANK_OFFSET);
+    uint32_t cores = core_info(DOJO_CORE_INFO_CORE_COUNT_OFFSET);
+    uint32_t rank = core_info(DOJO_CORE_INFO_RANK_OFFSET);
     uint64_t next = hartid_of_rank((rank + 1) % cores);
     uint64_t previous = hartid_of_rank((rank + cores - 1) % cores);
     printf("dma_transpose: core 0x%llx (rank %u of %u) pushes to 0x%llx, receives from 0x%llx\n",

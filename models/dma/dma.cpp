@@ -60,25 +60,25 @@ Dma::Dma(sc_core::sc_module_name name, const DmaParams& params,
       registers_(
           this->name(), params.register_latency,
           {
-              {"desc_addr", desc_addr_offset, desc_addr_bytes, 4,
+              {"desc_addr", desc_addr_offset, desc_addr_bytes, desc_addr_min_access,
                [this](const sc_core::sc_time&) { return descriptor_address_; },
                [this](uint64_t value, const sc_core::sc_time&) { descriptor_address_ = value; }},
-              {"control", control_offset, control_bytes, 4,
+              {"control", control_offset, control_bytes, control_min_access,
                [this](const sc_core::sc_time&) {
                  return irq_enable_ ? control_irq_enable : 0;
                },
                [this](uint64_t value, const sc_core::sc_time& now) { write_control(value, now); }},
-              {"status", status_offset, status_bytes, 4,
+              {"status", status_offset, status_bytes, status_min_access,
                [this](const sc_core::sc_time&) { return uint64_t{status()}; }, nullptr},
-              {"error_addr", error_addr_offset, error_addr_bytes, 4,
+              {"error_addr", error_addr_offset, error_addr_bytes, error_addr_min_access,
                [this](const sc_core::sc_time&) { return error_address_; }, nullptr},
-              {"completed", completed_offset, completed_bytes, 4,
+              {"completed", completed_offset, completed_bytes, completed_min_access,
                [this](const sc_core::sc_time&) { return uint64_t{completed_}; }, nullptr},
-              {"irq_ack", irq_ack_offset, irq_ack_bytes, 4, nullptr,
+              {"irq_ack", irq_ack_offset, irq_ack_bytes, irq_ack_min_access, nullptr,
                [this](uint64_t value, const sc_core::sc_time&) {
                  if (value & irq_ack_clear) set_irq_pending(false);
                }},
-              {"current_desc", current_desc_offset, current_desc_bytes, 4,
+              {"current_desc", current_desc_offset, current_desc_bytes, current_desc_min_access,
                [this](const sc_core::sc_time&) { return current_descriptor_; }, nullptr},
           }) {
   socket.register_b_transport(this, &Dma::b_transport);

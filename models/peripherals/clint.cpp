@@ -8,6 +8,8 @@ namespace dojo::peripherals {
 
 namespace {
 
+namespace regs = clint::registers;
+
 sc_core::sc_time checked_tick_period(const char* module, const sc_core::sc_time& tick_period) {
   if (tick_period == sc_core::SC_ZERO_TIME)
     throw std::invalid_argument(std::string(module) + ": the mtime tick period must not be zero");
@@ -28,14 +30,16 @@ Clint::Clint(sc_core::sc_module_name name, sc_core::sc_time tick_period,
       registers_(
           this->name(), latency,
           {
-              {"msip", msip_offset, 4, 4,
+              {"msip", regs::msip_offset, regs::msip_bytes, regs::msip_min_access,
                [this](const sc_core::sc_time&) { return uint64_t{software_irq_.level}; },
-               [this](uint64_t value, const sc_core::sc_time&) { software_irq_.set(value & 1); }},
-              {"mtimecmp", mtimecmp_offset, 8, 4,
+               [this](uint64_t value, const sc_core::sc_time&) {
+                 software_irq_.set(value & regs::msip_irq);
+               }},
+              {"mtimecmp", regs::mtimecmp_offset, regs::mtimecmp_bytes, regs::mtimecmp_min_access,
                [this](const sc_core::sc_time&) { return mtimecmp_; },
                [this](uint64_t value, const sc_core::sc_time& now) { write_mtimecmp(value, now); }},
               // Read-only (QEMU lets firmware set it): writes are ignored.
-              {"mtime", mtime_offset, 8, 4,
+              {"mtime", regs::mtime_offset, regs::mtime_bytes, regs::mtime_min_access,
                [this](const sc_core::sc_time& now) { return mtime_at(now); }, nullptr},
           }) {
   socket.register_b_transport(this, &Clint::b_transport);

@@ -1,6 +1,6 @@
 // A core's CLINT: machine timer and software interrupt for one hart, in the SiFive / QEMU virt
-// layout (msip at 0x0000, mtimecmp at 0x4000, mtime at 0xBFF8; 64 KiB). mtime is derived from
-// simulated time, never stored, so it costs nothing while the core runs. See docs/models/clint.md.
+// layout (clint_registers.yaml, dojo::clint::registers). mtime is derived from simulated time,
+// never stored, so it costs nothing while the core runs. See docs/models/clint.md.
 #pragma once
 
 #include <cstdint>
@@ -9,6 +9,7 @@
 #include <tlm>
 #include <tlm_utils/simple_target_socket.h>
 
+#include "peripherals/clint_registers.h"
 #include "peripherals/register_file.h"
 
 namespace dojo::peripherals {
@@ -29,11 +30,6 @@ class Clint : public sc_core::sc_module {
   uint64_t mtimecmp() const { return mtimecmp_; }
   bool software_irq() const { return software_irq_.level; }
   bool timer_irq() const { return timer_irq_.level; }
-
-  static constexpr uint64_t msip_offset = 0x0000;
-  static constexpr uint64_t mtimecmp_offset = 0x4000;
-  static constexpr uint64_t mtime_offset = 0xbff8;
-  static constexpr uint64_t size = 0x10000;
 
  private:
   // An interrupt output: the callback hears of level changes only.
@@ -60,7 +56,7 @@ class Clint : public sc_core::sc_module {
   sc_core::sc_time tick_period_;
   IrqLine software_irq_;
   IrqLine timer_irq_;
-  uint64_t mtimecmp_ = ~uint64_t{0};  // reset value: never
+  uint64_t mtimecmp_ = clint::registers::mtimecmp_reset;  // never
   sc_core::sc_event deadline_;
   RegisterFile registers_;
 };

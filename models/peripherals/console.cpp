@@ -7,6 +7,9 @@ namespace dojo::peripherals {
 
 namespace {
 
+// The register map is console_registers.yaml: every register is one byte, taken whole.
+namespace regs = uart::registers;
+
 // A byte register that reads back what was written.
 Register plain(std::string name, uint64_t offset, uint8_t& storage) {
   return {std::move(name), offset, 1, 1,
@@ -35,7 +38,7 @@ Console::Console(sc_core::sc_module_name name, std::ostream& out, std::string li
           this->name(), latency,
           {
               // RBR (no input: reads 0) / THR, or DLL while LCR.DLAB is set.
-              {"RBR/THR/DLL", rbr_thr_dll, 1, 1,
+              {"RBR/THR/DLL", regs::rbr_thr_offset, 1, 1,
                [this](const sc_core::sc_time&) { return uint64_t{dlab() ? dll_ : uint8_t{0}}; },
                [this](uint64_t value, const sc_core::sc_time& now) {
                  if (dlab())
@@ -43,18 +46,18 @@ Console::Console(sc_core::sc_module_name name, std::ostream& out, std::string li
                  else
                    put(static_cast<char>(value), now);
                }},
-              {"IER/DLM", ier_dlm, 1, 1,
+              {"IER/DLM", regs::ier_offset, 1, 1,
                [this](const sc_core::sc_time&) { return uint64_t{dlab() ? dlm_ : ier_}; },
                [this](uint64_t value, const sc_core::sc_time&) {
                  (dlab() ? dlm_ : ier_) = static_cast<uint8_t>(value);
                }},
               // FIFO control is accepted and has no effect: output is immediate.
-              constant("IIR/FCR", iir_fcr, iir_no_interrupt),
-              plain("LCR", lcr, lcr_),
-              plain("MCR", mcr, mcr_),
-              constant("LSR", lsr, lsr_idle),
-              constant("MSR", msr, 0),
-              plain("SCR", scr, scr_),
+              constant("IIR/FCR", regs::iir_fcr_offset, regs::iir_fcr_reset),
+              plain("LCR", regs::lcr_offset, lcr_),
+              plain("MCR", regs::mcr_offset, mcr_),
+              constant("LSR", regs::lsr_offset, regs::lsr_reset),
+              constant("MSR", regs::msr_offset, regs::msr_reset),
+              plain("SCR", regs::scr_offset, scr_),
           }) {
   socket.register_b_transport(this, &Console::b_transport);
   socket.register_transport_dbg(this, &Console::transport_dbg);

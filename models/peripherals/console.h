@@ -14,6 +14,7 @@
 #include <tlm>
 #include <tlm_utils/simple_target_socket.h>
 
+#include "peripherals/console_registers.h"
 #include "peripherals/register_file.h"
 
 namespace dojo::peripherals {
@@ -46,19 +47,6 @@ class Console : public sc_core::sc_module {
   // Bytes received so far (register writes and put()), newlines included.
   uint64_t bytes_written() const { return bytes_written_; }
 
-  // Register offsets (16550, one byte apart).
-  static constexpr uint64_t rbr_thr_dll = 0;  // receive / transmit; divisor low while LCR.DLAB
-  static constexpr uint64_t ier_dlm = 1;      // interrupt enable; divisor high while LCR.DLAB
-  static constexpr uint64_t iir_fcr = 2;      // interrupt identification / FIFO control
-  static constexpr uint64_t lcr = 3;
-  static constexpr uint64_t mcr = 4;
-  static constexpr uint64_t lsr = 5;
-  static constexpr uint64_t msr = 6;
-  static constexpr uint64_t scr = 7;
-  static constexpr uint8_t lcr_dlab = 0x80;
-  static constexpr uint8_t lsr_idle = 0x60;       // THR empty + transmitter empty, no data ready
-  static constexpr uint8_t iir_no_interrupt = 0x01;
-
  private:
   void b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay) {
     registers_.b_transport(trans, delay);
@@ -67,7 +55,7 @@ class Console : public sc_core::sc_module {
     return registers_.transport_dbg(trans);
   }
   void emit_line(const sc_core::sc_time& at);
-  bool dlab() const { return (lcr_ & lcr_dlab) != 0; }
+  bool dlab() const { return (lcr_ & uart::registers::lcr_dlab) != 0; }
 
   std::ostream& out_;
   std::string line_prefix_;

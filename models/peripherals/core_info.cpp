@@ -8,6 +8,8 @@ namespace dojo::peripherals {
 
 namespace {
 
+namespace regs = core_info::registers;
+
 CoreInfoParams checked(const char* module, CoreInfoParams params) {
   const auto fail = [module](const std::string& what) {
     throw std::invalid_argument(std::string(module) + ": " + what);
@@ -26,13 +28,14 @@ CoreInfoParams checked(const char* module, CoreInfoParams params) {
   return params;
 }
 
-Register constant(std::string name, uint64_t offset, unsigned size, uint64_t value) {
-  return {std::move(name), offset, size, 4, [value](const sc_core::sc_time&) { return value; },
-          nullptr};
+Register constant(std::string name, uint64_t offset, unsigned size, unsigned min_access,
+                  uint64_t value) {
+  return {std::move(name), offset, size, min_access,
+          [value](const sc_core::sc_time&) { return value; }, nullptr};
 }
 
 bool is_register_read(const tlm::tlm_generic_payload& trans) {
-  return trans.is_read() && trans.get_address() < CoreInfo::rank_table_offset;
+  return trans.is_read() && trans.get_address() < regs::rank_table_offset;
 }
 
 }  // namespace
@@ -44,17 +47,26 @@ CoreInfo::CoreInfo(sc_core::sc_module_name name, CoreInfoParams params, sc_core:
       latency_(latency),
       registers_(this->name(), latency,
                  {
-                     constant("mesh_width", mesh_width_offset, 4, params_.mesh_width),
-                     constant("mesh_height", mesh_height_offset, 4, params_.mesh_height),
-                     constant("chips_x", chips_x_offset, 4, params_.chips_x),
-                     constant("chips_y", chips_y_offset, 4, params_.chips_y),
-                     constant("core_count", core_count_offset, 4, core_count()),
-                     constant("rank", rank_offset, 4, params_.rank),
-                     constant("global_base", global_base_offset, 8, params_.global_base),
-                     constant("hartid", hartid_offset, 4, hartid()),
-                     constant("load_flags", load_flags_offset, 4,
-                              params_.image_zeroed ? load_flag_image_zeroed : 0),
-                     constant("core_clock_hz", core_clock_hz_offset, 8, params_.core_clock_hz),
+                     constant("mesh_width", regs::mesh_width_offset, regs::mesh_width_bytes,
+                              regs::mesh_width_min_access, params_.mesh_width),
+                     constant("mesh_height", regs::mesh_height_offset, regs::mesh_height_bytes,
+                              regs::mesh_height_min_access, params_.mesh_height),
+                     constant("chips_x", regs::chips_x_offset, regs::chips_x_bytes,
+                              regs::chips_x_min_access, params_.chips_x),
+                     constant("chips_y", regs::chips_y_offset, regs::chips_y_bytes,
+                              regs::chips_y_min_access, params_.chips_y),
+                     constant("core_count", regs::core_count_offset, regs::core_count_bytes,
+                              regs::core_count_min_access, core_count()),
+                     constant("rank", regs::rank_offset, regs::rank_bytes,
+                              regs::rank_min_access, params_.rank),
+                     constant("global_base", regs::global_base_offset, regs::global_base_bytes,
+                              regs::global_base_min_access, params_.global_base),
+                     constant("hartid", regs::hartid_offset, regs::hartid_bytes,
+                              regs::hartid_min_access, hartid()),
+                     constant("load_flags", regs::load_flags_offset, regs::load_flags_bytes,
+                              regs::load_flags_min_access, params_.image_zeroed ? regs::load_flags_image_zeroed : 0),
+                     constant("core_clock_hz", regs::core_clock_hz_offset, regs::core_clock_hz_bytes,
+                              regs::core_clock_hz_min_access, params_.core_clock_hz),
                  }) {
   socket.register_b_transport(this, &CoreInfo::b_transport);
   socket.register_transport_dbg(this, &CoreInfo::transport_dbg);
@@ -82,13 +94,15 @@ tlm::tlm_response_status CoreInfo::access(tlm::tlm_generic_payload& trans) const
   if (trans.get_byte_enable_ptr() != nullptr) return tlm::TLM_BYTE_ENABLE_ERROR_RESPONSE;
   unsigned char* data = trans.get_data_ptr();
   if (data == nullptr) return tlm::TLM_GENERIC_ERROR_RESPONSE;
-  const uint64_t byte = trans.get_address() - rank_table_offset;
-  if (byte >= 4 * uint64_t{core_count()}) return tlm::TLM_ADDRESS_ERROR_RESPONSE;
-  if (trans.get_data_length() != 4 || trans.get_streaming_width() < 4)
+  constexpr unsigned entry = regs::rank_table_bytes;
+  const uint64_t byte = trans.get_address() - regs::rank_table_offset;
+  if (byte >= regs::rank_table_stride * uint64_t{core_count()})
+    return tlm::TLM_ADDRESS_ERROR_RESPONSE;
+  if (trans.get_data_length() != entry || trans.get_streaming_width() < entry)
     return tlm::TLM_BURST_ERROR_RESPONSE;
-  if (byte % 4 != 0) return tlm::TLM_ADDRESS_ERROR_RESPONSE;
-  const uint32_t hartid = (*params_.rank_hartids)[byte / 4];
-  for (unsigned i = 0; i < 4; ++i) data[i] = static_cast<unsigned char>(hartid >> 8 * i);
+  if (byte % regs::rank_table_stride != 0) return tlm::TLM_ADDRESS_ERROR_RESPONSE;
+  const uint32_t hartid = (*params_.rank_hartids)[byte / regs::rank_table_stride];
+  for (unsigned i = 0; i < entry; ++i) data[i] = static_cast<unsigned char>(hartid >> 8 * i);
   return tlm::TLM_OK_RESPONSE;
 }
 

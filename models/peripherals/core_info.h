@@ -12,6 +12,7 @@
 #include <tlm_utils/simple_target_socket.h>
 #include <vector>
 
+#include "peripherals/core_info_registers.h"
 #include "peripherals/register_file.h"
 
 namespace dojo::peripherals {
@@ -44,23 +45,14 @@ class CoreInfo : public sc_core::sc_module {
   uint32_t core_count() const { return static_cast<uint32_t>(params_.rank_hartids->size()); }
   uint32_t hartid() const { return (*params_.rank_hartids)[params_.rank]; }
   // Bytes the block decodes: the registers and the table.
-  uint64_t size() const { return rank_table_offset + 4 * uint64_t{core_count()}; }
+  uint64_t size() const {
+    return core_info::registers::rank_table_offset +
+           core_info::registers::rank_table_stride * uint64_t{core_count()};
+  }
 
-  // Register map (docs/models/core-info.md).
-  static constexpr uint64_t mesh_width_offset = 0x00;
-  static constexpr uint64_t mesh_height_offset = 0x04;
-  static constexpr uint64_t chips_x_offset = 0x08;
-  static constexpr uint64_t chips_y_offset = 0x0c;
-  static constexpr uint64_t core_count_offset = 0x10;
-  static constexpr uint64_t rank_offset = 0x14;
-  static constexpr uint64_t global_base_offset = 0x18;
-  static constexpr uint64_t hartid_offset = 0x20;
-  static constexpr uint64_t load_flags_offset = 0x28;  // bit 0: load_flag_image_zeroed
-  static constexpr uint64_t core_clock_hz_offset = 0x30;
-  static constexpr uint32_t load_flag_image_zeroed = 0x1;
-  static constexpr uint64_t rank_table_offset = 0x1000;  // u32 hartid of rank r at + 4 * r
-  // The table fits a 64 KiB device slot.
-  static constexpr uint32_t max_cores = (0x10000 - rank_table_offset) / 4;
+  // The register map is core_info_registers.yaml (dojo::core_info::registers): the rank table
+  // has an entry per core.
+  static constexpr uint32_t max_cores = core_info::registers::rank_table_count;
 
  private:
   void b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);

@@ -1,6 +1,6 @@
 // The exit device: a SiFive test finisher, as on QEMU's virt machine. Firmware ends the run by
-// writing a 32-bit word to offset 0: 0x5555 passes, (code << 16) | 0x3333 fails with `code`.
-// See docs/models/exit-device.md.
+// writing a 32-bit word to its one register: a pass request, or a fail request with a code
+// (exit_device_registers.yaml, dojo::exit::registers). See docs/models/exit-device.md.
 #pragma once
 
 #include <cstdint>
@@ -10,6 +10,7 @@
 #include <tlm>
 #include <tlm_utils/simple_target_socket.h>
 
+#include "peripherals/exit_device_registers.h"
 #include "peripherals/exit_reporter.h"
 #include "peripherals/register_file.h"
 
@@ -26,13 +27,8 @@ class ExitDevice : public sc_core::sc_module {
 
   // Status reported for a failure written with code 0, so that a failure never reads as a pass.
   static constexpr int fail_without_code_status = 1;
-  // Status reported for a reset request (0x7777), which the platform does not support.
+  // Status reported for a reset request, which the platform does not support.
   static constexpr int reset_unsupported_status = -1;
-
-  static constexpr uint64_t finisher_offset = 0;
-  static constexpr uint32_t pass_request = 0x5555;
-  static constexpr uint32_t fail_request = 0x3333;
-  static constexpr uint32_t reset_request = 0x7777;
 
   bool exited() const { return exit_.exited(); }
   int exit_status() const { return exit_.status(); }  // meaningful once exited()

@@ -8,6 +8,8 @@ namespace dojo::peripherals {
 
 namespace {
 
+namespace regs = sync::registers;
+
 unsigned checked_counter_count(const char* module, unsigned counters) {
   if (counters == 0 || counters > SyncUnit::max_counters)
     throw std::invalid_argument(std::string(module) + ": the number of counters must be 1.." +
@@ -39,38 +41,45 @@ std::vector<Register> SyncUnit::register_table() {
     const std::string index = std::to_string(i);
     Counter& counter = counters_[i];
     auto read_value = [&counter](const sc_core::sc_time&) { return counter.value; };
-    table.push_back({"value" + index, value_offset + i * counter_stride, 8, 4, read_value,
+    table.push_back({"value" + index, regs::value_offset + i * regs::value_stride,
+                     regs::value_bytes, regs::value_min_access, read_value,
                      [this, &counter](uint64_t value, const sc_core::sc_time&) {
                        counter.value = value;
                        update_irq();
                      }});
     // 64-bit only: a narrower write would be merged with the current value before the add.
-    table.push_back({"add" + index, add_offset + i * counter_stride, 8, 8, read_value,
+    table.push_back({"add" + index, regs::add_offset + i * regs::add_stride, regs::add_bytes,
+                     regs::add_min_access, read_value,
                      [this, &counter](uint64_t amount, const sc_core::sc_time&) {
                        counter.value += amount;  // modulo 2^64: negative amounts subtract
                        update_irq();
                      }});
-    table.push_back({"threshold" + index, threshold_offset + i * 8, 8, 4,
+    table.push_back({"threshold" + index, regs::threshold_offset + i * regs::threshold_stride,
+                     regs::threshold_bytes, regs::threshold_min_access,
                      [&counter](const sc_core::sc_time&) { return counter.threshold; },
                      [this, &counter](uint64_t value, const sc_core::sc_time&) {
                        counter.threshold = value;
                        update_irq();
                      }});
     // The increment is done in b_transport: read hooks have no side effects.
-    table.push_back({"fetch_increment" + index, fetch_increment_offset + i * 8, 8, 8, read_value,
+    table.push_back({"fetch_increment" + index,
+                     regs::fetch_increment_offset + i * regs::fetch_increment_stride,
+                     regs::fetch_increment_bytes, regs::fetch_increment_min_access, read_value,
                      nullptr});
   }
-  table.push_back({"irq_enable", irq_enable_offset, 8, 4,
+  table.push_back({"irq_enable", regs::irq_enable_offset, regs::irq_enable_bytes,
+                   regs::irq_enable_min_access,
                    [this](const sc_core::sc_time&) { return irq_enable_; },
                    [this](uint64_t value, const sc_core::sc_time&) {
                      irq_enable_ = value & mask_of(this->counters());
                      update_irq();
                    }});
-  table.push_back({"status", status_offset, 8, 4,
+  table.push_back({"status", regs::status_offset, regs::status_bytes, regs::status_min_access,
                    [this](const sc_core::sc_time&) { return status(); }, nullptr});
-  table.push_back({"pending", pending_offset, 8, 4,
+  table.push_back({"pending", regs::pending_offset, regs::pending_bytes, regs::pending_min_access,
                    [this](const sc_core::sc_time&) { return status() & irq_enable_; }, nullptr});
-  table.push_back({"counters", counters_offset, 4, 4,
+  table.push_back({"counters", regs::counters_offset, regs::counters_bytes,
+                   regs::counters_min_access,
                    [this](const sc_core::sc_time&) { return uint64_t{this->counters()}; },
                    nullptr});
   return table;
@@ -80,8 +89,9 @@ void SyncUnit::b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& de
   registers_.b_transport(trans, delay);
   const uint64_t address = trans.get_address();
   if (trans.is_read() && trans.get_response_status() == tlm::TLM_OK_RESPONSE &&
-      address >= fetch_increment_offset && address < fetch_increment_offset + 8 * counters()) {
-    counters_[(address - fetch_increment_offset) / 8].value += 1;
+      address >= regs::fetch_increment_offset &&
+      address < regs::fetch_increment_offset + regs::fetch_increment_stride * counters()) {
+    counters_[(address - regs::fetch_increment_offset) / regs::fetch_increment_stride].value += 1;
     update_irq();
   }
 }

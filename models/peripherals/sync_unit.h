@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "peripherals/register_file.h"
+#include "peripherals/sync_registers.h"
 
 namespace dojo::peripherals {
 
@@ -34,25 +35,15 @@ class SyncUnit : public sc_core::sc_module {
   uint64_t status() const;
   bool irq() const { return irq_level_; }
 
-  // Register map (docs/models/sync-unit.md). Counter i's registers are at these offsets plus
-  // i * counter_stride (value, add) or i * 8 (threshold, fetch_increment).
-  static constexpr unsigned max_counters = 64;  // one bit each in the mask registers
-  static constexpr uint64_t counter_stride = 16;
-  static constexpr uint64_t value_offset = 0x000;
-  static constexpr uint64_t add_offset = 0x008;
-  static constexpr uint64_t threshold_offset = 0x400;
-  static constexpr uint64_t fetch_increment_offset = 0x600;
-  static constexpr uint64_t irq_enable_offset = 0x800;
-  static constexpr uint64_t status_offset = 0x808;
-  static constexpr uint64_t pending_offset = 0x810;
-  static constexpr uint64_t counters_offset = 0x818;
-  static constexpr uint64_t size = 0x1000;
-  static constexpr uint64_t reset_threshold = 1;
+  // The register map is sync_registers.yaml (dojo::sync::registers): its arrays have one element
+  // per counter, and the mask registers one bit each.
+  static constexpr unsigned max_counters = sync::registers::value_count;
+  static_assert(max_counters <= 64, "one bit per counter in a 64-bit mask register");
 
  private:
   struct Counter {
     uint64_t value = 0;
-    uint64_t threshold = reset_threshold;
+    uint64_t threshold = sync::registers::threshold_reset;
   };
 
   void b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);
@@ -63,7 +54,7 @@ class SyncUnit : public sc_core::sc_module {
   void update_irq();
 
   std::vector<Counter> counters_;
-  uint64_t irq_enable_ = 0;
+  uint64_t irq_enable_ = sync::registers::irq_enable_reset;
   std::function<void(bool)> set_irq_;
   bool irq_level_ = false;
   RegisterFile registers_;

@@ -1,19 +1,27 @@
 #!/usr/bin/env python3
 """A device's register map, declared once in YAML, made into what uses it.
 
-    regmap.py SPEC.yaml [--c-header FILE] [--cpp-header FILE] [--markdown FILE] [--check-doc DOC]
+    regmap.py SPEC.yaml [--c-header FILE] [--cpp-header FILE] [--markdown FILE]
+                        [--check-doc [DOC]] [--update-doc [DOC]]
 
-SPEC.yaml (e.g. models/dma/dma_registers.yaml) lists the registers (name, offset, width, access,
-help) with their fields (bits, help, named values). From it come:
-  --c-header    the firmware SDK's header (#defines usable from C and assembly):
-                DOJO_<DEVICE>_<REGISTER>_OFFSET and _BYTES; a one-bit field's mask
+SPEC.yaml (e.g. models/dma/dma_registers.yaml) names the device, optionally the bytes it decodes
+(size) and the document with its register table (doc, relative to the repository), and lists the
+registers (name, offset, width, access, help; optionally the reset value, the narrowest access in
+bytes (min_access, default the width) and for an array of registers count and stride) with their
+fields (bits, help, named values). From it come:
+  --c-header    the firmware SDK's header (#defines usable from C and assembly): DOJO_<DEVICE>_SIZE;
+                DOJO_<DEVICE>_<REGISTER>_OFFSET (an array's first element), _BYTES and
+                _MIN_ACCESS (the narrowest access), an array's
+                _STRIDE and _COUNT, a declared _RESET; a one-bit field's mask
                 DOJO_<DEVICE>_<REGISTER>_<FIELD>; a wider field's _SHIFT and (unshifted) _MASK;
                 each named value DOJO_<DEVICE>_<FIELD>_<VALUE>
   --cpp-header  the model's constants, the same names in lower case in namespace
                 dojo::<device>::registers
   --markdown    the register table of the device's documentation
   --check-doc   exits 1 if DOC's table (between the `<!-- registers: NAME -->` and
-                `<!-- registers end -->` lines) is not what --markdown writes
+                `<!-- registers end -->` lines) is not what --markdown writes; DOC defaults to the
+                map's doc
+  --update-doc  writes that table into DOC (default: the map's doc)
 Files are written only when their content changes, so an unchanged map rebuilds nothing.
 """
 import argparse
@@ -50,7 +58,6 @@ def load(path):
     if not isinstance(spec, dict) or not isinstance(spec.get("device"), str) or \
             not isinstance(spec.get("registers"), list):
         raise SpecError(f"{path}: needs 'device' (a name) and 'registers' (a list)")
-    offsets = {}
     for register in spec["registers"]:
         where = f"{path}: register {register.get('name', '?')}"
         for key in ("name", "offset", "width", "access", "help"):
@@ -59,12 +66,19 @@ def load(path):
         if register["width"] not in WIDTHS or register["access"] not in ACCESS:
             raise SpecError(f"{where}: width must be one of {WIDTHS}, access one of "
                             f"{', '.join(ACCESS)}")
-        if register["offset"] % (register["width"] // 8):
-            raise SpecError(f"{where}: offset {register['offset']:#x} is not aligned to its width")
-        if register["offset"] in offsets:
-            raise SpecError(f"{where}: offset {register['offset']:#x} is also "
-                            f"{offsets[register['offset']]}'s")
-        offsets[register["offset"]] = register["name"]
+        size = register["width"] // 8
+        register.setdefault("count", 1)
+        register.setdefault("stride", size)
+        if register["offset"] % size or register["stride"] % size:
+            raise SpecError(f"{where}: offset {register['offset']:#x} or stride is not aligned "
+                            f"to its width")
+        register.setdefault("min_access", size)
+        if register["min_access"] not in (1, 2, 4, 8) or register["min_access"] > size:
+            raise SpecError(f"{where}: min_access must be 1, 2, 4 or 8 bytes and at most the "
+                            f"width's {size}")
+        if register["count"] < 1 or register["stride"] < size:
+            raise SpecError(f"{where}: an array needs a count of at least 1 and a stride of at "
+                            f"least its width")
         used = 0
         for field in register.get("fields", []):
             field_where = f"{where}, field {field.get('name', '?')}"
@@ -74,18 +88,50 @@ def load(path):
                 raise SpecError(f"{field_where}: bits overlap another field")
             used |= mask
             field["low"], field["count"] = low, count
+    check_layout(spec, path)
     return spec
+
+
+def check_layout(spec, path):
+    """No two registers (or array elements) share a byte, and all lie inside the device."""
+    # Sorted by offset, then declaration order, so the later declaration is the one named.
+    spans = sorted((register["offset"] + i * register["stride"], index, register["width"] // 8,
+                    register["name"])
+                   for index, register in enumerate(spec["registers"])
+                   for i in range(register["count"]))
+    for (offset, _, size, name), (next_offset, _, _, next_name) in zip(spans, spans[1:]):
+        if offset + size > next_offset:
+            raise SpecError(f"{path}: register {next_name}: offset {next_offset:#x} is also "
+                            f"{name}'s")
+    end = max(((offset + size, name) for offset, _, size, name in spans), default=(0, ""))
+    if "size" in spec and end[0] > spec["size"]:
+        raise SpecError(f"{path}: register {end[1]}: it ends at {end[0]:#x}, past the device's "
+                        f"size {spec['size']:#x}")
+
+
+def value_text(value):
+    return str(value) if value < 10 else f"0x{value:X}"
 
 
 def c_names(spec):
     """(name, value, comment) of every constant, in declaration order."""
     device = spec["device"].upper()
     names = []
+    if "size" in spec:
+        names.append((f"DOJO_{device}_SIZE", f"0x{spec['size']:X}", "bytes the device decodes"))
     for register in spec["registers"]:
         reg = register["name"].upper()
         names.append((f"DOJO_{device}_{reg}_OFFSET", f"0x{register['offset']:02X}",
                       f"{register['width']}-bit, {ACCESS[register['access']]}: {register['help']}"))
         names.append((f"DOJO_{device}_{reg}_BYTES", str(register["width"] // 8), ""))
+        names.append((f"DOJO_{device}_{reg}_MIN_ACCESS", str(register["min_access"]),
+                      "the narrowest access, in bytes"))
+        if register["count"] > 1:
+            names.append((f"DOJO_{device}_{reg}_STRIDE", str(register["stride"]),
+                          "element i is at OFFSET + i * STRIDE"))
+            names.append((f"DOJO_{device}_{reg}_COUNT", str(register["count"]), "elements"))
+        if "reset" in register:
+            names.append((f"DOJO_{device}_{reg}_RESET", value_text(register["reset"]), ""))
         for field in register.get("fields", []):
             base = f"DOJO_{device}_{reg}_{field['name'].upper()}"
             if field["count"] == 1:
@@ -97,7 +143,7 @@ def c_names(spec):
                 text, comment = (value, "") if isinstance(value, int) else \
                     (value["value"], value.get("help", ""))
                 names.append((f"DOJO_{device}_{field['name'].upper()}_{value_name.upper()}",
-                              str(text), comment))
+                              value_text(text), comment))
     return names
 
 
@@ -123,7 +169,7 @@ def cpp_header(spec, source):
     prefix = f"DOJO_{spec['device'].upper()}_"
     for name, value, comment in c_names(spec):
         short = name[len(prefix):].lower()
-        kind = "unsigned" if short.endswith("_shift") else "uint64_t"
+        kind = "unsigned" if short.endswith(("_shift", "_bytes", "_min_access")) else "uint64_t"
         if comment:
             lines.append(f"// {comment}")
         lines.append(f"inline constexpr {kind} {short} = {value};")
@@ -131,7 +177,9 @@ def cpp_header(spec, source):
 
 
 def markdown(spec):
-    lines = ["| Offset | Name | Width | Access | Meaning |", "|---|---|---|---|---|"]
+    resets = any("reset" in register for register in spec["registers"])
+    lines = ["| Offset | Name | Width | Access | " + ("Reset | " if resets else "") + "Meaning |",
+             "|---|---|---|---|" + ("---|" if resets else "") + "---|"]
     for register in spec["registers"]:
         meaning = register["help"]
         for field in register.get("fields", []):
@@ -143,22 +191,49 @@ def markdown(spec):
             values = field.get("values") or {}
             if values:
                 text += " (" + ", ".join(
-                    f"{value if isinstance(value, int) else value['value']} {name.lower()}"
-                    for name, value in values.items()) + ")"
+                    f"{value_text(value if isinstance(value, int) else value['value'])} "
+                    f"{name.lower()}" for name, value in values.items()) + ")"
             meaning += ". " + text[0].upper() + text[1:]
-        lines.append(f"| `0x{register['offset']:02X}` | `{register['name'].upper()}` | "
-                     f"{register['width']} | {ACCESS[register['access']]} | {meaning} |")
+        offset, name = f"0x{register['offset']:02X}", register["name"].upper()
+        if register["count"] > 1:
+            offset, name = f"{offset} + {register['stride']}i", f"{name}[i]"
+            meaning += f" (i < {register['count']})"
+        reset = f" `{value_text(register['reset'])}` |" if "reset" in register else \
+            (" |" if resets else "")
+        width = str(register["width"])
+        if register["min_access"] < register["width"] // 8:
+            sizes, size = [], register["min_access"]
+            while size <= register["width"] // 8:
+                sizes.append(str(size))
+                size *= 2
+            width += f" (accesses of {', '.join(sizes[:-1])} or {sizes[-1]} bytes)"
+        lines.append(f"| `{offset}` | `{name}` | {width} | "
+                     f"{ACCESS[register['access']]} |{reset} {meaning} |")
     return "\n".join(lines) + "\n"
 
 
 def doc_table(doc, device):
-    text = Path(doc).read_text()
+    """(text, start, stop): DOC's text and where its register table lies in it."""
+    try:
+        text = Path(doc).read_text()
+    except OSError as error:
+        raise SpecError(f"{doc}: {error.strerror}") from None
     begin, end = f"<!-- registers: {device} -->\n", "<!-- registers end -->"
     start = text.find(begin)
     stop = text.find(end, start)
     if start < 0 or stop < 0:
         raise SpecError(f"{doc}: no '{begin.strip()}' ... '{end}' section")
-    return text[start + len(begin):stop]
+    return text, start + len(begin), stop
+
+
+def spec_doc(spec, spec_path, given):
+    """The document named on the command line, else the map's own doc (relative to the repository:
+    models/<folder>/<map>.yaml is two folders below it)."""
+    if given:
+        return given
+    if "doc" not in spec:
+        raise SpecError(f"{spec_path}: no 'doc' names the document with the register table")
+    return str(Path(spec_path).resolve().parent.parent.parent / spec["doc"])
 
 
 def write_if_changed(path, text):
@@ -176,7 +251,8 @@ def main():
     parser.add_argument("--c-header")
     parser.add_argument("--cpp-header")
     parser.add_argument("--markdown")
-    parser.add_argument("--check-doc")
+    parser.add_argument("--check-doc", nargs="?", const="")
+    parser.add_argument("--update-doc", nargs="?", const="")
     arguments = parser.parse_args()
     try:
         spec = load(arguments.spec)
@@ -187,10 +263,17 @@ def main():
             write_if_changed(arguments.cpp_header, cpp_header(spec, source))
         if arguments.markdown:
             write_if_changed(arguments.markdown, markdown(spec))
-        if arguments.check_doc and doc_table(arguments.check_doc, spec["device"]) != markdown(spec):
-            print(f"regmap: {arguments.check_doc}'s register table is stale: replace it with\n"
-                  f"{markdown(spec)}", file=sys.stderr)
-            return 1
+        if arguments.update_doc is not None:
+            doc = spec_doc(spec, arguments.spec, arguments.update_doc)
+            text, start, stop = doc_table(doc, spec["device"])
+            write_if_changed(doc, text[:start] + markdown(spec) + text[stop:])
+        if arguments.check_doc is not None:
+            doc = spec_doc(spec, arguments.spec, arguments.check_doc)
+            text, start, stop = doc_table(doc, spec["device"])
+            if text[start:stop] != markdown(spec):
+                print(f"regmap: {doc}'s register table is stale: run models/support/regmap.py "
+                      f"{arguments.spec} --update-doc", file=sys.stderr)
+                return 1
     except SpecError as error:
         print(f"regmap: {error}", file=sys.stderr)
         return 2

@@ -7,6 +7,7 @@
 #include "tlm_test_initiator.h"
 
 using dojo::peripherals::Clint;
+namespace registers = dojo::clint::registers;
 using dojo::test::TestInitiator;
 using sc_core::sc_start;
 using sc_core::sc_time;
@@ -32,10 +33,10 @@ struct Bench {
   Bench() { cpu.socket.bind(clint.socket); }
 
   void set_mtimecmp(uint64_t value, sc_time delay = sc_core::SC_ZERO_TIME) {
-    REQUIRE(cpu.write(Clint::mtimecmp_offset, 8, value, delay).ok());
+    REQUIRE(cpu.write(registers::mtimecmp_offset, 8, value, delay).ok());
   }
   uint64_t mtime(sc_time delay = sc_core::SC_ZERO_TIME) {
-    auto result = cpu.read(Clint::mtime_offset, 8, delay);
+    auto result = cpu.read(registers::mtime_offset, 8, delay);
     REQUIRE(result.ok());
     return result.value;
   }
@@ -59,8 +60,8 @@ TEST_CASE("Clint: mtime is simulated time in ticks, rounded down") {
 
 TEST_CASE("Clint: reset state is mtimecmp all ones and both lines low") {
   Bench bench;
-  CHECK(bench.cpu.read(Clint::mtimecmp_offset, 8).value == ~uint64_t{0});
-  CHECK(bench.cpu.read(Clint::msip_offset, 4).value == 0);
+  CHECK(bench.cpu.read(registers::mtimecmp_offset, 8).value == ~uint64_t{0});
+  CHECK(bench.cpu.read(registers::msip_offset, 4).value == 0);
   sc_start(sc_time(100, SC_US));
   CHECK_FALSE(bench.clint.timer_irq());
   CHECK_FALSE(bench.clint.software_irq());
@@ -121,38 +122,38 @@ TEST_CASE("Clint: a deadline replaced before it comes never fires") {
 
 TEST_CASE("Clint: mtimecmp and mtime have 32-bit halves and mtime ignores writes") {
   Bench bench;
-  REQUIRE(bench.cpu.write(Clint::mtimecmp_offset, 4, 0x89abcdef).ok());
-  REQUIRE(bench.cpu.write(Clint::mtimecmp_offset + 4, 4, 0x01234567).ok());
-  CHECK(bench.cpu.read(Clint::mtimecmp_offset, 8).value == 0x0123456789abcdefull);
-  CHECK(bench.cpu.read(Clint::mtimecmp_offset + 4, 4).value == 0x01234567);
-  CHECK(bench.cpu.read(Clint::mtimecmp_offset, 4).value == 0x89abcdef);
+  REQUIRE(bench.cpu.write(registers::mtimecmp_offset, 4, 0x89abcdef).ok());
+  REQUIRE(bench.cpu.write(registers::mtimecmp_offset + 4, 4, 0x01234567).ok());
+  CHECK(bench.cpu.read(registers::mtimecmp_offset, 8).value == 0x0123456789abcdefull);
+  CHECK(bench.cpu.read(registers::mtimecmp_offset + 4, 4).value == 0x01234567);
+  CHECK(bench.cpu.read(registers::mtimecmp_offset, 4).value == 0x89abcdef);
   CHECK(bench.clint.mtimecmp() == 0x0123456789abcdefull);
 
   // 2^32 + 5 ticks: both halves of mtime are non-zero.
   sc_start(tick * double((uint64_t{1} << 32) + 5));
-  CHECK(bench.cpu.read(Clint::mtime_offset, 4).value == 5);
-  CHECK(bench.cpu.read(Clint::mtime_offset + 4, 4).value == 1);
-  REQUIRE(bench.cpu.write(Clint::mtime_offset, 8, 0).ok());
-  REQUIRE(bench.cpu.write(Clint::mtime_offset + 4, 4, 0).ok());
+  CHECK(bench.cpu.read(registers::mtime_offset, 4).value == 5);
+  CHECK(bench.cpu.read(registers::mtime_offset + 4, 4).value == 1);
+  REQUIRE(bench.cpu.write(registers::mtime_offset, 8, 0).ok());
+  REQUIRE(bench.cpu.write(registers::mtime_offset + 4, 4, 0).ok());
   CHECK(bench.mtime() == (uint64_t{1} << 32) + 5);
 }
 
 TEST_CASE("Clint: a write to one half of mtimecmp reschedules the deadline") {
   Bench bench;
-  REQUIRE(bench.cpu.write(Clint::mtimecmp_offset + 4, 4, 0).ok());  // 0x00000000_ffffffff
-  REQUIRE(bench.cpu.write(Clint::mtimecmp_offset, 4, 30).ok());      // 30 ticks = 3 us
+  REQUIRE(bench.cpu.write(registers::mtimecmp_offset + 4, 4, 0).ok());  // 0x00000000_ffffffff
+  REQUIRE(bench.cpu.write(registers::mtimecmp_offset, 4, 30).ok());      // 30 ticks = 3 us
   sc_start(sc_time(5, SC_US));
   CHECK(bench.timer_edges == Edges{{sc_time(3, SC_US), true}});
 }
 
 TEST_CASE("Clint: msip bit 0 drives the software interrupt") {
   Bench bench;
-  REQUIRE(bench.cpu.write(Clint::msip_offset, 4, 1).ok());
+  REQUIRE(bench.cpu.write(registers::msip_offset, 4, 1).ok());
   CHECK(bench.clint.software_irq());
-  CHECK(bench.cpu.read(Clint::msip_offset, 4).value == 1);
-  REQUIRE(bench.cpu.write(Clint::msip_offset, 4, 0xfffffffe).ok());  // bit 0 clear
+  CHECK(bench.cpu.read(registers::msip_offset, 4).value == 1);
+  REQUIRE(bench.cpu.write(registers::msip_offset, 4, 0xfffffffe).ok());  // bit 0 clear
   CHECK_FALSE(bench.clint.software_irq());
-  CHECK(bench.cpu.read(Clint::msip_offset, 4).value == 0);
+  CHECK(bench.cpu.read(registers::msip_offset, 4).value == 0);
   REQUIRE(bench.software_edges.size() == 2);
   CHECK(bench.software_edges[0].second);
   CHECK_FALSE(bench.software_edges[1].second);
@@ -161,24 +162,24 @@ TEST_CASE("Clint: msip bit 0 drives the software interrupt") {
 
 TEST_CASE("Clint: bad sizes and offsets are refused") {
   Bench bench;
-  CHECK(bench.cpu.read(Clint::msip_offset, 8).status == tlm::TLM_BURST_ERROR_RESPONSE);
-  CHECK(bench.cpu.write(Clint::msip_offset, 1, 1).status == tlm::TLM_BURST_ERROR_RESPONSE);
-  CHECK(bench.cpu.write(Clint::mtimecmp_offset, 2, 1).status == tlm::TLM_BURST_ERROR_RESPONSE);
-  CHECK(bench.cpu.read(Clint::msip_offset + 4, 4).status == tlm::TLM_ADDRESS_ERROR_RESPONSE);
-  CHECK(bench.cpu.read(Clint::mtimecmp_offset + 4, 8).status == tlm::TLM_ADDRESS_ERROR_RESPONSE);
-  CHECK(bench.cpu.read(Clint::mtimecmp_offset + 8, 8).status == tlm::TLM_ADDRESS_ERROR_RESPONSE);
-  CHECK(bench.cpu.read(Clint::size, 4).status == tlm::TLM_ADDRESS_ERROR_RESPONSE);
+  CHECK(bench.cpu.read(registers::msip_offset, 8).status == tlm::TLM_BURST_ERROR_RESPONSE);
+  CHECK(bench.cpu.write(registers::msip_offset, 1, 1).status == tlm::TLM_BURST_ERROR_RESPONSE);
+  CHECK(bench.cpu.write(registers::mtimecmp_offset, 2, 1).status == tlm::TLM_BURST_ERROR_RESPONSE);
+  CHECK(bench.cpu.read(registers::msip_offset + 4, 4).status == tlm::TLM_ADDRESS_ERROR_RESPONSE);
+  CHECK(bench.cpu.read(registers::mtimecmp_offset + 4, 8).status == tlm::TLM_ADDRESS_ERROR_RESPONSE);
+  CHECK(bench.cpu.read(registers::mtimecmp_offset + 8, 8).status == tlm::TLM_ADDRESS_ERROR_RESPONSE);
+  CHECK(bench.cpu.read(registers::size, 4).status == tlm::TLM_ADDRESS_ERROR_RESPONSE);
   CHECK_FALSE(bench.clint.software_irq());
   CHECK(bench.clint.mtimecmp() == ~uint64_t{0});
 }
 
 TEST_CASE("Clint: latency, debug transport, and a far-away mtimecmp") {
   Bench bench;
-  CHECK(bench.cpu.read(Clint::mtime_offset, 8, sc_time(1, SC_NS)).delay == sc_time(6, SC_NS));
-  CHECK(bench.cpu.debug_write(Clint::mtimecmp_offset, 8, uint64_t{1} << 63).debug_bytes == 8);
+  CHECK(bench.cpu.read(registers::mtime_offset, 8, sc_time(1, SC_NS)).delay == sc_time(6, SC_NS));
+  CHECK(bench.cpu.debug_write(registers::mtimecmp_offset, 8, uint64_t{1} << 63).debug_bytes == 8);
   CHECK(bench.clint.mtimecmp() == uint64_t{1} << 63);  // beyond sc_time's range: never fires
   sc_start(sc_time(1, SC_US));
-  auto mtime = bench.cpu.debug_read(Clint::mtime_offset, 8);
+  auto mtime = bench.cpu.debug_read(registers::mtime_offset, 8);
   CHECK(mtime.debug_bytes == 8);
   CHECK(mtime.value == 10);
   CHECK(bench.timer_edges.empty());

@@ -6,6 +6,7 @@
 #include "tlm_test_initiator.h"
 
 using dojo::peripherals::Console;
+namespace registers = dojo::uart::registers;
 using dojo::test::TestInitiator;
 using sc_core::sc_time;
 using sc_core::SC_NS;
@@ -25,7 +26,7 @@ struct Bench {
     cpu.socket.bind(console.socket);
   }
   void print(const std::string& text) {
-    for (char c : text) REQUIRE(cpu.write(Console::rbr_thr_dll, 1, uint8_t(c)).ok());
+    for (char c : text) REQUIRE(cpu.write(registers::rbr_thr_offset, 1, uint8_t(c)).ok());
   }
 };
 
@@ -48,41 +49,41 @@ TEST_CASE("Console without a prefix writes the bytes unchanged") {
 
 TEST_CASE("Console status registers read as an idle transmitter with no input") {
   Bench bench;
-  CHECK(bench.cpu.read(Console::lsr, 1).value == 0x60);
-  CHECK(bench.cpu.read(Console::rbr_thr_dll, 1).value == 0);
-  CHECK(bench.cpu.read(Console::iir_fcr, 1).value == 0x01);
-  CHECK(bench.cpu.read(Console::msr, 1).value == 0);
+  CHECK(bench.cpu.read(registers::lsr_offset, 1).value == 0x60);
+  CHECK(bench.cpu.read(registers::rbr_thr_offset, 1).value == 0);
+  CHECK(bench.cpu.read(registers::iir_fcr_offset, 1).value == 0x01);
+  CHECK(bench.cpu.read(registers::msr_offset, 1).value == 0);
   // LSR bit 0 (data ready) stays clear, so a polling reader never sees input.
-  CHECK((bench.cpu.read(Console::lsr, 1).value & 1) == 0);
+  CHECK((bench.cpu.read(registers::lsr_offset, 1).value & 1) == 0);
 }
 
 TEST_CASE("Console control registers accept writes and IER, LCR, MCR and SCR read back") {
   Bench bench;
-  REQUIRE(bench.cpu.write(Console::ier_dlm, 1, 0x0f).ok());
-  REQUIRE(bench.cpu.write(Console::iir_fcr, 1, 0xc7).ok());
-  REQUIRE(bench.cpu.write(Console::lcr, 1, 0x03).ok());
-  REQUIRE(bench.cpu.write(Console::mcr, 1, 0x0b).ok());
-  REQUIRE(bench.cpu.write(Console::scr, 1, 0x5a).ok());
-  REQUIRE(bench.cpu.write(Console::lsr, 1, 0x00).ok());
-  CHECK(bench.cpu.read(Console::ier_dlm, 1).value == 0x0f);
-  CHECK(bench.cpu.read(Console::iir_fcr, 1).value == 0x01);
-  CHECK(bench.cpu.read(Console::lcr, 1).value == 0x03);
-  CHECK(bench.cpu.read(Console::mcr, 1).value == 0x0b);
-  CHECK(bench.cpu.read(Console::scr, 1).value == 0x5a);
-  CHECK(bench.cpu.read(Console::lsr, 1).value == 0x60);
+  REQUIRE(bench.cpu.write(registers::ier_offset, 1, 0x0f).ok());
+  REQUIRE(bench.cpu.write(registers::iir_fcr_offset, 1, 0xc7).ok());
+  REQUIRE(bench.cpu.write(registers::lcr_offset, 1, 0x03).ok());
+  REQUIRE(bench.cpu.write(registers::mcr_offset, 1, 0x0b).ok());
+  REQUIRE(bench.cpu.write(registers::scr_offset, 1, 0x5a).ok());
+  REQUIRE(bench.cpu.write(registers::lsr_offset, 1, 0x00).ok());
+  CHECK(bench.cpu.read(registers::ier_offset, 1).value == 0x0f);
+  CHECK(bench.cpu.read(registers::iir_fcr_offset, 1).value == 0x01);
+  CHECK(bench.cpu.read(registers::lcr_offset, 1).value == 0x03);
+  CHECK(bench.cpu.read(registers::mcr_offset, 1).value == 0x0b);
+  CHECK(bench.cpu.read(registers::scr_offset, 1).value == 0x5a);
+  CHECK(bench.cpu.read(registers::lsr_offset, 1).value == 0x60);
   CHECK(bench.out.str().empty());
 }
 
 TEST_CASE("Console divisor latch writes do not print, and the transmitter works after") {
   Bench bench;
   // What a 16550 driver's init does: set DLAB, write the divisor, clear DLAB.
-  REQUIRE(bench.cpu.write(Console::lcr, 1, 0x80).ok());
-  REQUIRE(bench.cpu.write(Console::rbr_thr_dll, 1, 0x36).ok());
-  REQUIRE(bench.cpu.write(Console::ier_dlm, 1, 0x01).ok());
-  CHECK(bench.cpu.read(Console::rbr_thr_dll, 1).value == 0x36);
-  CHECK(bench.cpu.read(Console::ier_dlm, 1).value == 0x01);
-  REQUIRE(bench.cpu.write(Console::lcr, 1, 0x03).ok());
-  CHECK(bench.cpu.read(Console::ier_dlm, 1).value == 0);  // IER, not DLM
+  REQUIRE(bench.cpu.write(registers::lcr_offset, 1, 0x80).ok());
+  REQUIRE(bench.cpu.write(registers::rbr_thr_offset, 1, 0x36).ok());
+  REQUIRE(bench.cpu.write(registers::ier_offset, 1, 0x01).ok());
+  CHECK(bench.cpu.read(registers::rbr_thr_offset, 1).value == 0x36);
+  CHECK(bench.cpu.read(registers::ier_offset, 1).value == 0x01);
+  REQUIRE(bench.cpu.write(registers::lcr_offset, 1, 0x03).ok());
+  CHECK(bench.cpu.read(registers::ier_offset, 1).value == 0);  // IER, not DLM
   bench.print("ok\n");
   CHECK(bench.out.str() == "ok\n");
   CHECK(bench.console.bytes_written() == 3);
@@ -123,11 +124,11 @@ TEST_CASE("Consoles sharing a stream interleave whole lines only") {
 
 TEST_CASE("Console refuses wide accesses, unknown offsets and byte enables without printing") {
   Bench bench;
-  CHECK(bench.cpu.write(Console::rbr_thr_dll, 4, 'x').status == tlm::TLM_BURST_ERROR_RESPONSE);
-  CHECK(bench.cpu.read(Console::lsr, 2).status == tlm::TLM_BURST_ERROR_RESPONSE);
+  CHECK(bench.cpu.write(registers::rbr_thr_offset, 4, 'x').status == tlm::TLM_BURST_ERROR_RESPONSE);
+  CHECK(bench.cpu.read(registers::lsr_offset, 2).status == tlm::TLM_BURST_ERROR_RESPONSE);
   CHECK(bench.cpu.write(8, 1, 'x').status == tlm::TLM_ADDRESS_ERROR_RESPONSE);
   CHECK(bench.cpu.read(0x100, 1).status == tlm::TLM_ADDRESS_ERROR_RESPONSE);
-  CHECK(bench.cpu.write_with_byte_enables(Console::rbr_thr_dll, 1, 'x').status ==
+  CHECK(bench.cpu.write_with_byte_enables(registers::rbr_thr_offset, 1, 'x').status ==
         tlm::TLM_BYTE_ENABLE_ERROR_RESPONSE);
   bench.console.flush();
   CHECK(bench.out.str().empty());
@@ -136,19 +137,19 @@ TEST_CASE("Console refuses wide accesses, unknown offsets and byte enables witho
 
 TEST_CASE("Console adds its latency to the delay of every access") {
   Bench bench;
-  CHECK(bench.cpu.write(Console::rbr_thr_dll, 1, 'x', sc_time(5, SC_NS)).delay ==
+  CHECK(bench.cpu.write(registers::rbr_thr_offset, 1, 'x', sc_time(5, SC_NS)).delay ==
         sc_time(15, SC_NS));
-  CHECK(bench.cpu.read(Console::lsr, 1, sc_time(1, SC_NS)).delay == sc_time(11, SC_NS));
+  CHECK(bench.cpu.read(registers::lsr_offset, 1, sc_time(1, SC_NS)).delay == sc_time(11, SC_NS));
   CHECK(bench.cpu.read(9, 1).delay == latency);  // errors take the latency too
 }
 
 TEST_CASE("Console answers debug transport like blocking transport") {
   Bench bench;
-  auto lsr = bench.cpu.debug_read(Console::lsr, 1);
+  auto lsr = bench.cpu.debug_read(registers::lsr_offset, 1);
   CHECK(lsr.ok());
   CHECK(lsr.debug_bytes == 1);
   CHECK(lsr.value == 0x60);
-  CHECK(bench.cpu.debug_write(Console::rbr_thr_dll, 1, '\n').debug_bytes == 1);
+  CHECK(bench.cpu.debug_write(registers::rbr_thr_offset, 1, '\n').debug_bytes == 1);
   CHECK(bench.out.str() == "\n");
-  CHECK(bench.cpu.debug_read(Console::lsr, 4).debug_bytes == 0);
+  CHECK(bench.cpu.debug_read(registers::lsr_offset, 4).debug_bytes == 0);
 }

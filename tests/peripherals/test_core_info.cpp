@@ -9,6 +9,7 @@
 
 using dojo::peripherals::CoreInfo;
 using dojo::peripherals::CoreInfoParams;
+namespace registers = dojo::core_info::registers;
 using dojo::test::TestInitiator;
 using sc_core::sc_time;
 using sc_core::SC_NS;
@@ -63,22 +64,22 @@ struct Bench {
 
 TEST_CASE("CoreInfo: every register reads its value") {
   Bench bench(tile_params(7));  // rank 7: core (2,0) of chip (1,0)
-  CHECK(bench.read(CoreInfo::mesh_width_offset, 4) == 3);
-  CHECK(bench.read(CoreInfo::mesh_height_offset, 4) == 2);
-  CHECK(bench.read(CoreInfo::chips_x_offset, 4) == 2);
-  CHECK(bench.read(CoreInfo::chips_y_offset, 4) == 1);
-  CHECK(bench.read(CoreInfo::core_count_offset, 4) == 11);
-  CHECK(bench.read(CoreInfo::rank_offset, 4) == 7);
-  CHECK(bench.read(CoreInfo::global_base_offset, 8) == uint64_t{1} << 40);
-  CHECK(bench.read(CoreInfo::global_base_offset + 4, 4) == 0x100);  // 32-bit halves
-  CHECK(bench.read(CoreInfo::global_base_offset, 4) == 0);
-  CHECK(bench.read(CoreInfo::hartid_offset, 4) == hartid_of(2, 0, 1, 0));
+  CHECK(bench.read(registers::mesh_width_offset, 4) == 3);
+  CHECK(bench.read(registers::mesh_height_offset, 4) == 2);
+  CHECK(bench.read(registers::chips_x_offset, 4) == 2);
+  CHECK(bench.read(registers::chips_y_offset, 4) == 1);
+  CHECK(bench.read(registers::core_count_offset, 4) == 11);
+  CHECK(bench.read(registers::rank_offset, 4) == 7);
+  CHECK(bench.read(registers::global_base_offset, 8) == uint64_t{1} << 40);
+  CHECK(bench.read(registers::global_base_offset + 4, 4) == 0x100);  // 32-bit halves
+  CHECK(bench.read(registers::global_base_offset, 4) == 0);
+  CHECK(bench.read(registers::hartid_offset, 4) == hartid_of(2, 0, 1, 0));
   CHECK(bench.info.hartid() == hartid_of(2, 0, 1, 0));
-  CHECK(bench.read(CoreInfo::load_flags_offset, 4) == CoreInfo::load_flag_image_zeroed);
-  CHECK(bench.read(CoreInfo::core_clock_hz_offset, 8) == 1'500'000'000);
-  CHECK(bench.info.size() == CoreInfo::rank_table_offset + 4 * 11);
+  CHECK(bench.read(registers::load_flags_offset, 4) == registers::load_flags_image_zeroed);
+  CHECK(bench.read(registers::core_clock_hz_offset, 8) == 1'500'000'000);
+  CHECK(bench.info.size() == registers::rank_table_offset + 4 * 11);
   // Debug reads see the same.
-  auto debug = bench.cpu.debug_read(CoreInfo::rank_offset, 4);
+  auto debug = bench.cpu.debug_read(registers::rank_offset, 4);
   CHECK(debug.debug_bytes == 4);
   CHECK(debug.value == 7);
 }
@@ -91,8 +92,8 @@ TEST_CASE("CoreInfo: the rank table maps every rank to its hartid, skipping disa
       hartid_of(0, 1, 1, 0), hartid_of(1, 1, 1, 0), hartid_of(2, 1, 1, 0)};
   for (uint32_t rank = 0; rank < expected.size(); ++rank) {
     INFO("rank " << rank);
-    CHECK(bench.read(CoreInfo::rank_table_offset + 4 * rank, 4) == expected[rank]);
-    auto debug = bench.cpu.debug_read(CoreInfo::rank_table_offset + 4 * rank, 4);
+    CHECK(bench.read(registers::rank_table_offset + 4 * rank, 4) == expected[rank]);
+    auto debug = bench.cpu.debug_read(registers::rank_table_offset + 4 * rank, 4);
     CHECK(debug.debug_bytes == 4);
     CHECK(debug.value == expected[rank]);
   }
@@ -113,15 +114,15 @@ TEST_CASE("CoreInfo: LOAD_FLAGS is 0 unless the loader zeroed the image") {
   CoreInfoParams params = tile_params(0);
   params.image_zeroed = false;
   Bench bench(params);
-  CHECK(bench.read(CoreInfo::load_flags_offset, 4) == 0);
-  CHECK(bench.cpu.write(CoreInfo::load_flags_offset, 4, 1).status ==
+  CHECK(bench.read(registers::load_flags_offset, 4) == 0);
+  CHECK(bench.cpu.write(registers::load_flags_offset, 4, 1).status ==
         tlm::TLM_COMMAND_ERROR_RESPONSE);
 }
 
 TEST_CASE("CoreInfo: writes are refused and change nothing") {
   Bench bench(tile_params(3));
-  const uint64_t offsets[] = {CoreInfo::mesh_width_offset, CoreInfo::rank_offset,
-                              CoreInfo::rank_table_offset, CoreInfo::rank_table_offset + 4 * 10,
+  const uint64_t offsets[] = {registers::mesh_width_offset, registers::rank_offset,
+                              registers::rank_table_offset, registers::rank_table_offset + 4 * 10,
                               0x800};
   for (uint64_t offset : offsets) {
     INFO("offset " << offset);
@@ -130,35 +131,35 @@ TEST_CASE("CoreInfo: writes are refused and change nothing") {
     CHECK(debug.status == tlm::TLM_COMMAND_ERROR_RESPONSE);
     CHECK(debug.debug_bytes == 0);
   }
-  CHECK(bench.read(CoreInfo::mesh_width_offset, 4) == 3);
-  CHECK(bench.read(CoreInfo::rank_offset, 4) == 3);
-  CHECK(bench.read(CoreInfo::rank_table_offset, 4) == hartid_of(0, 0, 0, 0));
+  CHECK(bench.read(registers::mesh_width_offset, 4) == 3);
+  CHECK(bench.read(registers::rank_offset, 4) == 3);
+  CHECK(bench.read(registers::rank_table_offset, 4) == hartid_of(0, 0, 0, 0));
 }
 
 TEST_CASE("CoreInfo: reads outside the registers and the table, or of bad size, are refused") {
   Bench bench(tile_params(0));
-  const uint64_t table_end = CoreInfo::rank_table_offset + 4 * 11;
+  const uint64_t table_end = registers::rank_table_offset + 4 * 11;
   CHECK(bench.cpu.read(table_end, 4).status == tlm::TLM_ADDRESS_ERROR_RESPONSE);
   CHECK(bench.cpu.debug_read(table_end, 4).debug_bytes == 0);
   CHECK(bench.cpu.read(0xfffc, 4).status == tlm::TLM_ADDRESS_ERROR_RESPONSE);
-  CHECK(bench.cpu.read(CoreInfo::hartid_offset + 4, 4).status == tlm::TLM_ADDRESS_ERROR_RESPONSE);
-  CHECK(bench.cpu.read(CoreInfo::load_flags_offset + 4, 4).status ==
+  CHECK(bench.cpu.read(registers::hartid_offset + 4, 4).status == tlm::TLM_ADDRESS_ERROR_RESPONSE);
+  CHECK(bench.cpu.read(registers::load_flags_offset + 4, 4).status ==
         tlm::TLM_ADDRESS_ERROR_RESPONSE);
   CHECK(bench.cpu.read(0x800, 4).status == tlm::TLM_ADDRESS_ERROR_RESPONSE);
-  CHECK(bench.cpu.read(CoreInfo::rank_table_offset + 2, 4).status ==
+  CHECK(bench.cpu.read(registers::rank_table_offset + 2, 4).status ==
         tlm::TLM_ADDRESS_ERROR_RESPONSE);
-  CHECK(bench.cpu.read(CoreInfo::rank_table_offset, 8).status == tlm::TLM_BURST_ERROR_RESPONSE);
-  CHECK(bench.cpu.read(CoreInfo::rank_table_offset, 2).status == tlm::TLM_BURST_ERROR_RESPONSE);
-  CHECK(bench.cpu.read(CoreInfo::mesh_width_offset, 8).status == tlm::TLM_BURST_ERROR_RESPONSE);
-  CHECK(bench.cpu.read(CoreInfo::mesh_width_offset, 1).status == tlm::TLM_BURST_ERROR_RESPONSE);
+  CHECK(bench.cpu.read(registers::rank_table_offset, 8).status == tlm::TLM_BURST_ERROR_RESPONSE);
+  CHECK(bench.cpu.read(registers::rank_table_offset, 2).status == tlm::TLM_BURST_ERROR_RESPONSE);
+  CHECK(bench.cpu.read(registers::mesh_width_offset, 8).status == tlm::TLM_BURST_ERROR_RESPONSE);
+  CHECK(bench.cpu.read(registers::mesh_width_offset, 1).status == tlm::TLM_BURST_ERROR_RESPONSE);
 }
 
 TEST_CASE("CoreInfo: accesses are annotated with the latency") {
   Bench bench(tile_params(0));
-  CHECK(bench.cpu.read(CoreInfo::rank_offset, 4, sc_time(5, SC_NS)).delay == sc_time(7, SC_NS));
-  CHECK(bench.cpu.read(CoreInfo::rank_table_offset, 4, sc_time(5, SC_NS)).delay ==
+  CHECK(bench.cpu.read(registers::rank_offset, 4, sc_time(5, SC_NS)).delay == sc_time(7, SC_NS));
+  CHECK(bench.cpu.read(registers::rank_table_offset, 4, sc_time(5, SC_NS)).delay ==
         sc_time(7, SC_NS));
-  CHECK(bench.cpu.write(CoreInfo::rank_offset, 4, 1).delay == latency);
+  CHECK(bench.cpu.write(registers::rank_offset, 4, 1).delay == latency);
 }
 
 TEST_CASE("CoreInfo: bad parameters are refused with a message") {

@@ -10,6 +10,7 @@
 #include "tlm_test_initiator.h"
 
 using dojo::peripherals::SyncUnit;
+namespace registers = dojo::sync::registers;
 using dojo::test::TestInitiator;
 using sc_core::sc_start;
 using sc_core::sc_time;
@@ -21,10 +22,10 @@ namespace {
 const sc_time latency(3, SC_NS);
 constexpr unsigned kCounters = 4;
 
-uint64_t value_at(unsigned i) { return SyncUnit::value_offset + i * SyncUnit::counter_stride; }
-uint64_t add_at(unsigned i) { return SyncUnit::add_offset + i * SyncUnit::counter_stride; }
-uint64_t threshold_at(unsigned i) { return SyncUnit::threshold_offset + i * 8; }
-uint64_t fetch_increment_at(unsigned i) { return SyncUnit::fetch_increment_offset + i * 8; }
+uint64_t value_at(unsigned i) { return registers::value_offset + i * registers::value_stride; }
+uint64_t add_at(unsigned i) { return registers::add_offset + i * registers::add_stride; }
+uint64_t threshold_at(unsigned i) { return registers::threshold_offset + i * registers::threshold_stride; }
+uint64_t fetch_increment_at(unsigned i) { return registers::fetch_increment_offset + i * registers::fetch_increment_stride; }
 
 using Edges = std::vector<bool>;
 
@@ -50,12 +51,12 @@ TEST_CASE("SyncUnit: counters reset to 0 with threshold 1, interrupts disabled")
   for (unsigned i = 0; i < kCounters; ++i) {
     CHECK(bench.read(value_at(i)) == 0);
     CHECK(bench.read(add_at(i)) == 0);
-    CHECK(bench.read(threshold_at(i)) == SyncUnit::reset_threshold);
+    CHECK(bench.read(threshold_at(i)) == registers::threshold_reset);
   }
-  CHECK(bench.read(SyncUnit::irq_enable_offset) == 0);
-  CHECK(bench.read(SyncUnit::status_offset) == 0);
-  CHECK(bench.read(SyncUnit::pending_offset) == 0);
-  CHECK(bench.cpu.read(SyncUnit::counters_offset, 4).value == kCounters);
+  CHECK(bench.read(registers::irq_enable_offset) == 0);
+  CHECK(bench.read(registers::status_offset) == 0);
+  CHECK(bench.read(registers::pending_offset) == 0);
+  CHECK(bench.cpu.read(registers::counters_offset, 4).value == kCounters);
   CHECK_FALSE(bench.sync.irq());
 }
 
@@ -84,7 +85,7 @@ TEST_CASE("SyncUnit: value and threshold have 32-bit halves, add is 64-bit only"
   CHECK(bench.cpu.read(value_at(0) + 4, 4).value == 0x01234567);
   CHECK(bench.cpu.read(value_at(0), 4).value == 0x89abcdef);
   REQUIRE(bench.cpu.write(threshold_at(3) + 4, 4, 7).ok());
-  CHECK(bench.sync.threshold(3) == (uint64_t{7} << 32 | SyncUnit::reset_threshold));
+  CHECK(bench.sync.threshold(3) == (uint64_t{7} << 32 | registers::threshold_reset));
   CHECK(bench.cpu.write(add_at(0), 4, 1).status == tlm::TLM_BURST_ERROR_RESPONSE);
   CHECK(bench.cpu.write(add_at(0) + 4, 4, 1).status == tlm::TLM_BURST_ERROR_RESPONSE);
   CHECK(bench.cpu.read(add_at(0), 4).status == tlm::TLM_BURST_ERROR_RESPONSE);
@@ -94,35 +95,35 @@ TEST_CASE("SyncUnit: value and threshold have 32-bit halves, add is 64-bit only"
 TEST_CASE("SyncUnit: the interrupt follows enabled counters reaching their thresholds") {
   Bench bench;
   bench.write(threshold_at(2), 3);
-  bench.write(SyncUnit::irq_enable_offset, 1u << 2);
+  bench.write(registers::irq_enable_offset, 1u << 2);
   bench.write(add_at(2), 1);
   bench.write(add_at(2), 1);
   CHECK(bench.edges.empty());
-  CHECK(bench.read(SyncUnit::pending_offset) == 0);
+  CHECK(bench.read(registers::pending_offset) == 0);
   bench.write(add_at(2), 1);  // reaches 3
   CHECK(bench.edges == Edges{true});
   CHECK(bench.sync.irq());
-  CHECK(bench.read(SyncUnit::status_offset) == 1u << 2);
-  CHECK(bench.read(SyncUnit::pending_offset) == 1u << 2);
+  CHECK(bench.read(registers::status_offset) == 1u << 2);
+  CHECK(bench.read(registers::pending_offset) == 1u << 2);
   bench.write(add_at(2), 5);  // already high: no new edge
   CHECK(bench.edges == Edges{true});
   bench.write(add_at(2), static_cast<uint64_t>(-6));  // consumed below the threshold
   CHECK(bench.edges == Edges{true, false});
   bench.write(threshold_at(2), 2);  // lowering the threshold reaches it again
   CHECK(bench.edges == Edges{true, false, true});
-  bench.write(SyncUnit::irq_enable_offset, 0);  // disabling lowers the line
+  bench.write(registers::irq_enable_offset, 0);  // disabling lowers the line
   CHECK(bench.edges == Edges{true, false, true, false});
-  CHECK(bench.read(SyncUnit::status_offset) == 1u << 2);  // still reached
-  CHECK(bench.read(SyncUnit::pending_offset) == 0);
+  CHECK(bench.read(registers::status_offset) == 1u << 2);  // still reached
+  CHECK(bench.read(registers::pending_offset) == 0);
 }
 
 TEST_CASE("SyncUnit: a disabled counter never raises the line, an enabled one at once") {
   Bench bench;
   bench.write(value_at(0), 10);
   bench.write(value_at(1), 10);
-  CHECK(bench.read(SyncUnit::status_offset) == 0b11);
+  CHECK(bench.read(registers::status_offset) == 0b11);
   CHECK(bench.edges.empty());
-  bench.write(SyncUnit::irq_enable_offset, 0b10);  // enabling a reached counter raises the line
+  bench.write(registers::irq_enable_offset, 0b10);  // enabling a reached counter raises the line
   CHECK(bench.edges == Edges{true});
   bench.write(value_at(1), 0);
   CHECK(bench.edges == Edges{true, false});
@@ -130,7 +131,7 @@ TEST_CASE("SyncUnit: a disabled counter never raises the line, an enabled one at
 
 TEST_CASE("SyncUnit: thresholds compare as signed numbers") {
   Bench bench;
-  bench.write(SyncUnit::irq_enable_offset, 1);
+  bench.write(registers::irq_enable_offset, 1);
   bench.write(add_at(0), static_cast<uint64_t>(-1));  // -1 < 1: not reached
   CHECK_FALSE(bench.sync.irq());
   bench.write(threshold_at(0), static_cast<uint64_t>(-5));
@@ -142,8 +143,8 @@ TEST_CASE("SyncUnit: thresholds compare as signed numbers") {
 
 TEST_CASE("SyncUnit: the enable mask keeps only bits of existing counters") {
   Bench bench;
-  bench.write(SyncUnit::irq_enable_offset, ~uint64_t{0});
-  CHECK(bench.read(SyncUnit::irq_enable_offset) == (1u << kCounters) - 1);
+  bench.write(registers::irq_enable_offset, ~uint64_t{0});
+  CHECK(bench.read(registers::irq_enable_offset) == (1u << kCounters) - 1);
   CHECK(bench.sync.irq_enable() == (1u << kCounters) - 1);
 }
 
@@ -163,7 +164,7 @@ TEST_CASE("SyncUnit: fetch_increment reads hand out tickets, debug reads do not 
   CHECK(bench.sync.value(3) == 9);  // a refused read takes no ticket
   // A ticket can reach the threshold like any other change.
   bench.write(threshold_at(3), 10);
-  bench.write(SyncUnit::irq_enable_offset, 1u << 3);
+  bench.write(registers::irq_enable_offset, 1u << 3);
   CHECK(bench.edges.empty());
   CHECK(bench.read(fetch_increment_at(3)) == 9);
   CHECK(bench.edges == Edges{true});
@@ -181,8 +182,8 @@ TEST_CASE("SyncUnit: debug transport reads and writes like blocking transport") 
 TEST_CASE("SyncUnit: bad offsets, sizes and byte enables are refused") {
   Bench bench;
   const uint64_t unmapped[] = {value_at(kCounters), add_at(kCounters), threshold_at(kCounters),
-                               fetch_increment_at(kCounters), SyncUnit::counters_offset + 4,
-                               SyncUnit::size, 0x3f8};
+                               fetch_increment_at(kCounters), registers::counters_offset + 4,
+                               registers::size, 0x3f8};
   for (uint64_t offset : unmapped) {
     INFO("offset " << offset);
     CHECK(bench.cpu.read(offset, 8).status == tlm::TLM_ADDRESS_ERROR_RESPONSE);
@@ -191,14 +192,14 @@ TEST_CASE("SyncUnit: bad offsets, sizes and byte enables are refused") {
   CHECK(bench.cpu.read(value_at(0) + 2, 2).status == tlm::TLM_BURST_ERROR_RESPONSE);
   CHECK(bench.cpu.read(value_at(0), 16).status == tlm::TLM_BURST_ERROR_RESPONSE);
   CHECK(bench.cpu.write(value_at(0) + 4, 8, 1).status == tlm::TLM_ADDRESS_ERROR_RESPONSE);
-  CHECK(bench.cpu.write(SyncUnit::counters_offset, 8, 1).status ==
+  CHECK(bench.cpu.write(registers::counters_offset, 8, 1).status ==
         tlm::TLM_BURST_ERROR_RESPONSE);
   CHECK(bench.cpu.write_with_byte_enables(add_at(0), 8, 1).status ==
         tlm::TLM_BYTE_ENABLE_ERROR_RESPONSE);
-  REQUIRE(bench.cpu.write(SyncUnit::status_offset, 8, ~uint64_t{0}).ok());  // read-only: ignored
-  REQUIRE(bench.cpu.write(SyncUnit::counters_offset, 4, 99).ok());
-  CHECK(bench.read(SyncUnit::status_offset) == 0);
-  CHECK(bench.cpu.read(SyncUnit::counters_offset, 4).value == kCounters);
+  REQUIRE(bench.cpu.write(registers::status_offset, 8, ~uint64_t{0}).ok());  // read-only: ignored
+  REQUIRE(bench.cpu.write(registers::counters_offset, 4, 99).ok());
+  CHECK(bench.read(registers::status_offset) == 0);
+  CHECK(bench.cpu.read(registers::counters_offset, 4).value == kCounters);
   for (unsigned i = 0; i < kCounters; ++i) CHECK(bench.sync.value(i) == 0);
 }
 
@@ -207,7 +208,7 @@ TEST_CASE("SyncUnit: every access is annotated with the latency") {
   CHECK(bench.cpu.read(value_at(0), 8, sc_time(10, SC_NS)).delay == sc_time(13, SC_NS));
   CHECK(bench.cpu.write(add_at(0), 8, 1, sc_time(1, SC_NS)).delay == sc_time(4, SC_NS));
   CHECK(bench.cpu.read(fetch_increment_at(0), 8).delay == latency);
-  CHECK(bench.cpu.read(SyncUnit::size, 8).delay == latency);  // errors take the time too
+  CHECK(bench.cpu.read(registers::size, 8).delay == latency);  // errors take the time too
 }
 
 TEST_CASE("SyncUnit: the number of counters is 1 to 64") {
@@ -217,11 +218,11 @@ TEST_CASE("SyncUnit: the number of counters is 1 to 64") {
   SyncUnit widest("widest", SyncUnit::max_counters, nullptr, latency);
   TestInitiator cpu("cpu");
   cpu.socket.bind(widest.socket);
-  REQUIRE(cpu.write(SyncUnit::irq_enable_offset, 8, ~uint64_t{0}).ok());
+  REQUIRE(cpu.write(registers::irq_enable_offset, 8, ~uint64_t{0}).ok());
   REQUIRE(cpu.write(add_at(63), 8, 1).ok());  // no callback: the line is only state
   CHECK(widest.irq());
-  CHECK(cpu.read(SyncUnit::pending_offset, 8).value == uint64_t{1} << 63);
-  CHECK(cpu.read(SyncUnit::counters_offset, 4).value == 64);
+  CHECK(cpu.read(registers::pending_offset, 8).value == uint64_t{1} << 63);
+  CHECK(cpu.read(registers::counters_offset, 4).value == 64);
 }
 
 namespace {
@@ -266,7 +267,7 @@ TEST_CASE("SyncUnit: adds and tickets from two initiators through a bus all coun
   a.port.socket.bind(bus.target);
   b.port.socket.bind(bus.target);
   bus.initiator.bind(sync.socket);
-  bus.map(0, base, SyncUnit::size, "sync");
+  bus.map(0, base, registers::size, "sync");
   sc_start();
   CHECK(a.all_ok);
   CHECK(b.all_ok);

@@ -49,6 +49,24 @@ class RegmapTest(unittest.TestCase):
         self.assertEqual(stale.returncode, 1)
         self.assertIn("register table is stale", stale.stderr)
 
+    def test_every_shipped_map_has_its_doc_table_current(self):
+        maps = sorted(REPO.glob("models/*/*_registers.yaml"))
+        self.assertGreaterEqual(len(maps), 6)
+        for spec in maps:
+            run = regmap(spec, "--check-doc")
+            self.assertEqual(run.returncode, 0, f"{spec}: {run.stderr}")
+
+    def test_update_doc_rewrites_only_the_table(self):
+        doc = self.folder / "device.md"
+        doc.write_text("# DMA\n\nabove\n<!-- registers: DMA -->\nold\n<!-- registers end -->\n"
+                       "below\n")
+        self.assertEqual(regmap(DMA_MAP, "--check-doc", doc).returncode, 1)
+        self.assertEqual(regmap(DMA_MAP, "--update-doc", doc).returncode, 0)
+        text = doc.read_text()
+        self.assertTrue(text.startswith("# DMA\n\nabove\n<!-- registers: DMA -->\n| Offset |"))
+        self.assertTrue(text.endswith("<!-- registers end -->\nbelow\n"))
+        self.assertEqual(regmap(DMA_MAP, "--check-doc", doc).returncode, 0)
+
     def test_bad_maps_are_refused_naming_the_register(self):
         cases = {
             "offset: 0x08": ("offset: 0x00", "register CONTROL: offset 0x0 is also DESC_ADDR's"),

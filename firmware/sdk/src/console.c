@@ -11,7 +11,7 @@ void dojo_console_putc(char c)
 {
     while (!(*uart_register(DOJO_UART_LSR_OFFSET) & DOJO_UART_LSR_THRE)) {
     }
-    *uart_register(DOJO_UART_THR_OFFSET) = (uint8_t)c;
+    *uart_register(DOJO_UART_RBR_THR_OFFSET) = (uint8_t)c;
 }
 
 void dojo_console_puts(const char *text)

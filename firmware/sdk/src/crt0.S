@@ -6,6 +6,7 @@
  * on mhartid.
  */
 #include <dojo/csr.h>
+#include <dojo/core_info_registers.h>
 #include <dojo/platform.h>
 
     .option arch, +zicsr
@@ -34,9 +35,9 @@ _start:
     li t1, DOJO_CORE_INFO_BASE
     .option push
     .option norvc             /* the skip above assumes 4 bytes */
-    lw t2, DOJO_CORE_INFO_LOAD_FLAGS(t1)
+    lw t2, DOJO_CORE_INFO_LOAD_FLAGS_OFFSET(t1)
     .option pop
-    andi t2, t2, DOJO_LOAD_FLAG_IMAGE_ZEROED
+    andi t2, t2, DOJO_CORE_INFO_LOAD_FLAGS_IMAGE_ZEROED
     bnez t2, 2f
     la t0, __bss_start
     la t1, __bss_end
@@ -71,22 +72,11 @@ skip_faulting_instruction:
     mret
 
 /*
- * The platform this program was built for (dojo/platform.h), as `key=value` lines with dojo-vp's
- * parameter keys. The section is not loaded; dojo-vp's loader compares it with the platform it
- * runs and refuses a program built for another memory map (docs/firmware-sdk.md).
+ * The platform this program was built for (DOJO_PLATFORM_RECORD, <dojo/memory_map.h>): `key=value`
+ * lines with dojo-vp's parameter keys. The section is not loaded; dojo-vp's loader compares it
+ * with the platform it runs and refuses a program built for another memory map
+ * (docs/firmware-sdk.md).
  */
-#define DOJO_RECORD_TEXT(x) #x
-#define DOJO_RECORD(key, value) .ascii key, "=", DOJO_RECORD_TEXT(value), "\n"
     .section .dojo.platform, "", @progbits
-    DOJO_RECORD("memory.sram_base", DOJO_SRAM_BASE)
-    DOJO_RECORD("memory.sram_size", DOJO_SRAM_SIZE)
-    DOJO_RECORD("memory.global_base", DOJO_GLOBAL_BASE)
-    DOJO_RECORD("mmio.exit_base", DOJO_EXIT_DEVICE_BASE)
-    DOJO_RECORD("mmio.clint_base", DOJO_CLINT_BASE)
-    DOJO_RECORD("mmio.console_base", DOJO_UART_BASE)
-    DOJO_RECORD("mmio.device_block_base", DOJO_DEVICE_BLOCK_BASE)
-    DOJO_RECORD("mmio.dma_base", DOJO_DMA_BASE)
-    DOJO_RECORD("mmio.sync_base", DOJO_SYNC_BASE)
-    DOJO_RECORD("mmio.core_info_base", DOJO_CORE_INFO_BASE)
-    DOJO_RECORD("timer.frequency_hz", DOJO_TIMEBASE_HZ)
+    .ascii DOJO_PLATFORM_RECORD
     .byte 0

@@ -14,7 +14,7 @@ void dojo_sync_wait(unsigned counter, int64_t target)
     *dojo_sync_register(DOJO_SYNC_THRESHOLD(counter)) = (uint64_t)target;
 
     const struct dojo_external_wait saved = dojo_external_wait_begin();
-    volatile uint64_t *enable = dojo_sync_register(DOJO_SYNC_IRQ_ENABLE);
+    volatile uint64_t *enable = dojo_sync_register(DOJO_SYNC_IRQ_ENABLE_OFFSET);
     const uint64_t enabled_before = *enable;
     *enable = enabled_before | counter_bit;
 

@@ -29,7 +29,7 @@ static inline uint64_t dojo_instructions(void)
 /* The core clock in Hz (core-info CORE_CLOCK_HZ, the platform's core.clock_hz). */
 static inline uint64_t dojo_core_clock_hz(void)
 {
-    return dojo_core_info_read64(DOJO_CORE_INFO_CORE_CLOCK_HZ);
+    return dojo_core_info_read64(DOJO_CORE_INFO_CORE_CLOCK_HZ_OFFSET);
 }
 
 /* `cycles` of a `clock_hz` clock in `unit`ths of a second (1000000000 for ns), rounded down,

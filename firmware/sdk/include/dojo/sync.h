@@ -15,18 +15,16 @@
 
 #include <dojo/csr.h>
 #include <dojo/platform.h>
+#include <dojo/sync_registers.h>
 #include <dojo/tile.h>
 #include <stdint.h>
 
-/* Sync unit registers, offsets from DOJO_SYNC_BASE; counter i is 0..counters-1. */
-#define DOJO_SYNC_VALUE(i) (16 * (i))        /* u64: read the value, write to set it */
-#define DOJO_SYNC_ADD(i) (16 * (i) + 8)      /* u64 only: a write adds (two's complement) */
-#define DOJO_SYNC_THRESHOLD(i) (0x400 + 8 * (i)) /* u64: reached while value >= it (signed) */
-#define DOJO_SYNC_FETCH_INCREMENT(i) (0x600 + 8 * (i)) /* u64 only: a read returns value++ */
-#define DOJO_SYNC_IRQ_ENABLE 0x800 /* u64: bit i lets counter i raise the interrupt */
-#define DOJO_SYNC_STATUS 0x808     /* u64, read-only: bit i = counter i reached its threshold */
-#define DOJO_SYNC_PENDING 0x810    /* u64, read-only: STATUS & IRQ_ENABLE */
-#define DOJO_SYNC_COUNTERS 0x818   /* u32, read-only: number of counters */
+/* Offsets from DOJO_SYNC_BASE of counter i's registers (<dojo/sync_registers.h> has them all). */
+#define DOJO_SYNC_VALUE(i) (DOJO_SYNC_VALUE_OFFSET + DOJO_SYNC_VALUE_STRIDE * (i))
+#define DOJO_SYNC_ADD(i) (DOJO_SYNC_ADD_OFFSET + DOJO_SYNC_ADD_STRIDE * (i))
+#define DOJO_SYNC_THRESHOLD(i) (DOJO_SYNC_THRESHOLD_OFFSET + DOJO_SYNC_THRESHOLD_STRIDE * (i))
+#define DOJO_SYNC_FETCH_INCREMENT(i) \
+    (DOJO_SYNC_FETCH_INCREMENT_OFFSET + DOJO_SYNC_FETCH_INCREMENT_STRIDE * (i))
 
 /* The sync unit drives the machine external interrupt (mip.MEIP, DOJO_MIE_MEIE in dojo/csr.h). */
 

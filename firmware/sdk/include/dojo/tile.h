@@ -14,22 +14,12 @@
 #ifndef DOJO_TILE_H
 #define DOJO_TILE_H
 
+#include <dojo/core_info_registers.h>
 #include <dojo/csr.h>
 #include <dojo/platform.h>
 #include <stdint.h>
 
-/* Core-info registers (read-only). */
-#define DOJO_CORE_INFO_MESH_WIDTH 0x00  /* u32: cores per chip row */
-#define DOJO_CORE_INFO_MESH_HEIGHT 0x04 /* u32: core rows per chip */
-#define DOJO_CORE_INFO_CHIPS_X 0x08     /* u32: chips per tile row */
-#define DOJO_CORE_INFO_CHIPS_Y 0x0c     /* u32: chip rows per tile */
-#define DOJO_CORE_INFO_CORE_COUNT 0x10  /* u32: enabled cores in the tile */
-#define DOJO_CORE_INFO_RANK 0x14        /* u32: this core's rank */
-#define DOJO_CORE_INFO_GLOBAL_BASE 0x18 /* u64: base of the global window */
-#define DOJO_CORE_INFO_HARTID 0x20      /* u32: this core's mhartid */
-/* DOJO_CORE_INFO_LOAD_FLAGS 0x28 (u32) is in dojo/platform.h: start-up code reads it. */
-#define DOJO_CORE_INFO_CORE_CLOCK_HZ 0x30 /* u64: the core clock (dojo/cycles.h) */
-#define DOJO_CORE_INFO_RANK_TABLE 0x1000 /* u32 per rank: the mhartid of that rank */
+/* The core-info registers are <dojo/core_info_registers.h> (DOJO_CORE_INFO_*_OFFSET). */
 
 #define DOJO_HARTID_FIELD_MASK 0x1f /* x and y are 5 bits */
 #define DOJO_HARTID_CHIP_MASK 0x7   /* chip x and chip y are 3 bits */
@@ -73,32 +63,33 @@ static inline unsigned dojo_my_x(void) { return dojo_hartid_x(dojo_my_hartid());
 static inline unsigned dojo_my_y(void) { return dojo_hartid_y(dojo_my_hartid()); }
 static inline unsigned dojo_my_chip_x(void) { return dojo_hartid_chip_x(dojo_my_hartid()); }
 static inline unsigned dojo_my_chip_y(void) { return dojo_hartid_chip_y(dojo_my_hartid()); }
-static inline uint32_t dojo_my_rank(void) { return dojo_core_info_read32(DOJO_CORE_INFO_RANK); }
+static inline uint32_t dojo_my_rank(void) { return dojo_core_info_read32(DOJO_CORE_INFO_RANK_OFFSET); }
 
 /* The tile. */
 static inline uint32_t dojo_mesh_width(void)
 {
-    return dojo_core_info_read32(DOJO_CORE_INFO_MESH_WIDTH);
+    return dojo_core_info_read32(DOJO_CORE_INFO_MESH_WIDTH_OFFSET);
 }
 static inline uint32_t dojo_mesh_height(void)
 {
-    return dojo_core_info_read32(DOJO_CORE_INFO_MESH_HEIGHT);
+    return dojo_core_info_read32(DOJO_CORE_INFO_MESH_HEIGHT_OFFSET);
 }
-static inline uint32_t dojo_chips_x(void) { return dojo_core_info_read32(DOJO_CORE_INFO_CHIPS_X); }
-static inline uint32_t dojo_chips_y(void) { return dojo_core_info_read32(DOJO_CORE_INFO_CHIPS_Y); }
+static inline uint32_t dojo_chips_x(void) { return dojo_core_info_read32(DOJO_CORE_INFO_CHIPS_X_OFFSET); }
+static inline uint32_t dojo_chips_y(void) { return dojo_core_info_read32(DOJO_CORE_INFO_CHIPS_Y_OFFSET); }
 /* Enabled cores: ranks are 0..dojo_core_count()-1. */
 static inline uint32_t dojo_core_count(void)
 {
-    return dojo_core_info_read32(DOJO_CORE_INFO_CORE_COUNT);
+    return dojo_core_info_read32(DOJO_CORE_INFO_CORE_COUNT_OFFSET);
 }
 /* The mhartid of an enabled core; `rank` must be below dojo_core_count(). */
 static inline uint32_t dojo_rank_hartid(uint32_t rank)
 {
-    return dojo_core_info_read32(DOJO_CORE_INFO_RANK_TABLE + 4 * (uintptr_t)rank);
+    return dojo_core_info_read32(DOJO_CORE_INFO_RANK_TABLE_OFFSET +
+                                  DOJO_CORE_INFO_RANK_TABLE_STRIDE * (uintptr_t)rank);
 }
 static inline uint64_t dojo_global_base(void)
 {
-    return dojo_core_info_read64(DOJO_CORE_INFO_GLOBAL_BASE);
+    return dojo_core_info_read64(DOJO_CORE_INFO_GLOBAL_BASE_OFFSET);
 }
 
 /* The global address of core `hartid`'s slot in `space` (DOJO_GLOBAL_SPACE_*). */
