@@ -17,6 +17,7 @@
 #include "dma/dma_registers.h"
 #include "dma/dma_settings.h"
 #include "host/host_settings.h"
+#include "noc/layout.h"
 #include "noc/network.h"
 #include "noc/noc_settings.h"
 #include "peripherals/clint_registers.h"
@@ -157,11 +158,10 @@ inline constexpr uint64_t sync_size = sync::registers::size;
 inline constexpr uint64_t core_info_size = core_info::registers::size;
 // The most working cores a platform can have: the core info device's rank table lists each.
 inline constexpr uint64_t max_cores = core_info::registers::rank_table_count;
-// Each core's SRAM occupies one slot of this size in the global window, so sram_size <= it; its
-// device block occupies another.
-inline constexpr uint64_t global_slot_size = 0x40'0000;  // 4 MiB
-// The global window spans 2^40 bytes (docs/memory-map.md).
-inline constexpr uint64_t global_window_size = uint64_t{1} << 40;
+// Each core's SRAM occupies one slot of the global window (noc/layout.h: 4 MiB), so sram_size <=
+// it; its device block occupies another.
+inline constexpr uint64_t global_slot_size = noc::window::offset.mask() + 1;
+inline constexpr uint64_t global_window_size = uint64_t{1} << noc::window::bits;
 
 // A configuration problem; what() names the file (or --set), line and column, and the key.
 class ConfigError : public std::runtime_error {

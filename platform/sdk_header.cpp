@@ -1,7 +1,9 @@
 #include "sdk_header.h"
 
+#include <iterator>
 #include <sstream>
 
+#include "noc/layout.h"
 #include "support/hex.h"
 
 namespace dojo::platform {
@@ -35,6 +37,14 @@ std::string help_of(const std::string& key) {
   return "";
 }
 
+void write_fields(std::ostream& out, const char* prefix, const noc::BitField* begin,
+                  const noc::BitField* end) {
+  for (const noc::BitField* field = begin; field != end; ++field) {
+    out << "#define " << prefix << field->name << "_SHIFT " << field->shift << '\n';
+    out << "#define " << prefix << field->name << "_MASK " << hex(field->mask()) << '\n';
+  }
+}
+
 }  // namespace
 
 std::string sdk_memory_map_header(const PlatformConfig& config, const std::string& origin) {
@@ -54,6 +64,15 @@ std::string sdk_memory_map_header(const PlatformConfig& config, const std::strin
     out << "#define " << name.macro << ' ' << text << " /* " << name.key << ": " << help << " */\n";
     record += std::string(name.key) + "=" + text + "\\n";
   }
+  out << "\n/*\n"
+         " * Global window: every core's SRAM and device block, by chip and mesh coordinates:\n"
+         " * DOJO_GLOBAL_BASE + the fields below (each value & MASK, << SHIFT). Fixed by the platform.\n"
+         " */\n";
+  write_fields(out, "DOJO_GLOBAL_", std::begin(noc::window::fields), std::end(noc::window::fields));
+  out << "#define DOJO_GLOBAL_SPACE_SRAM " << noc::window::space_sram << '\n'
+      << "#define DOJO_GLOBAL_SPACE_DEVICES " << noc::window::space_devices << '\n'
+      << "\n/* mhartid: the core's place. Fixed by the platform. */\n";
+  write_fields(out, "DOJO_HARTID_", std::begin(noc::hartid::fields), std::end(noc::hartid::fields));
   out << "\n/* What crt0.S records in .dojo.platform: dojo-vp refuses the program on a platform\n"
          " * whose parameters differ. */\n"
          "#define DOJO_PLATFORM_RECORD \"" << record << "\"\n\n"

@@ -5,20 +5,11 @@
 
 #include "core/translator.h"
 #include "host/host_interface.h"
+#include "noc/layout.h"
 #include "noc/noc.h"
 #include "node.h"
 
 namespace dojo::platform {
-namespace {
-
-// mhartid carries the core's position (docs/memory-map.md): bits 4..0 its column, bits 9..5 its
-// row, bits 12..10 its chip's column, bits 15..13 its chip's row.
-uint64_t hartid_of(const noc::Coord& coord) {
-  return uint64_t{coord.chip_y} << 13 | uint64_t{coord.chip_x} << 10 | uint64_t{coord.y} << 5 |
-         coord.x;
-}
-
-}  // namespace
 
 Tile::Tile(sc_core::sc_module_name name, const PlatformConfig& config,
            const std::string& default_image, std::ostream& console,
@@ -44,7 +35,8 @@ Tile::Tile(sc_core::sc_module_name name, const PlatformConfig& config,
   // of node indices.
   auto rank_hartids = std::make_shared<std::vector<uint32_t>>();
   for (noc::NodeIndex index = 0; index < network.node_count(); ++index) {
-    if (network.enabled(index)) rank_hartids->push_back(static_cast<uint32_t>(hartid_of(network.coord_of(index))));
+    if (network.enabled(index))
+      rank_hartids->push_back(static_cast<uint32_t>(noc::hartid_of(network.coord_of(index))));
   }
   const bool several = rank_hartids->size() > 1;
   std::shared_ptr<const semihosting::HostDirectory> semihosting_root;
@@ -61,7 +53,7 @@ Tile::Tile(sc_core::sc_module_name name, const PlatformConfig& config,
     if (!network.enabled(index)) continue;
     NodePlace place;
     place.coord = network.coord_of(index);
-    place.hartid = hartid_of(place.coord);
+    place.hartid = noc::hartid_of(place.coord);
     place.rank = static_cast<uint32_t>(nodes_.size());
     place.rank_hartids = rank_hartids;
     place.prefix_console = several;

@@ -1,30 +1,24 @@
 #include "noc/noc.h"
 
+#include "noc/layout.h"
+
 namespace dojo::noc {
-
-namespace {
-
-constexpr unsigned kOffsetBits = 22;
-constexpr unsigned kSpaceShift = 22, kXShift = 24, kYShift = 29, kChipXShift = 34, kChipYShift = 37;
-constexpr uint64_t kSpaceMask = 0x3, kCoreMask = 0x1F, kChipMask = 0x7;
-
-}  // namespace
 
 WindowAddress decode_window_offset(uint64_t offset) {
   WindowAddress address;
-  address.core.chip_y = static_cast<uint32_t>((offset >> kChipYShift) & kChipMask);
-  address.core.chip_x = static_cast<uint32_t>((offset >> kChipXShift) & kChipMask);
-  address.core.y = static_cast<uint32_t>((offset >> kYShift) & kCoreMask);
-  address.core.x = static_cast<uint32_t>((offset >> kXShift) & kCoreMask);
-  address.space = static_cast<unsigned>((offset >> kSpaceShift) & kSpaceMask);
-  address.offset = offset & ((uint64_t{1} << kOffsetBits) - 1);
+  address.core.chip_y = static_cast<uint32_t>(window::chip_y.get(offset));
+  address.core.chip_x = static_cast<uint32_t>(window::chip_x.get(offset));
+  address.core.y = static_cast<uint32_t>(window::y.get(offset));
+  address.core.x = static_cast<uint32_t>(window::x.get(offset));
+  address.space = static_cast<unsigned>(window::space.get(offset));
+  address.offset = window::offset.get(offset);
   return address;
 }
 
 uint64_t encode_window_offset(const WindowAddress& address) {
-  return uint64_t{address.core.chip_y} << kChipYShift | uint64_t{address.core.chip_x} << kChipXShift |
-         uint64_t{address.core.y} << kYShift | uint64_t{address.core.x} << kXShift |
-         uint64_t{address.space} << kSpaceShift | address.offset;
+  return window::chip_y.put(address.core.chip_y) | window::chip_x.put(address.core.chip_x) |
+         window::y.put(address.core.y) | window::x.put(address.core.x) |
+         window::space.put(address.space) | window::offset.put(address.offset);
 }
 
 Noc::Noc(sc_core::sc_module_name name, const NocParams& params)
@@ -56,18 +50,18 @@ bool Noc::route(tlm::tlm_generic_payload& trans, Destination& destination) const
   const WindowAddress target = decode_window_offset(trans.get_address());
   const auto found = network_.node_at(target.core);
   const uint64_t end = target.offset + trans.get_data_length();
-  const bool inside = target.space == 0   ? end <= params_.sram_size
-                      : target.space == 1 ? end <= (uint64_t{1} << kOffsetBits)
-                                          : false;
+  const bool inside = target.space == window::space_sram      ? end <= params_.sram_size
+                      : target.space == window::space_devices ? end <= window::offset.mask() + 1
+                                                              : false;
   // The window spans 40 bits; anything above names no core.
-  if (!found || !inside || trans.get_address() >> (kChipYShift + 3) != 0 ||
+  if (!found || !inside || trans.get_address() >> window::bits != 0 ||
       egress_port_of_[*found] < 0) {
     trans.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
     return false;
   }
   destination.node = *found;
   destination.port = egress_port_of_[*found];
-  destination.sram = target.space == 0;
+  destination.sram = target.space == window::space_sram;
   destination.address = destination.sram ? target.offset : params_.device_base + target.offset;
   return true;
 }

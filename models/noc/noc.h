@@ -32,8 +32,7 @@ struct WindowAddress {
   uint64_t offset = 0;
 };
 
-// The window's fields (docs/memory-map.md): bits 39..37 chip row, 36..34 chip column, 33..29 core
-// row, 28..24 core column, 23..22 space, 21..0 offset.
+// The window's fields are noc/layout.h's (docs/memory-map.md).
 WindowAddress decode_window_offset(uint64_t offset);
 uint64_t encode_window_offset(const WindowAddress& address);
 

@@ -63,7 +63,7 @@ static inline volatile uint64_t *dojo_dma_register64(uintptr_t offset)
  */
 static inline uint64_t dojo_dma_global_address(uint64_t hartid, uintptr_t local_address)
 {
-    const uint64_t space_size = (uint64_t)1 << DOJO_GLOBAL_SPACE_SHIFT;
+    const uint64_t space_size = (uint64_t)DOJO_GLOBAL_OFFSET_MASK + 1;
     uint64_t space, offset;
     if (local_address - (uint64_t)DOJO_SRAM_BASE < space_size) {
         space = DOJO_GLOBAL_SPACE_SRAM;
@@ -74,11 +74,12 @@ static inline uint64_t dojo_dma_global_address(uint64_t hartid, uintptr_t local_
     } else {
         return 0;
     }
+    /* DOJO_GLOBAL_BASE rather than dojo_global_slot(): no core-info read per address. */
     return (uint64_t)DOJO_GLOBAL_BASE |
-           ((hartid >> DOJO_HARTID_CHIP_Y_SHIFT) & 7) << DOJO_GLOBAL_CHIP_Y_SHIFT |
-           ((hartid >> DOJO_HARTID_CHIP_X_SHIFT) & 7) << DOJO_GLOBAL_CHIP_X_SHIFT |
-           ((hartid >> DOJO_HARTID_Y_SHIFT) & 31) << DOJO_GLOBAL_Y_SHIFT |
-           ((hartid >> DOJO_HARTID_X_SHIFT) & 31) << DOJO_GLOBAL_X_SHIFT |
+           ((hartid >> DOJO_HARTID_CHIP_Y_SHIFT) & DOJO_HARTID_CHIP_Y_MASK) << DOJO_GLOBAL_CHIP_Y_SHIFT |
+           ((hartid >> DOJO_HARTID_CHIP_X_SHIFT) & DOJO_HARTID_CHIP_X_MASK) << DOJO_GLOBAL_CHIP_X_SHIFT |
+           ((hartid >> DOJO_HARTID_Y_SHIFT) & DOJO_HARTID_Y_MASK) << DOJO_GLOBAL_Y_SHIFT |
+           ((hartid >> DOJO_HARTID_X_SHIFT) & DOJO_HARTID_X_MASK) << DOJO_GLOBAL_X_SHIFT |
            space << DOJO_GLOBAL_SPACE_SHIFT | offset;
 }
 

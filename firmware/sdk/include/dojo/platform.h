@@ -24,22 +24,8 @@
 #define DOJO_DEFAULT_STACK_SIZE 0x10000
 
 /*
- * Global window (at DOJO_GLOBAL_BASE): every core's SRAM and device block, addressed by chip and
- * mesh coordinates.
- * address = DOJO_GLOBAL_BASE | chip_y << 37 | chip_x << 34 | y << 29 | x << 24 | space << 22 | offset
+ * The global window's fields (DOJO_GLOBAL_*_SHIFT and _MASK: OFFSET, SPACE, X, Y, CHIP_X,
+ * CHIP_Y) and mhartid's (DOJO_HARTID_*) are in <dojo/memory_map.h>; dojo/tile.h uses them.
  */
-#define DOJO_GLOBAL_CHIP_Y_SHIFT 37
-#define DOJO_GLOBAL_CHIP_X_SHIFT 34
-#define DOJO_GLOBAL_Y_SHIFT 29
-#define DOJO_GLOBAL_X_SHIFT 24
-#define DOJO_GLOBAL_SPACE_SHIFT 22
-#define DOJO_GLOBAL_SPACE_SRAM 0
-#define DOJO_GLOBAL_SPACE_DEVICES 1
-
-/* mhartid: bits 4..0 x, 9..5 y, 12..10 chip x, 15..13 chip y. */
-#define DOJO_HARTID_X_SHIFT 0
-#define DOJO_HARTID_Y_SHIFT 5
-#define DOJO_HARTID_CHIP_X_SHIFT 10
-#define DOJO_HARTID_CHIP_Y_SHIFT 13
 
 #endif

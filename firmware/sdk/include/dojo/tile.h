@@ -1,7 +1,7 @@
 /*
  * Where am I in the tile, and how do I reach the other cores.
  *
- * Coordinates come from mhartid (bits 4..0 x, 9..5 y, 12..10 chip x, 15..13 chip y). The tile's
+ * Coordinates come from mhartid (its fields DOJO_HARTID_*, <dojo/memory_map.h>). The tile's
  * dimensions, the enabled cores and their ranks come from the core-info block
  * (DOJO_CORE_INFO_BASE, docs/models/core-info.md). Ranks number the enabled cores 0..count-1 by
  * chip row, chip column, core row, core column; disabled cores have no rank, so enumerate cores
@@ -21,8 +21,6 @@
 
 /* The core-info registers are <dojo/core_info_registers.h> (DOJO_CORE_INFO_*_OFFSET). */
 
-#define DOJO_HARTID_FIELD_MASK 0x1f /* x and y are 5 bits */
-#define DOJO_HARTID_CHIP_MASK 0x7   /* chip x and chip y are 3 bits */
 
 static inline uint32_t dojo_core_info_read32(uintptr_t offset)
 {
@@ -37,19 +35,19 @@ static inline uint64_t dojo_core_info_read64(uintptr_t offset)
 /* Coordinates of any core from its mhartid, and back. */
 static inline unsigned dojo_hartid_x(uint32_t hartid)
 {
-    return (hartid >> DOJO_HARTID_X_SHIFT) & DOJO_HARTID_FIELD_MASK;
+    return (hartid >> DOJO_HARTID_X_SHIFT) & DOJO_HARTID_X_MASK;
 }
 static inline unsigned dojo_hartid_y(uint32_t hartid)
 {
-    return (hartid >> DOJO_HARTID_Y_SHIFT) & DOJO_HARTID_FIELD_MASK;
+    return (hartid >> DOJO_HARTID_Y_SHIFT) & DOJO_HARTID_Y_MASK;
 }
 static inline unsigned dojo_hartid_chip_x(uint32_t hartid)
 {
-    return (hartid >> DOJO_HARTID_CHIP_X_SHIFT) & DOJO_HARTID_CHIP_MASK;
+    return (hartid >> DOJO_HARTID_CHIP_X_SHIFT) & DOJO_HARTID_CHIP_X_MASK;
 }
 static inline unsigned dojo_hartid_chip_y(uint32_t hartid)
 {
-    return (hartid >> DOJO_HARTID_CHIP_Y_SHIFT) & DOJO_HARTID_CHIP_MASK;
+    return (hartid >> DOJO_HARTID_CHIP_Y_SHIFT) & DOJO_HARTID_CHIP_Y_MASK;
 }
 static inline uint32_t dojo_hartid_of(unsigned x, unsigned y, unsigned chip_x, unsigned chip_y)
 {
