@@ -8,6 +8,8 @@
 #include <cstdint>
 #include <cstring>
 
+#include "vector/lane_random.h"
+
 namespace dojo::vector::numerics {
 
 // Flag bits, as in vflags bits 0..3.
@@ -132,17 +134,8 @@ uint32_t convert(ElementType source, ElementType destination, uint32_t bits, con
                  Rounding rounding, uint32_t random, Flags& flags);
 
 // ---- Stochastic-rounding random numbers -----------------------------------------------------
-inline uint32_t mix32(uint32_t x) {
-  x ^= x >> 16;
-  x *= 0x85EBCA6Bu;
-  x ^= x >> 13;
-  x *= 0xC2B2AE35u;
-  x ^= x >> 16;
-  return x;
-}
-// r(lane) = mix32(lo32(vseed) + lane * 0x9E3779B9), 32-bit wrapping.
-inline uint32_t lane_random(uint64_t seed, unsigned lane) {
-  return mix32(uint32_t(seed) + uint32_t(lane) * 0x9E3779B9u);
-}
+// Declared in C for the model and the SDK alike (lane_random.h).
+inline uint32_t mix32(uint32_t x) { return dojo_mix32(x); }
+inline uint32_t lane_random(uint64_t seed, unsigned lane) { return dojo_lane_random(seed, lane); }
 
 }  // namespace dojo::vector::numerics

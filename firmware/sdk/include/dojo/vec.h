@@ -21,6 +21,7 @@
 #define DOJO_VEC_H
 
 #include <dojo/csr.h>
+#include <dojo/lane_random.h>
 #include <stdint.h>
 
 /* ---- State ----------------------------------------------------------------------------------- */
@@ -281,16 +282,10 @@ static inline float dojo_f32_from_bits(uint32_t bits)
     return pun.f;
 }
 
-/* r(lane) = mix32(lo32(vseed) + lane * 0x9E3779B9): the lane's stochastic-rounding number. */
+/* The lane's stochastic-rounding number: the vector unit's own definition (<dojo/lane_random.h>). */
 static inline uint32_t dojo_vec_lane_random(uint64_t vseed, unsigned lane)
 {
-    uint32_t x = (uint32_t)vseed + (uint32_t)lane * 0x9E3779B9u;
-    x ^= x >> 16;
-    x *= 0x85EBCA6Bu;
-    x ^= x >> 13;
-    x *= 0xC2B2AE35u;
-    x ^= x >> 16;
-    return x;
+    return dojo_lane_random(vseed, lane);
 }
 
 /* Drops the low `discard` bits of `significand` (RNE, or stochastic: up iff random < the top 32
