@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "vector/lane_random.h"
 #include "vector/rtl_engine.h"
 
 using namespace dojo::vector;
@@ -70,15 +71,6 @@ T lane0_op(RtlEngine& e, uint32_t funct7, uint32_t type, T a, T b, T d = T{}) {
   put(e, 3, splat(d));
   REQUIRE(e.execute(insn(funct7, type, 3, 1, 2), 0, 0).status == Outcome::Status::ok);
   return lane<T>(e.read_register(3), 0);
-}
-
-uint32_t mix32(uint32_t x) {
-  x ^= x >> 16;
-  x *= 0x85EBCA6Bu;
-  x ^= x >> 13;
-  x *= 0xC2B2AE35u;
-  x ^= x >> 16;
-  return x;
 }
 
 }  // namespace
@@ -227,7 +219,7 @@ TEST_CASE("bf16 arithmetic rounds the FP32 result with RNE or stochastic roundin
   CHECK(lane0_op<uint16_t>(e, VMUL, BF16, 0x7F00, 0x7F00) == 0x7F80);
   CHECK(flags(e) == overflow);
 
-  // Stochastic: lane i rounds 1 + 2^-8 up when mix32(seed + i * 0x9E3779B9) < 2^31.
+  // Stochastic: lane i rounds 1 + 2^-8 up when its number (lane_random.h) is below 2^31.
   const uint64_t seed = 0x123456789;
   REQUIRE(e.write_csr(csr_vcfg, 0x10F07));
   REQUIRE(e.write_csr(csr_vseed, seed));
@@ -237,7 +229,7 @@ TEST_CASE("bf16 arithmetic rounds the FP32 result with RNE or stochastic roundin
   const Register result = e.read_register(3);
   unsigned up = 0;
   for (unsigned i = 0; i < 32; ++i) {
-    const bool rounds_up = mix32(static_cast<uint32_t>(seed) + i * 0x9E3779B9u) < 0x80000000u;
+    const bool rounds_up = dojo_lane_random(seed, i) < 0x80000000u;
     CHECK(lane<uint16_t>(result, i) == (rounds_up ? 0x3F81 : 0x3F80));
     up += rounds_up;
   }
