@@ -125,7 +125,7 @@ int main(void)
                         dojo_dma_global_address(next, (uintptr_t)DOJO_SYNC_BASE +
                                                           SYNC_ADD_OFFSET(DATA_COUNTER)),
                         1);
-    columns[N - 1].flags |= DOJO_DMA_FLAG_IRQ;
+    columns[N - 1].flags |= DOJO_DMA_DESCRIPTOR_FLAGS_IRQ;
     uint32_t status = dojo_dma_run(columns);
     check(dojo_dma_succeeded(status), "the transpose push completed");
     check_equal(dojo_dma_completed(), N, "every column descriptor retired");

@@ -36,16 +36,17 @@ const DmaParams& checked(const char* module, const DmaParams& params) {
 
 Descriptor Descriptor::decode(const uint8_t (&raw)[bytes]) {
   Descriptor d;
-  d.source = little_endian<uint64_t>(raw + 0x00);
-  d.destination = little_endian<uint64_t>(raw + 0x08);
-  d.next = little_endian<uint64_t>(raw + 0x10);
-  d.notify_address = little_endian<uint64_t>(raw + 0x18);
-  d.notify_value = little_endian<uint64_t>(raw + 0x20);
-  d.row_bytes = little_endian<uint32_t>(raw + 0x28);
-  d.rows = little_endian<uint32_t>(raw + 0x2c);
-  d.source_stride = little_endian<int32_t>(raw + 0x30);
-  d.destination_stride = little_endian<int32_t>(raw + 0x34);
-  d.flags = little_endian<uint32_t>(raw + 0x38);
+  namespace layout = dma_descriptor::registers;
+  d.source = little_endian<uint64_t>(raw + layout::src_offset);
+  d.destination = little_endian<uint64_t>(raw + layout::dst_offset);
+  d.next = little_endian<uint64_t>(raw + layout::next_offset);
+  d.notify_address = little_endian<uint64_t>(raw + layout::notify_addr_offset);
+  d.notify_value = little_endian<uint64_t>(raw + layout::notify_value_offset);
+  d.row_bytes = little_endian<uint32_t>(raw + layout::row_bytes_offset);
+  d.rows = little_endian<uint32_t>(raw + layout::rows_offset);
+  d.source_stride = little_endian<int32_t>(raw + layout::src_stride_offset);
+  d.destination_stride = little_endian<int32_t>(raw + layout::dst_stride_offset);
+  d.flags = little_endian<uint32_t>(raw + layout::flags_offset);
   return d;
 }
 

@@ -23,6 +23,7 @@
 #include <tlm_utils/simple_target_socket.h>
 #include <vector>
 
+#include "dma/dma_descriptor.h"  // generated from dma_descriptor.yaml
 #include "dma/dma_registers.h"  // generated from dma_registers.yaml
 #include "dma/dma_settings.h"
 #include "peripherals/register_file.h"
@@ -56,22 +57,24 @@ enum class Cause : uint32_t {
   chain_too_long = registers::cause_chain_too_long,  // over max_chain_descriptors: the next one's
 };
 
-// A descriptor as it lies in memory: 64 bytes, little-endian, 8-byte aligned.
+// A descriptor, decoded from its layout in memory (dma_descriptor.yaml: 64 bytes, little-endian,
+// 8-byte aligned).
 struct Descriptor {
-  uint64_t source = 0;          // +0x00
-  uint64_t destination = 0;     // +0x08
-  uint64_t next = 0;            // +0x10: the next descriptor, 0 ends the chain
-  uint64_t notify_address = 0;  // +0x18
-  uint64_t notify_value = 0;    // +0x20: written (8 bytes) to notify_address with flag_notify
-  uint32_t row_bytes = 0;       // +0x28
-  uint32_t rows = 0;            // +0x2C: 1 for a 1D copy
-  int32_t source_stride = 0;    // +0x30: bytes from one row's start to the next
-  int32_t destination_stride = 0;  // +0x34
-  uint32_t flags = 0;           // +0x38; +0x3C is reserved
-  static constexpr unsigned bytes = 64;
+  uint64_t source = 0;
+  uint64_t destination = 0;
+  uint64_t next = 0;  // the next descriptor, 0 ends the chain
+  uint64_t notify_address = 0;
+  uint64_t notify_value = 0;  // written (8 bytes) to notify_address with flag_notify
+  uint32_t row_bytes = 0;
+  uint32_t rows = 0;  // 1 for a 1D copy
+  int32_t source_stride = 0;  // bytes from one row's start to the next
+  int32_t destination_stride = 0;
+  uint32_t flags = 0;
+  static constexpr unsigned bytes = dma_descriptor::registers::size;
   static constexpr unsigned alignment = 8;
-  static constexpr uint32_t flag_irq = 1;     // raise the interrupt when this descriptor retires
-  static constexpr uint32_t flag_notify = 2;  // write the notification after the data has landed
+  // Raise the interrupt when this descriptor retires; write the notification after the data.
+  static constexpr uint32_t flag_irq = dma_descriptor::registers::flags_irq;
+  static constexpr uint32_t flag_notify = dma_descriptor::registers::flags_notify;
   static constexpr uint32_t known_flags = flag_irq | flag_notify;
 
   static Descriptor decode(const uint8_t (&raw)[bytes]);

@@ -20,32 +20,44 @@
 
 /* Registers (offsets from DOJO_DMA_BASE), their fields, states and error causes: generated from
    the engine's register map (models/dma/dma_registers.yaml; docs/dma.md). */
+#include <dojo/dma_descriptor.h>
 #include <dojo/dma_registers.h>
 
-/* Descriptor flags. */
-#define DOJO_DMA_FLAG_IRQ 0x1    /* set the pending interrupt when this descriptor retires */
-#define DOJO_DMA_FLAG_NOTIFY 0x2 /* write notify_value to notify_addr once the data has landed */
-
-/* A descriptor: 64 bytes in memory, 8-byte aligned, little-endian. */
+/* A descriptor: 64 bytes in memory, 8-byte aligned, little-endian, laid out as
+   <dojo/dma_descriptor.h> says (checked below). */
 struct dojo_dma_descriptor {
     uint64_t src;          /* first source byte */
     uint64_t dst;          /* first destination byte */
     uint64_t next;         /* next descriptor, 0 ends the chain */
-    uint64_t notify_addr;  /* with DOJO_DMA_FLAG_NOTIFY: 8-byte write of notify_value here */
+    uint64_t notify_addr;  /* with DOJO_DMA_DESCRIPTOR_FLAGS_NOTIFY: 8-byte write of notify_value here */
     uint64_t notify_value;
     uint32_t row_bytes;    /* bytes per row */
     uint32_t rows;         /* 1 for a 1D copy */
     int32_t src_stride;    /* bytes from one source row's start to the next (may be negative) */
     int32_t dst_stride;    /* the same for the destination */
-    uint32_t flags;        /* DOJO_DMA_FLAG_* */
+    uint32_t flags;        /* DOJO_DMA_DESCRIPTOR_FLAGS_* */
     uint32_t reserved;     /* write 0 */
 } __attribute__((aligned(8)));
 
-_Static_assert(sizeof(struct dojo_dma_descriptor) == 64, "a DMA descriptor is 64 bytes");
-_Static_assert(offsetof(struct dojo_dma_descriptor, notify_value) == 0x20, "descriptor layout");
-_Static_assert(offsetof(struct dojo_dma_descriptor, row_bytes) == 0x28, "descriptor layout");
-_Static_assert(offsetof(struct dojo_dma_descriptor, src_stride) == 0x30, "descriptor layout");
-_Static_assert(offsetof(struct dojo_dma_descriptor, flags) == 0x38, "descriptor layout");
+_Static_assert(sizeof(struct dojo_dma_descriptor) == DOJO_DMA_DESCRIPTOR_SIZE, "descriptor size");
+#define DOJO_DMA_DESCRIPTOR_CHECK_(field, NAME)                                               \
+    _Static_assert(offsetof(struct dojo_dma_descriptor, field) ==                             \
+                           DOJO_DMA_DESCRIPTOR_##NAME##_OFFSET &&                             \
+                       sizeof(((struct dojo_dma_descriptor *)0)->field) ==                    \
+                           DOJO_DMA_DESCRIPTOR_##NAME##_BYTES,                                \
+                   "descriptor field " #field)
+DOJO_DMA_DESCRIPTOR_CHECK_(src, SRC);
+DOJO_DMA_DESCRIPTOR_CHECK_(dst, DST);
+DOJO_DMA_DESCRIPTOR_CHECK_(next, NEXT);
+DOJO_DMA_DESCRIPTOR_CHECK_(notify_addr, NOTIFY_ADDR);
+DOJO_DMA_DESCRIPTOR_CHECK_(notify_value, NOTIFY_VALUE);
+DOJO_DMA_DESCRIPTOR_CHECK_(row_bytes, ROW_BYTES);
+DOJO_DMA_DESCRIPTOR_CHECK_(rows, ROWS);
+DOJO_DMA_DESCRIPTOR_CHECK_(src_stride, SRC_STRIDE);
+DOJO_DMA_DESCRIPTOR_CHECK_(dst_stride, DST_STRIDE);
+DOJO_DMA_DESCRIPTOR_CHECK_(flags, FLAGS);
+DOJO_DMA_DESCRIPTOR_CHECK_(reserved, RESERVED);
+#undef DOJO_DMA_DESCRIPTOR_CHECK_
 
 static inline volatile uint32_t *dojo_dma_register32(uintptr_t offset)
 {
@@ -115,7 +127,7 @@ static inline void dojo_dma_set_notify(struct dojo_dma_descriptor *d, uint64_t a
 {
     d->notify_addr = address;
     d->notify_value = value;
-    d->flags |= DOJO_DMA_FLAG_NOTIFY;
+    d->flags |= DOJO_DMA_DESCRIPTOR_FLAGS_NOTIFY;
 }
 
 /* Makes `next` run after `d`. */
@@ -155,7 +167,7 @@ static inline uint32_t dojo_dma_completed(void)
     return *dojo_dma_register32(DOJO_DMA_COMPLETED_OFFSET);
 }
 
-/* Clears the pending interrupt (the engine sets it on an error or a DOJO_DMA_FLAG_IRQ
+/* Clears the pending interrupt (the engine sets it on an error or a DOJO_DMA_DESCRIPTOR_FLAGS_IRQ
    descriptor). */
 static inline void dojo_dma_acknowledge_irq(void)
 {
@@ -195,12 +207,12 @@ static inline uint32_t dojo_dma_poll(void)
    chain that dojo_dma_wait() waits for. */
 static inline void dojo_dma_set_irq(struct dojo_dma_descriptor *d)
 {
-    d->flags |= DOJO_DMA_FLAG_IRQ;
+    d->flags |= DOJO_DMA_DESCRIPTOR_FLAGS_IRQ;
 }
 
 /*
  * Sleeps in WFI until the engine is no longer busy; returns the final STATUS and leaves the
- * interrupt acknowledged. The chain must end with a DOJO_DMA_FLAG_IRQ
+ * interrupt acknowledged. The chain must end with a DOJO_DMA_DESCRIPTOR_FLAGS_IRQ
  * descriptor (dojo_dma_set_irq); an error raises the interrupt anyway. Without one nothing wakes
  * the core. Details and pitfalls: docs/dma.md, "Waiting asleep".
  */
