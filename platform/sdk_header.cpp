@@ -2,6 +2,7 @@
 
 #include <iterator>
 #include <sstream>
+#include <vector>
 
 #include "noc/layout.h"
 #include "support/hex.h"
@@ -31,8 +32,8 @@ constexpr SdkName kSdkNames[] = {
     {"DOJO_TIMEBASE_HZ", "timer.frequency_hz", false},
 };
 
-std::string help_of(const std::string& key) {
-  for (const ParameterInfo& parameter : describe_parameters())
+std::string help_of(const std::vector<ParameterInfo>& parameters, const std::string& key) {
+  for (const ParameterInfo& parameter : parameters)
     if (parameter.key == key) return parameter.help;
   return "";
 }
@@ -55,11 +56,12 @@ std::string sdk_memory_map_header(const PlatformConfig& config, const std::strin
          " */\n"
          "#ifndef DOJO_MEMORY_MAP_H\n"
          "#define DOJO_MEMORY_MAP_H\n\n";
+  const std::vector<ParameterInfo> parameters = describe_parameters();
   std::string record;
   for (const SdkName& name : kSdkNames) {
     const uint64_t value = *parameter_value(config, name.key);
     const std::string text = name.address ? hex(value) : std::to_string(value);
-    std::string help = help_of(name.key);
+    std::string help = help_of(parameters, name.key);
     for (auto at = help.find("*/"); at != std::string::npos; at = help.find("*/")) help[at] = ' ';
     out << "#define " << name.macro << ' ' << text << " /* " << name.key << ": " << help << " */\n";
     record += std::string(name.key) + "=" + text + "\\n";

@@ -28,9 +28,8 @@ CoreInfoParams checked(const char* module, CoreInfoParams params) {
   return params;
 }
 
-Register constant(std::string name, uint64_t offset, unsigned size, unsigned min_access,
-                  uint64_t value) {
-  return {std::move(name), offset, size, min_access,
+Register constant(std::string name, const RegisterLayout& layout, uint64_t value) {
+  return {std::move(name), layout.offset, layout.bytes, layout.min_access,
           [value](const sc_core::sc_time&) { return value; }, nullptr};
 }
 
@@ -47,26 +46,17 @@ CoreInfo::CoreInfo(sc_core::sc_module_name name, CoreInfoParams params, sc_core:
       latency_(latency),
       registers_(this->name(), latency,
                  {
-                     constant("mesh_width", regs::mesh_width_offset, regs::mesh_width_bytes,
-                              regs::mesh_width_min_access, params_.mesh_width),
-                     constant("mesh_height", regs::mesh_height_offset, regs::mesh_height_bytes,
-                              regs::mesh_height_min_access, params_.mesh_height),
-                     constant("chips_x", regs::chips_x_offset, regs::chips_x_bytes,
-                              regs::chips_x_min_access, params_.chips_x),
-                     constant("chips_y", regs::chips_y_offset, regs::chips_y_bytes,
-                              regs::chips_y_min_access, params_.chips_y),
-                     constant("core_count", regs::core_count_offset, regs::core_count_bytes,
-                              regs::core_count_min_access, core_count()),
-                     constant("rank", regs::rank_offset, regs::rank_bytes,
-                              regs::rank_min_access, params_.rank),
-                     constant("global_base", regs::global_base_offset, regs::global_base_bytes,
-                              regs::global_base_min_access, params_.global_base),
-                     constant("hartid", regs::hartid_offset, regs::hartid_bytes,
-                              regs::hartid_min_access, hartid()),
-                     constant("load_flags", regs::load_flags_offset, regs::load_flags_bytes,
-                              regs::load_flags_min_access, params_.image_zeroed ? regs::load_flags_image_zeroed : 0),
-                     constant("core_clock_hz", regs::core_clock_hz_offset, regs::core_clock_hz_bytes,
-                              regs::core_clock_hz_min_access, params_.core_clock_hz),
+                     constant("mesh_width", regs::mesh_width, params_.mesh_width),
+                     constant("mesh_height", regs::mesh_height, params_.mesh_height),
+                     constant("chips_x", regs::chips_x, params_.chips_x),
+                     constant("chips_y", regs::chips_y, params_.chips_y),
+                     constant("core_count", regs::core_count, core_count()),
+                     constant("rank", regs::rank, params_.rank),
+                     constant("global_base", regs::global_base, params_.global_base),
+                     constant("hartid", regs::hartid, hartid()),
+                     constant("load_flags", regs::load_flags,
+                              params_.image_zeroed ? regs::load_flags_image_zeroed : 0),
+                     constant("core_clock_hz", regs::core_clock_hz, params_.core_clock_hz),
                  }) {
   socket.register_b_transport(this, &CoreInfo::b_transport);
   socket.register_transport_dbg(this, &CoreInfo::transport_dbg);

@@ -16,7 +16,8 @@ fields (bits, help, named values). From it come:
                 DOJO_<DEVICE>_<REGISTER>_<FIELD>; a wider field's _SHIFT and (unshifted) _MASK;
                 each named value DOJO_<DEVICE>_<FIELD>_<VALUE>
   --cpp-header  the model's constants, the same names in lower case in namespace
-                dojo::<device>::registers
+                dojo::<device>::registers, and each register's RegisterLayout
+                (support/register_layout.h) under its own name
   --markdown    the register table of the device's documentation
   --check-doc   exits 1 if DOC's table (between the `<!-- registers: NAME -->` and
                 `<!-- registers end -->` lines) is not what --markdown writes; DOC defaults to the
@@ -164,8 +165,8 @@ def c_header(spec, source):
 def cpp_header(spec, source):
     device = spec["device"].lower()
     lines = ["// " + line for line in header_comment(spec, source).splitlines()]
-    lines += ["#pragma once", "", "#include <cstdint>", "",
-              f"namespace dojo::{device}::registers {{", ""]
+    lines += ["#pragma once", "", "#include <cstdint>", "", '#include "support/register_layout.h"',
+              "", f"namespace dojo::{device}::registers {{", ""]
     prefix = f"DOJO_{spec['device'].upper()}_"
     for name, value, comment in c_names(spec):
         short = name[len(prefix):].lower()
@@ -173,6 +174,11 @@ def cpp_header(spec, source):
         if comment:
             lines.append(f"// {comment}")
         lines.append(f"inline constexpr {kind} {short} = {value};")
+    lines.append("")
+    for register in spec["registers"]:
+        lines.append(f"inline constexpr RegisterLayout {register['name'].lower()} = "
+                     f"{{0x{register['offset']:02X}, {register['width'] // 8}, "
+                     f"{register['min_access']}}};")
     return "\n".join(lines + ["", f"}}  // namespace dojo::{device}::registers", ""])
 
 
