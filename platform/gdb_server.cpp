@@ -19,12 +19,22 @@
 #include "config.h"
 #include "core/csr_table.h"
 #include "core/disassembler.h"
+#include "gdb_protocol.h"
 #include "tile.h"
 
 namespace dojo::platform {
 namespace {
 
-constexpr unsigned kPacketSize = 0x4000;  // the largest packet we accept (qSupported PacketSize)
+using gdb::decode_hex;
+using gdb::encode_hex;
+using gdb::hex_byte;
+using gdb::hex_number;
+using gdb::hex_register;
+using gdb::kPacketSize;
+using gdb::parse_address_length;
+using gdb::parse_hex;
+using gdb::parse_register_value;
+
 constexpr unsigned kThreadsPerReply = 256;
 constexpr int kHangUpMilliseconds = 2000;  // how long finish() waits for the debugger to hang up
 constexpr unsigned kMaxResends = 3;        // of one packet the debugger did not get intact
@@ -38,79 +48,6 @@ constexpr unsigned kPrivRegister = kFirstCsrRegister + 4096;
 
 // GDB's signal numbers for stop replies.
 constexpr unsigned kSigInt = 2, kSigTrap = 5;
-
-std::string hex_byte(unsigned value) {
-  char text[3];
-  std::snprintf(text, sizeof text, "%02x", value & 0xff);
-  return text;
-}
-
-std::string hex_number(uint64_t value) {
-  char text[20];
-  std::snprintf(text, sizeof text, "%llx", static_cast<unsigned long long>(value));
-  return text;
-}
-
-// A 64-bit register as GDB sends it: 8 bytes, little-endian, in hex.
-std::string hex_register(uint64_t value) {
-  std::string text;
-  for (unsigned i = 0; i < 8; ++i) text += hex_byte(static_cast<unsigned>(value >> (8 * i)));
-  return text;
-}
-
-int hex_digit(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-bool parse_hex(const std::string& text, uint64_t& value) {
-  if (text.empty() || text.size() > 16) return false;
-  value = 0;
-  for (char c : text) {
-    const int digit = hex_digit(c);
-    if (digit < 0) return false;
-    value = value << 4 | static_cast<uint64_t>(digit);
-  }
-  return true;
-}
-
-bool decode_hex(const std::string& text, std::string& bytes) {
-  if (text.size() % 2 != 0) return false;
-  bytes.clear();
-  for (size_t i = 0; i < text.size(); i += 2) {
-    const int high = hex_digit(text[i]), low = hex_digit(text[i + 1]);
-    if (high < 0 || low < 0) return false;
-    bytes += static_cast<char>(high << 4 | low);
-  }
-  return true;
-}
-
-std::string encode_hex(const std::string& bytes) {
-  std::string text;
-  for (unsigned char c : bytes) text += hex_byte(c);
-  return text;
-}
-
-bool parse_register_value(const std::string& text, uint64_t& value) {
-  std::string bytes;
-  if (text.size() != 16 || !decode_hex(text, bytes)) return false;
-  value = 0;
-  for (unsigned i = 0; i < 8; ++i) value |= uint64_t{static_cast<unsigned char>(bytes[i])} << (8 * i);
-  return true;
-}
-
-// "ADDR,LEN" (and the rest after LEN, if `rest` is given, from the character after it).
-bool parse_address_length(const std::string& text, uint64_t& addr, uint64_t& len,
-                          std::string* rest = nullptr) {
-  const auto comma = text.find(',');
-  if (comma == std::string::npos) return false;
-  const auto end = rest ? text.find_first_of(":;", comma) : text.size();
-  if (end == std::string::npos) return false;
-  if (rest) *rest = text.substr(end + 1);
-  return parse_hex(text.substr(0, comma), addr) && parse_hex(text.substr(comma + 1, end - comma - 1), len);
-}
 
 const char* state_text(core::Core::State state) {
   switch (state) {
@@ -136,10 +73,9 @@ bool is_loopback(const sockaddr& address) {
 
 }  // namespace
 
-// The byte stream to the debugger: packet framing, checksums, acknowledgements, and the
-// out-of-band Ctrl-C (0x03). Every byte received is looked at once, and no more than one packet
-// (kPacketSize) and one read are held, so a debugger cannot make the server buffer or rescan
-// without bound.
+// The socket to the debugger: its bytes through a gdb::PacketReader, acknowledgements, bounded
+// resends and the out-of-band Ctrl-C (0x03). No more than one packet (kPacketSize) and one read
+// are held, so a debugger cannot make the server buffer or rescan without bound.
 class GdbServer::Connection {
  public:
   explicit Connection(int fd) : fd_(fd) {}
@@ -166,17 +102,7 @@ class GdbServer::Connection {
   }
 
   void send(const std::string& payload) {
-    std::string body;
-    for (char c : payload) {
-      // Bytes that mean something in the framing (and '*', run-length encoding) are escaped.
-      if (c == '$' || c == '#' || c == '}' || c == '*') {
-        body += '}';
-        body += static_cast<char>(c ^ 0x20);
-      } else {
-        body += c;
-      }
-    }
-    last_sent_ = "$" + body + "#" + hex_byte(sum(body));
+    last_sent_ = gdb::frame_packet(payload);
     resends_ = 0;
     write_all(last_sent_);
   }
@@ -214,69 +140,22 @@ class GdbServer::Connection {
   }
 
  private:
-  enum class Framing { between_packets, body, checksum_high, checksum_low };
-
-  static unsigned sum(const std::string& text) {
-    unsigned total = 0;
-    for (unsigned char c : text) total += c;
-    return total & 0xff;
-  }
-
-  static std::string unescape(const std::string& body) {
-    std::string payload;
-    for (size_t i = 0; i < body.size(); ++i) {
-      if (body[i] == '}' && i + 1 < body.size()) {
-        payload += static_cast<char>(body[++i] ^ 0x20);
-      } else {
-        payload += body[i];
-      }
-    }
-    return payload;
-  }
-
   // Goes on through the bytes read, up to the end of the next valid packet (true, its payload in
   // `payload`; the bytes after it stay for the next call) or the end of what was read (false).
   bool parse(std::string& payload) {
     while (parsed_ < received_ && !closed_) {
-      const char c = chunk_[parsed_++];
-      switch (framing_) {
-        case Framing::between_packets:
-          if (c == '$') {
-            body_.clear();
-            framing_ = Framing::body;
-          } else if (c == '-') {
-            resend();
-          } else if (c == '\x03') {
-            interrupt_ = true;
-          }  // anything else ('+' included) means nothing here
+      switch (reader_.consume(chunk_[parsed_++])) {
+        case gdb::PacketReader::Event::none: break;
+        case gdb::PacketReader::Event::packet:
+          if (acknowledge_) write_all("+");
+          payload = reader_.take_payload();
+          return true;
+        case gdb::PacketReader::Event::corrupt:
+          if (acknowledge_) write_all("-");
           break;
-        case Framing::body:
-          if (c == '#') {
-            framing_ = Framing::checksum_high;
-          } else if (c == '$') {
-            body_.clear();  // the packet was cut short; a new one starts
-          } else if (body_.size() == kPacketSize) {
-            refuse_oversized_packet();
-          } else {
-            body_ += c;
-          }
-          break;
-        case Framing::checksum_high:
-          checksum_high_ = hex_digit(c);
-          framing_ = Framing::checksum_low;
-          break;
-        case Framing::checksum_low: {
-          framing_ = Framing::between_packets;
-          const int low = hex_digit(c);
-          const bool valid = checksum_high_ >= 0 && low >= 0 &&
-                             static_cast<unsigned>(checksum_high_ << 4 | low) == sum(body_);
-          if (acknowledge_) write_all(valid ? "+" : "-");
-          if (valid) {
-            payload = unescape(body_);
-            return true;
-          }
-          break;
-        }
+        case gdb::PacketReader::Event::nak: resend(); break;
+        case gdb::PacketReader::Event::interrupt: interrupt_ = true; break;
+        case gdb::PacketReader::Event::oversized: refuse_oversized_packet(); break;
       }
     }
     return false;
@@ -335,9 +214,7 @@ class GdbServer::Connection {
   char chunk_[4096];     // the last read
   size_t received_ = 0;  // bytes in chunk_
   size_t parsed_ = 0;    // of those, looked at
-  Framing framing_ = Framing::between_packets;
-  std::string body_;     // of the packet being received, still escaped
-  int checksum_high_ = -1;
+  gdb::PacketReader reader_;
   bool interrupt_ = false;
   bool has_pending_ = false;
   std::string pending_;  // a packet that came while the target ran

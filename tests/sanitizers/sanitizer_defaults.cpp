@@ -2,8 +2,8 @@
 // runtimes call these at start-up; ASAN_OPTIONS, UBSAN_OPTIONS and LSAN_OPTIONS still override them.
 //
 // A finding aborts (status 134, a simulator bug per docs/cli.md) instead of exiting 1, which
-// dojo-vp would share with a failing firmware; the nightly runner reports it as a crash with the
-// sanitizer's summary line.
+// dojo-vp would share with a failing firmware; the nightly runner reports it as failure type
+// `sanitizer`, with the report's first line.
 extern "C" {
 
 const char* __asan_default_options() {
