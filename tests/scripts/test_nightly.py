@@ -32,7 +32,7 @@ EXPECTED = {
     "exit_code": ("pass", None), "no_trap_handler": ("pass", None),
     "answer.seed1": ("pass", None), "answer.seed2": ("pass", None),
     "failing": ("fail", "exit-status"), "hang.d1": ("fail", "timeout"),
-    "crash": ("fail", "signal"), "memory.d1": ("fail", "memory"),
+    "crash": ("fail", "signal"), "memory.tile": ("fail", "memory"),
     "mismatch.core.lockstep": ("fail", "mismatch"),
 }
 # The crash as reported: a signal, or under AddressSanitizer (a sanitized build, docs/testing.md)
@@ -133,7 +133,7 @@ class NightlyRunTest(unittest.TestCase):
         self.assertIn("timeout", cases["hang.d1"][2])
         self.assertIn("state dumped", cases["hang.d1"][2])
         self.assertIn(CRASH["reason"], cases["crash"][2])
-        self.assertIn("memory limit exceeded", cases["memory.d1"][2])
+        self.assertIn("memory limit exceeded", cases["memory.tile"][2])
         self.assertIn("vector lockstep mismatch", cases["mismatch.core.lockstep"][2])
         for test_id in FAILED:
             self.assertIn(f"reproduce: cd {self.out / 'tests' / test_id} && ", cases[test_id][2])
@@ -237,7 +237,7 @@ class NightlyRunTest(unittest.TestCase):
         for test_id in EXPECTED:
             self.assertTrue((merged / "tests" / test_id / "result.json").is_file(), test_id)
         self.assertIn(f"reproduce: cd {merged / 'tests' / 'crash'} && ", run.stdout)
-        self.assertIn('id="memory.d1"', (merged / "report.html").read_text())
+        self.assertIn('id="memory.tile"', (merged / "report.html").read_text())
         # In the list's order, as the unsharded run.
         order = [result["id"] for result in json.loads((merged / "results.json").read_text())[
             "tests"]]
