@@ -117,18 +117,29 @@ void append_visible(std::string& text, char c) {
 }
 
 // A value from the user as error messages quote it: in single quotes, control characters as \xNN,
-// and a long value cut to its first `limit` bytes and its length, so that a megabyte of YAML does
-// not end up on the terminal. Values with a file name get more room.
+// and a long value cut to what fits in `limit` characters as shown (an escaped byte takes four)
+// and its length, so that a megabyte of YAML does not end up on the terminal. Values with a file
+// name get more room.
 constexpr size_t max_quoted_bytes = 60;
 constexpr size_t max_quoted_path_bytes = 300;
 std::string quoted_excerpt(const std::string& text, size_t limit = max_quoted_bytes) {
-  size_t shown = std::min(text.size(), limit);
-  // Do not cut a UTF-8 sequence: back up to the first byte of the character at the cut.
-  if (shown < text.size())
-    while (shown > 0 && (static_cast<unsigned char>(text[shown]) & 0xC0) == 0x80) --shown;
   std::string quoted = "'";
-  for (size_t i = 0; i < shown; ++i) append_visible(quoted, text[i]);
+  size_t shown = 0;  // bytes of `text` in `quoted`
+  for (; shown < text.size(); ++shown) {
+    const size_t before = quoted.size();
+    append_visible(quoted, text[shown]);
+    if (quoted.size() - 1 > limit) {
+      quoted.resize(before);
+      break;
+    }
+  }
   if (shown == text.size()) return quoted + "'";
+  // Do not cut a UTF-8 sequence: back up to the first byte of the character at the cut (its
+  // bytes are shown as they are, one character each).
+  while (shown > 0 && (static_cast<unsigned char>(text[shown]) & 0xC0) == 0x80) {
+    --shown;
+    quoted.pop_back();
+  }
   return quoted + "...' (" + std::to_string(text.size()) + " bytes)";
 }
 

@@ -417,6 +417,15 @@ TEST_CASE("errors quote a bounded excerpt of a long or binary value") {
         "--set: mesh.width: '" + std::string(59, '7') +
             "...' (62 bytes) is not a valid count: unexpected '\xc3\xa9" "7' (examples: 20, "
             "1_000_000, 0x14)");
+  // The bound is on what is shown: control characters, four characters each, count four times
+  // (fuzz_config_set found a message of 1,041 bytes from NULs in an image map).
+  const std::string nuls(400, '\0');
+  std::string fifteen_nuls_shown;
+  for (int i = 0; i < 15; ++i) fifteen_nuls_shown += "\\x00";
+  CHECK(override_error("mesh.width=" + nuls) ==
+        "--set: mesh.width: '" + fifteen_nuls_shown + "...' (400 bytes) is not a valid count: "
+        "not a number (examples: 20, 1_000_000, 0x14)");
+  CHECK(override_error("boot.images=0," + nuls).size() < 600);
 }
 
 TEST_CASE("YAML nested deeper than yaml-cpp reads is refused with what is wrong") {
