@@ -255,19 +255,6 @@ Op op_system(uint32_t insn) {
   }
 }
 
-// Does the operation write rd? (Those that do get x0 remapped to the sink register.)
-bool writes_rd(Op op) {
-  switch (op) {
-    case Op::beq: case Op::bne: case Op::blt: case Op::bge: case Op::bltu: case Op::bgeu:
-    case Op::sb: case Op::sh: case Op::sw: case Op::sd:
-    case Op::fence: case Op::fence_i: case Op::ecall: case Op::ebreak: case Op::mret:
-    case Op::wfi: case Op::illegal: case Op::decode: case Op::page_end:
-      return false;
-    default:
-      return true;
-  }
-}
-
 Op decode_op(uint32_t insn) {
   switch (insn & 0x7f) {
     case kOpLui: return Op::lui;
@@ -320,16 +307,6 @@ int64_t decode_immediate(Op op, uint32_t insn, uint64_t pc) {
 
 }  // namespace
 
-const char* op_name(Op op) {
-  static constexpr const char* kNames[] = {
-#define DOJO_HART_OP_NAME(name) #name,
-      DOJO_HART_OPS(DOJO_HART_OP_NAME)
-#undef DOJO_HART_OP_NAME
-  };
-  const auto index = static_cast<unsigned>(op);
-  return index < static_cast<unsigned>(Op::count) ? kNames[index] : "?";
-}
-
 uint32_t expand_compressed(uint16_t insn) {
   switch (insn & 3) {
     case 0: return expand_quadrant0(insn);
@@ -339,24 +316,33 @@ uint32_t expand_compressed(uint16_t insn) {
   }
 }
 
-Entry decode(uint32_t insn, uint64_t pc) {
-  Entry entry;
+Instruction decode(uint32_t insn, uint64_t pc) {
+  Instruction decoded;
   uint32_t full = insn;
   if (is_32bit(insn)) {
-    entry.raw = insn;
+    decoded.raw = insn;
   } else {
-    entry.raw = insn & 0xffff;
+    decoded.raw = insn & 0xffff;
     full = expand_compressed(static_cast<uint16_t>(insn));
   }
-  entry.op = full == 0 ? Op::illegal : decode_op(full);
-  if (entry.op == Op::illegal) return entry;
-
+  decoded.op = full == 0 ? Op::illegal : decode_op(full);
+  const Format form = format(decoded.op);
+  const auto field = [](bool used, uint32_t value) {
+    return static_cast<uint8_t>(used ? value : 0);
+  };
   const uint32_t rd = bits(full, 11, 7);
-  entry.rd = static_cast<uint8_t>(rd == 0 && writes_rd(entry.op) ? kSinkRegister : rd);
-  entry.rs1 = static_cast<uint8_t>(bits(full, 19, 15));
-  entry.rs2 = static_cast<uint8_t>(bits(full, 24, 20));
-  entry.imm = decode_immediate(entry.op, full, pc);
-  return entry;
+  decoded.rd = writes_rd(decoded.op) ? static_cast<uint8_t>(rd == 0 ? kSinkRegister : rd) : 0;
+  decoded.rs1 = field(form != Format::u && form != Format::j && form != Format::csri &&
+                          form != Format::none && form != Format::illegal,
+                      bits(full, 19, 15));
+  decoded.rs2 = field(form == Format::b || form == Format::store || form == Format::r ||
+                          form == Format::amo || form == Format::vector,
+                      bits(full, 24, 20));
+  const bool has_immediate = form == Format::u || form == Format::j || form == Format::b ||
+                             form == Format::i || form == Format::load ||
+                             form == Format::store || form == Format::csri;
+  decoded.imm = has_immediate ? decode_immediate(decoded.op, full, pc) : 0;
+  return decoded;
 }
 
 }  // namespace dojo::core

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "core/csr_table.h"
+#include "core/instructions.h"
 #include "support/parameters.h"
 #include "vector/vector_engine.h"
 
@@ -26,40 +27,6 @@ namespace dojo::core {
 struct Entry;
 struct DecodedPage;
 class Translator;
-
-// Cycles taken by each instruction class; every other instruction takes one cycle. See
-// docs/models/core.md for the model.
-struct CycleModel {
-  uint32_t load = 1;
-  uint32_t store = 1;
-  uint32_t mul = 3;
-  uint32_t div = 20;
-  uint32_t branch_taken = 2;  // a not-taken branch takes one cycle
-  uint32_t jump = 2;          // jal, jalr
-  uint32_t csr = 1;
-  uint32_t amo = 4;           // lr, sc and AMOs
-  uint32_t fence = 1;
-};
-// core.cycles.*: one declaration per class.
-inline const param::Table<CycleModel>& cycle_model_parameters() {
-  using param::Kind;
-  using param::number;
-  static const param::Table<CycleModel> table = {
-      number<&CycleModel::load>("load", Kind::count, 1, 1000, "cycles of a load"),
-      number<&CycleModel::store>("store", Kind::count, 1, 1000, "cycles of a store"),
-      number<&CycleModel::mul>("mul", Kind::count, 1, 1000,
-                               "cycles of a multiplication (mul, mulh*, mulw)"),
-      number<&CycleModel::div>("div", Kind::count, 1, 1000,
-                               "cycles of a division or remainder (div*, rem*)"),
-      number<&CycleModel::branch_taken>("branch_taken", Kind::count, 1, 1000,
-                                        "cycles of a taken branch (a branch not taken takes 1)"),
-      number<&CycleModel::jump>("jump", Kind::count, 1, 1000, "cycles of jal and jalr"),
-      number<&CycleModel::csr>("csr", Kind::count, 1, 1000, "cycles of a CSR instruction"),
-      number<&CycleModel::amo>("amo", Kind::count, 1, 1000, "cycles of lr, sc and the AMOs"),
-      number<&CycleModel::fence>("fence", Kind::count, 1, 1000, "cycles of fence and fence.i"),
-  };
-  return table;
-}
 
 // How a hart executes: the threaded interpreter alone, or with hot straight-line code translated
 // to host machine code (translator.h). Both give the same results, counters and timing.
@@ -318,6 +285,8 @@ class Hart {
   // The translating engine: execution entered entry `index` of `page` from elsewhere (a slice
   // start, a trap or mret target, a jump from another page or through a register): a trace head.
   void mark_entry_point(DecodedPage& page, unsigned index);
+  // Whether the entry `index` of `page` is decoded, not translated and no breakpoint.
+  bool may_become_candidate(const DecodedPage& page, unsigned index) const;
   // After the interpreter decoded the entry `index` of `page`: makes the trace heads due
   // candidates, which are translated once they have run often enough.
   void translate_due(DecodedPage& page, unsigned index);

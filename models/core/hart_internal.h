@@ -30,27 +30,87 @@ constexpr uint64_t kMstatusMpp = uint64_t{3} << kMstatusMppShift;
 constexpr uint64_t kMstatusMprv = uint64_t{1} << 17;
 constexpr uint64_t kMstatusTw = uint64_t{1} << 21;
 
+// The interpreter's handlers: one per instruction (in Op's order, so that an instruction's
+// handler is its Op's value), then its own. X-macro, so that the enum and execute()'s label table
+// are declared once.
+#define DOJO_INTERPRETER_HANDLERS(X)                                                          \
+  X(decode)     /* an entry not decoded yet */                                                \
+  X(page_end)   /* the sentinels past a page's end */                                         \
+  X(breakpoint) /* a debugger breakpoint: the hart stops in front of the instruction */       \
+  /* Superinstructions (Hart::fuse_with_next): an addi, addiw, add or addw and the conditional */ \
+  /* branch after it, the branch comparing the registers as they are after the first: */       \
+  X(addi_beq) X(addi_bne) X(addi_blt) X(addi_bge) X(addi_bltu) X(addi_bgeu)                     \
+  X(addiw_beq) X(addiw_bne) X(addiw_blt) X(addiw_bge) X(addiw_bltu) X(addiw_bgeu)               \
+  X(add_beq) X(add_bne) X(add_blt) X(add_bge) X(add_bltu) X(add_bgeu)                           \
+  X(addw_beq) X(addw_bne) X(addw_blt) X(addw_bge) X(addw_bltu) X(addw_bgeu)                     \
+  /* an addi and a branch on its sum and another register or zero: */                          \
+  X(addi_eq) X(addi_ne) X(addi_lt) X(addi_ge) X(addi_gt) X(addi_le)                             \
+  X(addi_ltu) X(addi_geu) X(addi_gtu) X(addi_leu)                                              \
+  X(addi_eqz) X(addi_nez) X(addi_ltz) X(addi_gez) X(addi_gtz) X(addi_lez)                     \
+  /* a slli and an add that adds its result to a register (array indexing): */                 \
+  X(slli_add)
+
+enum class Handler : uint16_t {
+#define DOJO_INSTRUCTION_HANDLER(name, ...) name,
+  DOJO_INSTRUCTIONS(DOJO_INSTRUCTION_HANDLER)
+#undef DOJO_INSTRUCTION_HANDLER
+#define DOJO_INTERPRETER_HANDLER(name) name,
+  DOJO_INTERPRETER_HANDLERS(DOJO_INTERPRETER_HANDLER)
+#undef DOJO_INTERPRETER_HANDLER
+      count
+};
+
+constexpr Handler handler_of(Op op) { return static_cast<Handler>(op); }
+
+// The index of a handler's code for an instruction length in execute()'s table (one copy per
+// length, so that stepping over the instruction is a constant).
+constexpr unsigned handler_index(Handler handler, unsigned length) {
+  return static_cast<unsigned>(handler) * 2 + (length == 2 ? 1 : 0);
+}
+
 // The interpreter's handler addresses, by handler_index.
 using HandlerTable = const void* const*;
+
+// A decoded instruction as the interpreter keeps it, 32 bytes (one per halfword of code): the
+// instruction and the interpreter's own fields.
+struct Entry : Instruction {
+  // execute()'s code for this entry: the instruction's handler, or one of the interpreter's
+  // (decode when not decoded, a superinstruction, a breakpoint, a trace).
+  const void* handler = nullptr;
+  // For branches and jal whose target is in the same decoded page: the target's entry; null
+  // otherwise. A superinstruction's first entry holds the branch's (an addi has no target), and
+  // an addi and a branch on its sum hold the branch's other register in rs2 (an addi has none).
+  Entry* target = nullptr;
+};
+
+static_assert(sizeof(Entry) == 32, "the interpreter keeps one entry per halfword of code");
+
+// An entry's instruction without the interpreter's annotation (see Entry::target).
+inline Instruction instruction_of(const Entry& entry) {
+  Instruction instruction = entry;
+  if (format(instruction.op) == Format::i) instruction.rs2 = 0;
+  return instruction;
+}
+// Where a translated trace finds an entry's handler (Instruction first, then Entry's fields).
+constexpr unsigned kEntryHandlerOffset = sizeof(Instruction);
 
 // The decoded instructions of one 4 KiB page. Two sentinel entries past the end catch straight-
 // line execution (of a 2- or 4-byte instruction) running into the next page.
 struct DecodedPage {
   DecodedPage(uint64_t page_base, HandlerTable handlers)
       : base(page_base),
-        decode_handler(handlers[handler_index(Op::decode, 4)]),
-        page_end_handler(handlers[handler_index(Op::page_end, 4)]) {
+        decode_handler(handlers[handler_index(Handler::decode, 4)]),
+        page_end_handler(handlers[handler_index(Handler::page_end, 4)]) {
     reset();
   }
 
-  // Forgets every decoded instruction. Only the operation is reset, so a handler whose own entry
-  // is forgotten (a store over its own instruction) still finds its fields.
+  // Forgets every decoded instruction. Only the handler is reset, so a handler whose own entry
+  // is forgotten (a store over its own instruction) still finds its fields, and a commit log the
+  // instruction that executed.
   void reset() {
     forget(0, kEntriesPerPage, 0);
-    for (unsigned i = kEntriesPerPage; i < entries.size(); ++i) {
-      entries[i].op = Op::page_end;
+    for (unsigned i = kEntriesPerPage; i < entries.size(); ++i)
       entries[i].handler = page_end_handler;
-    }
   }
 
   // Forgets the entries [first, last), and the traces that start among them or have an
@@ -58,10 +118,7 @@ struct DecodedPage {
   // they may stand for more than one instruction; a trace's instructions stand for their own
   // bytes only, so that data written next to a trace leaves it alone).
   void forget(unsigned first, unsigned last, unsigned written) {
-    for (unsigned i = first; i < last; ++i) {
-      entries[i].op = Op::decode;
-      entries[i].handler = decode_handler;
-    }
+    for (unsigned i = first; i < last; ++i) entries[i].handler = decode_handler;
     for (size_t i = 0; i < traces.size();) {
       const Trace& trace = *traces[i];
       const bool starts_here = trace.first() >= first && trace.first() < last;
@@ -69,13 +126,15 @@ struct DecodedPage {
         ++i;
         continue;
       }
-      entries[trace.first()].op = Op::decode;  // decoded (and translated) again when reached
+      // Decoded (and translated) again when reached.
       entries[trace.first()].handler = decode_handler;
       trace_at[trace.first()] = nullptr;
       traces[i] = std::move(traces.back());
       traces.pop_back();
     }
   }
+
+  bool decoded(unsigned index) const { return entries[index].handler != decode_handler; }
 
   uint64_t base;
   const void* decode_handler;

@@ -33,28 +33,6 @@ void Translator::release(const std::string& key, Trace::Code code, uint64_t code
   if (flushing_ && stats_.code_bytes <= code_limit_ / 2) flushing_ = false;
 }
 
-bool Translator::translates(Op op) {
-  switch (op) {
-    case Op::lui: case Op::auipc: case Op::jal: case Op::jalr:
-    case Op::beq: case Op::bne: case Op::blt: case Op::bge: case Op::bltu: case Op::bgeu:
-    case Op::lb: case Op::lh: case Op::lw: case Op::ld: case Op::lbu: case Op::lhu: case Op::lwu:
-    case Op::sb: case Op::sh: case Op::sw: case Op::sd:
-    case Op::addi: case Op::slti: case Op::sltiu: case Op::xori: case Op::ori: case Op::andi:
-    case Op::slli: case Op::srli: case Op::srai:
-    case Op::add: case Op::sub: case Op::sll: case Op::slt: case Op::sltu: case Op::xor_:
-    case Op::srl: case Op::sra: case Op::or_: case Op::and_:
-    case Op::addiw: case Op::slliw: case Op::srliw: case Op::sraiw:
-    case Op::addw: case Op::subw: case Op::sllw: case Op::srlw: case Op::sraw:
-    case Op::mul: case Op::mulh: case Op::mulhsu: case Op::mulhu: case Op::mulw:
-    case Op::div: case Op::divu: case Op::rem: case Op::remu:
-    case Op::divw: case Op::divuw: case Op::remw: case Op::remuw:
-    case Op::fence:
-      return true;
-    default:
-      return false;
-  }
-}
-
 namespace {
 
 using namespace asmjit;
@@ -62,27 +40,19 @@ using namespace asmjit::x86;
 
 // Register use in a trace (System V): rdi the TraceContext; r8 the guest registers, r9 the fast
 // memory, r10 its base address, r11 its fast size, rsi the page entries; saved and restored: rbx the
-// page bias, r12 and r13 what loops retired and their extra cycles, r14 the budget left; rax, rcx
-// and rdx are scratch.
+// page bias, r12 and r13 what loops retired and their extra cycles, r14 the budget left, r15 the
+// handler of undecoded entries; rax, rcx and rdx are scratch.
 const Gp kContext = rdi, kRegisters = r8, kMemory = r9, kMemoryBase = r10, kFastSize = r11,
          kPageEntries = rsi, kPageBias = rbx, kLoopedRetired = r12, kLoopedExtra = r13,
-         kBudget = r14;
+         kBudget = r14, kUndecoded = r15;
 
 Mem guest(unsigned index) { return qword_ptr(kRegisters, static_cast<int32_t>(index * 8)); }
 Mem guest32(unsigned index) { return dword_ptr(kRegisters, static_cast<int32_t>(index * 8)); }
 
-// Cycles beyond one that the interpreter charges for `op` (a taken branch's extra is the exit's).
-int64_t extra_cycles(Op op, const CycleModel& cost) {
-  const auto beyond_one = [](uint32_t cycles) { return int64_t{cycles} - 1; };
-  if (op >= Op::lb && op <= Op::lwu) return beyond_one(cost.load);
-  if (op >= Op::sb && op <= Op::sd) return beyond_one(cost.store);
-  if (op == Op::mul || op == Op::mulh || op == Op::mulhsu || op == Op::mulhu || op == Op::mulw)
-    return beyond_one(cost.mul);
-  if (op >= Op::div && op <= Op::remu) return beyond_one(cost.div);
-  if (op >= Op::divw && op <= Op::remuw) return beyond_one(cost.div);
-  if (op == Op::jal || op == Op::jalr) return beyond_one(cost.jump);
-  if (op == Op::fence) return beyond_one(cost.fence);
-  return 0;
+// Cycles beyond one that the interpreter charges for `op` when it does not branch (a taken
+// branch's extra is the exit's).
+int64_t extra_unless_branching(Op op, const CycleModel& cost) {
+  return is_conditional_branch(op) ? 0 : core::extra_cycles(op, cost);
 }
 
 class TraceAssembler {
@@ -91,7 +61,8 @@ class TraceAssembler {
       : a_(&code), page_base_(page_base), cost_(cost) {}
 
   std::vector<TraceExit> assemble(const std::vector<TraceInstruction>& instructions) {
-    for (const Gp& saved : {kPageBias, kLoopedRetired, kLoopedExtra, kBudget}) a_.push(saved);
+    for (const Gp& saved : {kPageBias, kLoopedRetired, kLoopedExtra, kBudget, kUndecoded})
+      a_.push(saved);
     a_.mov(kRegisters, qword_ptr(kContext, offsetof(TraceContext, x)));
     a_.mov(kMemory, qword_ptr(kContext, offsetof(TraceContext, mem)));
     a_.mov(kMemoryBase, qword_ptr(kContext, offsetof(TraceContext, mem_base)));
@@ -99,6 +70,7 @@ class TraceAssembler {
     a_.mov(kPageEntries, qword_ptr(kContext, offsetof(TraceContext, page_entries)));
     a_.mov(kPageBias, qword_ptr(kContext, offsetof(TraceContext, mem_page_bias)));
     a_.mov(kBudget, qword_ptr(kContext, offsetof(TraceContext, budget)));
+    a_.mov(kUndecoded, qword_ptr(kContext, offsetof(TraceContext, undecoded)));
     a_.xor_(kLoopedRetired.r32(), kLoopedRetired.r32());
     a_.xor_(kLoopedExtra.r32(), kLoopedExtra.r32());
     // Each instruction's label, address and the extra cycles of those before it.
@@ -107,7 +79,7 @@ class TraceAssembler {
       labels_.push_back(a_.newLabel());
       pcs_.push_back(instruction.pc);
       extra_before_.push_back(extra);
-      extra += extra_cycles(instruction.entry.op, cost_);
+      extra += extra_unless_branching(instruction.instruction.op, cost_);
     }
     epilogue_ = a_.newLabel();
     bool ended = false;
@@ -116,13 +88,13 @@ class TraceAssembler {
       a_.bind(labels_[i]);
       retired_ = static_cast<uint32_t>(i);
       extra_ = extra_before_[i];
-      ended = emit(instruction.entry, instruction.pc);
+      ended = emit(instruction.instruction, instruction.pc);
     }
     extra_ = extra;
     if (!ended) {
       const TraceInstruction& last = instructions.back();
       leave({TraceExit::Kind::resume, static_cast<uint32_t>(instructions.size()),
-             entry_index(last.pc + last.entry.length()), extra_, 0});
+             entry_index(last.pc + last.instruction.length()), extra_, 0});
     }
     for (const Pending& pending : side_exits_) {
       a_.bind(pending.label);
@@ -132,7 +104,8 @@ class TraceAssembler {
     a_.bind(epilogue_);
     a_.mov(qword_ptr(kContext, offsetof(TraceContext, looped_retired)), kLoopedRetired);
     a_.mov(qword_ptr(kContext, offsetof(TraceContext, looped_extra_cycles)), kLoopedExtra);
-    for (const Gp& saved : {kBudget, kLoopedExtra, kLoopedRetired, kPageBias}) a_.pop(saved);
+    for (const Gp& saved : {kUndecoded, kBudget, kLoopedExtra, kLoopedRetired, kPageBias})
+      a_.pop(saved);
     a_.ret();
     return std::move(exits_);
   }
@@ -177,7 +150,7 @@ class TraceAssembler {
   }
 
   // rax = rs1 + imm - mem_base; leaves in front unless [rax, rax + bytes) is fast memory.
-  void fast_offset(const Entry& e, uint64_t pc) {
+  void fast_offset(const Instruction& e, uint64_t pc) {
     a_.mov(rax, guest(e.rs1));
     a_.add(rax, static_cast<int32_t>(e.imm));
     a_.sub(rax, kMemoryBase);
@@ -186,14 +159,14 @@ class TraceAssembler {
   }
 
   // Sets x[rd] from rax.
-  void write_rd(const Entry& e) { a_.mov(guest(e.rd), rax); }
-  void write_rd_sign_extended32(const Entry& e) {
+  void write_rd(const Instruction& e) { a_.mov(guest(e.rd), rax); }
+  void write_rd_sign_extended32(const Instruction& e) {
     a_.movsxd(rax, eax);
     write_rd(e);
   }
 
   // Emits one instruction; true if it ends the trace.
-  bool emit(const Entry& e, uint64_t pc) {
+  bool emit(const Instruction& e, uint64_t pc) {
     const uint64_t link = pc + e.length();
     switch (e.op) {
       case Op::lui:
@@ -204,7 +177,8 @@ class TraceAssembler {
       case Op::jal:
         a_.mov(rax, static_cast<int64_t>(link));
         write_rd(e);
-        leave({TraceExit::Kind::branch, retired_ + 1, 0, extra_ + extra_cycles(e.op, cost_),
+        leave({TraceExit::Kind::branch, retired_ + 1, 0,
+               extra_ + extra_unless_branching(e.op, cost_),
                static_cast<uint64_t>(e.imm)});
         return true;
       case Op::jalr:
@@ -215,7 +189,8 @@ class TraceAssembler {
         a_.mov(qword_ptr(kContext, offsetof(TraceContext, jump_target)), rax);
         a_.mov(rax, static_cast<int64_t>(link));
         write_rd(e);
-        leave({TraceExit::Kind::indirect, retired_ + 1, 0, extra_ + extra_cycles(e.op, cost_), 0});
+        leave({TraceExit::Kind::indirect, retired_ + 1, 0,
+               extra_ + extra_unless_branching(e.op, cost_), 0});
         return true;
       case Op::beq: case Op::bne: case Op::blt: case Op::bge: case Op::bltu: case Op::bgeu: {
         a_.mov(rax, guest(e.rs1));
@@ -297,9 +272,10 @@ class TraceAssembler {
         a_.ja(in_front);
         a_.shr(ecx, 1);
         a_.shl(rcx, 5);  // sizeof(Entry)
-        static_assert(sizeof(Entry) == 32 && offsetof(Entry, op) == 0 && Op::decode == Op{});
+        static_assert(sizeof(Entry) == 32);
         for (unsigned halfword = 0; halfword <= (kReach + bytes) / 2; ++halfword) {
-          a_.cmp(byte_ptr(rdx, rcx, 0, static_cast<int32_t>(halfword * sizeof(Entry))), 0);
+          const auto at = static_cast<int32_t>(halfword * sizeof(Entry) + kEntryHandlerOffset);
+          a_.cmp(qword_ptr(rdx, rcx, 0, at), kUndecoded);
           a_.jne(in_front);
         }
         a_.bind(store);
@@ -323,7 +299,7 @@ class TraceAssembler {
   // RISC-V's division never traps: by zero it gives all ones (a quotient) or the dividend (a
   // remainder); the one signed overflow gives the dividend (quotient) or 0 (remainder). x86 faults
   // on both, so they are taken out before the divide.
-  void emit_division(const Entry& e) {
+  void emit_division(const Instruction& e) {
     const bool word = e.op >= Op::divw;
     const bool is_signed = e.op == Op::div || e.op == Op::rem || e.op == Op::divw || e.op == Op::remw;
     const bool remainder = e.op == Op::rem || e.op == Op::remu || e.op == Op::remw || e.op == Op::remuw;
@@ -364,7 +340,7 @@ class TraceAssembler {
       write_rd(e);
   }
 
-  void emit_alu(const Entry& e) {
+  void emit_alu(const Instruction& e) {
     const auto imm = static_cast<int32_t>(e.imm);  // I-type immediates and shift amounts
     // slt, sltu and their immediate forms: 1 if rs1 is below the other operand.
     const auto set_if_below = [&](bool is_signed) {
@@ -469,9 +445,9 @@ std::string trace_key(const std::vector<TraceInstruction>& instructions, const C
   static_assert(std::has_unique_object_representations_v<CycleModel>, "its bytes are its value");
   std::string key(reinterpret_cast<const char*>(&cycles), sizeof cycles);
   for (const TraceInstruction& instruction : instructions) {
-    const uint32_t raw = instruction.entry.raw;
+    const uint32_t raw = instruction.instruction.raw;
     key.append(reinterpret_cast<const char*>(&instruction.pc), sizeof instruction.pc);
-    key.append(reinterpret_cast<const char*>(&raw), instruction.entry.length());
+    key.append(reinterpret_cast<const char*>(&raw), instruction.instruction.length());
   }
   return key;
 }
@@ -508,7 +484,7 @@ std::shared_ptr<Trace> Translator::translate(const std::vector<TraceInstruction>
   auto trace = std::make_shared<Trace>(
       *this, key, compiled, bytes, std::move(exits),
       static_cast<unsigned>((instructions.front().pc - page_base) >> 1),
-      static_cast<unsigned>((last.pc + last.entry.length() - page_base) >> 1));
+      static_cast<unsigned>((last.pc + last.instruction.length() - page_base) >> 1));
   traces_.emplace(std::move(key), trace);
   return trace;
 }

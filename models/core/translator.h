@@ -27,8 +27,9 @@ struct TraceContext {
   uint64_t mem_base = 0;           // its first address
   uint64_t mem_fast_size = 0;      // an access whose offset is below this fits (size - 7)
   // Per page of the fast memory: its decoded entries, or null; a store over bytes that one of
-  // them stands for leaves the trace.
+  // them stands for (its handler is not `undecoded`) leaves the trace.
   Entry* const* page_entries = nullptr;
+  const void* undecoded = nullptr;
   uint64_t mem_page_bias = 0;      // mem_base's offset in its page
   uint64_t jump_target = 0;        // where a trace that ended in jalr goes
   // In: the interpreter's cycle budget left before its next limit check (stop - n, with the
@@ -54,9 +55,9 @@ struct TraceExit {
   uint64_t target = 0;       // Kind::branch
 };
 
-// One instruction of a trace: its plain decoding (no superinstructions) and address.
+// One instruction of a trace and its address.
 struct TraceInstruction {
-  Entry entry;
+  Instruction instruction;
   uint64_t pc = 0;
 };
 
@@ -100,10 +101,9 @@ class Translator {
   Translator(const Translator&) = delete;
   Translator& operator=(const Translator&) = delete;
 
-  // Whether a trace can hold `op` (a plain operation, not a superinstruction).
-  static bool translates(Op op);
-  // Whether a trace ends with `op` (after it).
-  static bool ends_trace(Op op) { return op == Op::jal || op == Op::jalr; }
+  // Whether a trace can hold `op`, and whether it ends with it (instructions.h says).
+  static bool translates(Op op) { return info(op).in_trace != InTrace::leaves; }
+  static bool ends_trace(Op op) { return info(op).in_trace == InTrace::ends; }
 
   // The trace of `instructions` (consecutive, each translates(), only the last may end a trace)
   // of the page at `page_base`: the one compiled before for the same instructions at the same

@@ -72,7 +72,7 @@ std::string hex(uint64_t v) {
 TEST_CASE("decode maps every RV64IMAC+Zicsr+Zifencei instruction to its operation") {
   for (const OpRow& row : kEveryInstruction) {
     INFO("instruction " << hex(row.insn) << " expected " << op_name(row.op));
-    Entry e = decode(row.insn, kPc);
+    Instruction e = decode(row.insn, kPc);
     CHECK(e.op == row.op);
     CHECK(e.length() == 4);
     CHECK(e.raw == row.insn);
@@ -80,7 +80,7 @@ TEST_CASE("decode maps every RV64IMAC+Zicsr+Zifencei instruction to its operatio
 }
 
 TEST_CASE("decode extracts register numbers and remaps rd=x0 to the sink register") {
-  Entry e = decode(add(t3, s2, a7), kPc);
+  Instruction e = decode(add(t3, s2, a7), kPc);
   CHECK(e.rd == t3);
   CHECK(e.rs1 == s2);
   CHECK(e.rs2 == a7);
@@ -92,7 +92,7 @@ TEST_CASE("decode extracts register numbers and remaps rd=x0 to the sink registe
   CHECK(decode(csrrw(zero, dojo::test::rv::csr::mscratch, a0), kPc).rd == kSinkRegister);
   CHECK(decode(amoadd_d(zero, a2, a1), kPc).rd == kSinkRegister);
 
-  Entry store = decode(sd(t6, s11, 0), kPc);
+  Instruction store = decode(sd(t6, s11, 0), kPc);
   CHECK(store.rs1 == s11);
   CHECK(store.rs2 == t6);
 }
@@ -128,7 +128,7 @@ TEST_CASE("decode resolves branch, jal and auipc targets relative to the pc") {
   CHECK(decode(auipc(a0, 0xfffff), kPc).imm == int64_t(kPc - 0x1000));
 }
 
-TEST_CASE("decode puts the CSR number of csr instructions in Entry::csr") {
+TEST_CASE("decode puts the CSR number of csr instructions in Instruction::csr") {
   CHECK(decode(csrrw(a0, dojo::test::rv::csr::mstatus, a1), kPc).csr() == dojo::test::rv::csr::mstatus);
   CHECK(decode(csrrs(a0, dojo::test::rv::csr::cycle, zero), kPc).csr() == dojo::test::rv::csr::cycle);
   CHECK(decode(csrrci(a0, dojo::test::rv::csr::mhartid, 0), kPc).csr() == dojo::test::rv::csr::mhartid);
@@ -370,8 +370,8 @@ TEST_CASE("expand_compressed returns 0 for reserved compressed encodings") {
 TEST_CASE("decode executes compressed forms as their expansion with length 2 and the raw 16 bits") {
   for (const Expansion& x : kExpansions) {
     INFO(x.what << ": " << hex(x.c.bits));
-    Entry c = decode(x.c.bits, kPc);
-    Entry full = decode(x.expected, kPc);
+    Instruction c = decode(x.c.bits, kPc);
+    Instruction full = decode(x.expected, kPc);
     CHECK(c.op == full.op);
     CHECK(c.length() == 2);
     CHECK(c.raw == x.c.bits);
@@ -409,9 +409,50 @@ TEST_CASE("decode makes reserved compressed encodings and the D-extension forms 
   };
   for (uint16_t insn : illegal) {
     INFO("compressed " << hex(insn));
-    Entry e = decode(insn, kPc);
+    Instruction e = decode(insn, kPc);
     CHECK(e.op == Op::illegal);
     CHECK(e.length() == 2);
     CHECK(e.raw == insn);
   }
+}
+
+TEST_CASE("decode fills exactly the fields of the instruction's format, zero the rest") {
+  for (const OpRow& row : kEveryInstruction) {
+    const Instruction e = decode(row.insn, kPc);
+    INFO(op_name(row.op) << " " << mnemonic(row.op));
+    REQUIRE(e.op == row.op);
+    const Format f = format(e.op);
+    const bool uses_rs1 = f == Format::i || f == Format::load || f == Format::store ||
+                          f == Format::b || f == Format::r || f == Format::lr ||
+                          f == Format::amo || f == Format::csr || f == Format::vector;
+    const bool uses_rs2 = f == Format::b || f == Format::store || f == Format::r ||
+                          f == Format::amo || f == Format::vector;
+    if (!writes_rd(e.op)) CHECK(e.rd == 0);
+    if (!uses_rs1) CHECK(e.rs1 == 0);
+    if (!uses_rs2) CHECK(e.rs2 == 0);
+    if (f == Format::r || f == Format::amo || f == Format::lr || f == Format::csr ||
+        f == Format::none)
+      CHECK(e.imm == 0);
+  }
+}
+
+TEST_CASE("the instruction table gives each instruction one mnemonic and a cost class") {
+  std::set<std::string> mnemonics;
+  for (unsigned i = 0; i < static_cast<unsigned>(Op::count); ++i) mnemonics.insert(mnemonic(Op(i)));
+  CHECK(mnemonics.size() == static_cast<size_t>(Op::count));
+  CHECK(std::string(mnemonic(Op::xor_)) == "xor");
+  CHECK(std::string(mnemonic(Op::amoadd_w)) == "amoadd.w");
+  const CycleModel model{5, 6, 7, 11, 13, 17, 19, 23, 29};
+  CHECK(extra_cycles(Op::lw, model) == 4);
+  CHECK(extra_cycles(Op::sd, model) == 5);
+  CHECK(extra_cycles(Op::mulhsu, model) == 6);
+  CHECK(extra_cycles(Op::remuw, model) == 10);
+  CHECK(extra_cycles(Op::bgeu, model) == 12);  // when taken
+  CHECK(extra_cycles(Op::jalr, model) == 16);
+  CHECK(extra_cycles(Op::csrrci, model) == 18);
+  CHECK(extra_cycles(Op::sc_d, model) == 22);
+  CHECK(extra_cycles(Op::fence_i, model) == 28);
+  CHECK(extra_cycles(Op::add, model) == 0);
+  CHECK(access_bytes(Op::lbu) == 1);
+  CHECK(access_bytes(Op::sh) == 2);
 }
