@@ -5,6 +5,8 @@
 #include "core/hart_internal.h"
 
 #include <algorithm>
+#include <array>
+#include <iterator>
 #include <chrono>
 #include <cstddef>
 #include <type_traits>
@@ -39,15 +41,30 @@ using namespace asmjit;
 using namespace asmjit::x86;
 
 // Register use in a trace (System V): rdi the TraceContext; r8 the guest registers, r9 the fast
-// memory, r10 its base address, r11 its fast size, rsi the page entries; saved and restored: rbx the
-// page bias, r12 and r13 what loops retired and their extra cycles, r14 the budget left, r15 the
-// handler of undecoded entries; rax, rcx and rdx are scratch.
+// memory, r10 its base address, r11 its fast size; saved and restored: r12 the instructions loops
+// retired, r14 the budget left (loops and branches inside the trace lower it by their instructions
+// and extra cycles, so the extra cycles are what it lost less what was retired); rax, rcx and rdx
+// are scratch. The trace's most used guest registers live in kCacheRegisters while it
+// runs (loaded on entry, written back on the way out); the rest stay in the hart's array.
 const Gp kContext = rdi, kRegisters = r8, kMemory = r9, kMemoryBase = r10, kFastSize = r11,
-         kPageEntries = rsi, kPageBias = rbx, kLoopedRetired = r12, kLoopedExtra = r13,
-         kBudget = r14, kUndecoded = r15;
+         kLoopedRetired = r12, kBudget = r14;
+const Gp kCacheRegisters[] = {rbx, rbp, r13, r15, rsi};
+constexpr bool callee_saved(const Gp& reg) { return reg.id() != Gp::kIdSi; }
 
-Mem guest(unsigned index) { return qword_ptr(kRegisters, static_cast<int32_t>(index * 8)); }
-Mem guest32(unsigned index) { return dword_ptr(kRegisters, static_cast<int32_t>(index * 8)); }
+Mem guest_slot(unsigned index) { return qword_ptr(kRegisters, static_cast<int32_t>(index * 8)); }
+Mem guest_slot32(unsigned index) { return dword_ptr(kRegisters, static_cast<int32_t>(index * 8)); }
+Mem context(size_t offset) { return qword_ptr(kContext, static_cast<int32_t>(offset)); }
+
+// The registers an instruction reads and writes, as its format says.
+void count_uses(const Instruction& e, std::array<unsigned, 33>& uses) {
+  switch (format(e.op)) {
+    case Format::b: case Format::store: ++uses[e.rs1]; ++uses[e.rs2]; break;
+    case Format::r: ++uses[e.rs1]; ++uses[e.rs2]; ++uses[e.rd]; break;
+    case Format::i: case Format::load: ++uses[e.rs1]; ++uses[e.rd]; break;
+    case Format::u: case Format::j: ++uses[e.rd]; break;
+    default: break;
+  }
+}
 
 // Cycles beyond one that the interpreter charges for `op` when it does not branch (a taken
 // branch's extra is the exit's).
@@ -61,18 +78,18 @@ class TraceAssembler {
       : a_(&code), page_base_(page_base), cost_(cost) {}
 
   std::vector<TraceExit> assemble(const std::vector<TraceInstruction>& instructions) {
-    for (const Gp& saved : {kPageBias, kLoopedRetired, kLoopedExtra, kBudget, kUndecoded})
-      a_.push(saved);
-    a_.mov(kRegisters, qword_ptr(kContext, offsetof(TraceContext, x)));
-    a_.mov(kMemory, qword_ptr(kContext, offsetof(TraceContext, mem)));
-    a_.mov(kMemoryBase, qword_ptr(kContext, offsetof(TraceContext, mem_base)));
-    a_.mov(kFastSize, qword_ptr(kContext, offsetof(TraceContext, mem_fast_size)));
-    a_.mov(kPageEntries, qword_ptr(kContext, offsetof(TraceContext, page_entries)));
-    a_.mov(kPageBias, qword_ptr(kContext, offsetof(TraceContext, mem_page_bias)));
-    a_.mov(kBudget, qword_ptr(kContext, offsetof(TraceContext, budget)));
-    a_.mov(kUndecoded, qword_ptr(kContext, offsetof(TraceContext, undecoded)));
+    cache_registers(instructions);
+    std::vector<Gp> saved = {kLoopedRetired, kBudget};
+    for (const Cached& cached : cached_)
+      if (callee_saved(cached.host)) saved.push_back(cached.host);
+    for (const Gp& reg : saved) a_.push(reg);
+    a_.mov(kRegisters, context(offsetof(TraceContext, x)));
+    a_.mov(kMemory, context(offsetof(TraceContext, mem)));
+    a_.mov(kMemoryBase, context(offsetof(TraceContext, mem_base)));
+    a_.mov(kFastSize, context(offsetof(TraceContext, mem_fast_size)));
+    a_.mov(kBudget, context(offsetof(TraceContext, budget)));
     a_.xor_(kLoopedRetired.r32(), kLoopedRetired.r32());
-    a_.xor_(kLoopedExtra.r32(), kLoopedExtra.r32());
+    for (const Cached& cached : cached_) a_.mov(cached.host, guest_slot(cached.guest));
     // Each instruction's label, address and the extra cycles of those before it.
     int64_t extra = 0;
     for (const TraceInstruction& instruction : instructions) {
@@ -102,10 +119,15 @@ class TraceAssembler {
       a_.jmp(epilogue_);
     }
     a_.bind(epilogue_);
-    a_.mov(qword_ptr(kContext, offsetof(TraceContext, looped_retired)), kLoopedRetired);
-    a_.mov(qword_ptr(kContext, offsetof(TraceContext, looped_extra_cycles)), kLoopedExtra);
-    for (const Gp& saved : {kUndecoded, kBudget, kLoopedExtra, kLoopedRetired, kPageBias})
-      a_.pop(saved);
+    // Every exit comes here with the cached registers' current values.
+    for (const Cached& cached : cached_)
+      if (cached.written) a_.mov(guest_slot(cached.guest), cached.host);
+    a_.mov(context(offsetof(TraceContext, looped_retired)), kLoopedRetired);
+    a_.mov(rcx, context(offsetof(TraceContext, budget)));
+    a_.sub(rcx, kBudget);
+    a_.sub(rcx, kLoopedRetired);
+    a_.mov(context(offsetof(TraceContext, looped_extra_cycles)), rcx);
+    for (auto reg = saved.rbegin(); reg != saved.rend(); ++reg) a_.pop(*reg);
     a_.ret();
     return std::move(exits_);
   }
@@ -115,6 +137,47 @@ class TraceAssembler {
     Label label;
     uint32_t exit;
   };
+  struct Cached {
+    unsigned guest;
+    Gp host;
+    bool written;
+  };
+
+  // Keeps the guest registers used at least twice in host registers, the most used first.
+  void cache_registers(const std::vector<TraceInstruction>& instructions) {
+    std::array<unsigned, 33> uses{}, writes{};
+    for (const TraceInstruction& instruction : instructions) {
+      count_uses(instruction.instruction, uses);
+      if (writes_rd(instruction.instruction.op)) ++writes[instruction.instruction.rd];
+    }
+    uses[kSinkRegister] = 0;  // written, never read: it stays in memory
+    cached_.reserve(std::size(kCacheRegisters));
+    std::array<unsigned, 33> order{};
+    for (unsigned i = 0; i < order.size(); ++i) order[i] = i;
+    std::stable_sort(order.begin(), order.end(),
+                     [&](unsigned a, unsigned b) { return uses[a] > uses[b]; });
+    for (unsigned i = 0; i < std::size(kCacheRegisters) && uses[order[i]] >= 2; ++i) {
+      cached_.push_back({order[i], kCacheRegisters[i], writes[order[i]] > 0});
+      host_of_[order[i]] = &cached_.back().host;
+    }
+  }
+
+  // Guest register `index`: its host register, or its slot in the hart's array.
+  Operand x(unsigned index) const {
+    if (const Gp* host = host_of_[index]) return *host;
+    return guest_slot(index);
+  }
+  Operand x32(unsigned index) const {
+    if (const Gp* host = host_of_[index]) return host->r32();
+    return guest_slot32(index);
+  }
+  // `instruction` dst, guest register `index` (mov, add, cmp...).
+  void with(InstId instruction, const Operand& dst, unsigned index) {
+    a_.emit(instruction, dst, x(index));
+  }
+  void with32(InstId instruction, const Operand& dst, unsigned index) {
+    a_.emit(instruction, dst, x32(index));
+  }
 
   // Jumps to `target` if the branch `op`'s condition (on the flags of rs1 - rs2) holds, or, with
   // `inverted`, if it does not.
@@ -151,7 +214,7 @@ class TraceAssembler {
 
   // rax = rs1 + imm - mem_base; leaves in front unless [rax, rax + bytes) is fast memory.
   void fast_offset(const Instruction& e, uint64_t pc) {
-    a_.mov(rax, guest(e.rs1));
+    with(Inst::kIdMov, rax, e.rs1);
     a_.add(rax, static_cast<int32_t>(e.imm));
     a_.sub(rax, kMemoryBase);
     a_.cmp(rax, kFastSize);
@@ -159,7 +222,7 @@ class TraceAssembler {
   }
 
   // Sets x[rd] from rax.
-  void write_rd(const Instruction& e) { a_.mov(guest(e.rd), rax); }
+  void write_rd(const Instruction& e, const Gp& value = rax) { a_.emit(Inst::kIdMov, x(e.rd), value); }
   void write_rd_sign_extended32(const Instruction& e) {
     a_.movsxd(rax, eax);
     write_rd(e);
@@ -183,7 +246,7 @@ class TraceAssembler {
         return true;
       case Op::jalr:
         // The target is taken before rd is written (rd may be rs1).
-        a_.mov(rax, guest(e.rs1));
+        with(Inst::kIdMov, rax, e.rs1);
         a_.add(rax, static_cast<int32_t>(e.imm));
         a_.and_(rax, -2);
         a_.mov(qword_ptr(kContext, offsetof(TraceContext, jump_target)), rax);
@@ -193,8 +256,8 @@ class TraceAssembler {
                extra_ + extra_unless_branching(e.op, cost_), 0});
         return true;
       case Op::beq: case Op::bne: case Op::blt: case Op::bge: case Op::bltu: case Op::bgeu: {
-        a_.mov(rax, guest(e.rs1));
-        a_.cmp(rax, guest(e.rs2));
+        with(Inst::kIdMov, rax, e.rs1);
+        with(Inst::kIdCmp, rax, e.rs2);
         const TraceExit taken_exit{TraceExit::Kind::branch, retired_ + 1, 0,
                                    extra_ + int64_t{cost_.branch_taken} - 1,
                                    static_cast<uint64_t>(e.imm)};
@@ -211,12 +274,11 @@ class TraceAssembler {
         const int64_t cost = int64_t{taken_exit.retired} + taken_exit.extra_cycles;
         if (taken_exit.target == pcs_.front()) {
           a_.add(kLoopedRetired, static_cast<int32_t>(taken_exit.retired));
-          a_.add(kLoopedExtra, static_cast<int32_t>(taken_exit.extra_cycles));
           a_.sub(kBudget, static_cast<int32_t>(cost));
           a_.jg(labels_.front());
           // Out of budget: leave as if taking the branch once more, counted in the loops already.
           a_.sub(kLoopedRetired, static_cast<int32_t>(taken_exit.retired));
-          a_.sub(kLoopedExtra, static_cast<int32_t>(taken_exit.extra_cycles));
+          a_.add(kBudget, static_cast<int32_t>(cost));
           leave(taken_exit);
         } else {
           a_.cmp(kBudget, static_cast<int32_t>(cost));
@@ -228,7 +290,6 @@ class TraceAssembler {
           const int64_t skipped_extra = extra_before_[target] - extra_before_[retired_ + 1];
           const int64_t taken_extra = int64_t{cost_.branch_taken} - 1;
           a_.sub(kLoopedRetired, static_cast<int32_t>(skipped));
-          a_.add(kLoopedExtra, static_cast<int32_t>(taken_extra - skipped_extra));
           a_.add(kBudget, static_cast<int32_t>(skipped + skipped_extra - taken_extra));
           a_.jmp(labels_[target]);
         }
@@ -256,10 +317,13 @@ class TraceAssembler {
         // A store over bytes a decoded entry stands for (code, perhaps in this trace) goes through
         // the interpreter, which forgets that entry; data beside code stays on the fast path.
         const Label in_front = leave_in_front(pc), store = a_.newLabel();
-        a_.lea(rdx, ptr(rax, kPageBias));
-        a_.mov(rcx, rdx);
+        a_.mov(rcx, context(offsetof(TraceContext, mem_page_bias)));
+        a_.add(rcx, rax);
+        a_.mov(rdx, rcx);
         a_.shr(rdx, kPageBits);
-        a_.mov(rdx, qword_ptr(kPageEntries, rdx, 3));
+        a_.shl(rdx, 3);
+        a_.add(rdx, context(offsetof(TraceContext, page_entries)));
+        a_.mov(rdx, qword_ptr(rdx));
         a_.test(rdx, rdx);
         a_.jz(store);
         // Entries up to kMaxEntryBytes - 2 bytes before the store may stand for its bytes; near
@@ -273,13 +337,15 @@ class TraceAssembler {
         a_.shr(ecx, 1);
         a_.shl(rcx, 5);  // sizeof(Entry)
         static_assert(sizeof(Entry) == 32);
+        a_.add(rdx, rcx);
+        a_.mov(rcx, context(offsetof(TraceContext, undecoded)));
         for (unsigned halfword = 0; halfword <= (kReach + bytes) / 2; ++halfword) {
           const auto at = static_cast<int32_t>(halfword * sizeof(Entry) + kEntryHandlerOffset);
-          a_.cmp(qword_ptr(rdx, rcx, 0, at), kUndecoded);
+          a_.cmp(qword_ptr(rdx, at), rcx);
           a_.jne(in_front);
         }
         a_.bind(store);
-        a_.mov(rcx, guest(e.rs2));
+        with(Inst::kIdMov, rcx, e.rs2);
         switch (bytes) {
           case 1: a_.mov(byte_ptr(kMemory, rax), cl); break;
           case 2: a_.mov(word_ptr(kMemory, rax), cx); break;
@@ -306,8 +372,13 @@ class TraceAssembler {
     const Gp dividend = word ? Gp(eax) : Gp(rax), divisor = word ? Gp(ecx) : Gp(rcx);
     const Gp high = word ? Gp(edx) : Gp(rdx);
     Label by_zero = a_.newLabel(), divide = a_.newLabel(), done = a_.newLabel();
-    a_.mov(dividend, word ? guest32(e.rs1) : guest(e.rs1));
-    a_.mov(divisor, word ? guest32(e.rs2) : guest(e.rs2));
+    if (word) {
+      with32(Inst::kIdMov, dividend, e.rs1);
+      with32(Inst::kIdMov, divisor, e.rs2);
+    } else {
+      with(Inst::kIdMov, dividend, e.rs1);
+      with(Inst::kIdMov, divisor, e.rs2);
+    }
     a_.test(divisor, divisor);
     a_.jz(by_zero);
     if (is_signed) {
@@ -344,12 +415,12 @@ class TraceAssembler {
     const auto imm = static_cast<int32_t>(e.imm);  // I-type immediates and shift amounts
     // slt, sltu and their immediate forms: 1 if rs1 is below the other operand.
     const auto set_if_below = [&](bool is_signed) {
-      a_.mov(rcx, guest(e.rs1));
+      with(Inst::kIdMov, rcx, e.rs1);
       a_.xor_(eax, eax);  // before the compare: xor changes the flags
       if (e.op == Op::slti || e.op == Op::sltiu)
         a_.cmp(rcx, imm);
       else
-        a_.cmp(rcx, guest(e.rs2));
+        with(Inst::kIdCmp, rcx, e.rs2);
       if (is_signed)
         a_.setl(al);
       else
@@ -360,38 +431,35 @@ class TraceAssembler {
       case Op::slti: case Op::slt: return set_if_below(true);
       case Op::sltiu: case Op::sltu: return set_if_below(false);
       case Op::mulh: case Op::mulhu:
-        a_.mov(rax, guest(e.rs1));
-        if (e.op == Op::mulh)
-          a_.imul(rdx, rax, guest(e.rs2));
-        else
-          a_.mul(rdx, rax, guest(e.rs2));
-        a_.mov(guest(e.rd), rdx);
+        with(Inst::kIdMov, rax, e.rs1);
+        a_.emit(e.op == Op::mulh ? Inst::kIdImul : Inst::kIdMul, rdx, rax, x(e.rs2));
+        write_rd(e, rdx);
         return;
       case Op::mulhsu:  // the unsigned high product, less rs2 if rs1 is negative
-        a_.mov(rax, guest(e.rs1));
+        with(Inst::kIdMov, rax, e.rs1);
         a_.mov(rcx, rax);
-        a_.mul(rdx, rax, guest(e.rs2));
+        a_.emit(Inst::kIdMul, rdx, rax, x(e.rs2));
         a_.sar(rcx, 63);
-        a_.and_(rcx, guest(e.rs2));
+        with(Inst::kIdAnd, rcx, e.rs2);
         a_.sub(rdx, rcx);
-        a_.mov(guest(e.rd), rdx);
+        write_rd(e, rdx);
         return;
       case Op::div: case Op::divu: case Op::rem: case Op::remu:
       case Op::divw: case Op::divuw: case Op::remw: case Op::remuw:
         return emit_division(e);
       case Op::addiw: case Op::slliw: case Op::srliw: case Op::sraiw:
       case Op::addw: case Op::subw: case Op::sllw: case Op::srlw: case Op::sraw: case Op::mulw:
-        a_.mov(eax, guest32(e.rs1));
+        with32(Inst::kIdMov, eax, e.rs1);
         switch (e.op) {
           case Op::addiw: a_.add(eax, imm); break;
           case Op::slliw: a_.shl(eax, imm); break;
           case Op::srliw: a_.shr(eax, imm); break;
           case Op::sraiw: a_.sar(eax, imm); break;
-          case Op::addw: a_.add(eax, guest32(e.rs2)); break;
-          case Op::subw: a_.sub(eax, guest32(e.rs2)); break;
-          case Op::mulw: a_.imul(eax, guest32(e.rs2)); break;
+          case Op::addw: with32(Inst::kIdAdd, eax, e.rs2); break;
+          case Op::subw: with32(Inst::kIdSub, eax, e.rs2); break;
+          case Op::mulw: with32(Inst::kIdImul, eax, e.rs2); break;
           default:  // shifts by a register: the low five bits, as x86 does for 32-bit shifts
-            a_.mov(ecx, guest32(e.rs2));
+            with32(Inst::kIdMov, ecx, e.rs2);
             if (e.op == Op::sllw) a_.shl(eax, cl);
             else if (e.op == Op::srlw) a_.shr(eax, cl);
             else a_.sar(eax, cl);
@@ -401,7 +469,7 @@ class TraceAssembler {
       default:
         break;
     }
-    a_.mov(rax, guest(e.rs1));
+    with(Inst::kIdMov, rax, e.rs1);
     switch (e.op) {
       case Op::addi: a_.add(rax, imm); break;
       case Op::xori: a_.xor_(rax, imm); break;
@@ -410,14 +478,14 @@ class TraceAssembler {
       case Op::slli: a_.shl(rax, imm); break;
       case Op::srli: a_.shr(rax, imm); break;
       case Op::srai: a_.sar(rax, imm); break;
-      case Op::add: a_.add(rax, guest(e.rs2)); break;
-      case Op::sub: a_.sub(rax, guest(e.rs2)); break;
-      case Op::xor_: a_.xor_(rax, guest(e.rs2)); break;
-      case Op::or_: a_.or_(rax, guest(e.rs2)); break;
-      case Op::and_: a_.and_(rax, guest(e.rs2)); break;
-      case Op::mul: a_.imul(rax, guest(e.rs2)); break;
+      case Op::add: with(Inst::kIdAdd, rax, e.rs2); break;
+      case Op::sub: with(Inst::kIdSub, rax, e.rs2); break;
+      case Op::xor_: with(Inst::kIdXor, rax, e.rs2); break;
+      case Op::or_: with(Inst::kIdOr, rax, e.rs2); break;
+      case Op::and_: with(Inst::kIdAnd, rax, e.rs2); break;
+      case Op::mul: with(Inst::kIdImul, rax, e.rs2); break;
       default:  // sll, srl, sra: the low six bits of rs2, as x86 does for 64-bit shifts
-        a_.mov(rcx, guest(e.rs2));
+        with(Inst::kIdMov, rcx, e.rs2);
         if (e.op == Op::sll) a_.shl(rax, cl);
         else if (e.op == Op::srl) a_.shr(rax, cl);
         else a_.sar(rax, cl);
@@ -427,6 +495,8 @@ class TraceAssembler {
   }
 
   Assembler a_;
+  std::vector<Cached> cached_;            // reserved up front: host_of_ points into it
+  std::array<const Gp*, 33> host_of_{};  // per guest register: its host register, or null
   uint64_t page_base_;
   const CycleModel& cost_;
   std::vector<Label> labels_;        // each instruction's code
