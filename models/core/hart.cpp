@@ -90,8 +90,8 @@ void Hart::build_trace(DecodedPage& page, unsigned index) {
     fuse_with_next(page.base + 2 * uint64_t{index}, page, head);
     return;
   }
-  if (!page.trace_at) page.trace_at = std::make_unique<Trace*[]>(kEntriesPerPage);
-  page.trace_at[index] = trace.get();
+  if (!page.trace_at) page.trace_at = std::make_unique<TraceSlot*[]>(kEntriesPerPage);
+  page.trace_at[index] = trace->slot();
   page.traces.push_back(std::move(trace));
   head.handler = trace_handler_;
 }

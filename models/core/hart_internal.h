@@ -143,7 +143,7 @@ struct DecodedPage {
   // The translating engine's traces of this page, the one starting at each entry (allocated with
   // the first trace), and the entries a trace should start at (branch targets, return addresses).
   std::vector<std::shared_ptr<Trace>> traces;
-  std::unique_ptr<Trace*[]> trace_at;
+  std::unique_ptr<TraceSlot*[]> trace_at;
   std::bitset<kEntriesPerPage> trace_heads;
   // How often each head not yet translated has run (allocated with the first candidate's run):
   // code that runs once (start-up, on each of thousands of cores) is not worth compiling.

@@ -587,7 +587,8 @@ run_trace: {
   // see, interpret instead), then count what it did as the interpreter would have.
   if (mem == nullptr) goto* kHandlers[handler_index(handler_of(e->op), e->length())];
   trace_context.budget = stop - (n - 1);  // the dispatch to the trace counted one
-  const TraceExit& exit = page->trace_at[e - entries]->run(trace_context);
+  trace_context.trace_at = page->trace_at.get();
+  const TraceExit& exit = page->trace_at[e - entries]->trace->run(trace_context);
   const uint64_t retired = trace_context.looped_retired + exit.retired;
   if (retired == 0) goto* kHandlers[handler_index(handler_of(e->op), e->length())];
   n += static_cast<int64_t>(retired) - 1;

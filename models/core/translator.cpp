@@ -17,10 +17,10 @@ struct Translator::Runtime {
   asmjit::JitRuntime jit;
 };
 
-Trace::Trace(Translator& owner, std::string key, Code code, uint64_t code_bytes,
-             std::vector<TraceExit> exits, unsigned first, unsigned end)
-    : owner_(owner), key_(std::move(key)), code_(code), code_bytes_(code_bytes),
-      exits_(std::move(exits)), first_(first), end_(end) {}
+Trace::Trace(Translator& owner, std::string key, Code code, const void* chained,
+             uint64_t code_bytes, unsigned first, unsigned end)
+    : owner_(owner), key_(std::move(key)), code_(code), slot_{chained, this},
+      code_bytes_(code_bytes), first_(first), end_(end) {}
 
 Trace::~Trace() { owner_.release(key_, code_, code_bytes_); }
 
@@ -49,7 +49,7 @@ using namespace asmjit::x86;
 const Gp kContext = rdi, kRegisters = r8, kMemory = r9, kMemoryBase = r10, kFastSize = r11,
          kLoopedRetired = r12, kBudget = r14;
 const Gp kCacheRegisters[] = {rbx, rbp, r13, r15, rsi};
-constexpr bool callee_saved(const Gp& reg) { return reg.id() != Gp::kIdSi; }
+const Gp kSaved[] = {rbx, rbp, r12, r13, r14, r15};  // System V's callee-saved
 
 Mem guest_slot(unsigned index) { return qword_ptr(kRegisters, static_cast<int32_t>(index * 8)); }
 Mem guest_slot32(unsigned index) { return dword_ptr(kRegisters, static_cast<int32_t>(index * 8)); }
@@ -77,18 +77,19 @@ class TraceAssembler {
   TraceAssembler(CodeHolder& code, uint64_t page_base, const CycleModel& cost)
       : a_(&code), page_base_(page_base), cost_(cost) {}
 
-  std::vector<TraceExit> assemble(const std::vector<TraceInstruction>& instructions) {
+  // Assembles the trace; the code's entry is at offset 0, the entry for chaining at chained().
+  void assemble(const std::vector<TraceInstruction>& instructions) {
     cache_registers(instructions);
-    std::vector<Gp> saved = {kLoopedRetired, kBudget};
-    for (const Cached& cached : cached_)
-      if (callee_saved(cached.host)) saved.push_back(cached.host);
-    for (const Gp& reg : saved) a_.push(reg);
+    // Every trace saves the same registers, so that a trace chained to returns for the first.
+    for (const Gp& reg : kSaved) a_.push(reg);
     a_.mov(kRegisters, context(offsetof(TraceContext, x)));
     a_.mov(kMemory, context(offsetof(TraceContext, mem)));
     a_.mov(kMemoryBase, context(offsetof(TraceContext, mem_base)));
     a_.mov(kFastSize, context(offsetof(TraceContext, mem_fast_size)));
     a_.mov(kBudget, context(offsetof(TraceContext, budget)));
     a_.xor_(kLoopedRetired.r32(), kLoopedRetired.r32());
+    chained_ = a_.newLabel();
+    a_.bind(chained_);
     for (const Cached& cached : cached_) a_.mov(cached.host, guest_slot(cached.guest));
     // Each instruction's label, address and the extra cycles of those before it.
     int64_t extra = 0;
@@ -115,7 +116,8 @@ class TraceAssembler {
     }
     for (const Pending& pending : side_exits_) {
       a_.bind(pending.label);
-      a_.mov(eax, pending.exit);
+      if (pending.chain) chain(exits_[pending.exit]);
+      a_.lea(rax, exit_at(pending.exit));
       a_.jmp(epilogue_);
     }
     a_.bind(epilogue_);
@@ -127,15 +129,21 @@ class TraceAssembler {
     a_.sub(rcx, kBudget);
     a_.sub(rcx, kLoopedRetired);
     a_.mov(context(offsetof(TraceContext, looped_extra_cycles)), rcx);
-    for (auto reg = saved.rbegin(); reg != saved.rend(); ++reg) a_.pop(*reg);
+    for (auto reg = std::rbegin(kSaved); reg != std::rend(kSaved); ++reg) a_.pop(*reg);
     a_.ret();
-    return std::move(exits_);
+    static_assert(std::is_trivially_copyable_v<TraceExit>);
+    a_.align(AlignMode::kData, alignof(TraceExit));
+    a_.bind(exit_table_);
+    a_.embed(exits_.data(), exits_.size() * sizeof(TraceExit));
   }
+
+  const Label& chained() const { return chained_; }
 
  private:
   struct Pending {
     Label label;
     uint32_t exit;
+    bool chain;  // try chaining to the trace at the exit's target first
   };
   struct Cached {
     unsigned guest;
@@ -194,18 +202,49 @@ class TraceAssembler {
 
   uint32_t entry_index(uint64_t pc) const { return static_cast<uint32_t>((pc - page_base_) >> 1); }
 
-  // Leaves the trace here, by `exit`.
+  // Exit `index`'s entry in the table after the code.
+  Mem exit_at(size_t index) const {
+    return ptr(exit_table_, static_cast<int32_t>(index * sizeof(TraceExit)));
+  }
+  // A branch to the start of another trace of this page can chain to it.
+  bool chains(const TraceExit& exit) const {
+    return exit.kind == TraceExit::Kind::branch && exit.target - page_base_ < kPageSize;
+  }
+  // Leaves the trace here, by `exit` (chaining if it can).
   void leave(const TraceExit& exit) {
-    a_.mov(eax, static_cast<uint32_t>(exits_.size()));
+    if (chains(exit)) {
+      a_.jmp(leave_at(exit));
+      return;
+    }
+    a_.lea(rax, exit_at(exits_.size()));
     a_.jmp(epilogue_);
     exits_.push_back(exit);
   }
   // A label to jump to to leave the trace by `exit` (code placed after the trace's body).
   Label leave_at(const TraceExit& exit) {
     const Label label = a_.newLabel();
-    side_exits_.push_back({label, static_cast<uint32_t>(exits_.size())});
+    side_exits_.push_back({label, static_cast<uint32_t>(exits_.size()), chains(exit)});
     exits_.push_back(exit);
     return label;
+  }
+  // Jumps into the hart's trace at `exit`'s target if there is one and the interpreter would
+  // not stop at its limit check there (the budget left after this path is positive), counting
+  // this path as a loop's; else falls through.
+  void chain(const TraceExit& exit) {
+    const Label no_chain = a_.newLabel();
+    const int64_t cost = int64_t{exit.retired} + exit.extra_cycles;
+    a_.mov(rax, context(offsetof(TraceContext, trace_at)));
+    a_.mov(rax, qword_ptr(rax, static_cast<int32_t>(entry_index(exit.target) * sizeof(void*))));
+    a_.test(rax, rax);
+    a_.jz(no_chain);
+    a_.cmp(kBudget, static_cast<int32_t>(cost));
+    a_.jle(no_chain);
+    for (const Cached& cached : cached_)
+      if (cached.written) a_.mov(guest_slot(cached.guest), cached.host);
+    a_.add(kLoopedRetired, static_cast<int32_t>(exit.retired));
+    a_.sub(kBudget, static_cast<int32_t>(cost));
+    a_.jmp(qword_ptr(rax, offsetof(TraceSlot, chained)));
+    a_.bind(no_chain);
   }
   // Leaves in front of the current instruction, which the interpreter then carries out.
   Label leave_in_front(uint64_t pc) {
@@ -502,7 +541,8 @@ class TraceAssembler {
   std::vector<Label> labels_;        // each instruction's code
   std::vector<uint64_t> pcs_;        // each instruction's address
   std::vector<int64_t> extra_before_;  // the extra cycles of the instructions before each
-  Label epilogue_;
+  Label epilogue_, chained_;
+  Label exit_table_ = a_.newLabel();
   std::vector<TraceExit> exits_;
   std::vector<Pending> side_exits_;
   uint32_t retired_ = 0;  // instructions before the one being emitted
@@ -535,7 +575,7 @@ std::shared_ptr<Trace> Translator::translate(const std::vector<TraceInstruction>
   CodeHolder code;
   code.init(runtime_->jit.environment());
   TraceAssembler assembler(code, page_base, cycles);
-  std::vector<TraceExit> exits = assembler.assemble(instructions);
+  assembler.assemble(instructions);
   const uint64_t bytes = code.codeSize();
   if (code_limit_ != 0 && stats_.code_bytes + bytes > code_limit_) {
     if (!flushing_) {
@@ -551,8 +591,10 @@ std::shared_ptr<Trace> Translator::translate(const std::vector<TraceInstruction>
   stats_.code_bytes += bytes;
   stats_.seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   const TraceInstruction& last = instructions.back();
+  const void* chained = reinterpret_cast<const uint8_t*>(compiled) +
+                        code.labelOffsetFromBase(assembler.chained());
   auto trace = std::make_shared<Trace>(
-      *this, key, compiled, bytes, std::move(exits),
+      *this, key, compiled, chained, bytes,
       static_cast<unsigned>((instructions.front().pc - page_base) >> 1),
       static_cast<unsigned>((last.pc + last.instruction.length() - page_base) >> 1));
   traces_.emplace(std::move(key), trace);

@@ -20,6 +20,16 @@
 
 namespace dojo::core {
 
+class Trace;
+
+// Where the traces of a page start, for the interpreter and for chaining: a trace that leaves by a
+// branch to another trace's start in the same page, with budget left, jumps straight into that
+// trace's code (`chained`: after its prologue) instead of returning to the interpreter.
+struct TraceSlot {
+  const void* chained = nullptr;
+  Trace* trace = nullptr;
+};
+
 // What a trace reads and writes of the hart; the interpreter fills it in once per run.
 struct TraceContext {
   uint64_t* x = nullptr;           // the 32 registers and the sink for writes to x0
@@ -32,6 +42,9 @@ struct TraceContext {
   const void* undecoded = nullptr;
   uint64_t mem_page_bias = 0;      // mem_base's offset in its page
   uint64_t jump_target = 0;        // where a trace that ended in jalr goes
+  // The current page's trace starts (per halfword, null where none), this hart's: the traces
+  // whose bytes its memory still holds.
+  TraceSlot* const* trace_at = nullptr;
   // In: the interpreter's cycle budget left before its next limit check (stop - n, with the
   // trace's first instruction not yet counted). A branch back to the trace's start loops inside
   // the trace while the budget lasts. Out: what those loops retired and their extra cycles, on
@@ -63,18 +76,20 @@ struct TraceInstruction {
 
 class Translator;
 
-// A compiled trace, shared by the harts that run the same instructions; its code is released
-// with it.
+// A compiled trace, shared by the harts that run the same instructions; its code (with its table
+// of exits) is released with it.
 class Trace {
  public:
-  using Code = uint32_t (*)(TraceContext*);  // returns the index of the exit taken
-  Trace(Translator& owner, std::string key, Code code, uint64_t code_bytes,
-        std::vector<TraceExit> exits, unsigned first, unsigned end);
+  using Code = const TraceExit* (*)(TraceContext*);  // returns the exit taken
+  Trace(Translator& owner, std::string key, Code code, const void* chained, uint64_t code_bytes,
+        unsigned first, unsigned end);
   ~Trace();
   Trace(const Trace&) = delete;
   Trace& operator=(const Trace&) = delete;
 
-  const TraceExit& run(TraceContext& context) const { return exits_[code_(&context)]; }
+  // Runs the trace, and those it chains to: the exit is the last one's.
+  const TraceExit& run(TraceContext& context) const { return *code_(&context); }
+  TraceSlot* slot() { return &slot_; }
   // The page's halfwords [first, end) hold its instructions.
   unsigned first() const { return first_; }
   unsigned end() const { return end_; }
@@ -83,8 +98,8 @@ class Trace {
   Translator& owner_;
   std::string key_;  // what it was compiled from (Translator::translate)
   Code code_;
+  TraceSlot slot_;
   uint64_t code_bytes_;
-  std::vector<TraceExit> exits_;
   unsigned first_, end_;
 };
 

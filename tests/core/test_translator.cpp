@@ -290,6 +290,48 @@ TEST_CASE("translator: code that rewrites itself inside a translated loop", "[tr
   }
 }
 
+TEST_CASE("translator: traces that chain to each other count and invalidate as the interpreter",
+          "[translator]") {
+  // An outer loop (its trace starts at 4) around an inner one (its trace at 8): each leaves by a
+  // branch to the other's start in the same page, so they chain. In the tenth outer round the
+  // outer body rewrites the inner loop's first instruction (add 2 instead of 1), which drops the
+  // inner trace while the outer one still branches to it.
+  const uint32_t replacement = rv::addi(rv::a0, rv::a0, 2);
+  const Program program = {
+      rv::addi(rv::a1, 0, 40),        // 0: outer rounds
+      rv::addi(rv::a2, 0, 7),         // 4: outer body, inner rounds
+      rv::addi(rv::a0, rv::a0, 1),    // 8: inner body, the instruction rewritten
+      rv::addi(rv::a2, rv::a2, -1),   // 12
+      rv::bne(rv::a2, 0, -8),         // 16: back to 8
+      rv::addi(rv::a3, rv::a3, 1),    // 20
+      rv::addi(rv::t0, 0, 10),        // 24
+      rv::bne(rv::a3, rv::t0, 8),     // 28: not the tenth round: skip the store
+      rv::sw(rv::t1, rv::t2, 0),      // 32
+      rv::addi(rv::a1, rv::a1, -1),   // 36
+      rv::bne(rv::a1, 0, -36),        // 40: back to 4
+      rv::jal(0, 0),                  // 44: the end
+  };
+  for (const uint64_t longest : {5, 40, 1000}) {
+    INFO("slices of up to " << longest << " cycles");
+    HartFixture interpreter(with_engine(Engine::interpreter));
+    HartFixture translator(with_engine(Engine::translator));
+    for (HartFixture* bench : {&interpreter, &translator}) {
+      bench->start(program);
+      bench->set_x(rv::t1, replacement);
+      bench->set_x(rv::t2, HartFixture::kCode + 8);
+    }
+    std::mt19937_64 slices(longest);
+    uint64_t limit = 0;
+    while (interpreter.hart.pc() != HartFixture::kCode + 44) {
+      limit += std::uniform_int_distribution<uint64_t>(1, longest)(slices);
+      REQUIRE(translator.hart.run(limit) == interpreter.hart.run(limit));
+      require_same(interpreter, translator);
+    }
+    CHECK(translator.x(rv::a0) == 10 * 7 + 30 * 7 * 2);
+    CHECK(translator.hart.translation().code_bytes > 0);
+  }
+}
+
 TEST_CASE("translator: breakpoints and watchpoints stop a translated loop where they would",
           "[translator]") {
   const Program loop = {
