@@ -83,6 +83,12 @@ std::vector<Field> translation_fields(const TranslationStatistics& t) {
           {"seconds", number(t.seconds)}};
 }
 
+std::vector<Field> code_fields(const CodeMemoryStatistics& c) {
+  return {{"decoded_pages", std::to_string(c.decoded_pages)},
+          {"decoded_bytes", std::to_string(c.decoded_bytes)},
+          {"table_bytes", std::to_string(c.table_bytes)}};
+}
+
 // `fields` as the members of a JSON object on one line, without the braces.
 std::string json_members(const std::vector<Field>& fields) {
   std::string out;
@@ -134,7 +140,8 @@ std::string to_json(const RunStatistics& s) {
            ", \"bytes\": " + std::to_string(d.bytes) +
            ", \"errors\": " + std::to_string(d.errors) + "}";
   });
-  out << "  \"translation\": {" << json_members(translation_fields(s.translation)) << "}\n";
+  out << "  \"translation\": {" << json_members(translation_fields(s.translation)) << "},\n";
+  out << "  \"code\": {" << json_members(code_fields(s.code)) << "}\n";
   out << "}\n";
   return out.str();
 }
@@ -148,6 +155,7 @@ std::string to_text(const RunStatistics& s, bool per_core) {
   out << "cores: " << s.cores.size() << "\n";
   lines("packets.", packet_fields(s.packets));
   lines("translation.", translation_fields(s.translation));
+  lines("code.", code_fields(s.code));
   if (per_core) {
     for (const CoreStatistics& c : s.cores) {
       out << "cores[" << c.rank << "]: hartid " << c.hartid << ", core " << c.coord.x << ","

@@ -47,6 +47,13 @@ struct TranslationStatistics {
   double seconds = 0;       // host time spent compiling (like wall_time_s, differs run to run)
 };
 
+// Host memory holding decoded code, over all cores.
+struct CodeMemoryStatistics {
+  uint64_t decoded_pages = 0;  // 4 KiB pages of guest code decoded
+  uint64_t decoded_bytes = 0;  // the interpreter's entries for them
+  uint64_t table_bytes = 0;    // the translator's tables of those pages (zero with the interpreter)
+};
+
 struct RunStatistics {
   // The tile's shape, so a reader can lay it out.
   uint32_t chips_x = 1, chips_y = 1, mesh_width = 1, mesh_height = 1;
@@ -66,6 +73,7 @@ struct RunStatistics {
   noc::PacketStats packets;
   std::vector<DmaStatistics> dma;     // engines that did anything
   TranslationStatistics translation;
+  CodeMemoryStatistics code;
 };
 
 // The statistics as a JSON document (one object, keys in a fixed order, numbers exact).

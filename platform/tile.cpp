@@ -205,6 +205,10 @@ RunStatistics Tile::statistics() const {
                        noc_->network().coord_of(node_indices_[rank]), state_name(node.core.state()),
                        hart.pc(), hart.instret(), hart.cycles(), node.core.stall_cycles(),
                        node.core.wfi_cycles()});
+    const core::Hart::CodeMemory code = hart.code_memory();
+    s.code.decoded_pages += code.pages;
+    s.code.decoded_bytes += code.decoded_bytes;
+    s.code.table_bytes += code.table_bytes;
     const dma::Dma::Totals& dma = node.dma.totals();
     if (dma.descriptors != 0 || dma.errors != 0)
       s.dma.push_back({hart.hartid(), dma.descriptors, dma.bytes, dma.errors});

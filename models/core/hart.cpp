@@ -25,6 +25,17 @@ TranslationStats Hart::translation() const {
   return translator_ ? translator_->stats() : TranslationStats{};
 }
 
+Hart::CodeMemory Hart::code_memory() const {
+  CodeMemory memory;
+  for (const auto& [base, page] : pages_) {
+    ++memory.pages;
+    memory.decoded_bytes += sizeof(DecodedPage);
+    if (page->trace_at) memory.table_bytes += kEntriesPerPage * sizeof(page->trace_at[0]);
+    if (page->head_runs) memory.table_bytes += kEntriesPerPage * sizeof(page->head_runs[0]);
+  }
+  return memory;
+}
+
 void Hart::mark_trace_head(DecodedPage& page, uint64_t pc) {
   const uint64_t offset = pc - page.base;
   if (offset >= kPageSize || page.trace_heads.test(offset >> 1)) return;

@@ -240,6 +240,13 @@ class Hart {
   CommitSink* commit_sink() const { return commit_sink_; }
   // What the translating engine did (all zero for the interpreter).
   TranslationStats translation() const;
+  // Host memory holding this hart's decoded code.
+  struct CodeMemory {
+    uint64_t pages = 0;          // decoded 4 KiB pages
+    uint64_t decoded_bytes = 0;  // their entries
+    uint64_t table_bytes = 0;    // the translator's per-page tables (trace starts, run counts)
+  };
+  CodeMemory code_memory() const;
 
   // Observer of every vector instruction that executed (e.g. for a timeline): the instruction, the
   // hart's cycle count when it started and the cycles it took. Optional.

@@ -22,6 +22,7 @@ RunStatistics sample() {
   s.packets.total_latency = 10;
   s.packets.max_latency = 4;
   s.translation = {7, 5, 1, 4096, 0.25};
+  s.code = {3, 196608, 16384};
   return s;
 }
 
@@ -35,7 +36,8 @@ TEST_CASE("the text of the totals uses the JSON names and values") {
         "instructions: 2000000\nmips: 4\ncores: 1\npackets.count: 4\npackets.flits: 0\n"
         "packets.average_latency: 2.5\npackets.max_latency: 4\npackets.bucket_cycles: 16\n"
         "translation.traces: 7\ntranslation.shared: 5\ntranslation.flushes: 1\n"
-        "translation.code_bytes: 4096\ntranslation.seconds: 0.25\n");
+        "translation.code_bytes: 4096\ntranslation.seconds: 0.25\n"
+        "code.decoded_pages: 3\ncode.decoded_bytes: 196608\ncode.table_bytes: 16384\n");
   // Every line but `cores` (the length of the array) has its field in the JSON with that value.
   const std::string json = to_json(s);
   std::istringstream lines(text);
@@ -55,7 +57,8 @@ TEST_CASE("the JSON file keeps its documented order, with the core's pc and the 
   const std::string json = to_json(sample());
   const std::vector<std::string> keys = {"format", "tile", "outcome", "exit_status",
                                          "simulated_time_ps", "wall_time_s", "instructions", "mips",
-                                         "cores", "links", "packets", "dma", "translation"};
+                                         "cores", "links", "packets", "dma", "translation",
+                                         "code"};
   size_t at = 0;
   for (const std::string& key : keys) {
     INFO(key);
@@ -65,7 +68,9 @@ TEST_CASE("the JSON file keeps its documented order, with the core's pc and the 
   }
   CHECK(json.find("\"state\": \"halted\", \"pc\": 2147483712, \"instructions\": 1000000") !=
         std::string::npos);
-  CHECK(json.find("\"translation\": {\"traces\": 7, \"shared\": 5, \"flushes\": 1, \"code_bytes\": 4096, \"seconds\": 0.25}\n}") !=
+  CHECK(json.find("\"translation\": {\"traces\": 7, \"shared\": 5, \"flushes\": 1, \"code_bytes\": 4096, \"seconds\": 0.25},\n") !=
+        std::string::npos);
+  CHECK(json.find("\"code\": {\"decoded_pages\": 3, \"decoded_bytes\": 196608, \"table_bytes\": 16384}\n}") !=
         std::string::npos);
 }
 
