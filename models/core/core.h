@@ -199,6 +199,7 @@ class Core : public sc_core::sc_module, private HartBus {
   sc_core::sc_event wake_event_;      // interrupt line changed, or halt requested
   sc_core::sc_event finished_event_;
   sc_core::sc_event release_event_;
+  sc_core::sc_event never_;  // never notified: where a finished core's thread waits
 };
 
 }  // namespace dojo::core
