@@ -95,6 +95,7 @@ struct RunOptions {
   bool fast_load = false;
   std::string max_instructions;
   std::string timeout;
+  std::string threads;
   bool quiet = false;
   bool stats = false;
   std::string stats_file;
@@ -224,6 +225,9 @@ int run(const RunOptions& options, const dojo::platform::TileExtensions& extensi
   }
   if (!options.timeout.empty()) {
     dojo::platform::apply_override(config, "simulation.timeout=" + options.timeout);
+  }
+  if (!options.threads.empty()) {
+    dojo::platform::apply_override(config, "simulation.threads=" + options.threads);
   }
   if (options.fast_load) config.boot.fast_load = true;
   // --image entries come before the configuration's, so they win.
@@ -404,6 +408,9 @@ int dojo::platform::run_command_line(int argc, char* argv[], const TileExtension
                           "Watchdog: stop a core after this many instructions");
   run_command->add_option("--timeout", run_options.timeout,
                           "Watchdog: stop at this simulated time (e.g. 10ms)");
+  run_command->add_option("--threads", run_options.threads,
+                          "Host threads simulating the cores (simulation.threads; 0 = one per host "
+                          "core); the results are the same for every count");
   run_command->add_flag("-q,--quiet", run_options.quiet, "Print nothing but the firmware's output and errors");
   run_command->add_flag("--stats", run_options.stats,
                         "Print the statistics' totals (instructions, simulated time, wall time, MIPS, ...) to stderr");

@@ -483,6 +483,10 @@ const std::vector<Parameter>& schema() {
             "code_cache", Kind::size, 4 * KiB, 64 * GiB,
             "host code the translator may hold for all cores; when full, the cores drop their "
             "traces and compile again what is hot"),
+        number<&C::Simulation::threads>(
+            "threads", Kind::count, 0, 1024,
+            "host threads that run the cores' isolated slices, SystemC's included; 0 = one per "
+            "host core. Every count gives the same results"),
     });
     return all;
   }();

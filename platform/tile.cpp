@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <thread>
 
+#include "core/parallel_runner.h"
 #include "core/translator.h"
 #include "host/host_interface.h"
 #include "noc/layout.h"
@@ -47,6 +49,10 @@ Tile::Tile(sc_core::sc_module_name name, const PlatformConfig& config,
       throw ConfigError(std::string("--semihosting-root: ") + error.what());
     }
   }
+  const unsigned threads = config.simulation.threads != 0
+                               ? config.simulation.threads
+                               : std::max(1u, std::thread::hardware_concurrency());
+  parallel_runner_ = std::make_unique<core::ParallelRunner>("parallel_runner", threads);
   const auto firmware_arguments = std::make_shared<const std::vector<std::string>>(semihosting.arguments);
   PlatformConfig core_config;  // a core's own values, when core_overrides select it
   for (noc::NodeIndex index = 0; index < network.node_count(); ++index) {
@@ -69,6 +75,7 @@ Tile::Tile(sc_core::sc_module_name name, const PlatformConfig& config,
     auto node = std::make_unique<Node>(("node" + std::to_string(rank)).c_str(), own, place,
                                        image, console,
                                        [this, rank](int status) { on_core_exit(rank, status); });
+    node->core.set_parallel_runner(parallel_runner_.get());
     node->console.on_write_error = [this](int error) { on_console_error(error); };
     if (several) {
       node->console.line_sink = [this, rank](std::string line, sc_core::sc_time at) {

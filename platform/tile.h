@@ -29,6 +29,7 @@ class Node;
 namespace dojo::core {
 class Core;
 class CommitLog;
+class ParallelRunner;
 }  // namespace dojo::core
 namespace dojo::noc {
 class Noc;
@@ -134,6 +135,9 @@ class Tile : public sc_core::sc_module {
   std::unique_ptr<host::HostInterface> host_;
   // The code the translating cores share (null while no core translates).
   std::shared_ptr<core::Translator> translator_;
+  // Runs the cores' isolated slices on simulation.threads host threads (before the nodes, whose
+  // cores use it).
+  std::unique_ptr<core::ParallelRunner> parallel_runner_;
   std::vector<std::unique_ptr<Node>> nodes_;  // by rank
   std::vector<const ElfImage*> node_images_;  // by rank
   std::vector<noc::NodeIndex> node_indices_;  // by rank

@@ -82,7 +82,6 @@ void Core::thread() {
   // Cycle 0 of the timeline is when the hart's current cycle count was reached: now.
   start_time_ = sc_core::sc_time_stamp().value() - hart_.cycles() * period_;
   segment_start_ = sc_core::sc_time_stamp().value();
-  quantum_keeper_.reset();
   request_fast_regions();
   while (run_slice()) {
   }
@@ -104,28 +103,9 @@ bool Core::run_slice() {
     single_step = debugger_->before_slice(*this, event) == CoreDebugger::Resume::step;
     catch_up();
   }
-  if (fast_regions_stale_) {
-    fast_regions_stale_ = false;
-    hart_.clear_fast_regions();
-    request_fast_regions();
-  }
+  refresh_fast_regions();
 
-  // Run to the first cycle at or after the quantum's end; always at least one cycle, so a zero
-  // global quantum still makes progress.
-  const uint64_t cycles = current_cycles();
-  uint64_t limit = std::max(first_cycle_at(quantum_keeper_.next_sync_point().value()), cycles + 1);
-  if (params_.max_instructions != 0) {
-    // Every instruction takes at least one cycle, so stopping this many cycles ahead bounds the
-    // watchdog's overshoot to one basic block.
-    const uint64_t retired = hart_.instret();
-    const uint64_t left = params_.max_instructions > retired ? params_.max_instructions - retired : 0;
-    limit = std::min(limit, cycles + std::max<uint64_t>(left, 1));
-  }
-
-  in_run_ = true;
-  const StopReason reason = single_step ? hart_.step_over_breakpoint() : hart_.run(limit);
-  in_run_ = false;
-  unfolded_stall_ = 0;
+  const StopReason reason = execute(slice_limit(), single_step);
   for (const auto& [addr, len] : deferred_writes_) hart_.memory_written(addr, len);
   deferred_writes_.clear();
 
@@ -155,17 +135,90 @@ bool Core::run_slice() {
   if (reason == StopReason::wfi) {
     wait_for_interrupt();
   } else {
-    quantum_keeper_.set_and_sync(local_offset(current_cycles()));
+    sync_to_quantum();
   }
   return true;
+}
+
+uint64_t Core::slice_limit() const {
+  // Run to the first cycle at or after the quantum's end; always at least one cycle, so a zero
+  // global quantum still makes progress.
+  const uint64_t cycles = current_cycles();
+  const uint64_t quantum = tlm::tlm_global_quantum::instance().get().value();
+  const uint64_t now = sc_core::sc_time_stamp().value();
+  const uint64_t boundary = quantum == 0 ? now : (now / quantum + 1) * quantum;
+  uint64_t limit = std::max(first_cycle_at(boundary), cycles + 1);
+  if (params_.max_instructions != 0) {
+    // Every instruction takes at least one cycle, so stopping this many cycles ahead bounds the
+    // watchdog's overshoot to one basic block.
+    const uint64_t retired = hart_.instret();
+    const uint64_t left = params_.max_instructions > retired ? params_.max_instructions - retired : 0;
+    limit = std::min(limit, cycles + std::max<uint64_t>(left, 1));
+  }
+  return limit;
+}
+
+uint64_t Core::quantum_sync_time() const {
+  const uint64_t local = time_at(current_cycles());
+  const uint64_t quantum = tlm::tlm_global_quantum::instance().get().value();
+  return quantum == 0 ? local : local - local % quantum;
+}
+
+void Core::sync_to_quantum() {
+  const uint64_t target = quantum_sync_time();
+  const uint64_t now = sc_core::sc_time_stamp().value();
+  if (target > now) sc_core::wait(sc_core::sc_time::from_value(target - now));
+}
+
+void Core::sync_to_local_time() {
+  const sc_core::sc_time offset = local_offset(current_cycles());
+  if (offset != sc_core::SC_ZERO_TIME) sc_core::wait(offset);
+}
+
+bool Core::next_slice_time(uint64_t& time) {
+  time = quantum_sync_time();
+  return true;
+}
+
+bool Core::next_slice_limit(uint64_t& cycle_limit) {
+  // What run_slice checks before a slice, but for the debugger (attached to cores from the start).
+  if (halt_requested_ || fast_regions_stale_ || debugger_) return false;
+  if (params_.max_instructions != 0 && hart_.instret() >= params_.max_instructions) return false;
+  cycle_limit = slice_limit();
+  return true;
+}
+
+StopReason Core::execute(uint64_t limit, bool single_step) {
+  const auto run_here = [&](bool one_step) {
+    in_run_ = true;
+    const StopReason reason = single_step ? hart_.step_over_breakpoint()
+                              : one_step  ? hart_.step(1)
+                                          : hart_.run(limit);
+    in_run_ = false;
+    unfolded_stall_ = 0;
+    return reason;
+  };
+  if (!runner_ || single_step || debugger_ || hart_.commit_sink()) return run_here(false);
+  for (;;) {
+    // Other cores run meanwhile (once the slices are done, in SystemC's thread): what they do to
+    // this core (stores into its memory, interrupts, halt) is seen as between slices.
+    StopReason reason = runner_->run_isolated(*this, limit, isolated_done_);
+    unfolded_stall_ = 0;
+    if (reason != StopReason::shared) return reason;
+    refresh_fast_regions();
+    // The instruction that needs the platform runs here (exactly that one, whatever the engine
+    // would run with it); then the slice goes on isolated.
+    reason = run_here(true);
+    if (reason != StopReason::limit || current_cycles() >= limit || halt_requested_)
+      return reason;
+  }
 }
 
 void Core::wait_for_interrupt() {
   const uint64_t sleep_start = time_at(current_cycles());
   report_segment(Segment::run, segment_start_, sleep_start);
   // Catch SystemC time up with the WFI first, so the interrupt can come from any later time.
-  quantum_keeper_.set(local_offset(current_cycles()));
-  quantum_keeper_.sync();
+  sync_to_local_time();
   state_ = State::waiting;
   // The line may have been raised while syncing; mip & mie is the hart's own wake-up condition
   // (whatever mstatus.MIE says).
@@ -180,7 +233,6 @@ void Core::wait_for_interrupt() {
   wfi_cycles_ += catch_up();
   segment_start_ = time_at(current_cycles());
   report_segment(Segment::wfi, sleep_start, segment_start_);
-  quantum_keeper_.reset();
 }
 
 uint64_t Core::catch_up() {
@@ -199,8 +251,7 @@ void Core::report_segment(Segment segment, uint64_t start, uint64_t end) const {
 
 void Core::stop(State state, std::string message) {
   report_segment(Segment::run, segment_start_, time_at(current_cycles()));
-  quantum_keeper_.set(local_offset(current_cycles()));
-  quantum_keeper_.sync();
+  sync_to_local_time();
   state_ = state;
   stop_message_ = std::move(message);
   finished_event_.notify(sc_core::SC_ZERO_TIME);
@@ -228,6 +279,13 @@ void Core::request_fast_regions() {
     if (piece_last == last) return;
     address = piece_last + 1;
   }
+}
+
+void Core::refresh_fast_regions() {
+  if (!fast_regions_stale_) return;
+  fast_regions_stale_ = false;
+  hart_.clear_fast_regions();
+  request_fast_regions();
 }
 
 void Core::invalidate_direct_mem_ptr(sc_dt::uint64 start, sc_dt::uint64 end) {

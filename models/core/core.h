@@ -16,10 +16,10 @@
 #include <vector>
 #include <tlm>
 #include <tlm_utils/simple_initiator_socket.h>
-#include <tlm_utils/tlm_quantumkeeper.h>
 
 #include "core/core_settings.h"
 #include "core/hart.h"
+#include "core/parallel_runner.h"
 
 namespace dojo::core {
 
@@ -65,7 +65,7 @@ class CoreDebugger {
   virtual void watched_write(Core& core) = 0;
 };
 
-class Core : public sc_core::sc_module, private HartBus {
+class Core : public sc_core::sc_module, private HartBus, private ParallelRunner::Participant {
  public:
   enum class State { reset, running, waiting, halted, watchdog, fatal };
 
@@ -117,6 +117,12 @@ class Core : public sc_core::sc_module, private HartBus {
   // so a sleeping core can be single-stepped.
   void wake_for_debugger();
 
+  // Runs the core's slices isolated (Hart::run_isolated) on `runner`'s threads, with the other
+  // cores' slices of the same instant; the rest of a quantum from an instruction that needs the
+  // platform runs in the core's own thread. Not with a debugger attached or a commit sink. The
+  // runner must outlive the core; null (the default) runs every slice in the core's thread.
+  void set_parallel_runner(ParallelRunner* runner) { runner_ = runner; }
+
   // Attaches a debugger (null detaches); it must outlive its use.
   void set_debugger(CoreDebugger* debugger) { debugger_ = debugger; }
   // Reads or writes memory as this core sees it, through TLM debug transport: no simulated time
@@ -136,16 +142,27 @@ class Core : public sc_core::sc_module, private HartBus {
   const std::string& stop_message() const { return stop_message_; }
 
  private:
-  // Exposes the quantum keeper's next synchronisation point, from which the hart's cycle limit
-  // for a run slice is computed.
-  class QuantumKeeper : public tlm_utils::tlm_quantumkeeper {
-   public:
-    sc_core::sc_time next_sync_point() const { return m_next_sync_point; }
-  };
-
   void thread();
   // Runs the hart up to the end of the current quantum; returns false once the core stops.
   bool run_slice();
+  // Runs the hart up to cycle `limit` (or one step), isolated on the parallel runner where it
+  // can be; the hart's stop reason.
+  StopReason execute(uint64_t limit, bool single_step);
+  // The cycle limit of a slice starting now: the first cycle at or after the next quantum
+  // boundary (at least one cycle on), or sooner for the watchdog.
+  uint64_t slice_limit() const;
+  // Waits until the quantum boundary at or before the core's own time, so that it runs ahead of
+  // SystemC time by less than a quantum (with a zero quantum, until its own time).
+  void sync_to_quantum();
+  // The time `sync_to_quantum` waits for, in time-resolution units.
+  uint64_t quantum_sync_time() const;
+  // Waits until SystemC time has caught up with the core's own.
+  void sync_to_local_time();
+
+  // ParallelRunner::Participant
+  Hart& isolated_hart() override { return hart_; }
+  bool next_slice_time(uint64_t& time) override;
+  bool next_slice_limit(uint64_t& cycle_limit) override;
   // Catches the core's clock up with SystemC time after it stood still (asleep or held by a
   // debugger): the time passed counts as stall cycles. Returns the cycles added.
   uint64_t catch_up();
@@ -156,6 +173,8 @@ class Core : public sc_core::sc_module, private HartBus {
   // Asks for DMI over [fast_base, fast_base + fast_size) piece by piece, around any hole the bus
   // keeps out of DMI, and hands the granted pieces to the hart.
   void request_fast_regions();
+  // After DMI was invalidated: drops the hart's fast regions and asks again.
+  void refresh_fast_regions();
   void invalidate_direct_mem_ptr(sc_dt::uint64 start, sc_dt::uint64 end);
 
   // The core's timeline, in SystemC time-resolution units.
@@ -182,7 +201,6 @@ class Core : public sc_core::sc_module, private HartBus {
   uint64_t stall_cycles_ = 0;
   uint64_t segment_start_ = 0;  // when the current run segment began, in time-resolution units
   uint64_t wfi_cycles_ = 0;
-  QuantumKeeper quantum_keeper_;
   tlm::tlm_generic_payload payload_;  // reused by every transaction
 
   State state_ = State::running;
@@ -192,6 +210,7 @@ class Core : public sc_core::sc_module, private HartBus {
   bool in_run_ = false;
   bool debugger_wake_ = false;  // wake_for_debugger() was called during this WFI sleep
   CoreDebugger* debugger_ = nullptr;
+  ParallelRunner* runner_ = nullptr;
   CoreDebugger::Event debug_event_ = CoreDebugger::Event::none;  // for the next before_slice
   // Writes reported while the hart was running (the core wrote its own memory through the bus),
   // applied once it has stopped.
@@ -200,6 +219,7 @@ class Core : public sc_core::sc_module, private HartBus {
   sc_core::sc_event finished_event_;
   sc_core::sc_event release_event_;
   sc_core::sc_event never_;  // never notified: where a finished core's thread waits
+  sc_core::sc_event isolated_done_;  // the parallel runner handed the core back
 };
 
 }  // namespace dojo::core

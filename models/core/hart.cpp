@@ -65,6 +65,10 @@ void Hart::translate_due(DecodedPage& page, unsigned index) {
   traces_due_.clear();
 }
 
+bool Hart::trace_head_is_due(const DecodedPage& page, unsigned index) const {
+  return (page.head_runs ? page.head_runs[index] : 0) + 1 >= config_.translate_after;
+}
+
 bool Hart::trace_head_is_hot(DecodedPage& page, unsigned index) {
   if (!page.head_runs) page.head_runs = std::make_unique<uint16_t[]>(kEntriesPerPage);
   uint16_t& runs = page.head_runs[index];
@@ -185,6 +189,7 @@ bool Hart::fetch16(uint64_t addr, uint16_t& value) {
     std::memcpy(&value, region->host + (addr - region->base), 2);
     return true;
   }
+  if (isolated_) return defer();
   return bus_.bus_read(addr, &value, 2, cycles_);
 }
 
@@ -234,8 +239,10 @@ void Hart::fuse_with_next(uint64_t pc, DecodedPage& page, Entry& entry) {
   Entry second;
   uint64_t fault_addr = 0;
   if (!decode_one(page.base + next_offset, page, second, fault_addr) ||
-      second.handler == breakpoint_handler)
+      second.handler == breakpoint_handler) {
+    stop_in_front_ = StopInFront::none;  // an isolated fetch of the second: no pair, no stop
     return;
+  }
   // The entry keeps the first instruction (stepping and traces execute it alone); the handler
   // is the pair's.
   if (shift_add_candidate) {
@@ -369,7 +376,7 @@ bool Hart::find_watch(uint64_t addr, uint64_t len, bool write) {
 
 bool Hart::watch_stops(uint64_t addr, unsigned len, bool write) {
   if (!find_watch(addr, len, write)) return false;
-  watch_stop_ = true;
+  stop_in_front_ = StopInFront::watchpoint;
   return true;
 }
 
@@ -384,6 +391,7 @@ bool Hart::load_slow(uint64_t addr, unsigned len, uint64_t& value) {
     std::memcpy(&value, region->host + (addr - region->base), len);
     return true;
   }
+  if (isolated_) return defer();
   if (bus_.bus_read(addr, &value, len, cycles_)) return true;
   // A misaligned access may straddle two targets (e.g. the end of SRAM): split it into bytes.
   if ((addr & (len - 1)) == 0) return false;
@@ -402,6 +410,7 @@ bool Hart::store_slow(uint64_t addr, unsigned len, uint64_t value) {
     invalidate_code(addr, len);
     return true;
   }
+  if (isolated_) return defer();
   invalidate_code(addr, len);
   if (bus_.bus_write(addr, &value, len, cycles_)) return true;
   if ((addr & (len - 1)) == 0) return false;
@@ -419,6 +428,21 @@ StopReason Hart::run(uint64_t cycle_limit) {
   }
   if (commit_sink_) return run_traced(cycle_limit);
   return execute<false>(cycle_limit, 0);
+}
+
+StopReason Hart::run_isolated(uint64_t cycle_limit) {
+  if (commit_sink_) return StopReason::shared;
+  isolated_ = true;
+  const StopReason reason = run(cycle_limit);
+  isolated_ = false;
+  return reason;
+}
+
+void Hart::translate_at_pc() {
+  DecodedPage& page = page_for(pc_);
+  const auto index = static_cast<unsigned>((pc_ - page.base) >> 1);
+  if (page.entries[index].handler == trace_candidate_handler_ && trace_head_is_hot(page, index))
+    build_trace(page, index);
 }
 
 StopReason Hart::step(uint64_t count) {
@@ -493,6 +517,8 @@ bool Hart::amo(const Entry& e, uint64_t addr, uint64_t operand, uint64_t& result
   const unsigned len = dword ? 8 : 4;
   const bool is_lr = e.op == Op::lr_w || e.op == Op::lr_d;
   const bool is_sc = e.op == Op::sc_w || e.op == Op::sc_d;
+  // Before the reservation is looked at: an SC that must wait for the bus keeps it.
+  if (isolated_ && !fast_region_for(addr, len)) return defer();
   if (addr & (len - 1)) {
     raise(is_lr ? Exception::load_misaligned : Exception::store_misaligned, addr);
     return false;

@@ -78,6 +78,12 @@ enum class StopReason {
   fatal,    // the hart cannot go on (see fatal_message())
   breakpoint,  // the pc reached a debugger breakpoint (the instruction there has not executed)
   watchpoint,  // an instruction was about to access watched memory (it has not executed)
+  // run_isolated() only: the instruction at the pc needs something outside the hart (memory
+  // outside its fast regions, the vector unit, a semihosting call); it has not executed.
+  shared,
+  // run_isolated() only: a trace is due to be compiled at the pc (nothing has executed there);
+  // translate_at_pc() compiles it, then the hart runs on as if it had not stopped.
+  translate,
 };
 
 // A debugger's watchpoint: `len` bytes from `addr`, checked on reads, writes or both.
@@ -173,6 +179,14 @@ class Hart {
   // and accesses outside the fast regions, so it may overshoot by one basic block), until a WFI
   // finds nothing pending, or until request_stop().
   StopReason run(uint64_t cycle_limit);
+  // run() touching nothing but the hart's own state and its fast regions (no HartBus call but
+  // the timer, no vector unit, no semihosting, no compilation), so that harts run on several host
+  // threads at once: it stops with StopReason::shared in front of the first instruction that
+  // needs more (or StopReason::translate). Without a commit sink only.
+  StopReason run_isolated(uint64_t cycle_limit);
+  // After StopReason::translate: compiles the trace due at the pc. Harts sharing a translator
+  // must do this one at a time (from one host thread).
+  void translate_at_pc();
   // Executes exactly `count` instructions (fewer if the hart stops); traps count as steps.
   StopReason step(uint64_t count = 1);
   // Executes one instruction, even if a breakpoint is set at the pc.
@@ -299,6 +313,8 @@ class Hart {
   void translate_due(DecodedPage& page, unsigned index);
   // The candidate head `index` of `page` ran: true once it has run often enough to be translated.
   bool trace_head_is_hot(DecodedPage& page, unsigned index);
+  // Whether its next run makes it hot (trace_head_is_hot without counting the run).
+  bool trace_head_is_due(const DecodedPage& page, unsigned index) const;
   // Translates the trace starting at entry `index` of `page`, if there is enough to translate.
   void build_trace(DecodedPage& page, unsigned index);
   // Forgets decoded instructions overlapping [addr, addr+len) after a store there.
@@ -326,6 +342,12 @@ class Hart {
   bool load_slow(uint64_t addr, unsigned len, uint64_t& value);
   bool store_slow(uint64_t addr, unsigned len, uint64_t value);
   bool fetch16(uint64_t addr, uint16_t& value);
+  // In run_isolated(): the access needs the bus, so the instruction stops in front of it. Returns
+  // false, as a failed access does.
+  bool defer() {
+    stop_in_front_ = StopInFront::shared;
+    return false;
+  }
   // LR, SC and AMOs; false after raise() on an exception.
   bool amo(const Entry& entry, uint64_t addr, uint64_t operand, uint64_t& result);
   void raise(Exception cause, uint64_t tval) {
@@ -426,7 +448,10 @@ class Hart {
   std::unordered_set<uint64_t> breakpoints_;
   std::vector<Watchpoint> watchpoints_;
   WatchHit watch_hit_;
-  bool watch_stop_ = false;  // a load or store failed because of a watchpoint, not a fault
+  // Why a load, store or fetch failed if not for a fault: the instruction stops in front of it.
+  enum class StopInFront : uint8_t { none, watchpoint, shared };
+  StopInFront stop_in_front_ = StopInFront::none;
+  bool isolated_ = false;  // in run_isolated()
 };
 
 }  // namespace dojo::core

@@ -225,12 +225,14 @@ check_interrupts:
   goto enter;
 
 trap:
-  if (watch_stop_) {
-    // Not a fault: a watchpoint. The instruction has not executed; give back what it was charged.
-    watch_stop_ = false;
+  if (stop_in_front_ != StopInFront::none) {
+    // Not a fault: a watchpoint, or an isolated run's access to the bus. The instruction has not
+    // executed; give back what it was charged.
+    reason = stop_in_front_ == StopInFront::watchpoint ? StopReason::watchpoint
+                                                       : StopReason::shared;
+    stop_in_front_ = StopInFront::none;
     --n;
     stop += charged_up_front(e->op);
-    reason = StopReason::watchpoint;
     goto out_at_e;
   }
   // The instruction at e did not retire; it took a cycle.
@@ -249,6 +251,12 @@ trap:
   }
   goto enter;
 
+needs_serial:
+  // An isolated run reached an instruction it may not execute (dispatched, so counted in n).
+  --n;
+needs_serial_at_e:
+  stop_in_front_ = StopInFront::none;
+  reason = StopReason::shared;
 out_at_e:
   next_pc = PC_OF(e);
 out_at_pc:
@@ -278,6 +286,7 @@ out_at_pc:
     uint64_t fault_addr = 0;
     SYNC_OUT();
     if (!decode_at(pc, *page, *e, fault_addr)) {
+      if (stop_in_front_ == StopInFront::shared) goto needs_serial_at_e;  // n counts nothing yet
       // The fetch fault stands for the instruction: count it like one that trapped.
       ++n;
       if constexpr (kSingleStep) ++steps;
@@ -494,6 +503,7 @@ atomic: {
 }
 
 csr: {
+  if (isolated_ && is_vector_csr(e->csr())) goto needs_serial;
   const bool immediate = format(e->op) == Format::csri;
   const uint64_t operand = immediate ? static_cast<uint64_t>(e->imm) : x[e->rs1];
   const bool is_write_op = e->op == Op::csrrw || e->op == Op::csrrwi;
@@ -513,6 +523,7 @@ csr: {
 }
 
 vector_instruction: {
+  if (isolated_) goto needs_serial;
   next = e + (e->length() >> 1);
   SYNC_OUT();
   uint64_t scalar = 0, vector_cycles = 1;
@@ -540,6 +551,7 @@ vector_instruction: {
   HANDLER(ebreak, {
     // Only an uncompressed ebreak can be a semihosting call; the check costs nothing elsewhere.
     if (kStep == 2 && semihosting_) {
+      if (isolated_) goto needs_serial;
       SYNC_OUT();
       if (is_semihosting_call(PC_OF(e))) {
         x[10] = semihosting_->semihosting_call(x[10], x[11]);
@@ -574,7 +586,13 @@ vector_instruction: {
 #undef HANDLER
 
 trace_candidate: {
-  // The entry should start a trace: count its runs, and translate it once it is hot.
+  // The entry should start a trace: count its runs, and translate it once it is hot (in
+  // SystemC's thread: the translator is shared).
+  if (isolated_ && trace_head_is_due(*page, static_cast<unsigned>(e - entries))) {
+    --n;
+    reason = StopReason::translate;
+    goto out_at_e;
+  }
   if (!trace_head_is_hot(*page, static_cast<unsigned>(e - entries)))
     goto* kHandlers[handler_index(handler_of(e->op), e->length())];
   SYNC_OUT();

@@ -29,6 +29,9 @@ Translator::Translator(uint64_t code_limit)
 Translator::~Translator() = default;
 
 void Translator::release(const std::string& key, Trace::Code code, uint64_t code_bytes) {
+  // Harts running isolated slices on several host threads drop traces (code they overwrote) at
+  // the same time; compiling happens only between those slices.
+  const std::lock_guard<std::mutex> lock(release_mutex_);
   traces_.erase(key);
   runtime_->jit.release(code);
   stats_.code_bytes -= code_bytes;

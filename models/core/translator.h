@@ -11,6 +11,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -103,8 +104,8 @@ class Trace {
   unsigned first_, end_;
 };
 
-// The code generator and the traces it compiled. The harts of a platform share one (it is not
-// thread-safe: one per simulation thread), so that cores running the same image compile each
+// The code generator and the traces it compiled. The harts of a platform share one (translate()
+// is not thread-safe: harts compile only in SystemC's thread; release() is), so that cores running the same image compile each
 // trace once. A trace depends only on its instructions, their addresses and the cycle model:
 // everything of a hart (its registers, memory, decoded pages, counters) comes in TraceContext.
 class Translator {
@@ -141,6 +142,7 @@ class Translator {
   uint64_t generation_ = 0;
   // Set by a flush, until the harts have released half the limit: one flush at a time.
   bool flushing_ = false;
+  std::mutex release_mutex_;
 };
 
 }  // namespace dojo::core

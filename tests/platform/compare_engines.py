@@ -1,18 +1,20 @@
 #!/usr/bin/env python3
-"""Runs firmware on both core engines and checks that they agree.
+"""Runs firmware on both core engines and several host thread counts and checks that they agree.
 
     compare_engines.py --dojo-vp BIN --firmware-dir DIR [--configs core,mini,d1]
-                       [--firmware a,b,...] [--max-instructions N] [--set KEY=VALUE ...]
-                       [--jobs N]
+                       [--firmware a,b,...] [--engines interpreter,translator] [--threads 0,...]
+                       [--outputs timeline,commits,waveform] [--max-instructions N]
+                       [--set KEY=VALUE ...] [--jobs N]
 
 For every firmware image (every *.elf in DIR unless --firmware names some) on every configuration,
-`dojo-vp run` runs once with core.engine=interpreter and once with core.engine=translator. Their
-stdout, stderr, exit status and --stats-file JSON must be identical, except what measures the host
-rather than the simulation: wall_time_s, mips and the translator's own work (translation and
-code.table_bytes). The
-watchdog (--max-instructions) bounds every run in simulated instructions, so each run is
-deterministic and ends. Exits 1 on any difference (each one named), or if the translator compiled
-nothing at all (the comparison would then prove nothing).
+`dojo-vp run` runs once per engine (core.engine) and thread count (--threads; 0, the default, is
+one per host core). Their stdout, stderr, exit status and --stats-file JSON must be identical,
+except what measures the host rather than the simulation: wall_time_s, mips and the translator's
+own work (translation and code.table_bytes); so must the files --outputs asks for: the timeline
+(--timeline), the commit log (--log-commits, of core 0,0) and the vector unit RTL's waveform (--trace-rtl, for
+runs whose cores run the RTL). The watchdog (--max-instructions) bounds every run in simulated
+instructions, so each run is deterministic and ends. Exits 1 on any difference (each one named),
+or if the translator ran and compiled nothing at all (the comparison would then prove nothing).
 """
 import argparse
 import json
@@ -23,18 +25,28 @@ import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-ENGINES = ("interpreter", "translator")
 HOST_MEASURES = ("wall_time_s", "mips", "translation")
 # The translator's own tables in the decoded-code memory (the decoded pages must be the same).
 TRANSLATOR_TABLES = ("code", "table_bytes")
 # Only a simulator that hangs meets this: the watchdog ends every run in simulated time.
 HANG_SECONDS = 900
+# --outputs: the option that writes each, the file's extension and further options. The commit
+# log covers one core, so that the others run as they would without it.
+OUTPUTS = {"timeline": ("--timeline", "json", []),
+           "commits": ("--log-commits", "log", ["--log-commits-cores", "0,0"]),
+           "waveform": ("--trace-rtl", "vcd", [])}
 
 
-def run(dojo_vp, elf, config, engine, max_instructions, settings, workdir):
-    stats_file = Path(workdir) / f"{elf.stem}.{config}.{engine}.json"
+def run(dojo_vp, elf, config, variant, outputs, max_instructions, settings, workdir):
+    engine, threads = variant
+    name = f"{elf.stem}.{config}.{engine}.threads{threads}"
+    stats_file = Path(workdir) / f"{name}.stats.json"
     command = [dojo_vp, "run", "-q", "--config", config, "--set", f"core.engine={engine}",
-               "--max-instructions", str(max_instructions), "--stats-file", str(stats_file)]
+               "--threads", str(threads), "--max-instructions", str(max_instructions),
+               "--stats-file", str(stats_file)]
+    files = {output: Path(workdir) / f"{name}.{output}.{OUTPUTS[output][1]}" for output in outputs}
+    for output, path in files.items():
+        command += [OUTPUTS[output][0], str(path)] + OUTPUTS[output][2]
     for setting in settings:
         command += ["--set", setting]
     command.append(str(elf))
@@ -46,8 +58,12 @@ def run(dojo_vp, elf, config, engine, max_instructions, settings, workdir):
         stats = json.loads(stats_file.read_text())
     except (OSError, ValueError) as error:
         return {"error": f"no statistics from {' '.join(command)}: {error}"}
+    # Several cores write one file each (the name with -core<hartid>): all of them count.
+    written = {output: {found.name[len(path.stem):]: found.read_bytes()
+                        for found in sorted(Path(workdir).glob(path.stem + "*"))}
+               for output, path in files.items()}
     return {"stdout": done.stdout, "stderr": done.stderr, "status": done.returncode,
-            "stats": stats}
+            "stats": stats, "files": written}
 
 
 def first_difference(a, b, path=""):
@@ -75,26 +91,35 @@ def first_line_difference(a, b):
     return f"{len(lines_a)} vs {len(lines_b)} lines"
 
 
-def compare(results):
-    """What differs between the interpreter's and the translator's run, as messages."""
-    interpreted, translated = (results[engine] for engine in ENGINES)
-    for result in (interpreted, translated):
+def compare(first, other):
+    """What differs between two runs, as messages."""
+    for result in (first, other):
         if "error" in result:
             return [result["error"]]
     differences = []
-    if interpreted["status"] != translated["status"]:
-        differences.append(f"exit status {interpreted['status']} vs {translated['status']}")
+    if first["status"] != other["status"]:
+        differences.append(f"exit status {first['status']} vs {other['status']}")
     for stream in ("stdout", "stderr"):
-        if interpreted[stream] != translated[stream]:
-            differences.append(f"{stream}, {first_line_difference(interpreted[stream], translated[stream])}")
+        if first[stream] != other[stream]:
+            differences.append(f"{stream}, {first_line_difference(first[stream], other[stream])}")
     simulated = [{k: v for k, v in r["stats"].items() if k not in HOST_MEASURES}
-                 for r in (interpreted, translated)]
+                 for r in (first, other)]
     section, field = TRANSLATOR_TABLES
     for stats in simulated:
         stats.get(section, {}).pop(field, None)
     found = first_difference(*simulated)
     if found:
         differences.append(f"statistics, {found}")
+    for output, files in first["files"].items():
+        if not files:
+            differences.append(f"no {output} file written")
+        elif files.keys() != other["files"][output].keys():
+            differences.append(f"{output} files {sorted(files)} vs {sorted(other['files'][output])}")
+        else:
+            for suffix, data in files.items():
+                if data != other["files"][output][suffix]:
+                    differences.append(f"{output}{suffix}, "
+                                       f"{first_line_difference(data, other['files'][output][suffix])}")
     return differences
 
 
@@ -104,9 +129,12 @@ def main():
     parser.add_argument("--firmware-dir", required=True, type=Path)
     parser.add_argument("--configs", default="core,mini,d1")
     parser.add_argument("--firmware", help="comma list of image names (default: every *.elf)")
+    parser.add_argument("--engines", default="interpreter,translator")
+    parser.add_argument("--threads", default="0", help="comma list of --threads values")
+    parser.add_argument("--outputs", default="", help="comma list of " + ", ".join(OUTPUTS))
     parser.add_argument("--max-instructions", type=int, default=2_000_000)
     parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
-                        help="a parameter for both engines' runs (repeatable)")
+                        help="a parameter for every run (repeatable)")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     args = parser.parse_args()
 
@@ -117,30 +145,42 @@ def main():
     missing = [str(image) for image in images if not image.is_file()]
     if not images or missing:
         sys.exit(f"compare_engines: no firmware image {', '.join(missing) or 'in ' + str(args.firmware_dir)}")
+    outputs = [output for output in args.outputs.split(",") if output]
+    unknown = [output for output in outputs if output not in OUTPUTS]
+    if unknown:
+        sys.exit(f"compare_engines: --outputs: no output {', '.join(unknown)}")
     configs = args.configs.split(",")
+    variants = [(engine, int(threads)) for engine in args.engines.split(",")
+                for threads in args.threads.split(",")]
 
     with tempfile.TemporaryDirectory() as workdir, ThreadPoolExecutor(args.jobs) as pool:
         cases = [(image, config) for config in configs for image in images]
-        futures = {(image, config, engine): pool.submit(run, args.dojo_vp, image, config, engine,
-                                                        args.max_instructions, args.set, workdir)
-                   for image, config in cases for engine in ENGINES}
+        futures = {(image, config, variant): pool.submit(run, args.dojo_vp, image, config, variant,
+                                                         outputs, args.max_instructions, args.set,
+                                                         workdir)
+                   for image, config in cases for variant in variants}
         failures, traces, flushes = 0, 0, 0
         for image, config in cases:
-            results = {engine: futures[(image, config, engine)].result() for engine in ENGINES}
-            differences = compare(results)
-            if "stats" in results["translator"]:
-                translation = results["translator"]["stats"].get("translation", {})
-                traces += translation.get("traces", 0)
-                flushes += translation.get("flushes", 0)
+            results = [futures[(image, config, variant)].result() for variant in variants]
+            differences = []
+            for variant, result in zip(variants[1:], results[1:]):
+                differences += [f"{variant[0]} with {variant[1]} threads: {difference}"
+                                for difference in compare(results[0], result)]
+            for (engine, _), result in zip(variants, results):
+                if engine == "translator" and "stats" in result:
+                    translation = result["stats"].get("translation", {})
+                    traces += translation.get("traces", 0)
+                    flushes += translation.get("flushes", 0)
             if differences:
                 failures += 1
-                print(f"DIFFER {image.stem} on {config}: " + "; ".join(differences))
+                print(f"DIFFER {image.stem} on {config} from {variants[0][0]} with "
+                      f"{variants[0][1]} threads: " + "; ".join(differences))
             else:
-                status = results["interpreter"]["status"]
+                status = results[0].get("status")
                 print(f"same   {image.stem} on {config} (exit {status})")
-    print(f"{len(cases) - failures} of {len(cases)} runs identical on both engines; "
+    print(f"{len(cases) - failures} of {len(cases)} runs identical in {len(variants)} variants; "
           f"the translator compiled {traces} traces (its code cache full {flushes} times)")
-    if traces == 0:
+    if traces == 0 and any(engine == "translator" for engine, _ in variants):
         print("the translator compiled nothing: the comparison proves nothing")
         return 1
     return 1 if failures else 0

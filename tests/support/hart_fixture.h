@@ -214,7 +214,9 @@ class HartFixture {
         case core::StopReason::wfi: return Outcome::wfi;
         case core::StopReason::stopped:
         case core::StopReason::breakpoint:
-        case core::StopReason::watchpoint: return Outcome::stopped;
+        case core::StopReason::watchpoint:
+        case core::StopReason::shared:
+        case core::StopReason::translate: return Outcome::stopped;
         case core::StopReason::fatal: return Outcome::fatal;
         case core::StopReason::limit: break;
       }
@@ -242,7 +244,9 @@ class HartFixture {
       case core::StopReason::wfi: return Outcome::wfi;
       case core::StopReason::stopped:
       case core::StopReason::breakpoint:
-      case core::StopReason::watchpoint: return Outcome::stopped;
+      case core::StopReason::watchpoint:
+      case core::StopReason::shared:
+      case core::StopReason::translate: return Outcome::stopped;
       case core::StopReason::fatal: return Outcome::fatal;
       case core::StopReason::limit: break;
     }
