@@ -19,6 +19,7 @@ or if the translator ran and compiled nothing at all (the comparison would then 
 import argparse
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -35,6 +36,11 @@ HANG_SECONDS = 900
 OUTPUTS = {"timeline": ("--timeline", "json", []),
            "commits": ("--log-commits", "log", ["--log-commits-cores", "0,0"]),
            "waveform": ("--trace-rtl", "vcd", [])}
+
+
+def without_host_date(data):
+    """A waveform without its $date section (when it was written, on the host)."""
+    return re.sub(rb"\$date.*?\$end", b"$date $end", data, count=1, flags=re.S)
 
 
 def run(dojo_vp, elf, config, variant, outputs, max_instructions, settings, workdir):
@@ -59,7 +65,7 @@ def run(dojo_vp, elf, config, variant, outputs, max_instructions, settings, work
     except (OSError, ValueError) as error:
         return {"error": f"no statistics from {' '.join(command)}: {error}"}
     # Several cores write one file each (the name with -core<hartid>): all of them count.
-    written = {output: {found.name[len(path.stem):]: found.read_bytes()
+    written = {output: {found.name[len(path.stem):]: without_host_date(found.read_bytes())
                         for found in sorted(Path(workdir).glob(path.stem + "*"))}
                for output, path in files.items()}
     return {"stdout": done.stdout, "stderr": done.stderr, "status": done.returncode,

@@ -18,6 +18,13 @@ const char* __asan_default_options() {
   return "abort_on_error=1:detect_leaks=1:check_initialization_order=1:print_summary=1";
 }
 
+// SystemC's thread processes are coroutines on the simulation's one host thread: to ThreadSanitizer
+// they are that thread, whose accesses are ordered, so only the parallel runner's worker threads
+// can race with it.
+const char* __tsan_default_options() {
+  return "halt_on_error=1:abort_on_error=1:print_summary=1";
+}
+
 const char* __ubsan_default_options() {
   return "halt_on_error=1:abort_on_error=1:print_stacktrace=1:print_summary=1:"
          "suppressions=" DOJO_UBSAN_SUPPRESSIONS;

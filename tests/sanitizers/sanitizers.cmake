@@ -12,7 +12,8 @@ target_compile_definitions(dojo_sanitizer_defaults PRIVATE
 link_libraries(dojo_sanitizer_defaults)
 # The runtimes only look the options up (weak references), which would not pull them out of the
 # archive: ask the linker for them.
-add_link_options(LINKER:-u,__asan_default_options LINKER:-u,__ubsan_default_options)
+add_link_options(LINKER:-u,__asan_default_options LINKER:-u,__ubsan_default_options
+  LINKER:-u,__tsan_default_options)
 
 # Tests take longer under the sanitizers: explicit CTest timeouts are scaled by this.
 set(DOJO_TIMEOUT_SCALE 4)
