@@ -367,8 +367,9 @@ uint64_t VectorModel::horizontal_sum(const DecodedInstruction& d, Flags& flags) 
 
 // On x86-64 this is compiled twice and the FMA version chosen at load time where the host has
 // the instruction: there f32_fma_all_normal's fmaf is one inline instruction and the 64
-// independent outputs overlap (elsewhere fmaf is a libm call).
-#if defined(__x86_64__) && defined(__GNUC__)
+// independent outputs overlap (elsewhere fmaf is a libm call). Not under ThreadSanitizer, whose
+// instrumented resolver would run at load time, before its runtime is ready.
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__SANITIZE_THREAD__)
 __attribute__((target_clones("fma", "default")))
 #endif
 void VectorModel::matrix_multiply(const DecodedInstruction& d, Flags& flags) {
