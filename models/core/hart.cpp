@@ -7,12 +7,23 @@
 #include <algorithm>
 #include <cstring>
 
+#include <sys/mman.h>
+
 #include "core/decoder.h"
 #include "core/hart_internal.h"
 #include "core/semantics.h"
 #include "core/translator.h"
 
 namespace dojo::core {
+
+void* map_zeroed(size_t bytes) {
+  void* const memory =
+      mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (memory == MAP_FAILED) throw std::bad_alloc();
+  return memory;
+}
+
+void UnmapMemory::operator()(void* memory) const { munmap(memory, bytes); }
 
 Hart::Hart(const HartConfig& config, HartBus& bus)
     : config_(config), bus_(bus), pc_(config.reset_pc) {
@@ -29,7 +40,7 @@ Hart::CodeMemory Hart::code_memory() const {
   CodeMemory memory;
   for (const auto& [base, page] : pages_) {
     ++memory.pages;
-    memory.decoded_bytes += sizeof(DecodedPage);
+    memory.decoded_bytes += sizeof(DecodedPage) + DecodedPage::kEntries * sizeof(Entry);
     if (page->trace_at) memory.table_bytes += kEntriesPerPage * sizeof(page->trace_at[0]);
     if (page->head_runs) memory.table_bytes += kEntriesPerPage * sizeof(page->head_runs[0]);
   }
@@ -45,7 +56,7 @@ void Hart::mark_trace_head(DecodedPage& page, uint64_t pc) {
 
 bool Hart::may_become_candidate(const DecodedPage& page, unsigned index) const {
   // A breakpoint's entry stays one.
-  const void* const handler = page.entries[index].handler;
+  const HandlerOffset handler = page.entries[index].handler;
   return page.decoded(index) && !(page.trace_at && page.trace_at[index]) &&
          handler != handlers_[handler_index(Handler::breakpoint, 4)];
 }
@@ -70,7 +81,7 @@ bool Hart::trace_head_is_due(const DecodedPage& page, unsigned index) const {
 }
 
 bool Hart::trace_head_is_hot(DecodedPage& page, unsigned index) {
-  if (!page.head_runs) page.head_runs = std::make_unique<uint16_t[]>(kEntriesPerPage);
+  if (!page.head_runs) page.head_runs = zeroed_array<uint16_t>(kEntriesPerPage);
   uint16_t& runs = page.head_runs[index];
   if (++runs < config_.translate_after) return false;
   runs = 0;
@@ -105,7 +116,7 @@ void Hart::build_trace(DecodedPage& page, unsigned index) {
     fuse_with_next(page.base + 2 * uint64_t{index}, page, head);
     return;
   }
-  if (!page.trace_at) page.trace_at = std::make_unique<TraceSlot*[]>(kEntriesPerPage);
+  if (!page.trace_at) page.trace_at = zeroed_array<TraceSlot*>(kEntriesPerPage);
   page.trace_at[index] = trace->slot();
   page.traces.push_back(std::move(trace));
   head.handler = trace_handler_;
@@ -126,7 +137,7 @@ void Hart::add_fast_region(uint64_t base, uint64_t size, uint8_t* host) {
   for (auto& [page_base, page] : pages_) {
     if (page_base >= region.first_page && page_base < end_page) {
       const uint64_t index = (page_base - region.first_page) >> kPageBits;
-      region.page_entries[index] = page->entries.data();
+      region.page_entries[index] = page->entries.get();
       region.code[index] = 1;
     }
   }
@@ -167,7 +178,7 @@ DecodedPage& Hart::page_for(uint64_t pc) {
     for (auto& region : fast_) {
       const uint64_t index = (page_base - region.first_page) >> kPageBits;
       if (page_base >= region.first_page && index < region.page_entries.size()) {
-        region.page_entries[index] = slot->entries.data();
+        region.page_entries[index] = slot->entries.get();
         region.code[index] = 1;
       }
     }
@@ -224,7 +235,7 @@ void Hart::fuse_with_next(uint64_t pc, DecodedPage& page, Entry& entry) {
                                                     {Op::addiw, Handler::addiw_beq},
                                                     {Op::add, Handler::add_beq},
                                                     {Op::addw, Handler::addw_beq}};
-  const void* const breakpoint_handler = handlers_[handler_index(Handler::breakpoint, 4)];
+  const HandlerOffset breakpoint_handler = handlers_[handler_index(Handler::breakpoint, 4)];
   const auto fusion = std::find_if(std::begin(kBranchFusions), std::end(kBranchFusions),
                                    [&](const BranchFusion& f) { return f.first == entry.op; });
   const bool shift_add_candidate = entry.op == Op::slli;

@@ -26,6 +26,8 @@ namespace dojo::core {
 
 struct Entry;
 struct DecodedPage;
+// Where a decoded entry's code is in the interpreter (hart_internal.h).
+using HandlerOffset = int32_t;
 class Translator;
 
 // How a hart executes: the threaded interpreter alone, or with hot straight-line code translated
@@ -374,13 +376,13 @@ class Hart {
   HartBus& bus_;
   vector::VectorEngine* vector_ = nullptr;
   SemihostingHandler* semihosting_ = nullptr;
-  // The handlers of execute<false>, whose addresses decoded entries hold (execute<true> looks its
+  // The handlers of execute<false>, whose offsets decoded entries hold (execute<true> looks its
   // own up by operation). Set by execute<false>, which the constructor calls with a zero limit.
-  const void* const* handlers_ = nullptr;
+  const HandlerOffset* handlers_ = nullptr;
   // The interpreter's code for an entry that starts a translated trace, and for one that should
   // start a trace once it has run often enough (set with handlers_).
-  const void* trace_handler_ = nullptr;
-  const void* trace_candidate_handler_ = nullptr;
+  HandlerOffset trace_handler_ = 0;
+  HandlerOffset trace_candidate_handler_ = 0;
   std::vector<FastRegion> fast_;  // largest first
   // The translating engine (null for the interpreter); before pages_, whose traces it holds the
   // code of, so that it outlives them.

@@ -5,6 +5,8 @@
 #include <bitset>
 #include <cstdint>
 #include <memory>
+#include <new>
+#include <type_traits>
 #include <vector>
 
 #include "core/decoder.h"
@@ -68,15 +70,36 @@ constexpr unsigned handler_index(Handler handler, unsigned length) {
   return static_cast<unsigned>(handler) * 2 + (length == 2 ? 1 : 0);
 }
 
-// The interpreter's handler addresses, by handler_index.
-using HandlerTable = const void* const*;
+// An entry's HandlerOffset is its code's offset in execute() from the decode handler's, so that
+// an entry of zeroes is one not decoded yet (see ZeroedArray).
+constexpr HandlerOffset kNotDecoded = 0;
+// The interpreter's handler offsets, by handler_index.
+using HandlerTable = const HandlerOffset*;
+
+// An array that starts as zeroes without being cleared: memory mapped for it alone, whose pages
+// the host fills with zeroes when first touched, so the part a core never uses (most of a page of
+// decoded code) costs neither memory nor time. (calloc would clear what malloc had mapped ahead.)
+// For trivially copyable types, whose objects zeroed memory can be.
+struct UnmapMemory {
+  size_t bytes = 0;
+  void operator()(void* memory) const;
+};
+template <typename T>
+using ZeroedArray = std::unique_ptr<T[], UnmapMemory>;
+void* map_zeroed(size_t bytes);
+template <typename T>
+ZeroedArray<T> zeroed_array(size_t size) {
+  static_assert(std::is_trivially_copyable_v<T> && std::is_trivially_destructible_v<T>);
+  return ZeroedArray<T>(static_cast<T*>(map_zeroed(size * sizeof(T))),
+                        UnmapMemory{size * sizeof(T)});
+}
 
 // A decoded instruction as the interpreter keeps it, 32 bytes (one per halfword of code): the
 // instruction and the interpreter's own fields.
 struct Entry : Instruction {
   // execute()'s code for this entry: the instruction's handler, or one of the interpreter's
   // (decode when not decoded, a superinstruction, a breakpoint, a trace).
-  const void* handler = nullptr;
+  HandlerOffset handler = kNotDecoded;
   // For branches and jal whose target is in the same decoded page: the target's entry; null
   // otherwise. A superinstruction's first entry holds the branch's (an addi has no target), and
   // an addi and a branch on its sum hold the branch's other register in rs2 (an addi has none).
@@ -97,28 +120,24 @@ constexpr unsigned kEntryHandlerOffset = sizeof(Instruction);
 // The decoded instructions of one 4 KiB page. Two sentinel entries past the end catch straight-
 // line execution (of a 2- or 4-byte instruction) running into the next page.
 struct DecodedPage {
+  static constexpr unsigned kEntries = kEntriesPerPage + 2;
+
   DecodedPage(uint64_t page_base, HandlerTable handlers)
-      : base(page_base),
-        decode_handler(handlers[handler_index(Handler::decode, 4)]),
-        page_end_handler(handlers[handler_index(Handler::page_end, 4)]) {
-    reset();
+      : base(page_base), page_end_handler(handlers[handler_index(Handler::page_end, 4)]) {
+    for (unsigned i = kEntriesPerPage; i < kEntries; ++i) entries[i].handler = page_end_handler;
   }
 
   // Forgets every decoded instruction. Only the handler is reset, so a handler whose own entry
   // is forgotten (a store over its own instruction) still finds its fields, and a commit log the
   // instruction that executed.
-  void reset() {
-    forget(0, kEntriesPerPage, 0);
-    for (unsigned i = kEntriesPerPage; i < entries.size(); ++i)
-      entries[i].handler = page_end_handler;
-  }
+  void reset() { forget(0, kEntriesPerPage, 0); }
 
   // Forgets the entries [first, last), and the traces that start among them or have an
   // instruction among [written, last), the bytes written (entries before them are forgotten as
   // they may stand for more than one instruction; a trace's instructions stand for their own
   // bytes only, so that data written next to a trace leaves it alone).
   void forget(unsigned first, unsigned last, unsigned written) {
-    for (unsigned i = first; i < last; ++i) entries[i].handler = decode_handler;
+    for (unsigned i = first; i < last; ++i) entries[i].handler = kNotDecoded;
     for (size_t i = 0; i < traces.size();) {
       const Trace& trace = *traces[i];
       const bool starts_here = trace.first() >= first && trace.first() < last;
@@ -127,27 +146,26 @@ struct DecodedPage {
         continue;
       }
       // Decoded (and translated) again when reached.
-      entries[trace.first()].handler = decode_handler;
+      entries[trace.first()].handler = kNotDecoded;
       trace_at[trace.first()] = nullptr;
       traces[i] = std::move(traces.back());
       traces.pop_back();
     }
   }
 
-  bool decoded(unsigned index) const { return entries[index].handler != decode_handler; }
+  bool decoded(unsigned index) const { return entries[index].handler != kNotDecoded; }
 
   uint64_t base;
-  const void* decode_handler;
-  const void* page_end_handler;
-  std::array<Entry, kEntriesPerPage + 2> entries;
+  HandlerOffset page_end_handler;
+  ZeroedArray<Entry> entries = zeroed_array<Entry>(kEntries);
   // The translating engine's traces of this page, the one starting at each entry (allocated with
   // the first trace), and the entries a trace should start at (branch targets, return addresses).
   std::vector<std::shared_ptr<Trace>> traces;
-  std::unique_ptr<TraceSlot*[]> trace_at;
+  ZeroedArray<TraceSlot*> trace_at;
   std::bitset<kEntriesPerPage> trace_heads;
   // How often each head not yet translated has run (allocated with the first candidate's run):
   // code that runs once (start-up, on each of thousands of cores) is not worth compiling.
-  std::unique_ptr<uint16_t[]> head_runs;  // core.translate_after fits
+  ZeroedArray<uint16_t> head_runs;  // core.translate_after fits
 };
 
 }  // namespace dojo::core

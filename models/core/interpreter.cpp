@@ -41,12 +41,24 @@ StopReason Hart::execute(uint64_t cycle_limit, uint64_t step_count) {
 #undef DOJO_HANDLER_LABEL
   };
   static_assert(std::size(kHandlers) == 2 * static_cast<unsigned>(Handler::count));
+  // Entries hold their handler's offset from the decode handler's (HandlerOffset).
+  const char* const decode_code =
+      static_cast<const char*>(kHandlers[handler_index(Handler::decode, 4)]);
+  const auto offset_of = [decode_code](const void* code) {
+    return static_cast<HandlerOffset>(static_cast<const char*>(code) - decode_code);
+  };
+  static const auto kHandlerOffsets = [&] {
+    std::array<HandlerOffset, std::size(kHandlers)> offsets;
+    for (size_t i = 0; i < offsets.size(); ++i) offsets[i] = offset_of(kHandlers[i]);
+    return offsets;
+  }();
   // Single-stepping never runs (or counts towards) a trace.
-  static const void* const kTraceHandlers[] = {&&run_trace, &&trace_candidate};
+  const HandlerOffset run_trace = offset_of(&&run_trace);
+  const HandlerOffset trace_candidate = offset_of(&&trace_candidate);
   if constexpr (!kSingleStep) {
-    handlers_ = kHandlers;
-    trace_handler_ = kTraceHandlers[0];
-    trace_candidate_handler_ = kTraceHandlers[1];
+    handlers_ = kHandlerOffsets.data();
+    trace_handler_ = run_trace;
+    trace_candidate_handler_ = trace_candidate;
   }
 
   // The registers live in this frame while the hart runs: next to the interpreter's other
@@ -88,9 +100,9 @@ StopReason Hart::execute(uint64_t cycle_limit, uint64_t step_count) {
   };
   // Single-stepping executes each entry's own instruction (a superinstruction's first, a trace
   // head's), but for the interpreter's entries that stand for none.
-  const void* const breakpoint_handler = handlers_[handler_index(Handler::breakpoint, 4)];
+  const HandlerOffset breakpoint_handler = handlers_[handler_index(Handler::breakpoint, 4)];
   const auto step_handler = [&](const Entry& entry, const DecodedPage& in) {
-    if (entry.handler == in.decode_handler) return handler_index(Handler::decode, 4);
+    if (entry.handler == kNotDecoded) return handler_index(Handler::decode, 4);
     if (entry.handler == in.page_end_handler) return handler_index(Handler::page_end, 4);
     if (entry.handler == breakpoint_handler) return handler_index(Handler::breakpoint, 4);
     return handler_index(handler_of(entry.op), entry.length());
@@ -118,12 +130,11 @@ StopReason Hart::execute(uint64_t cycle_limit, uint64_t step_count) {
                              mem_base,
                              mem_fast_size,
                              page_entries,
-                             handlers_[handler_index(Handler::decode, 4)],
                              mem_page_bias,
                              0};
 
   DecodedPage* page = &page_for(next_pc);
-  Entry* entries = page->entries.data();
+  Entry* entries = page->entries.get();
   Entry* e = entries + ((next_pc - page->base) >> 1);
   Entry* next = e;
 
@@ -146,10 +157,15 @@ StopReason Hart::execute(uint64_t cycle_limit, uint64_t step_count) {
       if (steps++ == step_count) goto out_at_e;                 \
     }                                                           \
     ++n;                                                        \
+    GOTO_HANDLER();                                             \
+  } while (0)
+// The code of the entry at e.
+#define GOTO_HANDLER()                                          \
+  do {                                                          \
     if constexpr (kSingleStep) {                                \
       goto* kHandlers[step_handler(*e, *page)];                 \
     } else {                                                    \
-      goto* e->handler;                                         \
+      goto* static_cast<const void*>(decode_code + e->handler); \
     }                                                           \
   } while (0)
 #define NEXT()     \
@@ -189,7 +205,7 @@ enter:
   // Continue at next_pc: find its page (cheap when it is the current one) and dispatch.
   if (next_pc - page->base >= kPageSize) {
     page = &page_for(next_pc);
-    entries = page->entries.data();
+    entries = page->entries.get();
   }
   e = entries + ((next_pc - page->base) >> 1);
   if constexpr (!kSingleStep) {
@@ -597,7 +613,7 @@ trace_candidate: {
     goto* kHandlers[handler_index(handler_of(e->op), e->length())];
   SYNC_OUT();
   build_trace(*page, static_cast<unsigned>(e - entries));  // sets the entry's handler
-  goto* e->handler;
+  GOTO_HANDLER();
 }
 
 run_trace: {
@@ -628,6 +644,7 @@ run_trace: {
 #undef SYNC_IN
 #undef PC_OF
 #undef DISPATCH
+#undef GOTO_HANDLER
 #undef NEXT
 #undef NEXT_AFTER_CALL
 #undef CHECK_LIMIT

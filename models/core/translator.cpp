@@ -380,10 +380,10 @@ class TraceAssembler {
         a_.shl(rcx, 5);  // sizeof(Entry)
         static_assert(sizeof(Entry) == 32);
         a_.add(rdx, rcx);
-        a_.mov(rcx, context(offsetof(TraceContext, undecoded)));
+        static_assert(sizeof(Entry::handler) == 4 && kNotDecoded == 0);
         for (unsigned halfword = 0; halfword <= (kReach + bytes) / 2; ++halfword) {
           const auto at = static_cast<int32_t>(halfword * sizeof(Entry) + kEntryHandlerOffset);
-          a_.cmp(qword_ptr(rdx, at), rcx);
+          a_.cmp(dword_ptr(rdx, at), 0);
           a_.jne(in_front);
         }
         a_.bind(store);

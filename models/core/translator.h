@@ -38,9 +38,8 @@ struct TraceContext {
   uint64_t mem_base = 0;           // its first address
   uint64_t mem_fast_size = 0;      // an access whose offset is below this fits (size - 7)
   // Per page of the fast memory: its decoded entries, or null; a store over bytes that one of
-  // them stands for (its handler is not `undecoded`) leaves the trace.
+  // them stands for (one decoded: its handler is not kNotDecoded, 0) leaves the trace.
   Entry* const* page_entries = nullptr;
-  const void* undecoded = nullptr;
   uint64_t mem_page_bias = 0;      // mem_base's offset in its page
   uint64_t jump_target = 0;        // where a trace that ended in jalr goes
   // The current page's trace starts (per halfword, null where none), this hart's: the traces

@@ -22,7 +22,7 @@ const char* __asan_default_options() {
 // they are that thread, whose accesses are ordered, so only the parallel runner's worker threads
 // can race with it.
 const char* __tsan_default_options() {
-  return "halt_on_error=1:abort_on_error=1:print_summary=1";
+  return "halt_on_error=1:abort_on_error=1:print_summary=1:suppressions=" DOJO_TSAN_SUPPRESSIONS;
 }
 
 const char* __ubsan_default_options() {

@@ -8,7 +8,8 @@ add_link_options(-fsanitize=${DOJO_SANITIZE})
 
 add_library(dojo_sanitizer_defaults STATIC ${CMAKE_CURRENT_LIST_DIR}/sanitizer_defaults.cpp)
 target_compile_definitions(dojo_sanitizer_defaults PRIVATE
-  DOJO_UBSAN_SUPPRESSIONS="${CMAKE_CURRENT_LIST_DIR}/ubsan.supp")
+  DOJO_UBSAN_SUPPRESSIONS="${CMAKE_CURRENT_LIST_DIR}/ubsan.supp"
+  DOJO_TSAN_SUPPRESSIONS="${CMAKE_CURRENT_LIST_DIR}/tsan.supp")
 link_libraries(dojo_sanitizer_defaults)
 # The runtimes only look the options up (weak references), which would not pull them out of the
 # archive: ask the linker for them.
