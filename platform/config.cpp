@@ -487,6 +487,12 @@ const std::vector<Parameter>& schema() {
             "threads", Kind::count, 0, 1024,
             "host threads that run the cores' isolated slices, SystemC's included; 0 = one per "
             "host core. Every count gives the same results"),
+        number<&C::Simulation::serial_cycles>(
+            "serial_cycles", Kind::count, 1, uint64_t{1} << 32,
+            "core cycles a core that needed the platform (remote memory, a device, the vector "
+            "unit) goes on in SystemC's thread before it joins the parallel threads again: a "
+            "core that talks much pays no round trip per access. The results depend on it as "
+            "on the quantum, never on the thread count"),
     });
     return all;
   }();

@@ -112,6 +112,7 @@ struct PlatformConfig {
     uint64_t timeout_ps = 0;          // simulated time; 0 = no limit
     uint64_t code_cache_bytes = uint64_t{128} << 20;  // the translator's host code, all cores
     uint32_t threads = 0;  // host threads running the cores' slices; 0 = one per host core
+    uint64_t serial_cycles = 256;  // a core that needed the platform runs on in its own thread
   } simulation;
   // Applied in order over the values above to the cores each selects: for a core, the last entry
   // that selects it and sets a key wins.

@@ -83,6 +83,13 @@ std::vector<Field> translation_fields(const TranslationStatistics& t) {
           {"seconds", number(t.seconds)}};
 }
 
+std::vector<Field> parallel_fields(const ParallelStatistics& p) {
+  return {{"threads", std::to_string(p.threads)},
+          {"batches", std::to_string(p.batches)},
+          {"slices", std::to_string(p.slices)},
+          {"batch_seconds", number(p.batch_seconds)}};
+}
+
 std::vector<Field> code_fields(const CodeMemoryStatistics& c) {
   return {{"decoded_pages", std::to_string(c.decoded_pages)},
           {"decoded_bytes", std::to_string(c.decoded_bytes)},
@@ -141,6 +148,7 @@ std::string to_json(const RunStatistics& s) {
            ", \"errors\": " + std::to_string(d.errors) + "}";
   });
   out << "  \"translation\": {" << json_members(translation_fields(s.translation)) << "},\n";
+  out << "  \"parallel\": {" << json_members(parallel_fields(s.parallel)) << "},\n";
   out << "  \"code\": {" << json_members(code_fields(s.code)) << "}\n";
   out << "}\n";
   return out.str();
@@ -155,6 +163,7 @@ std::string to_text(const RunStatistics& s, bool per_core) {
   out << "cores: " << s.cores.size() << "\n";
   lines("packets.", packet_fields(s.packets));
   lines("translation.", translation_fields(s.translation));
+  lines("parallel.", parallel_fields(s.parallel));
   lines("code.", code_fields(s.code));
   if (per_core) {
     for (const CoreStatistics& c : s.cores) {

@@ -47,6 +47,16 @@ struct TranslationStatistics {
   double seconds = 0;       // host time spent compiling (like wall_time_s, differs run to run)
 };
 
+// How the run used its host threads (docs/performance.md#parallel-simulation): host measures,
+// like wall_time_s (the batches and slices are the same for every thread count, the seconds are
+// not).
+struct ParallelStatistics {
+  uint32_t threads = 1;        // simulation.threads as the run used it
+  uint64_t batches = 0;        // instants at which the runner ran cores' isolated slices
+  uint64_t slices = 0;         // isolated slices it ran
+  double batch_seconds = 0;    // host time in those batches (the part that runs in parallel)
+};
+
 // Host memory holding decoded code, over all cores.
 struct CodeMemoryStatistics {
   uint64_t decoded_pages = 0;  // 4 KiB pages of guest code decoded
@@ -73,6 +83,7 @@ struct RunStatistics {
   noc::PacketStats packets;
   std::vector<DmaStatistics> dma;     // engines that did anything
   TranslationStatistics translation;
+  ParallelStatistics parallel;
   CodeMemoryStatistics code;
 };
 

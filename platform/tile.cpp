@@ -52,7 +52,8 @@ Tile::Tile(sc_core::sc_module_name name, const PlatformConfig& config,
   const unsigned threads = config.simulation.threads != 0
                                ? config.simulation.threads
                                : std::max(1u, std::thread::hardware_concurrency());
-  parallel_runner_ = std::make_unique<core::ParallelRunner>("parallel_runner", threads);
+  parallel_runner_ = std::make_unique<core::ParallelRunner>("parallel_runner", threads,
+                                                            config.simulation.serial_cycles);
   const auto firmware_arguments = std::make_shared<const std::vector<std::string>>(semihosting.arguments);
   PlatformConfig core_config;  // a core's own values, when core_overrides select it
   for (noc::NodeIndex index = 0; index < network.node_count(); ++index) {
@@ -228,6 +229,8 @@ RunStatistics Tile::statistics() const {
     s.translation.code_bytes = translation.code_bytes;
     s.translation.seconds = translation.seconds;
   }
+  s.parallel = {parallel_runner_->threads(), parallel_runner_->batches(),
+                parallel_runner_->slices(), parallel_runner_->batch_seconds()};
   s.simulated_time_ps = static_cast<uint64_t>(simulated.to_seconds() * 1e12 + 0.5);
   const double noc_cycles = simulated.to_seconds() * static_cast<double>(config_.noc.clock_hz);
   for (const noc::LinkStats& link : noc_->network().link_stats()) {

@@ -199,18 +199,31 @@ StopReason Core::execute(uint64_t limit, bool single_step) {
     return reason;
   };
   if (!runner_ || single_step || debugger_ || hart_.commit_sink()) return run_here(false);
+  // Other cores run meanwhile (once the slices are done, in SystemC's thread): what they do to
+  // this core (stores into its memory, interrupts, halt) is seen as between slices.
+  StopReason reason = runner_->run_isolated(*this, limit, isolated_done_);
   for (;;) {
-    // Other cores run meanwhile (once the slices are done, in SystemC's thread): what they do to
-    // this core (stores into its memory, interrupts, halt) is seen as between slices.
-    StopReason reason = runner_->run_isolated(*this, limit, isolated_done_);
     unfolded_stall_ = 0;
     if (reason != StopReason::shared) return reason;
     refresh_fast_regions();
     // The instruction that needs the platform runs here (exactly that one, whatever the engine
-    // would run with it); then the slice goes on isolated.
+    // would run with it).
     reason = run_here(true);
     if (reason != StopReason::limit || current_cycles() >= limit || halt_requested_)
       return reason;
+    // A core that talks tends to go on talking (a message, a polling loop): it stays in this
+    // thread, still isolated between those instructions, until it has run serial_cycles without
+    // one, and only then goes back to the runner (a round trip of a delta cycle).
+    const uint64_t quiet_end = std::min(limit, current_cycles() + runner_->serial_cycles());
+    do {
+      refresh_fast_regions();
+      in_run_ = true;
+      reason = hart_.run_isolated(quiet_end);
+      in_run_ = false;
+      if (reason == StopReason::translate) hart_.translate_at_pc();
+    } while (reason == StopReason::translate && !halt_requested_);
+    if (reason == StopReason::limit && current_cycles() < limit && !halt_requested_)
+      reason = runner_->run_isolated(*this, limit, isolated_done_);
   }
 }
 

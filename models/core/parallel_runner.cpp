@@ -1,6 +1,7 @@
 #include "core/parallel_runner.h"
 
 #include <algorithm>
+#include <chrono>
 
 namespace dojo::core {
 
@@ -18,8 +19,9 @@ constexpr unsigned kPolls = 20000;
 
 }  // namespace
 
-ParallelRunner::ParallelRunner(sc_core::sc_module_name name, unsigned threads)
-    : sc_core::sc_module(name), shares_(std::max(threads, 1u)) {
+ParallelRunner::ParallelRunner(sc_core::sc_module_name name, unsigned threads,
+                               uint64_t serial_cycles)
+    : sc_core::sc_module(name), shares_(std::max(threads, 1u)), serial_cycles_(serial_cycles) {
   SC_HAS_PROCESS(ParallelRunner);
   SC_METHOD(run_batch);
   sensitive << batch_due_;
@@ -70,6 +72,7 @@ void ParallelRunner::run_batch() {
   }
   parked_.resize(kept);
   if (!batch_.empty()) {
+    const auto start = std::chrono::steady_clock::now();
     ++batches_;
     slices_ += batch_.size();
     round_ = batch_;
@@ -85,6 +88,8 @@ void ParallelRunner::run_batch() {
       }
       round_.resize(again);
     }
+    batch_seconds_ +=
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   }
   for (Slice* slice : batch_) {
     if (slice->reason == StopReason::limit && slice->core->next_slice_time(slice->resume_time) &&

@@ -42,10 +42,13 @@ class ParallelRunner : public sc_core::sc_module {
   };
 
   // `threads`: host threads running slices, SystemC's own included (1 runs them all in it).
-  ParallelRunner(sc_core::sc_module_name name, unsigned threads);
+  // `serial_cycles`: how long a core that needed the platform goes on in its own thread before it
+  // comes back (see Core::execute).
+  ParallelRunner(sc_core::sc_module_name name, unsigned threads, uint64_t serial_cycles);
   ~ParallelRunner() override;
 
   unsigned threads() const { return static_cast<unsigned>(workers_.size()) + 1; }
+  uint64_t serial_cycles() const { return serial_cycles_; }
 
   // From the core's SystemC thread: runs its hart isolated up to `cycle_limit`, with the other
   // slices asked for at this instant, and its next slices while they reach their limits and
@@ -56,6 +59,8 @@ class ParallelRunner : public sc_core::sc_module {
   // What the runner did: batches run, and slices run.
   uint64_t batches() const { return batches_; }
   uint64_t slices() const { return slices_; }
+  // Host time spent running batches (slices and the compiles between rounds).
+  double batch_seconds() const { return batch_seconds_; }
 
  private:
   struct Slice {
@@ -83,6 +88,7 @@ class ParallelRunner : public sc_core::sc_module {
   sc_core::sc_event batch_due_;
   sc_core::sc_event boundary_;
   uint64_t batches_ = 0, slices_ = 0;
+  double batch_seconds_ = 0;
 
   // The round being run, in one share per thread: the next slice of a share to take, and its
   // end. Counters sit on cache lines of their own.
@@ -102,6 +108,7 @@ class ParallelRunner : public sc_core::sc_module {
   std::mutex mutex_;
   std::condition_variable wake_;
   std::vector<std::thread> workers_;
+  const uint64_t serial_cycles_;
 };
 
 }  // namespace dojo::core

@@ -26,7 +26,7 @@ import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-HOST_MEASURES = ("wall_time_s", "mips", "translation")
+HOST_MEASURES = ("wall_time_s", "mips", "translation", "parallel")
 # The translator's own tables in the decoded-code memory (the decoded pages must be the same).
 TRANSLATOR_TABLES = ("code", "table_bytes")
 # Only a simulator that hangs meets this: the watchdog ends every run in simulated time.

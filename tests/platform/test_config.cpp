@@ -145,6 +145,7 @@ const std::vector<std::function<void(PlatformConfig&)>>& field_changes() {
       [](PlatformConfig& c) { c.simulation.timeout_ps += 1; },
       [](PlatformConfig& c) { c.simulation.code_cache_bytes += 1; },
       [](PlatformConfig& c) { c.simulation.threads += 1; },
+      [](PlatformConfig& c) { c.simulation.serial_cycles += 1; },
       [](PlatformConfig& c) { c.console.max_line_bytes += 1; },
       [](PlatformConfig& c) { c.core_overrides.push_back({"0,0", "core.clock_hz", 1'000'000'000}); },
   };
@@ -177,7 +178,7 @@ TEST_CASE("the schema binds every field of PlatformConfig to its own key") {
   CHECK(field_count<C::Host>() == 3);  // the settings base and the attachment point
   CHECK(field_count<dojo::host::HostSettings>() == 3);
   CHECK(field_count<C::Boot>() == 2);
-  CHECK(field_count<C::Simulation>() == 5);
+  CHECK(field_count<C::Simulation>() == 6);
   REQUIRE(describe_parameters().size() + 1 == field_changes().size());  // + core_overrides
 
   const std::string defaults = to_yaml(PlatformConfig{});
