@@ -220,7 +220,8 @@ size_t count_lines_with(const std::string& text, const std::string& needle) {
 
 TEST_CASE("tile programs pass on mini and on a D1 chip") {
   for (const char* config : {"mini", "d1"}) {
-    for (const char* name : {"token_ring", "all_reduce", "remote_pingpong", "dma_transpose"}) {
+    for (const char* name :
+         {"token_ring", "all_reduce", "remote_pingpong", "dma_transpose", "ring_exchange"}) {
       INFO(config << " " << name);
       const Run run = dojo_vp(std::string("run --timeout 10ms --config ") + config + " " + firmware(name));
       CHECK(run.status == 0);
