@@ -87,7 +87,8 @@ std::vector<Field> parallel_fields(const ParallelStatistics& p) {
   return {{"threads", std::to_string(p.threads)},
           {"batches", std::to_string(p.batches)},
           {"slices", std::to_string(p.slices)},
-          {"batch_seconds", number(p.batch_seconds)}};
+          {"batch_seconds", number(p.batch_seconds)},
+          {"run_seconds", number(p.run_seconds)}};
 }
 
 std::vector<Field> code_fields(const CodeMemoryStatistics& c) {

@@ -55,6 +55,7 @@ struct ParallelStatistics {
   uint64_t batches = 0;        // instants at which the runner ran cores' isolated slices
   uint64_t slices = 0;         // isolated slices it ran
   double batch_seconds = 0;    // host time in those batches (the part that runs in parallel)
+  double run_seconds = 0;      // host time of the simulation: wall_time_s less building the tile
 };
 
 // Host memory holding decoded code, over all cores.

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <chrono>
 #include <thread>
 
 #include "core/parallel_runner.h"
@@ -230,7 +231,7 @@ RunStatistics Tile::statistics() const {
     s.translation.seconds = translation.seconds;
   }
   s.parallel = {parallel_runner_->threads(), parallel_runner_->batches(),
-                parallel_runner_->slices(), parallel_runner_->batch_seconds()};
+                parallel_runner_->slices(), parallel_runner_->batch_seconds(), run_seconds_};
   s.simulated_time_ps = static_cast<uint64_t>(simulated.to_seconds() * 1e12 + 0.5);
   const double noc_cycles = simulated.to_seconds() * static_cast<double>(config_.noc.clock_hz);
   for (const noc::LinkStats& link : noc_->network().link_stats()) {
@@ -250,12 +251,14 @@ RunStatistics Tile::statistics(const RunResult& result) const {
 
 RunResult Tile::run() {
   const sc_core::sc_time timeout = picoseconds(config_.simulation.timeout_ps);
+  const auto start = std::chrono::steady_clock::now();
   // Either way the kernel returns as soon as no event is left: then nothing can happen any more.
   if (config_.simulation.timeout_ps != 0) {
     sc_core::sc_start(timeout, sc_core::SC_EXIT_ON_STARVATION);
   } else {
     sc_core::sc_start();
   }
+  run_seconds_ = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   const bool starved = !sc_core::sc_pending_activity();
   for (auto& node : nodes_) {
     node->console.flush();

@@ -138,6 +138,7 @@ class Tile : public sc_core::sc_module {
   // Runs the cores' isolated slices on simulation.threads host threads (before the nodes, whose
   // cores use it).
   std::unique_ptr<core::ParallelRunner> parallel_runner_;
+  double run_seconds_ = 0;  // host time of the last run()'s simulation
   std::vector<std::unique_ptr<Node>> nodes_;  // by rank
   std::vector<const ElfImage*> node_images_;  // by rank
   std::vector<noc::NodeIndex> node_indices_;  // by rank

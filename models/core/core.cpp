@@ -189,41 +189,34 @@ bool Core::next_slice_limit(uint64_t& cycle_limit) {
 }
 
 StopReason Core::execute(uint64_t limit, bool single_step) {
-  const auto run_here = [&](bool one_step) {
+  const auto run_here = [&](uint64_t cycle_limit) {
     in_run_ = true;
-    const StopReason reason = single_step ? hart_.step_over_breakpoint()
-                              : one_step  ? hart_.step(1)
-                                          : hart_.run(limit);
+    const StopReason reason =
+        single_step ? hart_.step_over_breakpoint() : hart_.run(cycle_limit);
     in_run_ = false;
     unfolded_stall_ = 0;
     return reason;
   };
-  if (!runner_ || single_step || debugger_ || hart_.commit_sink()) return run_here(false);
+  if (!runner_ || single_step || debugger_ || hart_.commit_sink()) return run_here(limit);
   // Other cores run meanwhile (once the slices are done, in SystemC's thread): what they do to
   // this core (stores into its memory, interrupts, halt) is seen as between slices.
   StopReason reason = runner_->run_isolated(*this, limit, isolated_done_);
   for (;;) {
     unfolded_stall_ = 0;
     if (reason != StopReason::shared) return reason;
-    refresh_fast_regions();
-    // The instruction that needs the platform runs here (exactly that one, whatever the engine
-    // would run with it).
-    reason = run_here(true);
-    if (reason != StopReason::limit || current_cycles() >= limit || halt_requested_)
-      return reason;
-    // A core that talks tends to go on talking (a message, a polling loop): it stays in this
-    // thread, still isolated between those instructions, until it has run serial_cycles without
-    // one, and only then goes back to the runner (a round trip of a delta cycle).
-    const uint64_t quiet_end = std::min(limit, current_cycles() + runner_->serial_cycles());
-    do {
+    // The instruction at the pc needs the platform. A core that talks tends to go on talking (a
+    // message, a polling loop), so it runs on here, the platform at hand, in windows of
+    // serial_cycles for as long as each window made a bus access, and only then goes back to
+    // the runner (a round trip of a delta cycle).
+    for (bool talked = true; talked;) {
       refresh_fast_regions();
-      in_run_ = true;
-      reason = hart_.run_isolated(quiet_end);
-      in_run_ = false;
-      if (reason == StopReason::translate) hart_.translate_at_pc();
-    } while (reason == StopReason::translate && !halt_requested_);
-    if (reason == StopReason::limit && current_cycles() < limit && !halt_requested_)
-      reason = runner_->run_isolated(*this, limit, isolated_done_);
+      const uint64_t accesses = bus_accesses_;
+      reason = run_here(std::min(limit, current_cycles() + runner_->serial_cycles()));
+      if (reason != StopReason::limit || current_cycles() >= limit || halt_requested_)
+        return reason;
+      talked = bus_accesses_ != accesses;
+    }
+    reason = runner_->run_isolated(*this, limit, isolated_done_);
   }
 }
 
@@ -336,6 +329,7 @@ bool Core::bus_write(uint64_t addr, const void* data, unsigned len, uint64_t cyc
 
 bool Core::transport(tlm::tlm_command command, uint64_t addr, void* data, unsigned len,
                      uint64_t cycles) {
+  ++bus_accesses_;
   payload_.set_command(command);
   payload_.set_address(addr);
   payload_.set_data_ptr(static_cast<unsigned char*>(data));

@@ -199,6 +199,7 @@ class Core : public sc_core::sc_module, private HartBus, private ParallelRunner:
   // Stall cycles given to the hart while it was not running; it folds them in on its next run.
   uint64_t unfolded_stall_ = 0;
   uint64_t stall_cycles_ = 0;
+  uint64_t bus_accesses_ = 0;  // transactions the hart made (Core::execute's serial windows)
   uint64_t segment_start_ = 0;  // when the current run segment began, in time-resolution units
   uint64_t wfi_cycles_ = 0;
   tlm::tlm_generic_payload payload_;  // reused by every transaction

@@ -22,7 +22,7 @@ RunStatistics sample() {
   s.packets.total_latency = 10;
   s.packets.max_latency = 4;
   s.translation = {7, 5, 1, 4096, 0.25};
-  s.parallel = {2, 30, 90, 0.5};
+  s.parallel = {2, 30, 90, 0.5, 0.75};
   s.code = {3, 196608, 16384};
   return s;
 }
@@ -39,7 +39,7 @@ TEST_CASE("the text of the totals uses the JSON names and values") {
         "translation.traces: 7\ntranslation.shared: 5\ntranslation.flushes: 1\n"
         "translation.code_bytes: 4096\ntranslation.seconds: 0.25\n"
         "parallel.threads: 2\nparallel.batches: 30\nparallel.slices: 90\n"
-        "parallel.batch_seconds: 0.5\n"
+        "parallel.batch_seconds: 0.5\nparallel.run_seconds: 0.75\n"
         "code.decoded_pages: 3\ncode.decoded_bytes: 196608\ncode.table_bytes: 16384\n");
   // Every line but `cores` (the length of the array) has its field in the JSON with that value.
   const std::string json = to_json(s);
