@@ -37,7 +37,9 @@ SyncUnit::SyncUnit(sc_core::sc_module_name name, unsigned counters,
 
 std::vector<Register> SyncUnit::register_table() {
   std::vector<Register> table;
-  table.reserve(4 * counters_.size() + 2);  // built for each of a tile's thousands of cores
+  // Built for each of a tile's thousands of cores: four per counter, then irq_enable, status,
+  // pending and counters.
+  table.reserve(4 * counters_.size() + 4);
   for (unsigned i = 0; i < counters_.size(); ++i) {
     const std::string index = std::to_string(i);
     Counter& counter = counters_[i];
