@@ -47,13 +47,15 @@ std::string firmware(const std::string& name) {
   return std::string(DOJO_FIRMWARE_DIR) + "/" + name + ".elf";
 }
 
-// dojo-vp running in the background with --gdb 0, its output in files.
+// dojo-vp running in the background with --gdb 0, its output in files. With several host threads
+// (more than CI has cores): debugging behaves as with one (docs/performance.md).
 class Simulator {
  public:
   explicit Simulator(const std::string& arguments) {
     // A test binary run by hand runs every case in one process: no file from an earlier one.
     std::filesystem::remove(err_);
-    const std::string command = "exec " + std::string(DOJO_VP_BINARY) + " run --gdb 0 " + arguments +
+    const std::string command = "exec " + std::string(DOJO_VP_BINARY) +
+                                " run --threads 4 --gdb 0 " + arguments +
                                 " >" + out_.string() + " 2>" + err_.string() + " </dev/null";
     pid_ = ::fork();
     if (pid_ == 0) {
