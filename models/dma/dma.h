@@ -20,9 +20,9 @@
 #include <systemc>
 #include <tlm>
 #include <tlm_utils/simple_initiator_socket.h>
-#include <tlm_utils/simple_target_socket.h>
 #include <vector>
 
+#include "bus/blocking_target_socket.h"
 #include "dma/dma_descriptor.h"  // generated from dma_descriptor.yaml
 #include "dma/dma_registers.h"  // generated from dma_registers.yaml
 #include "dma/dma_settings.h"
@@ -82,7 +82,7 @@ struct Descriptor {
 
 class Dma : public sc_core::sc_module {
  public:
-  tlm_utils::simple_target_socket<Dma> socket;        // the registers
+  bus::BlockingTargetSocket<Dma> socket;        // the registers
   tlm_utils::simple_initiator_socket<Dma> initiator;  // descriptors, data and notifications
 
   // Throws std::invalid_argument naming the parameter if one of `params` is zero. `set_irq` hears

@@ -7,8 +7,8 @@
 #include <functional>
 #include <systemc>
 #include <tlm>
-#include <tlm_utils/simple_target_socket.h>
 
+#include "bus/blocking_target_socket.h"
 #include "peripherals/clint_registers.h"
 #include "peripherals/register_file.h"
 
@@ -16,7 +16,7 @@ namespace dojo::peripherals {
 
 class Clint : public sc_core::sc_module {
  public:
-  tlm_utils::simple_target_socket<Clint> socket;
+  bus::BlockingTargetSocket<Clint> socket;
 
   // `tick_period` is one mtime tick (1 / timer frequency); it must not be zero (throws
   // std::invalid_argument). The irq callbacks are called when a line changes level; both lines

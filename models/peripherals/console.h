@@ -12,8 +12,8 @@
 #include <string>
 #include <systemc>
 #include <tlm>
-#include <tlm_utils/simple_target_socket.h>
 
+#include "bus/blocking_target_socket.h"
 #include "peripherals/console_registers.h"
 #include "peripherals/register_file.h"
 
@@ -21,7 +21,7 @@ namespace dojo::peripherals {
 
 class Console : public sc_core::sc_module {
  public:
-  tlm_utils::simple_target_socket<Console> socket;
+  bus::BlockingTargetSocket<Console> socket;
 
   // `out` must outlive the console (the destructor flushes into it). `line_prefix` starts every
   // line written (e.g. "[core 3] ", or empty). `latency` is added to every register access. A

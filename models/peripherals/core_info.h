@@ -9,9 +9,9 @@
 #include <memory>
 #include <systemc>
 #include <tlm>
-#include <tlm_utils/simple_target_socket.h>
 #include <vector>
 
+#include "bus/blocking_target_socket.h"
 #include "peripherals/core_info_registers.h"
 #include "peripherals/register_file.h"
 
@@ -35,7 +35,7 @@ struct CoreInfoParams {
 
 class CoreInfo : public sc_core::sc_module {
  public:
-  tlm_utils::simple_target_socket<CoreInfo> socket;
+  bus::BlockingTargetSocket<CoreInfo> socket;
 
   // Throws std::invalid_argument for a zero dimension, a missing or empty table, a table larger
   // than max_cores, or a rank outside the table. `latency` is added to every access.

@@ -8,8 +8,8 @@
 #include <string>
 #include <systemc>
 #include <tlm>
-#include <tlm_utils/simple_target_socket.h>
 
+#include "bus/blocking_target_socket.h"
 #include "peripherals/exit_device_registers.h"
 #include "peripherals/exit_reporter.h"
 #include "peripherals/register_file.h"
@@ -18,7 +18,7 @@ namespace dojo::peripherals {
 
 class ExitDevice : public sc_core::sc_module {
  public:
-  tlm_utils::simple_target_socket<ExitDevice> socket;
+  bus::BlockingTargetSocket<ExitDevice> socket;
 
   // `on_exit(status)` is called once, for the first exit request: status 0 is a pass, anything
   // else a failure. `latency` is added to every register access.

@@ -14,8 +14,8 @@
 #include <systemc>
 #include <tlm>
 #include <tlm_utils/simple_initiator_socket.h>
-#include <tlm_utils/simple_target_socket.h>
 
+#include "bus/blocking_target_socket.h"
 #include "peripherals/exit_reporter.h"
 #include "peripherals/register_file.h"
 
@@ -23,8 +23,8 @@ namespace dojo::peripherals {
 
 class Htif : public sc_core::sc_module {
  public:
-  tlm_utils::simple_target_socket<Htif> socket;           // tohost
-  tlm_utils::simple_target_socket<Htif> fromhost_socket;  // fromhost
+  bus::BlockingTargetSocket<Htif> socket;           // tohost
+  bus::BlockingTargetSocket<Htif> fromhost_socket;  // fromhost
   // The program's memory, for system-call arguments; accessed with debug transport only.
   tlm_utils::simple_initiator_socket<Htif> memory;
 

@@ -9,9 +9,9 @@
 #include <functional>
 #include <systemc>
 #include <tlm>
-#include <tlm_utils/simple_target_socket.h>
 #include <vector>
 
+#include "bus/blocking_target_socket.h"
 #include "peripherals/register_file.h"
 #include "peripherals/sync_registers.h"
 
@@ -19,7 +19,7 @@ namespace dojo::peripherals {
 
 class SyncUnit : public sc_core::sc_module {
  public:
-  tlm_utils::simple_target_socket<SyncUnit> socket;
+  bus::BlockingTargetSocket<SyncUnit> socket;
 
   // `counters` is 1..max_counters (throws std::invalid_argument otherwise). `set_irq` hears of
   // level changes of the interrupt line, which starts low. `latency` is added to every register

@@ -3,6 +3,7 @@
 #include <cstring>
 #include <sstream>
 #include <string>
+#include <tlm_utils/simple_target_socket.h>
 #include <vector>
 
 #include "peripherals/console.h"
