@@ -39,43 +39,43 @@ struct Device : sc_core::sc_module {
   }
 };
 
-void make_read(tlm::tlm_generic_payload& trans, uint8_t* data, unsigned length) {
-  trans.set_command(tlm::TLM_READ_COMMAND);
-  trans.set_data_ptr(data);
-  trans.set_data_length(length);
-  trans.set_streaming_width(length);
-  trans.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
-}
+// A 4-byte read, ready to go through the socket.
+struct Read {
+  uint8_t data[4] = {};
+  tlm::tlm_generic_payload trans;
+  sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
+  Read() {
+    trans.set_command(tlm::TLM_READ_COMMAND);
+    trans.set_data_ptr(data);
+    trans.set_data_length(sizeof data);
+    trans.set_streaming_width(sizeof data);
+    trans.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+  }
+};
 
 }  // namespace
 
 TEST_CASE("a blocking target socket calls the module's registered functions") {
   Device device("registered_device", true);
-  uint8_t data[4] = {};
-  tlm::tlm_generic_payload trans;
-  make_read(trans, data, 4);
-  sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
-  device.socket.get_base_export()->b_transport(trans, delay);
-  CHECK(trans.is_response_ok());
-  CHECK(delay == sc_core::sc_time(3, sc_core::SC_NS));
-  CHECK(device.socket.get_base_export()->transport_dbg(trans) == 4);
+  Read read;
+  device.socket.get_base_export()->b_transport(read.trans, read.delay);
+  CHECK(read.trans.is_response_ok());
+  CHECK(read.delay == sc_core::sc_time(3, sc_core::SC_NS));
+  CHECK(device.socket.get_base_export()->transport_dbg(read.trans) == 4);
   tlm::tlm_dmi dmi;
-  CHECK(device.socket.get_base_export()->get_direct_mem_ptr(trans, dmi));
+  CHECK(device.socket.get_base_export()->get_direct_mem_ptr(read.trans, dmi));
   CHECK(dmi.get_start_address() == 0x100);
   CHECK(device.calls == 3);
 }
 
 TEST_CASE("a blocking target socket without functions refuses commands and denies DMI") {
   Device device("bare_device", false);
-  uint8_t data[4] = {};
-  tlm::tlm_generic_payload trans;
-  make_read(trans, data, 4);
-  sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
-  device.socket.get_base_export()->b_transport(trans, delay);
-  CHECK(trans.get_response_status() == tlm::TLM_COMMAND_ERROR_RESPONSE);
-  CHECK(device.socket.get_base_export()->transport_dbg(trans) == 0);
+  Read read;
+  device.socket.get_base_export()->b_transport(read.trans, read.delay);
+  CHECK(read.trans.get_response_status() == tlm::TLM_COMMAND_ERROR_RESPONSE);
+  CHECK(device.socket.get_base_export()->transport_dbg(read.trans) == 0);
   tlm::tlm_dmi dmi;
-  CHECK_FALSE(device.socket.get_base_export()->get_direct_mem_ptr(trans, dmi));
+  CHECK_FALSE(device.socket.get_base_export()->get_direct_mem_ptr(read.trans, dmi));
   CHECK(dmi.get_start_address() == 0);
   CHECK(dmi.get_end_address() == ~sc_dt::uint64{0});
   CHECK(device.calls == 0);
@@ -83,13 +83,10 @@ TEST_CASE("a blocking target socket without functions refuses commands and denie
 
 TEST_CASE("a blocking target socket reports a non-blocking call as an error naming itself") {
   Device device("nb_device", true);
-  uint8_t data[4] = {};
-  tlm::tlm_generic_payload trans;
-  make_read(trans, data, 4);
+  Read read;
   tlm::tlm_phase phase = tlm::BEGIN_REQ;
-  sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
   try {
-    device.socket.get_base_export()->nb_transport_fw(trans, phase, delay);
+    device.socket.get_base_export()->nb_transport_fw(read.trans, phase, read.delay);
     FAIL("no error was reported");
   } catch (const sc_core::sc_report& report) {
     CHECK_THAT(report.what(),
