@@ -16,17 +16,28 @@
 
 namespace dojo::core {
 
-void* map_zeroed(size_t bytes) {
-  void* const memory =
-      mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-  if (memory == MAP_FAILED) throw std::bad_alloc();
-  return memory;
+ZeroedArena::~ZeroedArena() {
+  for (const Mapping& mapping : mappings_) munmap(mapping.base, mapping.bytes);
 }
 
-void UnmapMemory::operator()(void* memory) const { munmap(memory, bytes); }
+void* ZeroedArena::allocate_bytes(size_t bytes) {
+  bytes = (bytes + kAlignment - 1) / kAlignment * kAlignment;
+  if (mappings_.empty() || mappings_.back().bytes - used_ < bytes) {
+    const size_t size = std::max(kChunkBytes, bytes);
+    void* const memory = mmap(nullptr, size, PROT_READ | PROT_WRITE,
+                              MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (memory == MAP_FAILED) throw std::bad_alloc();
+    mappings_.push_back({static_cast<uint8_t*>(memory), size});
+    used_ = 0;
+  }
+  void* const piece = mappings_.back().base + used_;
+  used_ += bytes;
+  return piece;
+}
 
 Hart::Hart(const HartConfig& config, HartBus& bus)
-    : config_(config), bus_(bus), pc_(config.reset_pc) {
+    : config_(config), bus_(bus), code_memory_(std::make_unique<ZeroedArena>()),
+      pc_(config.reset_pc) {
   execute<false>(0, 0);  // returns at once, having set handlers_
   if (config.engine == Engine::translator)
     translator_ = config.translator ? config.translator : std::make_shared<Translator>();
@@ -81,7 +92,7 @@ bool Hart::trace_head_is_due(const DecodedPage& page, unsigned index) const {
 }
 
 bool Hart::trace_head_is_hot(DecodedPage& page, unsigned index) {
-  if (!page.head_runs) page.head_runs = zeroed_array<uint16_t>(kEntriesPerPage);
+  if (!page.head_runs) page.head_runs = code_memory_->allocate<uint16_t>(kEntriesPerPage);
   uint16_t& runs = page.head_runs[index];
   if (++runs < config_.translate_after) return false;
   runs = 0;
@@ -116,7 +127,7 @@ void Hart::build_trace(DecodedPage& page, unsigned index) {
     fuse_with_next(page.base + 2 * uint64_t{index}, page, head);
     return;
   }
-  if (!page.trace_at) page.trace_at = zeroed_array<TraceSlot*>(kEntriesPerPage);
+  if (!page.trace_at) page.trace_at = code_memory_->allocate<TraceSlot*>(kEntriesPerPage);
   page.trace_at[index] = trace->slot();
   page.traces.push_back(std::move(trace));
   head.handler = trace_handler_;
@@ -137,7 +148,7 @@ void Hart::add_fast_region(uint64_t base, uint64_t size, uint8_t* host) {
   for (auto& [page_base, page] : pages_) {
     if (page_base >= region.first_page && page_base < end_page) {
       const uint64_t index = (page_base - region.first_page) >> kPageBits;
-      region.page_entries[index] = page->entries.get();
+      region.page_entries[index] = page->entries;
       region.code[index] = 1;
     }
   }
@@ -174,11 +185,11 @@ DecodedPage& Hart::page_for(uint64_t pc) {
   if (recent != nullptr && recent->base == page_base) return *recent;
   auto& slot = pages_[page_base];
   if (!slot) {
-    slot = std::make_unique<DecodedPage>(page_base, handlers_);
+    slot = std::make_unique<DecodedPage>(page_base, handlers_, *code_memory_);
     for (auto& region : fast_) {
       const uint64_t index = (page_base - region.first_page) >> kPageBits;
       if (page_base >= region.first_page && index < region.page_entries.size()) {
-        region.page_entries[index] = slot->entries.get();
+        region.page_entries[index] = slot->entries;
         region.code[index] = 1;
       }
     }

@@ -26,6 +26,7 @@ namespace dojo::core {
 
 struct Entry;
 struct DecodedPage;
+class ZeroedArena;
 // Where a decoded entry's code is in the interpreter (hart_internal.h).
 using HandlerOffset = int32_t;
 class Translator;
@@ -389,6 +390,8 @@ class Hart {
   std::shared_ptr<Translator> translator_;
   uint64_t translation_generation_ = 0;  // translator_'s when this hart last dropped its traces
   std::vector<std::pair<DecodedPage*, unsigned>> traces_due_;  // heads found decoded already
+  // The memory of the decoded pages' entries and tables; before pages_, which point into it.
+  std::unique_ptr<ZeroedArena> code_memory_;
   std::unordered_map<uint64_t, std::unique_ptr<DecodedPage>> pages_;  // by page address
   // The pages last found, by page number modulo their count: calls and returns between pages
   // find theirs without a hash lookup (pages live as long as the hart).

@@ -71,28 +71,43 @@ constexpr unsigned handler_index(Handler handler, unsigned length) {
 }
 
 // An entry's HandlerOffset is its code's offset in execute() from the decode handler's, so that
-// an entry of zeroes is one not decoded yet (see ZeroedArray).
+// an entry of zeroes is one not decoded yet (see ZeroedArena).
 constexpr HandlerOffset kNotDecoded = 0;
 // The interpreter's handler offsets, by handler_index.
 using HandlerTable = const HandlerOffset*;
 
-// An array that starts as zeroes without being cleared: memory mapped for it alone, whose pages
-// the host fills with zeroes when first touched, so the part a core never uses (most of a page of
-// decoded code) costs neither memory nor time. (calloc would clear what malloc had mapped ahead.)
-// For trivially copyable types, whose objects zeroed memory can be.
-struct UnmapMemory {
-  size_t bytes = 0;
-  void operator()(void* memory) const;
+// Zeroed memory for a hart's decoded pages and their tables, handed out from mappings of its
+// own: the host fills a 4 KiB piece with zeroes when it is first touched, so the part of a page
+// of decoded code that a core never reaches costs neither memory nor time (calloc would clear
+// what malloc had mapped ahead), and a tile's tens of thousands of pages take about one mapping
+// per core, not one each (the kernel allows a process 65,530). All freed with the arena.
+class ZeroedArena {
+ public:
+  ZeroedArena() = default;
+  ZeroedArena(const ZeroedArena&) = delete;
+  ZeroedArena& operator=(const ZeroedArena&) = delete;
+  ~ZeroedArena();
+
+  // For trivially copyable types, whose objects zeroed memory can be.
+  template <typename T>
+  T* allocate(size_t count) {
+    static_assert(std::is_trivially_copyable_v<T> && std::is_trivially_destructible_v<T>);
+    static_assert(alignof(T) <= kAlignment);
+    return static_cast<T*>(allocate_bytes(count * sizeof(T)));
+  }
+
+ private:
+  static constexpr size_t kAlignment = 64;
+  static constexpr size_t kChunkBytes = size_t{256} << 10;  // two pages' entries and tables
+  void* allocate_bytes(size_t bytes);
+
+  struct Mapping {
+    uint8_t* base;
+    size_t bytes;
+  };
+  std::vector<Mapping> mappings_;
+  size_t used_ = 0;  // of the last mapping
 };
-template <typename T>
-using ZeroedArray = std::unique_ptr<T[], UnmapMemory>;
-void* map_zeroed(size_t bytes);
-template <typename T>
-ZeroedArray<T> zeroed_array(size_t size) {
-  static_assert(std::is_trivially_copyable_v<T> && std::is_trivially_destructible_v<T>);
-  return ZeroedArray<T>(static_cast<T*>(map_zeroed(size * sizeof(T))),
-                        UnmapMemory{size * sizeof(T)});
-}
 
 // A decoded instruction as the interpreter keeps it, 32 bytes (one per halfword of code): the
 // instruction and the interpreter's own fields.
@@ -122,8 +137,10 @@ constexpr unsigned kEntryHandlerOffset = sizeof(Instruction);
 struct DecodedPage {
   static constexpr unsigned kEntries = kEntriesPerPage + 2;
 
-  DecodedPage(uint64_t page_base, HandlerTable handlers)
-      : base(page_base), page_end_handler(handlers[handler_index(Handler::page_end, 4)]) {
+  DecodedPage(uint64_t page_base, HandlerTable handlers, ZeroedArena& memory)
+      : base(page_base),
+        page_end_handler(handlers[handler_index(Handler::page_end, 4)]),
+        entries(memory.allocate<Entry>(kEntries)) {
     for (unsigned i = kEntriesPerPage; i < kEntries; ++i) entries[i].handler = page_end_handler;
   }
 
@@ -157,15 +174,15 @@ struct DecodedPage {
 
   uint64_t base;
   HandlerOffset page_end_handler;
-  ZeroedArray<Entry> entries = zeroed_array<Entry>(kEntries);
+  Entry* entries;  // kEntries, in the hart's ZeroedArena
   // The translating engine's traces of this page, the one starting at each entry (allocated with
   // the first trace), and the entries a trace should start at (branch targets, return addresses).
   std::vector<std::shared_ptr<Trace>> traces;
-  ZeroedArray<TraceSlot*> trace_at;
+  TraceSlot** trace_at = nullptr;  // kEntriesPerPage, in the hart's ZeroedArena
   std::bitset<kEntriesPerPage> trace_heads;
   // How often each head not yet translated has run (allocated with the first candidate's run):
   // code that runs once (start-up, on each of thousands of cores) is not worth compiling.
-  ZeroedArray<uint16_t> head_runs;  // core.translate_after fits
+  uint16_t* head_runs = nullptr;  // core.translate_after fits; in the hart's ZeroedArena
 };
 
 }  // namespace dojo::core

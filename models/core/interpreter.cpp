@@ -134,7 +134,7 @@ StopReason Hart::execute(uint64_t cycle_limit, uint64_t step_count) {
                              0};
 
   DecodedPage* page = &page_for(next_pc);
-  Entry* entries = page->entries.get();
+  Entry* entries = page->entries;
   Entry* e = entries + ((next_pc - page->base) >> 1);
   Entry* next = e;
 
@@ -205,7 +205,7 @@ enter:
   // Continue at next_pc: find its page (cheap when it is the current one) and dispatch.
   if (next_pc - page->base >= kPageSize) {
     page = &page_for(next_pc);
-    entries = page->entries.get();
+    entries = page->entries;
   }
   e = entries + ((next_pc - page->base) >> 1);
   if constexpr (!kSingleStep) {
@@ -621,7 +621,7 @@ run_trace: {
   // see, interpret instead), then count what it did as the interpreter would have.
   if (mem == nullptr) goto* kHandlers[handler_index(handler_of(e->op), e->length())];
   trace_context.budget = stop - (n - 1);  // the dispatch to the trace counted one
-  trace_context.trace_at = page->trace_at.get();
+  trace_context.trace_at = page->trace_at;
   const TraceExit& exit = page->trace_at[e - entries]->trace->run(trace_context);
   const uint64_t retired = trace_context.looped_retired + exit.retired;
   if (retired == 0) goto* kHandlers[handler_index(handler_of(e->op), e->length())];
