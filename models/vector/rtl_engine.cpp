@@ -1,6 +1,9 @@
+#include "vector/verilator_hooks.h"  // before Verilator's headers
+//
 #include "vector/rtl_engine.h"
 
 #include <algorithm>
+#include <cstdarg>
 #include <cstdio>
 #include <fstream>
 #include <stdexcept>
@@ -11,9 +14,41 @@
 #include <verilated.h>
 #include <verilated_fst_c.h>
 
-namespace dojo::vector {
+#include "vector/rtl_protocol_checker.h"
 
 namespace {
+// What the model evaluated on this thread printed and whether it stopped (verilator_hooks.h):
+// each engine is evaluated by one thread at a time, and takes the output after each edge.
+thread_local dojo::vector::VerilatorOutput verilator_output;
+}  // namespace
+
+int dojo_verilator_printf(const char* format, ...) {
+  char text[1024];
+  va_list arguments;
+  va_start(arguments, format);
+  const int length = std::vsnprintf(text, sizeof text, format, arguments);
+  va_end(arguments);
+  verilator_output.text += text;
+  return length;
+}
+
+// Verilator's $stop (also after a failed assertion's $error): the engine reports it and ends the
+// run, instead of Verilator's abort().
+void vl_stop(const char* /*filename*/, int /*linenum*/, const char* /*hier*/) {
+  verilator_output.stopped = true;
+}
+
+namespace dojo::vector {
+
+bool verilator_output_pending() { return verilator_output.stopped || !verilator_output.text.empty(); }
+
+VerilatorOutput take_verilator_output() { return std::exchange(verilator_output, {}); }
+
+namespace {
+
+// The unit's interface limits, as vector_unit_checker.sv's parameters: one instruction at a time,
+// the longest (vmma) answering at its 17th edge.
+constexpr unsigned kMaxOutstanding = 1, kLongestLatency = 17;
 
 constexpr uint32_t funct7_of(uint32_t instruction) { return instruction >> 25; }
 constexpr uint32_t funct7_vld = 0x00, funct7_vst = 0x01;
@@ -70,9 +105,14 @@ bool fst_to_vcd(const std::string& fst_path, const std::string& vcd_path, bool v
 }  // namespace
 
 struct RtlEngine::Impl {
-  explicit Impl(uint64_t timeout) : response_timeout_cycles(timeout) {
+  Impl(uint64_t timeout, const std::vector<std::string>& plusargs)
+      : response_timeout_cycles(timeout) {
+    std::vector<const char*> arguments = {"dojo-vp"};
+    for (const std::string& plusarg : plusargs) arguments.push_back(plusarg.c_str());
+    context.commandArgs(static_cast<int>(arguments.size()), arguments.data());
     context.traceEverOn(true);
     unit = std::make_unique<Vvector_unit>(&context);
+    unit->rsp_ready = 1;  // the core takes each response as it comes
     unit->clk = 0;
     unit->rst_n = 1;
     unit->eval();
@@ -82,7 +122,13 @@ struct RtlEngine::Impl {
     unit->eval();
   }
 
-  ~Impl() { finish_trace(); }
+  ~Impl() {
+    finish_trace();
+    // The model's scopes (those of its assertions) leave the thread's context as they go: make
+    // that this engine's, not the last one made or destroyed.
+    Verilated::threadContextp(&context);
+    unit.reset();
+  }
 
   uint64_t now() const { return now_ps ? now_ps() : cycle * cycle_ps; }
 
@@ -90,11 +136,52 @@ struct RtlEngine::Impl {
     if (trace) trace->dump(time);
   }
 
-  // One clock cycle from edge_ps: the rising edge (where everything happens) half-way, then the
-  // falling edge that ends it.
+  PortSample ports() const {
+    PortSample sample;
+    sample.cmd_valid = unit->cmd_valid;
+    sample.cmd_ready = unit->cmd_ready;
+    sample.cmd_insn = unit->cmd_insn;
+    sample.cmd_rs1 = unit->cmd_rs1;
+    sample.cmd_load_data = from_port(unit->cmd_load_data);
+    sample.rsp_valid = unit->rsp_valid;
+    sample.rsp_ready = unit->rsp_ready;
+    sample.rsp_illegal = unit->rsp_illegal;
+    sample.rsp_writes_scalar = unit->rsp_writes_scalar;
+    sample.rsp_scalar = unit->rsp_scalar;
+    sample.rsp_store_data = from_port(unit->rsp_store_data);
+    sample.idle = unit->idle;
+    sample.csr_write = unit->csr_write;
+    return sample;
+  }
+
+  // Records the first error of the run: later instructions report it and stop.
+  void fail(const std::string& what) {
+    if (!error.empty()) return;
+    error = "vector unit RTL, ";
+    error += instructions == 0 ? std::string("before the first vector instruction")
+                               : "vector instruction " + std::to_string(instructions - 1);
+    error += " (RTL cycle " + std::to_string(cycle) + "): " + what;
+  }
+
+  // One clock cycle from edge_ps: the inputs settle and the interface rules are checked, then
+  // the rising edge (where everything happens) half-way, then the falling edge that ends it.
+  // What the model prints goes to stderr; a failed assertion becomes the run's error.
   void tick() {
+    unit->eval();
+    std::string broken = protocol.on_edge(ports());
+    if (!broken.empty()) broken = "protocol rule " + broken;
     unit->clk = 1;
     unit->eval();
+    if (verilator_output_pending()) {
+      VerilatorOutput output = take_verilator_output();
+      if (!output.stopped) {
+        std::fputs(output.text.c_str(), stderr);
+      } else {
+        while (!output.text.empty() && output.text.back() == '\n') output.text.pop_back();
+        broken += (broken.empty() ? "" : "; ") + std::string("assertion failed: ") + output.text;
+      }
+    }
+    if (!broken.empty()) fail(broken);
     dump(edge_ps + cycle_ps / 2);
     unit->clk = 0;
     unit->eval();
@@ -156,33 +243,43 @@ struct RtlEngine::Impl {
     std::remove(fst.c_str());
   }
 
-  // Issues one command and clocks until the response; the cycles include the accepting edge.
+  static Outcome fatal(const std::string& message) {
+    Outcome failed;
+    failed.status = Outcome::Status::fatal;
+    failed.message = message;
+    return failed;
+  }
+
+  // Offers one command until the unit takes it, then clocks until the response; the cycles are
+  // those from the offer to the response, the accepting edge included.
   Outcome issue(uint32_t instruction, uint64_t rs1_value, const Register* load_data) {
     update_trace(true);
-    if (!trace_error.empty()) {
-      Outcome failed;
-      failed.status = Outcome::Status::fatal;
-      failed.message = std::exchange(trace_error, {});
-      return failed;
-    }
+    if (!trace_error.empty()) return fatal(std::exchange(trace_error, {}));
+    if (!error.empty()) return fatal(error);
     ++instructions;
     unit->cmd_valid = 1;
     unit->cmd_insn = instruction;
     unit->cmd_rs1 = rs1_value;
     if (load_data) to_port(*load_data, unit->cmd_load_data);
     Outcome outcome;
-    tick();
-    unit->cmd_valid = 0;
-    outcome.cycles = 1;
-    while (!unit->rsp_valid) {
-      if (outcome.cycles >= response_timeout_cycles) {
-        outcome.status = Outcome::Status::fatal;
-        outcome.message = "vector unit RTL: no response after " +
-                          std::to_string(outcome.cycles) + " cycles";
-        return outcome;
-      }
+    for (bool accepted = false; !accepted;) {
+      unit->eval();
+      accepted = unit->cmd_ready;
       tick();
       ++outcome.cycles;
+      if (!error.empty()) return fatal(error);
+      if (!accepted && outcome.cycles >= response_timeout_cycles)
+        return fatal("vector unit RTL: command not accepted (cmd_ready low) after " +
+                     std::to_string(outcome.cycles) + " cycles");
+    }
+    unit->cmd_valid = 0;
+    while (!unit->rsp_valid) {
+      if (outcome.cycles >= response_timeout_cycles)
+        return fatal("vector unit RTL: no response after " + std::to_string(outcome.cycles) +
+                     " cycles");
+      tick();
+      ++outcome.cycles;
+      if (!error.empty()) return fatal(error);
     }
     if (unit->rsp_illegal) {
       outcome.status = Outcome::Status::illegal;
@@ -204,13 +301,15 @@ struct RtlEngine::Impl {
   TraceWindow window;
   std::unique_ptr<VerilatedFstC> trace;
   std::string trace_error;  // reported by the next instruction or stop_trace()
+  RtlProtocolChecker protocol{kMaxOutstanding, kLongestLatency};
+  std::string error;  // the first protocol or assertion failure: every later call reports it
   uint64_t response_timeout_cycles;
   uint64_t cycle = 0;
   uint64_t instructions = 0;
 };
 
-RtlEngine::RtlEngine(uint64_t response_timeout_cycles)
-    : impl_(std::make_unique<Impl>(response_timeout_cycles)) {}
+RtlEngine::RtlEngine(uint64_t response_timeout_cycles, const std::vector<std::string>& plusargs)
+    : impl_(std::make_unique<Impl>(response_timeout_cycles, plusargs)) {}
 
 RtlEngine::~RtlEngine() = default;
 

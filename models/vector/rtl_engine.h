@@ -1,13 +1,17 @@
 // The vector unit's RTL (rtl/vector_unit/vector_unit.sv), verilated in C++ mode, behind the
-// VectorEngine interface. Each call drives the unit's command interface and clocks the model from
-// C++ until the response arrives; Outcome::cycles is the number of RTL clock cycles that took,
-// charged 1:1 as core cycles (docs/cosim.md lists them per instruction class).
+// VectorEngine interface. Each call offers a command on the unit's interface until the unit takes
+// it, and clocks the model from C++ until the response arrives; Outcome::cycles is the number of
+// RTL clock cycles that took, charged 1:1 as core cycles (docs/cosim.md lists them per instruction
+// class). Every edge is checked against the interface's rules (rtl_protocol_checker.h), and the
+// RTL's own assertions (vector_unit_checker.sv) run in the model: the first violation is the
+// engine's fatal error, naming the rule, the vector instruction and the cycle.
 #pragma once
 
 #include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "vector/vector_engine.h"
 
@@ -26,9 +30,11 @@ struct TraceWindow {
 
 class RtlEngine : public VectorEngine {
  public:
-  // `response_timeout_cycles`: an instruction that has not answered after this many cycles is
-  // an RTL error (Outcome::Status::fatal), never a hang.
-  explicit RtlEngine(uint64_t response_timeout_cycles = 1000);
+  // `response_timeout_cycles`: an instruction that has not been taken or answered after this many
+  // cycles is an RTL error (Outcome::Status::fatal), never a hang. `plusargs` ("+name=value")
+  // are the model's command line, for $test$plusargs and $value$plusargs.
+  explicit RtlEngine(uint64_t response_timeout_cycles = 1000,
+                     const std::vector<std::string>& plusargs = {});
   ~RtlEngine() override;
   RtlEngine(const RtlEngine&) = delete;
   RtlEngine& operator=(const RtlEngine&) = delete;

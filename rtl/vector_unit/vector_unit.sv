@@ -2,6 +2,11 @@
 // instruction except the memory side of vld/vst, which the core performs (load data arrives with
 // the command, store data leaves with the response).
 //
+// Handshakes (docs/cosim.md#protocol): a command moves on a rising edge with cmd_valid &&
+// cmd_ready, a response with rsp_valid && rsp_ready; a response waits for rsp_ready, and no
+// command is taken while the previous response has not moved. vector_unit_checker.sv asserts the
+// rules of both sides.
+//
 // Pipeline (docs/cosim.md): the edge that accepts a command decodes it and snapshots its operands
 // (vs1, vs2 and the vd group); then one edge per pass, the last pass writing the destination, the
 // CSRs and the response. An illegal instruction answers at the accepting edge. Passes: one for
@@ -21,13 +26,15 @@ module vector_unit
   input  logic [63:0]  cmd_rs1,        // x[rs1]: vbcast uses its low 32 bits at most
   /* verilator lint_on UNUSEDSIGNAL */
   input  logic [511:0] cmd_load_data,  // vld: the 64 bytes the core read
-  // Response: valid for the one cycle after the instruction's last edge.
+  // Response: raised after the instruction's last edge, held (payload too) until rsp_ready.
   output logic         rsp_valid,
+  input  logic         rsp_ready,
   output logic         rsp_illegal,
   output logic         rsp_writes_scalar,
   output logic [63:0]  rsp_scalar,       // vhsum
   output logic [511:0] rsp_store_data,   // vst: the 64 bytes for the core to write
-  // CSRs: read combinationally, written on a rising edge while idle (cmd_ready).
+  // CSRs: read combinationally, written on a rising edge while idle (no instruction executing).
+  output logic         idle,
   input  logic         csr_write,
   input  logic [11:0]  csr_addr,
   input  logic [63:0]  csr_wdata,
@@ -37,11 +44,6 @@ module vector_unit
   input  logic [4:0]   debug_reg,
   output logic [511:0] debug_data
 );
-
-  typedef enum logic [3:0] {
-    OP_VLD, OP_VST, OP_VBCAST, OP_FP_ARITH, OP_INT_ARITH, OP_MINMAX, OP_RELU, OP_VDOT, OP_VCVT,
-    OP_HSUM, OP_VMMA
-  } op_class_e;
 
   localparam logic [6:0] F7_VLD = 7'h00, F7_VST = 7'h01, F7_VBCAST = 7'h02, F7_VADD = 7'h03,
                          F7_VSUB = 7'h04, F7_VMUL = 7'h05, F7_VFMA = 7'h06, F7_VMIN = 7'h07,
@@ -169,7 +171,16 @@ module vector_unit
 
   decoded_t cmd_decoded;
   assign cmd_decoded = decode(cmd_insn);
-  assign cmd_ready = !busy_q;
+  assign idle = !busy_q;
+`ifndef DOJO_RTL_PROTOCOL_BUGS
+  assign cmd_ready = !busy_q && (!rsp_valid || rsp_ready);
+`else
+  // Deliberate protocol bugs, one per checker rule, chosen at run time with +protocol_bug=N
+  // (tests/vector/test_rtl_protocol.cpp proves each is caught); 0 = none.
+  int protocol_bug;
+  initial if (!$value$plusargs("protocol_bug=%d", protocol_bug)) protocol_bug = 0;
+  assign cmd_ready = (!busy_q || protocol_bug == 5) && (!rsp_valid || rsp_ready);
+`endif
   assign debug_data = regs[debug_reg];
 
   always_comb begin
@@ -456,7 +467,11 @@ module vector_unit
       rsp_scalar <= 64'd0;
       rsp_store_data <= 512'd0;
     end else begin
-      rsp_valid <= 1'b0;
+      if (rsp_ready) rsp_valid <= 1'b0;
+`ifdef DOJO_RTL_PROTOCOL_BUGS
+      if (protocol_bug == 1) rsp_valid <= 1'b0;  // a response withdrawn before it moved
+      if (protocol_bug == 2 && csr_write) rsp_valid <= 1'b1;  // a response owed to nobody
+`endif
       if (!busy_q) begin
         if (csr_write) begin
           unique case (csr_addr)
@@ -466,15 +481,21 @@ module vector_unit
             default: ;
           endcase
         end
-        if (cmd_valid) begin
+        if (cmd_valid && cmd_ready) begin
           rsp_illegal <= !cmd_decoded.legal;
           rsp_writes_scalar <= 1'b0;
+`ifdef DOJO_RTL_PROTOCOL_BUGS
+          if (protocol_bug == 6) rsp_writes_scalar <= !cmd_decoded.legal;  // an illegal "result"
+`endif
           if (!cmd_decoded.legal) begin
             rsp_valid <= 1'b1;
           end else begin
             busy_q <= 1'b1;
             op_q <= cmd_decoded.op;
             last_pass_q <= cmd_decoded.last_pass;
+`ifdef DOJO_RTL_PROTOCOL_BUGS
+            if (protocol_bug == 3 && cmd_decoded.op == OP_VMMA) last_pass_q <= 5'd31;  // too slow
+`endif
             narrowing_q <= cmd_decoded.narrowing;
             funct7_q <= cmd_insn[31:25];
             rs2_q <= cmd_insn[24:20];
@@ -490,6 +511,9 @@ module vector_unit
         end
       end else begin
         pass_q <= pass_q + 5'd1;
+`ifdef DOJO_RTL_PROTOCOL_BUGS
+        if (protocol_bug == 4) pass_q <= pass_q + 5'd2;  // past the last pass
+`endif
         acc_q <= acc_n;
         tree_q <= tree_n;
         flags_q <= flags_q | pass_flags;

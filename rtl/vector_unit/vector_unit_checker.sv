@@ -1,0 +1,84 @@
+// The rules of the vector unit's interface (docs/cosim.md#protocol) as assertions, bound into
+// every vector_unit: the driver's side (the core's transactor) and the unit's. Verilator compiles
+// them with --assert; the first that fails stops the RtlEngine with its message. The C++ side of
+// the boundary checks the same port rules (models/vector/rtl_protocol_checker.h).
+module vector_unit_checker
+  import vu_pkg::*;
+#(
+  parameter int MAX_OUTSTANDING = 1,  // commands accepted and not yet answered
+  parameter int MAX_LATENCY = 17      // cycles from a command's accepting edge to its response
+) (
+  input logic         clk,
+  input logic         rst_n,
+  input logic         cmd_valid,
+  input logic         cmd_ready,
+  input logic [31:0]  cmd_insn,
+  input logic [63:0]  cmd_rs1,
+  input logic [511:0] cmd_load_data,
+  input logic         rsp_valid,
+  input logic         rsp_ready,
+  input logic         rsp_illegal,
+  input logic         rsp_writes_scalar,
+  input logic [63:0]  rsp_scalar,
+  input logic [511:0] rsp_store_data,
+  input logic         idle,
+  input logic         csr_write,
+  // The sequencer's state.
+  input logic         busy,
+  input op_class_e    op,
+  input logic [4:0]   pass,
+  input logic [4:0]   last_pass
+);
+
+  int outstanding;  // commands accepted and not answered
+  int waited;       // cycles since the oldest of them was accepted, its accepting edge included
+  always_ff @(posedge clk or negedge rst_n) begin
+    if (!rst_n) begin
+      outstanding <= 0;
+      waited <= 0;
+    end else begin
+      outstanding <= outstanding + int'(cmd_valid && cmd_ready) - int'(rsp_valid && rsp_ready);
+      if (cmd_valid && cmd_ready && (outstanding == 0 || (rsp_valid && rsp_ready))) waited <= 1;
+      else if (outstanding != 0 && !rsp_valid) waited <= waited + 1;
+    end
+  end
+
+  // disable iff samples the unit's asynchronous reset at the clock: enough to silence the
+  // rules while the unit is reset.
+  /* verilator lint_off SYNCASYNCNET */
+
+  // The driver's rules.
+  cmd_hold: assert property (@(posedge clk) disable iff (!rst_n)
+      cmd_valid && !cmd_ready |=> cmd_valid && $stable(cmd_insn) && $stable(cmd_rs1)
+                                  && $stable(cmd_load_data))
+    else $error("vector unit protocol: cmd_hold: command changed or withdrawn before cmd_ready");
+  csr_write_idle: assert property (@(posedge clk) disable iff (!rst_n) csr_write |-> idle)
+    else $error("vector unit protocol: csr_write_idle: CSR write while an instruction executes");
+
+  // The unit's rules.
+  rsp_hold: assert property (@(posedge clk) disable iff (!rst_n)
+      rsp_valid && !rsp_ready |=> rsp_valid && $stable(rsp_illegal) && $stable(rsp_writes_scalar)
+                                  && $stable(rsp_scalar) && $stable(rsp_store_data))
+    else $error("vector unit protocol: rsp_hold: response changed or withdrawn before rsp_ready");
+  rsp_owed: assert property (@(posedge clk) disable iff (!rst_n) rsp_valid |-> outstanding != 0)
+    else $error("vector unit protocol: rsp_owed: a response without a command to answer");
+  outstanding_limit: assert property (@(posedge clk) disable iff (!rst_n)
+      outstanding <= MAX_OUTSTANDING)
+    else $error("vector unit protocol: outstanding_limit: more commands accepted than held");
+  rsp_latency: assert property (@(posedge clk) disable iff (!rst_n)
+      outstanding != 0 && !rsp_valid |-> waited < MAX_LATENCY)
+    else $error("vector unit protocol: rsp_latency: no response within the longest latency");
+  illegal_no_result: assert property (@(posedge clk) disable iff (!rst_n)
+      rsp_valid && rsp_illegal |-> !rsp_writes_scalar)
+    else $error("vector unit protocol: illegal_no_result: illegal instruction with a result");
+  legal_state: assert property (@(posedge clk) disable iff (!rst_n)
+      busy |-> op <= OP_VMMA && pass <= last_pass)
+    else $error("vector unit protocol: legal_state: the sequencer left its legal states");
+  /* verilator lint_on SYNCASYNCNET */
+
+endmodule
+
+bind vector_unit vector_unit_checker protocol (
+  .clk, .rst_n, .cmd_valid, .cmd_ready, .cmd_insn, .cmd_rs1, .cmd_load_data, .rsp_valid,
+  .rsp_ready, .rsp_illegal, .rsp_writes_scalar, .rsp_scalar, .rsp_store_data, .idle, .csr_write,
+  .busy(busy_q), .op(op_q), .pass(pass_q), .last_pass(last_pass_q));
