@@ -452,9 +452,6 @@ const std::vector<Parameter>& schema() {
           parse_core_selector(trim(text));  // throws for a bad selector
           config.vector.model_cores = trim(text);
         }));
-    param::Table<C::Vector> latency;
-    param::mount(latency, "latency.", &C::Vector::latency, vector::vector_timing_parameters());
-    add_section(all, "vector", &C::vector, latency, Scope::per_core);
     param::Table<C::Host> host;
     param::mount_base<host::HostSettings>(host, "", host::host_settings_parameters());
     host.push_back(number<&C::Host::attach_x>(
@@ -746,9 +743,7 @@ std::string per_core_keys() {
   std::string last;
   for (const Parameter& parameter : schema()) {
     if (!parameter.per_core) continue;
-    const std::string group =
-        parameter.key.compare(0, 15, "vector.latency.") == 0 ? "vector.latency"
-                                                              : parameter.key.substr(0, parameter.key.find('.'));
+    const std::string group = parameter.key.substr(0, parameter.key.find('.'));
     if (group == last) continue;
     groups += (groups.empty() ? "" : ", ") + group + ".*";
     last = group;

@@ -260,16 +260,25 @@ RunResult Tile::run() {
   }
   run_seconds_ = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   const bool starved = !sc_core::sc_pending_activity();
+  // Vector instructions still in flight retire (and are compared, in lockstep) before the end.
+  std::vector<vector::Outcome> settled;
+  settled.reserve(nodes_.size());
   for (auto& node : nodes_) {
+    settled.push_back(node->vector->settle());
     node->console.flush();
     if (node->rtl) node->rtl->stop_trace();  // an FST file is readable only once closed
   }
   write_all_console_lines();
 
   RunEnd end;
-  for (auto& node : nodes_) {
-    const core::Core& core = node->core;
+  for (size_t rank = 0; rank < nodes_.size(); ++rank) {
+    const core::Core& core = nodes_[rank]->core;
     end.cores.push_back({core.state(), core.stop_message(), core.hart().hartid(), core.hart().pc()});
+    if (settled[rank].status == vector::Outcome::Status::fatal &&
+        core.state() != core::Core::State::fatal) {
+      end.cores.back().state = core::Core::State::fatal;
+      end.cores.back().stop_message = settled[rank].message;
+    }
   }
   end.starved = starved;
   end.timeout = timeout;

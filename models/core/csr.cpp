@@ -148,6 +148,7 @@ bool Hart::csr_op(unsigned csr, Op op, uint64_t operand, bool write, uint64_t& o
       !((mcounteren_ >> (csr & 31)) & 1)) {
     return false;
   }
+  if (is_vector_csr(csr)) settle_vector();
   if (!read_csr(csr, old_value)) return false;
   if (!write) return true;
   uint64_t value = operand;

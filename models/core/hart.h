@@ -329,6 +329,8 @@ class Hart {
   VectorStep vector_step(uint32_t instruction, uint64_t pc, uint64_t rs1_value, uint64_t& scalar,
                          uint64_t& cycles);
   bool is_vector_csr(unsigned csr) const;
+  // Before an instruction accesses a vector CSR: waits (stall cycles) for the unit to settle.
+  void settle_vector();
   // vld/vst's 64 bytes through the fast path or the bus; false on an access fault.
   bool read_block(uint64_t addr, vector::Register& data);
   bool write_block(uint64_t addr, const vector::Register& data);

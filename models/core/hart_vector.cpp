@@ -21,6 +21,12 @@ bool Hart::is_vector_csr(unsigned csr) const {
   return vector_ != nullptr && csr >= vector::csr_vcfg && csr <= vector::csr_vflags;
 }
 
+void Hart::settle_vector() {
+  vector_->advance_to(cycles_ + stall_cycles_);
+  // A failed engine keeps its report for the next vector instruction or the end of the run.
+  stall_cycles_ += vector_->settle().cycles;
+}
+
 bool Hart::read_block(uint64_t addr, vector::Register& data) {
   if (!watchpoints_.empty() && watch_stops(addr, vector::register_bytes, false)) return false;
   if (const FastRegion* region = fast_region_for(addr, vector::register_bytes)) {
@@ -51,6 +57,7 @@ Hart::VectorStep Hart::vector_step(uint32_t instruction, uint64_t pc, uint64_t r
     return VectorStep::trap;
   }
   const uint32_t funct7 = field(instruction, 31, 25);
+  vector_->advance_to(cycles_ + stall_cycles_);
   vector::Outcome outcome;
   if (funct7 == kFunct7Vld || funct7 == kFunct7Vst) {
     // The encoding is checked before memory is touched: an illegal vld must not fault on its

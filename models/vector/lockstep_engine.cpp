@@ -1,5 +1,6 @@
 #include "vector/lockstep_engine.h"
 
+#include <algorithm>
 #include <array>
 #include <cinttypes>
 #include <cstdio>
@@ -19,15 +20,6 @@ using numerics::ElementType;
 const char* const mnemonics[] = {"vld",  "vst",  "vbcast", "vadd", "vsub",  "vmul",  "vfma",
                                  "vmin", "vmax", "vrelu",  "vdot", "vcvt", "vhsum", "vmma"};
 const char* const type_names[] = {"f32", "bf16", "i32", "i8", "e4m3", "e5m2"};
-
-unsigned element_bytes(ElementType type) {
-  switch (type) {
-    case ElementType::f32:
-    case ElementType::i32: return 4;
-    case ElementType::bf16: return 2;
-    default: return 1;
-  }
-}
 
 bool writes_group(Opcode opcode) { return opcode == Opcode::vmma; }
 bool writes_vector(Opcode opcode) { return opcode != Opcode::vst && opcode != Opcode::vhsum; }
@@ -106,9 +98,24 @@ struct LockstepEngine::Snapshot {
   const Entry* end() const { return entries.data() + count; }
 };
 
+// The reference has executed the instruction: what the checked engine must show when it retires.
+struct LockstepEngine::Expected {
+  uint64_t number = 0;
+  uint32_t instruction = 0;
+  uint64_t pc = 0;
+  uint64_t issued = 0;  // the core's cycle
+  Snapshot before, after;
+  Outcome outcome;
+};
+
 LockstepEngine::LockstepEngine(unsigned core_id, std::unique_ptr<VectorEngine> reference,
                                std::unique_ptr<VectorEngine> checked)
-    : core_id_(core_id), reference_(std::move(reference)), checked_(std::move(checked)) {}
+    : core_id_(core_id), reference_(std::move(reference)), checked_(std::move(checked)) {
+  reference_->on_retire([this](uint64_t number) { reference_retired_ = number + 1; });
+  checked_->on_retire([this](uint64_t number) { compare_retired(number); });
+}
+
+LockstepEngine::~LockstepEngine() = default;
 
 // The registers the instruction writes (after it) and the CSRs.
 LockstepEngine::Snapshot LockstepEngine::snapshot(VectorEngine& engine, uint32_t instruction) {
@@ -124,16 +131,19 @@ LockstepEngine::Snapshot LockstepEngine::snapshot(VectorEngine& engine, uint32_t
   return s;
 }
 
+Outcome LockstepEngine::failed() const {
+  Outcome stopped;
+  stopped.status = Outcome::Status::fatal;
+  stopped.message = failure_;
+  return stopped;
+}
+
 template <typename Run>
 Outcome LockstepEngine::step(uint32_t instruction, uint64_t pc, Run run) {
-  if (!failure_.empty()) {
-    Outcome stopped;
-    stopped.status = Outcome::Status::fatal;
-    stopped.message = failure_;
-    return stopped;
-  }
+  if (!failure_.empty()) return failed();
   // The operands as they were, for the report (the reference is cheap to read).
-  Snapshot before;
+  Expected expected;
+  Snapshot& before = expected.before;
   reference_->read_csr(csr_vflags, before.vflags);
   reference_->read_csr(csr_vseed, before.vseed);
   reference_->read_csr(csr_vcfg, before.vcfg);
@@ -145,34 +155,68 @@ Outcome LockstepEngine::step(uint32_t instruction, uint64_t pc, Run run) {
       for (unsigned i = 0; i < (writes_group(d->opcode) ? 4u : 1u); ++i) add(d->rd + i);
   }
   Register expected_store{}, actual_store{};
-  const Outcome expected = run(*reference_, expected_store);
+  const uint64_t retired_before = reference_retired_;
+  expected.outcome = run(*reference_, expected_store);
+  if (reference_retired_ != retired_before) {  // it reached the unit: the checked engine's too
+    expected.number = reference_retired_ - 1;
+    expected.instruction = instruction;
+    expected.pc = pc;
+    expected.issued = cycle_;
+    expected.after = snapshot(*reference_, instruction);
+    pending_.push_back(expected);
+  }
+  const uint64_t cycle = cycle_;
   const Outcome actual = run(*checked_, actual_store);
-  ++compared_;
+  cycle_ += actual.cycles;
+  if (!failure_.empty()) return failed();  // an instruction retired on the way did not compare
   if (actual.status == Outcome::Status::fatal) return actual;
-  const Snapshot expected_after = snapshot(*reference_, instruction);
-  const Snapshot actual_after = snapshot(*checked_, instruction);
-  bool same = expected.status == actual.status && expected.writes_scalar == actual.writes_scalar &&
-              (!expected.writes_scalar || expected.scalar == actual.scalar) && expected_after.vflags == actual_after.vflags &&
-              expected_after.vseed == actual_after.vseed && expected_after.vcfg == actual_after.vcfg &&
-              expected_store == actual_store;
-  for (unsigned i = 0; same && i < expected_after.count; ++i)
-    same = expected_after.entries[i].second == actual_after.entries[i].second;
-  if (same) return actual;
+  // What the core takes at once: the status, vhsum's scalar, vst's data; and the cycles.
+  const Outcome& model = expected.outcome;
+  const bool same = model.status == actual.status && model.writes_scalar == actual.writes_scalar &&
+                    (!model.writes_scalar || model.scalar == actual.scalar) &&
+                    expected_store == actual_store;
+  if (!same) {
+    const Snapshot actual_after = snapshot(*checked_, instruction);
+    fail(report(instruction, pc, expected.number, cycle, before, expected.after, actual_after, model,
+                actual, &expected_store, &actual_store));
+  } else if (model.cycles != actual.cycles) {
+    std::ostringstream out;
+    out << "vector lockstep timing mismatch on core " << core_id_ << " at pc " << hex(pc) << ": "
+        << hex(instruction, 8) << " " << disassemble(instruction) << "\n  vector instruction "
+        << expected.number << ", issued at core cycle " << cycle << ": the core waits "
+        << model.cycles << " cycles under the model, " << actual.cycles << " under the rtl";
+    fail(out.str());
+  }
+  return failure_.empty() ? actual : failed();
+}
 
-  failure_ = report(instruction, pc, before, expected_after, actual_after, expected, actual,
-                    &expected_store, &actual_store);
+void LockstepEngine::compare_retired(uint64_t number) {
+  if (!failure_.empty() || pending_.empty() || pending_.front().number != number) return;
+  const Expected expected = pending_.front();
+  pending_.erase(pending_.begin());
+  ++compared_;
+  const Snapshot actual = snapshot(*checked_, expected.instruction);
+  bool same = expected.after.vflags == actual.vflags && expected.after.vseed == actual.vseed &&
+              expected.after.vcfg == actual.vcfg;
+  for (unsigned i = 0; same && i < actual.count; ++i)
+    same = expected.after.entries[i].second == actual.entries[i].second;
+  if (!same)
+    fail(report(expected.instruction, expected.pc, expected.number, expected.issued, expected.before,
+                expected.after, actual, expected.outcome, expected.outcome, nullptr, nullptr));
+  if (retired_) retired_(number);
+}
+
+void LockstepEngine::fail(std::string report) {
+  failure_ = std::move(report);
   if (auto* rtl = dynamic_cast<RtlEngine*>(checked_.get()); rtl && rtl->trace_open()) {
     rtl->stop_trace();
     failure_ += "\n  the RTL waveform ends with this instruction, at " +
                 std::to_string(rtl->waveform_time_ps()) + " ps";
   }
-  Outcome fatal = actual;
-  fatal.status = Outcome::Status::fatal;
-  fatal.message = failure_;
-  return fatal;
 }
 
-std::string LockstepEngine::report(uint32_t instruction, uint64_t pc, const Snapshot& before,
+std::string LockstepEngine::report(uint32_t instruction, uint64_t pc, uint64_t number,
+                                   uint64_t cycle, const Snapshot& before,
                                    const Snapshot& expected, const Snapshot& actual,
                                    const Outcome& expected_outcome, const Outcome& actual_outcome,
                                    const Register* expected_store, const Register* actual_store) {
@@ -183,6 +227,7 @@ std::string LockstepEngine::report(uint32_t instruction, uint64_t pc, const Snap
   std::ostringstream out;
   out << "vector lockstep mismatch on core " << core_id_ << " at pc " << hex(pc) << ": "
       << hex(instruction, 8) << " " << disassemble(instruction);
+  out << "\n  vector instruction " << number << ", issued at core cycle " << cycle;
   out << "\n  before: vcfg " << hex(before.vcfg) << ", vseed " << hex(before.vseed) << ", vflags "
       << hex(before.vflags);
   for (const auto& [index, value] : before) {
@@ -214,7 +259,7 @@ std::string LockstepEngine::report(uint32_t instruction, uint64_t pc, const Snap
     out << "\n    v" << index << " (rtl):";
     print_register(out, rtl_value, bytes, &model_value);
   }
-  if (*expected_store != *actual_store) {
+  if (expected_store && *expected_store != *actual_store) {
     out << "\n    store data (model):";
     print_register(out, *expected_store, 4, actual_store);
     out << "\n    store data (rtl):";
@@ -244,9 +289,37 @@ Outcome LockstepEngine::store(uint32_t instruction, Register& data, uint64_t pc)
   return outcome;
 }
 
+void LockstepEngine::advance_to(uint64_t cycle) {
+  cycle_ = std::max(cycle_, cycle);
+  reference_->advance_to(cycle);
+  checked_->advance_to(cycle);
+}
+
+Outcome LockstepEngine::settle() {
+  if (!failure_.empty()) return failed();
+  const Outcome model = reference_->settle();
+  const Outcome actual = checked_->settle();
+  if (!failure_.empty()) return failed();
+  if (actual.status == Outcome::Status::fatal) return actual;
+  if (model.cycles != actual.cycles) {
+    std::ostringstream out;
+    out << "vector lockstep timing mismatch on core " << core_id_ << " at core cycle " << cycle_
+        << ": waiting for the unit to settle (a CSR access, the end of the run) takes "
+        << model.cycles << " cycles under the model, " << actual.cycles << " under the rtl";
+    fail(out.str());
+    return failed();
+  }
+  cycle_ += actual.cycles;
+  return actual;
+}
+
+void LockstepEngine::on_retire(RetireObserver observer) { retired_ = std::move(observer); }
+
 bool LockstepEngine::read_csr(unsigned csr, uint64_t& value) { return checked_->read_csr(csr, value); }
 
 bool LockstepEngine::write_csr(unsigned csr, uint64_t value) {
+  settle();  // compares the wait; a failure stays for the next instruction
+  ++cycle_;
   const bool reference_has = reference_->write_csr(csr, value);
   return checked_->write_csr(csr, value) && reference_has;
 }

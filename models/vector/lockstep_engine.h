@@ -1,13 +1,15 @@
 // Two vector engines in lockstep: every instruction runs on the reference (the C++ model) and on
-// the checked engine (the RTL), and their outcomes are compared bit for bit: status, scalar
-// result, destination register(s) (the 4-register group for vmma), vflags, vseed and vcfg after
-// the instruction, store data. The first difference ends the run with Outcome::Status::fatal and a
-// report (docs/cosim.md shows one). Cycles are the checked engine's.
+// the checked engine (the RTL), and their outcomes are compared bit for bit: at once what the core
+// takes (status, vhsum's scalar, vst's data) and the cycles the core waits; when the checked engine
+// retires the instruction, its destination register(s) (the 4-register group for vmma), vflags,
+// vseed and vcfg. The first difference ends the run with Outcome::Status::fatal and a report
+// (docs/cosim.md shows one), at that call or the next. Cycles are the checked engine's.
 #pragma once
 
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "vector/vector_engine.h"
 
@@ -22,7 +24,11 @@ class LockstepEngine : public VectorEngine {
   // mismatch closes the waveform so that it holds every cycle up to the mismatch.
   LockstepEngine(unsigned core_id, std::unique_ptr<VectorEngine> reference,
                  std::unique_ptr<VectorEngine> checked);
+  ~LockstepEngine() override;
 
+  void advance_to(uint64_t cycle) override;
+  Outcome settle() override;
+  void on_retire(RetireObserver observer) override;
   Outcome execute(uint32_t instruction, uint64_t rs1_value, uint64_t pc) override;
   Outcome load(uint32_t instruction, const Register& data, uint64_t pc) override;
   Outcome store(uint32_t instruction, Register& data, uint64_t pc) override;
@@ -37,10 +43,15 @@ class LockstepEngine : public VectorEngine {
 
  private:
   struct Snapshot;
+  struct Expected;
   template <typename Run>
   Outcome step(uint32_t instruction, uint64_t pc, Run run);
+  void compare_retired(uint64_t number);
   Snapshot snapshot(VectorEngine& engine, uint32_t instruction);
-  std::string report(uint32_t instruction, uint64_t pc, const Snapshot& before, const Snapshot& expected,
+  void fail(std::string report);
+  Outcome failed() const;
+  std::string report(uint32_t instruction, uint64_t pc, uint64_t number, uint64_t issued,
+                     const Snapshot& before, const Snapshot& expected,
                      const Snapshot& actual, const Outcome& expected_outcome,
                      const Outcome& actual_outcome, const Register* expected_store,
                      const Register* actual_store);
@@ -48,7 +59,11 @@ class LockstepEngine : public VectorEngine {
   unsigned core_id_;
   std::unique_ptr<VectorEngine> reference_;
   std::unique_ptr<VectorEngine> checked_;
-  uint64_t compared_ = 0;
+  uint64_t compared_ = 0;  // instructions retired and compared
+  uint64_t cycle_ = 0;     // the core's, as far as the engine knows
+  uint64_t reference_retired_ = 0;
+  std::vector<Expected> pending_;  // executed by the reference, not yet retired by the checked
+  RetireObserver retired_;
   std::string failure_;  // set by the first mismatch; every later call repeats it
 };
 

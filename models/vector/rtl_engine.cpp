@@ -15,6 +15,8 @@
 #include <verilated_fst_c.h>
 
 #include "vector/rtl_protocol_checker.h"
+#include "vector/vector_model.h"
+#include "vector/vector_pipeline.h"
 
 namespace {
 // What the model evaluated on this thread printed and whether it stopped (verilator_hooks.h):
@@ -46,9 +48,9 @@ VerilatorOutput take_verilator_output() { return std::exchange(verilator_output,
 
 namespace {
 
-// The unit's interface limits, as vector_unit_checker.sv's parameters: one instruction at a time,
-// the longest (vmma) answering at its 17th edge.
-constexpr unsigned kMaxOutstanding = 1, kLongestLatency = 17;
+// The unit's interface limits (vector_pipeline.h), as vector_unit_checker.sv's parameters: one
+// instruction at a time, the longest (vmma) answering at its 17th edge.
+constexpr unsigned kMaxOutstanding = 1;
 
 constexpr uint32_t funct7_of(uint32_t instruction) { return instruction >> 25; }
 constexpr uint32_t funct7_vld = 0x00, funct7_vst = 0x01;
@@ -157,9 +159,11 @@ struct RtlEngine::Impl {
   // Records the first error of the run: later instructions report it and stop.
   void fail(const std::string& what) {
     if (!error.empty()) return;
+    // The instruction the unit was busy with: the oldest in flight, else the last offered.
     error = "vector unit RTL, ";
-    error += instructions == 0 ? std::string("before the first vector instruction")
-                               : "vector instruction " + std::to_string(instructions - 1);
+    error += !in_flight.empty() ? "vector instruction " + std::to_string(in_flight.front().number)
+             : instructions == 0 ? std::string("before the first vector instruction")
+                                 : "vector instruction " + std::to_string(instructions - 1);
     error += " (RTL cycle " + std::to_string(cycle) + "): " + what;
   }
 
@@ -188,6 +192,54 @@ struct RtlEngine::Impl {
     edge_ps += cycle_ps;
     dump(edge_ps);
     ++cycle;
+    // rsp_ready stays high: a response shows for one cycle, after the edge that made it.
+    if (unit->rsp_valid && error.empty()) answer();
+  }
+
+  // The response just made answers the oldest instruction in flight, which retires.
+  void answer() {
+    if (in_flight.empty()) return;  // rsp_owed has failed the run
+    const InFlight oldest = in_flight.front();
+    in_flight.erase(in_flight.begin());
+    if (unit->rsp_illegal && oldest.legal) {
+      fail("the unit answered the legal instruction " + std::to_string(oldest.number) +
+           " as illegal");
+      return;
+    }
+    last_answer.number = oldest.number;
+    last_answer.illegal = unit->rsp_illegal;
+    last_answer.writes_scalar = unit->rsp_writes_scalar;
+    last_answer.scalar = unit->rsp_scalar;
+    last_answer.store_data = from_port(unit->rsp_store_data);
+    answered = oldest.number + 1;
+    if (retired) retired(oldest.number);
+  }
+
+  // Nothing in flight and nothing executing: clocking the unit would change nothing.
+  bool quiet() const { return in_flight.empty() && unit->idle; }
+
+  // Clocks the unit while `busy` and the engine has not failed; false on a timeout (which fails it).
+  template <typename Busy>
+  bool clock_while(Busy busy, const char* waiting_for) {
+    for (uint64_t waited = 0; busy() && error.empty(); ++waited) {
+      if (waited >= response_timeout_cycles) {
+        fail(std::string("no ") + waiting_for + " after " + std::to_string(waited) + " cycles");
+        return false;
+      }
+      tick();
+    }
+    return error.empty();
+  }
+
+  void advance_to(uint64_t target) {
+    if (cycle >= target || !error.empty()) return;
+    // The cycles in flight follow the last ones in the waveform: they are the core's next cycles.
+    while (cycle < target && !quiet() && error.empty()) tick();
+    if (cycle < target && quiet()) {
+      // The unit idles until the core comes back: no edge would change it.
+      edge_ps += (target - cycle) * cycle_ps;
+      cycle = target;
+    }
   }
 
   // Where Verilator writes the waveform: the file itself, or beside it for a VCD.
@@ -250,44 +302,48 @@ struct RtlEngine::Impl {
     return failed;
   }
 
-  // Offers one command until the unit takes it, then clocks until the response; the cycles are
-  // those from the offer to the response, the accepting edge included.
-  Outcome issue(uint32_t instruction, uint64_t rs1_value, const Register* load_data) {
+  // Offers one command until the unit takes it, and if the core waits for its answer (or it is
+  // illegal), clocks until that; the cycles are those from the offer on, its edge included.
+  Outcome issue(uint32_t instruction, uint64_t rs1_value, const Register* load_data,
+                bool core_waits) {
     update_trace(true);
     if (!trace_error.empty()) return fatal(std::exchange(trace_error, {}));
     if (!error.empty()) return fatal(error);
-    ++instructions;
+    const InFlight offered{instructions++, decode(instruction).has_value()};
+    core_waits = core_waits || !offered.legal;
+    const uint64_t start = cycle;
     unit->cmd_valid = 1;
     unit->cmd_insn = instruction;
     unit->cmd_rs1 = rs1_value;
     if (load_data) to_port(*load_data, unit->cmd_load_data);
-    Outcome outcome;
-    for (bool accepted = false; !accepted;) {
+    bool accepted = false;
+    clock_while([&] {
+      if (accepted) return false;
       unit->eval();
       accepted = unit->cmd_ready;
-      tick();
-      ++outcome.cycles;
-      if (!error.empty()) return fatal(error);
-      if (!accepted && outcome.cycles >= response_timeout_cycles)
-        return fatal("vector unit RTL: command not accepted (cmd_ready low) after " +
-                     std::to_string(outcome.cycles) + " cycles");
-    }
+      if (accepted) in_flight.push_back(offered);
+      return true;
+    }, "cmd_ready (the command was not taken)");
     unit->cmd_valid = 0;
-    while (!unit->rsp_valid) {
-      if (outcome.cycles >= response_timeout_cycles)
-        return fatal("vector unit RTL: no response after " + std::to_string(outcome.cycles) +
-                     " cycles");
-      tick();
-      ++outcome.cycles;
-      if (!error.empty()) return fatal(error);
-    }
-    if (unit->rsp_illegal) {
-      outcome.status = Outcome::Status::illegal;
-    } else {
-      outcome.writes_scalar = unit->rsp_writes_scalar;
-      if (outcome.writes_scalar) outcome.scalar = unit->rsp_scalar;
+    if (core_waits) clock_while([&] { return answered <= offered.number; }, "response");
+    if (!error.empty()) return fatal(error);
+    Outcome outcome;
+    outcome.cycles = cycle - start;
+    if (core_waits) {
+      if (last_answer.illegal) outcome.status = Outcome::Status::illegal;
+      outcome.writes_scalar = last_answer.writes_scalar;
+      if (outcome.writes_scalar) outcome.scalar = last_answer.scalar;
     }
     return outcome;
+  }
+
+  Outcome settle() {
+    const uint64_t start = cycle;
+    clock_while([&] { return !quiet(); }, "response");
+    if (!error.empty()) return fatal(error);
+    Outcome settled;
+    settled.cycles = cycle - start;
+    return settled;
   }
 
   VerilatedContext context;
@@ -301,7 +357,21 @@ struct RtlEngine::Impl {
   TraceWindow window;
   std::unique_ptr<VerilatedFstC> trace;
   std::string trace_error;  // reported by the next instruction or stop_trace()
-  RtlProtocolChecker protocol{kMaxOutstanding, kLongestLatency};
+  RtlProtocolChecker protocol{kMaxOutstanding, longest_latency};
+  // Instructions taken and not answered, oldest first (at most kMaxOutstanding).
+  struct InFlight {
+    uint64_t number;  // counting execute/load/store calls
+    bool legal;       // by the reference decoder: an illegal answer to it is an RTL error
+  };
+  std::vector<InFlight> in_flight;
+  struct Answer {
+    uint64_t number = 0;
+    bool illegal = false, writes_scalar = false;
+    uint64_t scalar = 0;
+    Register store_data{};
+  } last_answer;
+  uint64_t answered = 0;  // instructions answered, all of those numbered below
+  RetireObserver retired;
   std::string error;  // the first protocol or assertion failure: every later call reports it
   uint64_t response_timeout_cycles;
   uint64_t cycle = 0;
@@ -313,6 +383,12 @@ RtlEngine::RtlEngine(uint64_t response_timeout_cycles, const std::vector<std::st
 
 RtlEngine::~RtlEngine() = default;
 
+void RtlEngine::advance_to(uint64_t cycle) { impl_->advance_to(cycle); }
+
+Outcome RtlEngine::settle() { return impl_->settle(); }
+
+void RtlEngine::on_retire(RetireObserver observer) { impl_->retired = std::move(observer); }
+
 Outcome RtlEngine::execute(uint32_t instruction, uint64_t rs1_value, uint64_t /*pc*/) {
   const uint32_t funct7 = funct7_of(instruction);
   if ((instruction & 0x7F) == custom0_opcode && (funct7 == funct7_vld || funct7 == funct7_vst)) {
@@ -321,20 +397,21 @@ Outcome RtlEngine::execute(uint32_t instruction, uint64_t rs1_value, uint64_t /*
     misuse.message = "vld/vst reach the vector unit through load()/store()";
     return misuse;
   }
-  return impl_->issue(instruction, rs1_value, nullptr);
+  const bool writes_scalar = funct7_of(instruction) == static_cast<uint32_t>(Opcode::vhsum);
+  return impl_->issue(instruction, rs1_value, nullptr, writes_scalar);
 }
 
 // load() and store() only take vld and vst (as the reference model): anything else is illegal
 // there without reaching the unit.
 Outcome RtlEngine::load(uint32_t instruction, const Register& data, uint64_t /*pc*/) {
   if (funct7_of(instruction) != funct7_vld) return illegal_here();
-  return impl_->issue(instruction, 0, &data);
+  return impl_->issue(instruction, 0, &data, false);
 }
 
 Outcome RtlEngine::store(uint32_t instruction, Register& data, uint64_t /*pc*/) {
   if (funct7_of(instruction) != funct7_vst) return illegal_here();
-  Outcome outcome = impl_->issue(instruction, 0, nullptr);
-  if (outcome.status == Outcome::Status::ok) data = from_port(impl_->unit->rsp_store_data);
+  Outcome outcome = impl_->issue(instruction, 0, nullptr, true);
+  if (outcome.status == Outcome::Status::ok) data = impl_->last_answer.store_data;
   return outcome;
 }
 
@@ -352,6 +429,7 @@ bool RtlEngine::write_csr(unsigned csr, uint64_t value) {
   impl_->unit->csr_addr = csr;
   impl_->unit->eval();
   if (!impl_->unit->csr_exists) return false;
+  impl_->settle();  // the write waits for the unit to be idle (the core has waited already)
   impl_->update_trace(false);
   impl_->unit->csr_write = 1;
   impl_->unit->csr_wdata = value;

@@ -1,8 +1,9 @@
 // The vector unit's RTL (rtl/vector_unit/vector_unit.sv), verilated in C++ mode, behind the
-// VectorEngine interface. Each call offers a command on the unit's interface until the unit takes
-// it, and clocks the model from C++ until the response arrives; Outcome::cycles is the number of
-// RTL clock cycles that took, charged 1:1 as core cycles (docs/cosim.md lists them per instruction
-// class). Every edge is checked against the interface's rules (rtl_protocol_checker.h), and the
+// VectorEngine interface, clocked from C++ on the core's clock: one RTL cycle per core cycle. Each
+// call offers a command on the unit's interface until the unit takes it, and clocks on until the
+// response only if the core needs it; instructions in flight run on as the core catches up
+// (advance_to) and retire at their responses. Outcome::cycles counts the RTL cycles the core
+// waited, its issue cycle included; while nothing is in flight the unit is not clocked. Every edge is checked against the interface's rules (rtl_protocol_checker.h), and the
 // RTL's own assertions (vector_unit_checker.sv) run in the model: the first violation is the
 // engine's fatal error, naming the rule, the vector instruction and the cycle.
 #pragma once
@@ -31,7 +32,7 @@ struct TraceWindow {
 class RtlEngine : public VectorEngine {
  public:
   // `response_timeout_cycles`: an instruction that has not been taken or answered after this many
-  // cycles is an RTL error (Outcome::Status::fatal), never a hang. `plusargs` ("+name=value")
+  // cycles of waiting is an RTL error (Outcome::Status::fatal), never a hang. `plusargs` ("+name=value")
   // are the model's command line, for $test$plusargs and $value$plusargs.
   explicit RtlEngine(uint64_t response_timeout_cycles = 1000,
                      const std::vector<std::string>& plusargs = {});
@@ -39,6 +40,9 @@ class RtlEngine : public VectorEngine {
   RtlEngine(const RtlEngine&) = delete;
   RtlEngine& operator=(const RtlEngine&) = delete;
 
+  void advance_to(uint64_t cycle) override;
+  Outcome settle() override;
+  void on_retire(RetireObserver observer) override;
   Outcome execute(uint32_t instruction, uint64_t rs1_value, uint64_t pc) override;
   Outcome load(uint32_t instruction, const Register& data, uint64_t pc) override;
   Outcome store(uint32_t instruction, Register& data, uint64_t pc) override;

@@ -7,6 +7,7 @@
 #include <array>
 #include <cstdint>
 #include <cstring>
+#include <functional>
 #include <string>
 
 namespace dojo::vector {
@@ -42,13 +43,31 @@ struct Outcome {
   Status status = Status::ok;
   bool writes_scalar = false;  // vhsum: `scalar` goes to x[rd]
   uint64_t scalar = 0;
-  uint64_t cycles = 0;         // core cycles the instruction took
+  uint64_t cycles = 0;         // core cycles before the core goes on (see VectorEngine)
   std::string message;
 };
 
+// Time: an engine follows its core's cycle count. Each call happens at the engine's current cycle
+// and moves it on by the Outcome's `cycles`, the core cycles before the core may go on: the
+// instruction's issue, plus waiting for the unit to take it (full, busy, a hazard) and, for an
+// instruction with a result the core needs (vhsum's scalar, vst's data, an illegal encoding's
+// trap), for that result. The rest of an instruction runs while the core goes on: its writes
+// become visible (read_register, read_csr) when it retires. advance_to() tells the engine that the
+// core ran other instructions in between; without it, each call follows the last. The unit's
+// timing (docs/cosim.md#pipeline-and-latency) is the same under every engine.
 class VectorEngine {
  public:
   virtual ~VectorEngine() = default;
+
+  // The core has reached `cycle` (never less than before): the unit runs until then.
+  virtual void advance_to(uint64_t cycle) = 0;
+  // Waits until no instruction is in flight (before a CSR access, at the end of a run); `cycles`
+  // is the wait. Fatal if the engine has failed (the failure's report, again).
+  virtual Outcome settle() = 0;
+  // Called with each instruction's number (counting execute/load/store calls from 0) as it
+  // retires, its writes visible: at once in the reference model, at its response in the RTL.
+  using RetireObserver = std::function<void(uint64_t instruction_number)>;
+  virtual void on_retire(RetireObserver observer) = 0;
 
   // Executes a custom-0 instruction other than vld/vst; `rs1_value` is x[rs1] (vbcast's operand).
   // `pc` is only for reports.
@@ -57,12 +76,14 @@ class VectorEngine {
   virtual Outcome load(uint32_t instruction, const Register& data, uint64_t pc) = 0;
   virtual Outcome store(uint32_t instruction, Register& data, uint64_t pc) = 0;
 
-  // vcfg, vseed, vflags (csr_* above); false for any other number. Writes follow the CSR's
-  // rules (e.g. read-only-zero bits ignored).
+  // vcfg, vseed, vflags (csr_* above); false for any other number. Reads show what the retired
+  // instructions left. A write follows the CSR's rules (e.g. read-only-zero bits ignored); it
+  // waits for the unit to settle (the core has, before its CSR instruction) and takes one cycle.
   virtual bool read_csr(unsigned csr, uint64_t& value) = 0;
   virtual bool write_csr(unsigned csr, uint64_t value) = 0;
 
-  // Architectural state, for debuggers, lockstep comparison and tests.
+  // Architectural state, for debuggers, lockstep comparison and tests: what the retired
+  // instructions wrote.
   virtual Register read_register(unsigned index) = 0;
 };
 

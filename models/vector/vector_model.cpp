@@ -29,15 +29,6 @@ void for_each_lane(Register& out, const Register& a, const Register& b, Operatio
     set_lane<T>(out, i, T(operation(lane<T>(a, i), lane<T>(b, i), lane<T>(out, i), i)));
 }
 
-unsigned type_bytes(ElementType type) {
-  switch (type) {
-    case ElementType::f32:
-    case ElementType::i32: return 4;
-    case ElementType::bf16: return 2;
-    default: return 1;
-  }
-}
-
 uint32_t get_element(const Register& reg, unsigned bytes, unsigned index) {
   switch (bytes) {
     case 4: return lane<uint32_t>(reg, index);
@@ -96,7 +87,7 @@ constexpr uint8_t allowed_types[] = {
 bool legal_conversion(ElementType destination, unsigned rs2) {
   const unsigned source = rs2 >> 2, part = rs2 & 3;
   if (source > 5 || !(float_types >> source & 1) || ElementType(source) == destination) return false;
-  const unsigned source_bytes = type_bytes(ElementType(source)), destination_bytes = type_bytes(destination);
+  const unsigned source_bytes = element_bytes(ElementType(source)), destination_bytes = element_bytes(destination);
   const unsigned parts = destination_bytes < source_bytes   ? source_bytes / destination_bytes
                          : destination_bytes > source_bytes ? destination_bytes / source_bytes
                                                             : 1;
@@ -117,6 +108,15 @@ Outcome illegal(uint32_t instruction, uint64_t pc) {
 }
 
 }  // namespace
+
+unsigned element_bytes(ElementType type) {
+  switch (type) {
+    case ElementType::f32:
+    case ElementType::i32: return 4;
+    case ElementType::bf16: return 2;
+    default: return 1;
+  }
+}
 
 std::optional<DecodedInstruction> decode(uint32_t instruction) {
   const unsigned funct7 = instruction >> 25, rs2 = (instruction >> 20) & 31, rs1 = (instruction >> 15) & 31,
@@ -147,7 +147,18 @@ std::optional<DecodedInstruction> decode(uint32_t instruction) {
   return DecodedInstruction{opcode, type, rd, rs1, rs2};
 }
 
-VectorModel::VectorModel(const VectorTiming& timing) : timing_(timing) { reset(); }
+VectorModel::VectorModel() { reset(); }
+
+void VectorModel::advance_to(uint64_t cycle) { cycle_ = std::max(cycle_, cycle); }
+
+Outcome VectorModel::settle() {
+  Outcome settled;
+  settled.cycles = timing_.wait_until_idle(cycle_);
+  cycle_ += settled.cycles;
+  return settled;
+}
+
+void VectorModel::on_retire(RetireObserver observer) { retired_ = std::move(observer); }
 
 void VectorModel::reset() {
   registers_ = {};
@@ -177,19 +188,21 @@ uint32_t VectorModel::random(unsigned lane) const {
   return rounding() == Rounding::stochastic ? numerics::lane_random(vseed_, lane) : 0;
 }
 
-Outcome VectorModel::ok(uint64_t cycles) const {
-  Outcome result;
-  result.cycles = cycles;
-  return result;
+Outcome VectorModel::retire(Outcome outcome, const std::optional<DecodedInstruction>& decoded,
+                            bool core_waits) {
+  outcome.cycles = timing_.issue(cycle_, decoded ? pass_count(*decoded) : 0, core_waits || !decoded);
+  cycle_ += outcome.cycles;
+  if (retired_) retired_(instructions_);
+  ++instructions_;
+  return outcome;
 }
 
 Outcome VectorModel::execute(uint32_t instruction, uint64_t rs1_value, uint64_t pc) {
   const std::optional<DecodedInstruction> decoded = decode(instruction);
-  if (!decoded) return illegal(instruction, pc);
+  if (!decoded) return retire(illegal(instruction, pc), decoded, true);
   const DecodedInstruction& d = *decoded;
   Flags flags = 0;
   bool rounds_to_narrow_type = false;  // a BF16/CFP8 result rounded with vcfg's mode
-  uint64_t cycles = 0;
   Outcome result;
   switch (d.opcode) {
     case Opcode::vld:
@@ -197,7 +210,6 @@ Outcome VectorModel::execute(uint32_t instruction, uint64_t rs1_value, uint64_t 
       return outcome(Outcome::Status::fatal, "vld/vst reach the vector unit through load()/store()");
     case Opcode::vbcast:
       broadcast(d, rs1_value);
-      cycles = timing_.simple;
       break;
     case Opcode::vadd:
     case Opcode::vsub:
@@ -206,45 +218,37 @@ Outcome VectorModel::execute(uint32_t instruction, uint64_t rs1_value, uint64_t 
     case Opcode::vmax:
       arithmetic(d, flags);
       rounds_to_narrow_type = d.type == ElementType::bf16 && d.opcode != Opcode::vmin && d.opcode != Opcode::vmax;
-      cycles = timing_.simple;
       break;
     case Opcode::vfma:
       arithmetic(d, flags);
       rounds_to_narrow_type = d.type == ElementType::bf16;
-      cycles = timing_.fma;
       break;
     case Opcode::vrelu:
       relu(d, flags);
-      cycles = timing_.simple;
       break;
     case Opcode::vdot:
       dot(d);
-      cycles = timing_.fma;
       break;
     case Opcode::vcvt:
       cvt(d, flags);
       rounds_to_narrow_type = d.type != ElementType::f32;
-      cycles = timing_.convert;
       break;
     case Opcode::vhsum:
       result.writes_scalar = true;
       result.scalar = horizontal_sum(d, flags);
-      cycles = timing_.hsum;
       break;
     case Opcode::vmma:
       matrix_multiply(d, flags);
-      cycles = timing_.mma;
       break;
   }
   vflags_ |= flags;
   if (rounds_to_narrow_type && rounding() == Rounding::stochastic) ++vseed_;
-  result.cycles = cycles;
-  return result;
+  return retire(result, decoded, result.writes_scalar);
 }
 
 void VectorModel::broadcast(const DecodedInstruction& d, uint64_t value) {
   Register& out = registers_[d.rd];
-  const unsigned bytes = type_bytes(d.type);
+  const unsigned bytes = element_bytes(d.type);
   for (unsigned lane = 0; lane < register_bytes / bytes; ++lane) put_element(out, bytes, lane, uint32_t(value));
 }
 
@@ -321,7 +325,7 @@ void VectorModel::dot(const DecodedInstruction& d) {
 void VectorModel::cvt(const DecodedInstruction& d, Flags& flags) {
   const auto source = ElementType(d.rs2 >> 2);
   const unsigned part = d.rs2 & 3;
-  const unsigned source_bytes = type_bytes(source), destination_bytes = type_bytes(d.type);
+  const unsigned source_bytes = element_bytes(source), destination_bytes = element_bytes(d.type);
   // n = the lane count of the wider type; the narrower side takes the slice `part`.
   const unsigned count = register_bytes / std::max(source_bytes, destination_bytes);
   const unsigned source_first = source_bytes < destination_bytes ? part * count : 0;
@@ -411,14 +415,14 @@ Outcome VectorModel::load(uint32_t instruction, const Register& data, uint64_t p
   const std::optional<DecodedInstruction> decoded = decode(instruction);
   if (!decoded || decoded->opcode != Opcode::vld) return illegal(instruction, pc);
   registers_[decoded->rd] = data;
-  return ok(timing_.load);
+  return retire(Outcome{}, decoded, false);
 }
 
 Outcome VectorModel::store(uint32_t instruction, Register& data, uint64_t pc) {
   const std::optional<DecodedInstruction> decoded = decode(instruction);
   if (!decoded || decoded->opcode != Opcode::vst) return illegal(instruction, pc);
   data = registers_[decoded->rs2];
-  return ok(timing_.store);
+  return retire(Outcome{}, decoded, true);
 }
 
 bool VectorModel::read_csr(unsigned csr, uint64_t& value) {
@@ -431,6 +435,9 @@ bool VectorModel::read_csr(unsigned csr, uint64_t& value) {
 }
 
 bool VectorModel::write_csr(unsigned csr, uint64_t value) {
+  if (csr < csr_vcfg || csr > csr_vflags) return false;
+  settle();
+  ++cycle_;  // the write's cycle
   switch (csr) {
     case csr_vcfg:
       if ((value & vcfg_writable) != vcfg_) set_vcfg(value);

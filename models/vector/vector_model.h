@@ -1,48 +1,15 @@
 // The C++ reference model of the D1 vector unit (docs/isa-vector.md): 32 x 512-bit registers,
-// vcfg/vseed/vflags, every instruction bit-exact, a fixed cycle count per instruction class.
+// vcfg/vseed/vflags, every instruction bit-exact and retired at once, charged the unit's timing
+// (vector_pipeline.h).
 #pragma once
 
 #include <optional>
 
-#include "support/parameters.h"
 #include "vector/numerics.h"
 #include "vector/vector_engine.h"
+#include "vector/vector_pipeline.h"
 
 namespace dojo::vector {
-
-// Core cycles charged per instruction class (the `vector.latency.*` configuration keys).
-struct VectorTiming {
-  uint64_t load = 1;     // vld
-  uint64_t store = 1;    // vst
-  uint64_t simple = 1;   // vbcast, vadd, vsub, vmul, vmin, vmax, vrelu
-  uint64_t fma = 4;      // vfma, vdot
-  uint64_t convert = 2;  // vcvt
-  uint64_t hsum = 5;     // vhsum
-  uint64_t mma = 16;     // vmma
-};
-// vector.latency.*: one declaration per class.
-inline const param::Table<VectorTiming>& vector_timing_parameters() {
-  using param::Kind;
-  using param::number;
-  static const param::Table<VectorTiming> table = {
-      number<&VectorTiming::load>("load", Kind::count, 1, 1000,
-                                  "core cycles of vld (reference model)"),
-      number<&VectorTiming::store>("store", Kind::count, 1, 1000,
-                                   "core cycles of vst (reference model)"),
-      number<&VectorTiming::simple>(
-          "simple", Kind::count, 1, 1000,
-          "core cycles of vbcast, vadd, vsub, vmul, vmin, vmax, vrelu (reference model)"),
-      number<&VectorTiming::fma>("fma", Kind::count, 1, 1000,
-                                 "core cycles of vfma and vdot (reference model)"),
-      number<&VectorTiming::convert>("convert", Kind::count, 1, 1000,
-                                     "core cycles of vcvt (reference model)"),
-      number<&VectorTiming::hsum>("hsum", Kind::count, 1, 1000,
-                                  "core cycles of vhsum (reference model)"),
-      number<&VectorTiming::mma>("mma", Kind::count, 1, 1000,
-                                 "core cycles of vmma (reference model)"),
-  };
-  return table;
-}
 
 enum class Opcode : unsigned {
   vld = 0x00, vst, vbcast, vadd, vsub, vmul, vfma, vmin, vmax, vrelu, vdot, vcvt, vhsum, vmma
@@ -60,6 +27,9 @@ struct DecodedInstruction {
 // vmma register group).
 std::optional<DecodedInstruction> decode(uint32_t instruction);
 
+// Bytes of one element: 4 (f32, i32), 2 (bf16), 1 (i8, e4m3, e5m2).
+unsigned element_bytes(numerics::ElementType type);
+
 // Reset values and writable bits of the CSRs.
 inline constexpr uint64_t vcfg_reset = 7 | (15 << 8);
 inline constexpr uint64_t vcfg_writable = 0x3F | (0x3F << 8) | (1 << 16);
@@ -67,8 +37,11 @@ inline constexpr uint64_t vflags_writable = 0xF;
 
 class VectorModel : public VectorEngine {
  public:
-  explicit VectorModel(const VectorTiming& timing = {});
+  VectorModel();
 
+  void advance_to(uint64_t cycle) override;
+  Outcome settle() override;
+  void on_retire(RetireObserver observer) override;
   Outcome execute(uint32_t instruction, uint64_t rs1_value, uint64_t pc) override;
   Outcome load(uint32_t instruction, const Register& data, uint64_t pc) override;
   Outcome store(uint32_t instruction, Register& data, uint64_t pc) override;
@@ -82,7 +55,8 @@ class VectorModel : public VectorEngine {
   void reset();
 
  private:
-  Outcome ok(uint64_t cycles) const;
+  // The instruction's timing from the engine's cycle on, and its retirement.
+  Outcome retire(Outcome outcome, const std::optional<DecodedInstruction>& decoded, bool core_waits);
   numerics::Rounding rounding() const;
   uint32_t random(unsigned lane) const;
   numerics::Cfp8Formats cfp8_formats() const;
@@ -96,7 +70,10 @@ class VectorModel : public VectorEngine {
   uint64_t horizontal_sum(const DecodedInstruction& d, numerics::Flags& flags);
   void matrix_multiply(const DecodedInstruction& d, numerics::Flags& flags);
 
-  VectorTiming timing_;
+  PipelineTiming timing_;
+  uint64_t cycle_ = 0;         // the core's, as far as the engine knows
+  uint64_t instructions_ = 0;  // execute/load/store calls
+  RetireObserver retired_;
   std::array<Register, register_count> registers_{};
   uint64_t vcfg_ = vcfg_reset;
   uint64_t vseed_ = 0;

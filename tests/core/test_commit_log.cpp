@@ -273,6 +273,9 @@ namespace {
 // A vector unit whose vhsum answers 0x55 and whose vst writes bytes 0, 1, 2, ...
 class VectorStub : public dojo::vector::VectorEngine {
  public:
+  void advance_to(uint64_t) override {}
+  dojo::vector::Outcome settle() override { return {}; }
+  void on_retire(RetireObserver) override {}
   dojo::vector::Outcome execute(uint32_t, uint64_t, uint64_t) override {
     dojo::vector::Outcome outcome;
     outcome.writes_scalar = true;

@@ -28,6 +28,14 @@ constexpr uint32_t vhsum_i32(unsigned rd, unsigned vs1) { return custom0(0x0C, 2
 // An engine that records what the core hands it and answers as told.
 class FakeEngine : public dojo::vector::VectorEngine {
  public:
+  void advance_to(uint64_t cycle) override { advanced_to.push_back(cycle); }
+  Outcome settle() override {
+    ++settles;
+    Outcome settled;
+    settled.cycles = settle_cycles;
+    return settled;
+  }
+  void on_retire(RetireObserver) override {}
   Outcome execute(uint32_t instruction, uint64_t rs1_value, uint64_t pc) override {
     executed.push_back({instruction, rs1_value, pc});
     return answer;
@@ -63,6 +71,9 @@ class FakeEngine : public dojo::vector::VectorEngine {
   };
   std::vector<Executed> executed;
   std::vector<Loaded> loaded;
+  std::vector<uint64_t> advanced_to;  // the core's cycle before each instruction or settle
+  unsigned settles = 0;
+  uint64_t settle_cycles = 0;
   dojo::vector::Register to_store{};
   uint64_t vflags = 0;
   Outcome answer;
@@ -179,6 +190,21 @@ TEST_CASE("vector: vst writes the engine's 64 bytes and drops code decoded from 
   f.hart.step(3);
   CHECK(f.peek(target, 4) == rv::addi(rv::a0, rv::zero, 7));
   CHECK(f.x(rv::a0) == 7);
+}
+
+TEST_CASE("vector: the engine learns the core's cycle; a vector CSR access waits for it to settle") {
+  VectorFixture f;
+  f.engine.answer.cycles = 3;
+  f.engine.settle_cycles = 7;
+  const uint64_t start = f.hart.cycles();
+  // vhsum at the first cycle (3 cycles), an add, then a CSR read that waits 7 cycles.
+  REQUIRE(f.run({vhsum_i32(rv::a0, rv::a1), rv::addi(rv::a2, rv::a2, 1),
+                 rv::csrr(rv::a3, dojo::vector::csr_vflags)}) == dojo::test::Outcome::finished);
+  REQUIRE(f.engine.advanced_to.size() == 2);
+  CHECK(f.engine.advanced_to[0] == start);
+  CHECK(f.engine.advanced_to[1] == start + 3 + 1);
+  CHECK(f.engine.settles == 1);
+  CHECK(f.hart.cycles() - start == 3 + 1 + 7 + 1);
 }
 
 TEST_CASE("vector: CSRs 0x800-0x802 are the engine's, from both privilege modes") {

@@ -126,13 +126,6 @@ const std::vector<std::function<void(PlatformConfig&)>>& field_changes() {
       [](PlatformConfig& c) { c.sync.counters += 1; },
       [](PlatformConfig& c) { c.vector.model = PlatformConfig::Vector::Model::lockstep; },
       [](PlatformConfig& c) { c.vector.model_cores = "0,0"; },
-      [](PlatformConfig& c) { c.vector.latency.load += 1; },
-      [](PlatformConfig& c) { c.vector.latency.store += 1; },
-      [](PlatformConfig& c) { c.vector.latency.simple += 1; },
-      [](PlatformConfig& c) { c.vector.latency.fma += 1; },
-      [](PlatformConfig& c) { c.vector.latency.convert += 1; },
-      [](PlatformConfig& c) { c.vector.latency.hsum += 1; },
-      [](PlatformConfig& c) { c.vector.latency.mma += 1; },
       [](PlatformConfig& c) { c.host.memory_size += 1; },
       [](PlatformConfig& c) { c.host.link_bytes_per_cycle += 1; },
       [](PlatformConfig& c) { c.host.chunk_bytes += 1; },
@@ -173,8 +166,7 @@ TEST_CASE("the schema binds every field of PlatformConfig to its own key") {
   CHECK(field_count<dojo::noc::NocSettings>() == 1);
   CHECK(field_count<dojo::dma::DmaSettings>() == 3);
   CHECK(field_count<dojo::peripherals::SyncSettings>() == 1);
-  CHECK(field_count<C::Vector>() == 3);
-  CHECK(field_count<dojo::vector::VectorTiming>() == 7);
+  CHECK(field_count<C::Vector>() == 2);
   CHECK(field_count<C::Host>() == 3);  // the settings base and the attachment point
   CHECK(field_count<dojo::host::HostSettings>() == 3);
   CHECK(field_count<C::Boot>() == 2);
@@ -594,11 +586,11 @@ TEST_CASE("settings for some cores: cores[SELECT].key and the YAML list cores") 
                                         "  - select: \"0,1\"\n"
                                         "    core:\n"
                                         "      clock_hz: 500MHz\n"
-                                        "    vector.latency.fma: 8\n"
+                                        "    core.cycles.mul: 8\n"
                                         "mesh: {width: 2, height: 2}\n"));
   REQUIRE(from_file.core_overrides.size() == 2);
   CHECK(from_file.core_overrides[0] == CoreOverride{"0,1", "core.clock_hz", 500'000'000});
-  CHECK(from_file.core_overrides[1] == CoreOverride{"0,1", "vector.latency.fma", 8});
+  CHECK(from_file.core_overrides[1] == CoreOverride{"0,1", "core.cycles.mul", 8});
   CHECK(validate_error(from_file) == "");
   PlatformConfig read_back;
   load_config_file(read_back, dir.write("dump.yaml", to_yaml(from_file)));

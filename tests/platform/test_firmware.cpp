@@ -293,14 +293,23 @@ TEST_CASE("the timeline has every core's execution, network accesses and DMA tra
   CHECK(bad.err.find("--timeline-window") != std::string::npos);
 }
 
-TEST_CASE("vector programs pass under the reference model, the RTL and both in lockstep") {
-  for (const char* model : {"model", "rtl", "lockstep"}) {
-    for (const char* name : {"vec_add", "vec_dot", "vec_quant", "vec_mma", "vec_gemm"}) {
+TEST_CASE("vector programs pass under the reference model, the RTL and both in lockstep, in the "
+          "same simulated time") {
+  for (const char* name :
+       {"vec_add", "vec_dot", "vec_quant", "vec_mma", "vec_gemm", "vec_throughput"}) {
+    std::string model_time;
+    for (const char* model : {"model", "rtl", "lockstep"}) {
       INFO(model << " " << name);
-      const Run run = dojo_vp(std::string("run --config core --set vector.model=") + model + " " +
-                              firmware(name));
+      const Run run = dojo_vp(std::string("run --stats --config core --set vector.model=") +
+                              model + " " + firmware(name));
       CHECK(run.status == 0);
-      CHECK(run.out.find(std::string(name) + ": PASS") != std::string::npos);
+      // vec_throughput is a benchmark: it prints its checksum, which must not depend on the engine.
+      const std::string verdict = std::string(name) == "vec_throughput" ? "checksum 0x76cf7adb"
+                                                                         : std::string(name) + ": PASS";
+      CHECK(run.out.find(verdict) != std::string::npos);
+      const std::string time = stat(run.err, "simulated_time_ps");
+      if (model_time.empty()) model_time = time;
+      CHECK(time == model_time);
     }
   }
 }

@@ -175,6 +175,9 @@ TEST_CASE("random instruction streams: RTL and reference model agree bit for bit
       FAIL("seed " << seed << ", instruction #" << n << ":\n" << outcome.message);
     (outcome.status == Outcome::Status::ok ? executed : illegal)++;
     if (n % 64 == 63 || n + 1 == count) {
+      const Outcome settled = lockstep.settle();  // every instruction retired and compared
+      if (settled.status == Outcome::Status::fatal)
+        FAIL("seed " << seed << ", by instruction #" << n << ":\n" << settled.message);
       for (unsigned r = 0; r < register_count; ++r) {
         INFO("seed " << seed << ", after instruction #" << n << ": register v" << r);
         REQUIRE(lockstep.reference().read_register(r) == lockstep.checked().read_register(r));

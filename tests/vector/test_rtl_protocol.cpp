@@ -15,6 +15,7 @@
 
 #include "vector/rtl_engine.h"
 #include "vector/rtl_protocol_checker.h"
+#include "vector/vector_pipeline.h"
 
 using namespace dojo::vector;
 
@@ -86,7 +87,7 @@ struct Pins {
 
   VerilatedContext context;
   std::unique_ptr<Vvector_unit> unit;
-  RtlProtocolChecker checker{1, 17};
+  RtlProtocolChecker checker{1, longest_latency};
   std::string protocol, assertion;  // the first report of each checker
 };
 
@@ -103,14 +104,20 @@ TEST_CASE("the unit's response rules fire on the unit's bugs", "[rtl][protocol]"
   }
   SECTION("rsp_latency: a vmma that answers late") {
     const std::string report =
-        engine_report(3, [](RtlEngine& e) { return e.execute(kVmma, 0, 0).message; });
+        engine_report(3, [](RtlEngine& e) {
+          e.execute(kVmma, 0, 0);  // taken: the core goes on
+          return e.settle().message;
+        });
     CHECK_THAT(report, Catch::Contains("protocol rule rsp_latency"));
     CHECK_THAT(report, Catch::Contains("assertion failed") && Catch::Contains(".rsp_latency"));
     CHECK_THAT(report, Catch::Contains("vector instruction 0"));
   }
   SECTION("legal_state: a sequencer that skips its last pass") {
     const std::string report =
-        engine_report(4, [](RtlEngine& e) { return e.execute(kVaddBf16, 0, 0).message; });
+        engine_report(4, [](RtlEngine& e) {
+          e.execute(kVaddBf16, 0, 0);
+          return e.settle().message;
+        });
     CHECK_THAT(report, Catch::Contains("assertion failed") && Catch::Contains(".legal_state"));
   }
   SECTION("illegal_no_result: an illegal instruction answering with a result") {
@@ -125,7 +132,8 @@ TEST_CASE("the unit's response rules fire on the unit's bugs", "[rtl][protocol]"
 
 TEST_CASE("a failed rule stops the engine for good", "[rtl][protocol]") {
   RtlEngine engine(1000, {protocol_bug(3)});
-  CHECK(engine.execute(kVmma, 0, 0).status == Outcome::Status::fatal);
+  CHECK(engine.execute(kVmma, 0, 0).status == Outcome::Status::ok);  // in flight
+  CHECK(engine.settle().status == Outcome::Status::fatal);
   const Outcome next = engine.execute(kVbcast, 0, 0);
   CHECK(next.status == Outcome::Status::fatal);
   CHECK_THAT(next.message, Catch::Contains("rsp_latency"));
