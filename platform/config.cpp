@@ -452,6 +452,9 @@ const std::vector<Parameter>& schema() {
           parse_core_selector(trim(text));  // throws for a bad selector
           config.vector.model_cores = trim(text);
         }));
+    param::Table<C::Vector> pipeline;
+    param::mount(pipeline, "pipeline.", &C::Vector::pipeline, vector::pipeline_parameters());
+    add_section(all, "vector", &C::vector, pipeline);
     param::Table<C::Host> host;
     param::mount_base<host::HostSettings>(host, "", host::host_settings_parameters());
     host.push_back(number<&C::Host::attach_x>(
@@ -1046,6 +1049,20 @@ void validate(const PlatformConfig& config) {
       if (devices[i].base <= last(devices[j]) && devices[j].base <= last(devices[i]))
         throw ConfigError(std::string(devices[i].key) + ", " + devices[j].key + ": " +
                           span(devices[i]) + " overlaps " + span(devices[j]));
+  }
+
+  // The RTL has the pipeline it was built with; the reference model follows any.
+  const vector::PipelineShape& built = vector::built_pipeline();
+  if (config.vector.model != PlatformConfig::Vector::Model::model &&
+      config.vector.pipeline != built) {
+    const auto shape = [](const vector::PipelineShape& p) {
+      return "fma_stages " + std::to_string(p.fma_stages) + ", mma_stages " +
+             std::to_string(p.mma_stages) + ", queue_depth " + std::to_string(p.queue_depth);
+    };
+    throw ConfigError("vector.pipeline: " + shape(config.vector.pipeline) +
+                      ", but the RTL is built with " + shape(built) +
+                      " (rebuild with cmake -DDOJO_VECTOR_FMA_STAGES=... etc., or use "
+                      "vector.model=model)");
   }
 
   const auto position = [](uint32_t x, uint32_t y) {

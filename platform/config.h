@@ -28,6 +28,7 @@
 #include "peripherals/exit_device_registers.h"
 #include "peripherals/sync_registers.h"
 #include "peripherals/sync_settings.h"
+#include "vector/vector_pipeline.h"
 
 namespace dojo::platform {
 
@@ -95,6 +96,7 @@ struct PlatformConfig {
     enum class Model : uint32_t { model, rtl, lockstep };
     Model model = Model::model;       // the implementation run by the selected cores
     std::string model_cores = "*";    // core selector (docs/boot.md) of the cores using `model`
+    vector::PipelineShape pipeline;   // the unit's timing, in every engine
   } vector;
   struct Host : host::HostSettings {
     uint32_t attach_x = 0;  // router of chip 0,0 the host link enters at

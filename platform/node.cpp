@@ -128,7 +128,7 @@ std::unique_ptr<vector::VectorEngine> Node::make_vector_engine(const PlatformCon
                             .contains(place.coord.chip_x, place.coord.chip_y, place.coord.x,
                                       place.coord.y);
   const Model model = selected ? config.vector.model : Model::model;
-  if (model == Model::model) return std::make_unique<vector::VectorModel>();
+  if (model == Model::model) return std::make_unique<vector::VectorModel>(config.vector.pipeline);
   auto rtl_engine = std::make_unique<vector::RtlEngine>();
   rtl = rtl_engine.get();
   if (model == Model::rtl) return rtl_engine;
@@ -137,7 +137,7 @@ std::unique_ptr<vector::VectorEngine> Node::make_vector_engine(const PlatformCon
     checked = place.extensions->wrap_checked_vector_engine(std::move(checked), place.hartid);
   return std::make_unique<vector::LockstepEngine>(
       static_cast<unsigned>(place.hartid),
-      std::make_unique<vector::VectorModel>(), std::move(checked));
+      std::make_unique<vector::VectorModel>(config.vector.pipeline), std::move(checked));
 }
 
 core::CoreParams Node::core_params(const PlatformConfig& config, const NodePlace& place) {

@@ -21,15 +21,11 @@ const char* const mnemonics[] = {"vld",  "vst",  "vbcast", "vadd", "vsub",  "vmu
                                  "vmin", "vmax", "vrelu",  "vdot", "vcvt", "vhsum", "vmma"};
 const char* const type_names[] = {"f32", "bf16", "i32", "i8", "e4m3", "e5m2"};
 
-bool writes_group(Opcode opcode) { return opcode == Opcode::vmma; }
-bool writes_vector(Opcode opcode) { return opcode != Opcode::vst && opcode != Opcode::vhsum; }
-bool reads_vs1(Opcode opcode) { return opcode != Opcode::vld && opcode != Opcode::vbcast && opcode != Opcode::vst; }
-bool reads_vs2(Opcode opcode) {
-  return opcode == Opcode::vst || opcode == Opcode::vdot || opcode == Opcode::vmma ||
-         (opcode >= Opcode::vadd && opcode <= Opcode::vmax);
-}
-bool reads_vd(Opcode opcode) {
-  return opcode == Opcode::vfma || opcode == Opcode::vdot || opcode == Opcode::vcvt || opcode == Opcode::vmma;
+// Adds each register of `registers` (one bit per register), in order, as `engine` has it.
+template <typename Snapshot>
+void add_registers(Snapshot& snapshot, VectorEngine& engine, uint32_t registers) {
+  for (unsigned index = 0; index < register_count; ++index)
+    if (registers >> index & 1) snapshot.add(index, engine.read_register(index));
 }
 
 // Element width of the destination and of the vector sources.
@@ -123,11 +119,8 @@ LockstepEngine::Snapshot LockstepEngine::snapshot(VectorEngine& engine, uint32_t
   engine.read_csr(csr_vflags, s.vflags);
   engine.read_csr(csr_vseed, s.vseed);
   engine.read_csr(csr_vcfg, s.vcfg);
-  const std::optional<DecodedInstruction> d = decode(instruction);
-  if (d && writes_vector(d->opcode)) {
-    const unsigned count = writes_group(d->opcode) ? 4 : 1;
-    for (unsigned i = 0; i < count; ++i) s.add(d->rd + i, engine.read_register(d->rd + i));
-  }
+  if (const std::optional<DecodedInstruction> d = decode(instruction))
+    add_registers(s, engine, registers_written(*d));
   return s;
 }
 
@@ -147,13 +140,8 @@ Outcome LockstepEngine::step(uint32_t instruction, uint64_t pc, Run run) {
   reference_->read_csr(csr_vflags, before.vflags);
   reference_->read_csr(csr_vseed, before.vseed);
   reference_->read_csr(csr_vcfg, before.vcfg);
-  if (const std::optional<DecodedInstruction> d = decode(instruction)) {
-    auto add = [&](unsigned index) { before.add(index, reference_->read_register(index)); };
-    if (reads_vs1(d->opcode)) add(d->rs1);
-    if (reads_vs2(d->opcode)) add(d->rs2);
-    if (reads_vd(d->opcode))
-      for (unsigned i = 0; i < (writes_group(d->opcode) ? 4u : 1u); ++i) add(d->rd + i);
-  }
+  if (const std::optional<DecodedInstruction> d = decode(instruction))
+    add_registers(before, *reference_, registers_read(*d));
   Register expected_store{}, actual_store{};
   const uint64_t retired_before = reference_retired_;
   expected.outcome = run(*reference_, expected_store);
@@ -232,11 +220,11 @@ std::string LockstepEngine::report(uint32_t instruction, uint64_t pc, uint64_t n
       << hex(before.vflags);
   for (const auto& [index, value] : before) {
     out << "\n    v" << index << ":";
-    print_register(out, value, d && index >= d->rd && index < d->rd + 4 && reads_vd(d->opcode) &&
-                                       d->opcode != Opcode::vcvt
-                                   ? destination_bytes(*d)
-                                   : (d ? source_bytes(*d) : 4),
-                   nullptr);
+    // A register read and written (an accumulator) holds the destination's elements.
+    const bool accumulator = d && d->opcode != Opcode::vcvt &&
+                             (registers_read(*d) & registers_written(*d)) >> index & 1;
+    print_register(out, value,
+                   accumulator ? destination_bytes(*d) : (d ? source_bytes(*d) : 4), nullptr);
   }
   out << "\n  model / rtl:";
   if (expected_outcome.status != actual_outcome.status)

@@ -48,10 +48,6 @@ VerilatorOutput take_verilator_output() { return std::exchange(verilator_output,
 
 namespace {
 
-// The unit's interface limits (vector_pipeline.h), as vector_unit_checker.sv's parameters: one
-// instruction at a time, the longest (vmma) answering at its 17th edge.
-constexpr unsigned kMaxOutstanding = 1;
-
 constexpr uint32_t funct7_of(uint32_t instruction) { return instruction >> 25; }
 constexpr uint32_t funct7_vld = 0x00, funct7_vst = 0x01;
 
@@ -109,6 +105,7 @@ bool fst_to_vcd(const std::string& fst_path, const std::string& vcd_path, bool v
 struct RtlEngine::Impl {
   Impl(uint64_t timeout, const std::vector<std::string>& plusargs)
       : response_timeout_cycles(timeout) {
+    in_flight.reserve(max_outstanding(built_pipeline()));
     std::vector<const char*> arguments = {"dojo-vp"};
     for (const std::string& plusarg : plusargs) arguments.push_back(plusarg.c_str());
     context.commandArgs(static_cast<int>(arguments.size()), arguments.data());
@@ -357,8 +354,9 @@ struct RtlEngine::Impl {
   TraceWindow window;
   std::unique_ptr<VerilatedFstC> trace;
   std::string trace_error;  // reported by the next instruction or stop_trace()
-  RtlProtocolChecker protocol{kMaxOutstanding, longest_latency};
-  // Instructions taken and not answered, oldest first (at most kMaxOutstanding).
+  // The interface's limits for the pipeline the RTL is built with (vector_pipeline.h).
+  RtlProtocolChecker protocol{max_outstanding(built_pipeline()), longest_latency(built_pipeline())};
+  // Instructions taken and not answered, oldest first.
   struct InFlight {
     uint64_t number;  // counting execute/load/store calls
     bool legal;       // by the reference decoder: an illegal answer to it is an RTL error

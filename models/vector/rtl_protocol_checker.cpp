@@ -33,8 +33,9 @@ std::string RtlProtocolChecker::on_edge(const PortSample& now) {
   // The edge itself.
   const bool accepted = now.cmd_valid && now.cmd_ready;
   const bool answered = now.rsp_valid && now.rsp_ready;
-  if (accepted && (outstanding_ == 0 || answered)) waited_ = 1;
-  else if (outstanding_ != 0 && !now.rsp_valid) ++waited_;
+  if (accepted && outstanding_ - (answered ? 1 : 0) == 0) waited_ = 1;
+  else if (now.rsp_valid) waited_ = 0;
+  else if (outstanding_ != 0) ++waited_;
   outstanding_ = outstanding_ + (accepted ? 1 : 0) - (answered && outstanding_ ? 1 : 0);
   last_ = now;
   has_last_ = true;

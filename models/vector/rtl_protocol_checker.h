@@ -26,8 +26,9 @@ struct PortSample {
 
 class RtlProtocolChecker {
  public:
-  // `max_outstanding`: commands the unit may hold unanswered; `max_latency`: cycles from a
-  // command's accepting edge to its response, that edge included.
+  // `max_outstanding`: commands the unit may hold unanswered; `max_latency`: the longest run of
+  // cycles without a response while one is owed (from the last response, or from the accepting
+  // edge, included, of a command taken when none was owed).
   RtlProtocolChecker(unsigned max_outstanding, unsigned max_latency);
 
   // Checks the edge about to happen against the last one; returns "" or the first rule broken,
@@ -41,7 +42,7 @@ class RtlProtocolChecker {
   PortSample last_;
   bool has_last_ = false;
   unsigned outstanding_ = 0;  // accepted, not answered
-  unsigned waited_ = 0;       // cycles since the oldest of them was accepted
+  unsigned waited_ = 0;       // cycles without a response while one is owed
 };
 
 }  // namespace dojo::vector

@@ -118,6 +118,24 @@ unsigned element_bytes(ElementType type) {
   }
 }
 
+uint32_t registers_read(const DecodedInstruction& d) {
+  const Opcode op = d.opcode;
+  const uint32_t group = op == Opcode::vmma ? 0xFu : 1u;
+  uint32_t read = 0;
+  if (op != Opcode::vld && op != Opcode::vbcast && op != Opcode::vst) read |= 1u << d.rs1;
+  if (op == Opcode::vst || op == Opcode::vdot || op == Opcode::vmma ||
+      (op >= Opcode::vadd && op <= Opcode::vmax))
+    read |= 1u << d.rs2;
+  if (op == Opcode::vfma || op == Opcode::vdot || op == Opcode::vcvt || op == Opcode::vmma)
+    read |= group << d.rd;  // accumulated into, or (vcvt) only partly written
+  return read;
+}
+
+uint32_t registers_written(const DecodedInstruction& d) {
+  if (d.opcode == Opcode::vst || d.opcode == Opcode::vhsum) return 0;
+  return (d.opcode == Opcode::vmma ? 0xFu : 1u) << d.rd;
+}
+
 std::optional<DecodedInstruction> decode(uint32_t instruction) {
   const unsigned funct7 = instruction >> 25, rs2 = (instruction >> 20) & 31, rs1 = (instruction >> 15) & 31,
                  funct3 = (instruction >> 12) & 7, rd = (instruction >> 7) & 31;
@@ -147,14 +165,15 @@ std::optional<DecodedInstruction> decode(uint32_t instruction) {
   return DecodedInstruction{opcode, type, rd, rs1, rs2};
 }
 
-VectorModel::VectorModel() { reset(); }
+VectorModel::VectorModel(const PipelineShape& pipeline) : pipeline_(pipeline), timing_(pipeline) {
+  reset();
+}
 
-void VectorModel::advance_to(uint64_t cycle) { cycle_ = std::max(cycle_, cycle); }
+void VectorModel::advance_to(uint64_t cycle) { timing_.advance_to(cycle); }
 
 Outcome VectorModel::settle() {
   Outcome settled;
-  settled.cycles = timing_.wait_until_idle(cycle_);
-  cycle_ += settled.cycles;
+  settled.cycles = timing_.settle();
   return settled;
 }
 
@@ -190,8 +209,7 @@ uint32_t VectorModel::random(unsigned lane) const {
 
 Outcome VectorModel::retire(Outcome outcome, const std::optional<DecodedInstruction>& decoded,
                             bool core_waits) {
-  outcome.cycles = timing_.issue(cycle_, decoded ? pass_count(*decoded) : 0, core_waits || !decoded);
-  cycle_ += outcome.cycles;
+  outcome.cycles = timing_.issue(issue_needs(decoded, pipeline_), core_waits || !decoded);
   if (retired_) retired_(instructions_);
   ++instructions_;
   return outcome;
@@ -436,8 +454,8 @@ bool VectorModel::read_csr(unsigned csr, uint64_t& value) {
 
 bool VectorModel::write_csr(unsigned csr, uint64_t value) {
   if (csr < csr_vcfg || csr > csr_vflags) return false;
-  settle();
-  ++cycle_;  // the write's cycle
+  timing_.settle();
+  timing_.idle_cycle();  // the write's
   switch (csr) {
     case csr_vcfg:
       if ((value & vcfg_writable) != vcfg_) set_vcfg(value);

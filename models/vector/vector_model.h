@@ -30,6 +30,11 @@ std::optional<DecodedInstruction> decode(uint32_t instruction);
 // Bytes of one element: 4 (f32, i32), 2 (bf16), 1 (i8, e4m3, e5m2).
 unsigned element_bytes(numerics::ElementType type);
 
+// The vector registers an instruction reads and writes, one bit per register (vmma's vd group is
+// four): the unit's hazards, the lockstep comparison and its reports all follow them.
+uint32_t registers_read(const DecodedInstruction& instruction);
+uint32_t registers_written(const DecodedInstruction& instruction);
+
 // Reset values and writable bits of the CSRs.
 inline constexpr uint64_t vcfg_reset = 7 | (15 << 8);
 inline constexpr uint64_t vcfg_writable = 0x3F | (0x3F << 8) | (1 << 16);
@@ -37,7 +42,7 @@ inline constexpr uint64_t vflags_writable = 0xF;
 
 class VectorModel : public VectorEngine {
  public:
-  VectorModel();
+  explicit VectorModel(const PipelineShape& pipeline = {});
 
   void advance_to(uint64_t cycle) override;
   Outcome settle() override;
@@ -70,8 +75,8 @@ class VectorModel : public VectorEngine {
   uint64_t horizontal_sum(const DecodedInstruction& d, numerics::Flags& flags);
   void matrix_multiply(const DecodedInstruction& d, numerics::Flags& flags);
 
+  PipelineShape pipeline_;
   PipelineTiming timing_;
-  uint64_t cycle_ = 0;         // the core's, as far as the engine knows
   uint64_t instructions_ = 0;  // execute/load/store calls
   RetireObserver retired_;
   std::array<Register, register_count> registers_{};

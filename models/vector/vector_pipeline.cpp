@@ -25,15 +25,93 @@ unsigned pass_count(const DecodedInstruction& d) {
   }
 }
 
-uint64_t PipelineTiming::issue(uint64_t cycle, unsigned passes, bool core_waits) {
-  const uint64_t accepted = std::max(cycle, free_from_);
-  const uint64_t answered = accepted + passes;
-  free_from_ = answered + 1;
-  return (core_waits ? answered : accepted) + 1 - cycle;
+unsigned stage_count(const DecodedInstruction& d, const PipelineShape& shape) {
+  using numerics::ElementType;
+  const bool floating = d.type == ElementType::f32 || d.type == ElementType::bf16;
+  switch (d.opcode) {
+    case Opcode::vadd:
+    case Opcode::vsub:
+    case Opcode::vmul:
+    case Opcode::vfma:
+    case Opcode::vhsum: return floating ? unsigned(shape.fma_stages) : 0;
+    case Opcode::vmma: return unsigned(shape.mma_stages);
+    default: return 0;
+  }
 }
 
-uint64_t PipelineTiming::wait_until_idle(uint64_t cycle) const {
-  return free_from_ > cycle ? free_from_ - cycle : 0;
+unsigned max_outstanding(const PipelineShape& shape) { return unsigned(shape.queue_depth) + 2; }
+
+unsigned longest_latency(const PipelineShape& shape) {
+  return 1 + 16 + 1 + unsigned(std::max(shape.fma_stages, shape.mma_stages));
+}
+
+IssueNeeds issue_needs(const std::optional<DecodedInstruction>& d, const PipelineShape& shape) {
+  IssueNeeds needs;
+  if (!d) return needs;
+  needs.passes = pass_count(*d);
+  needs.stages = stage_count(*d, shape);
+  needs.reads = registers_read(*d);
+  needs.writes = registers_written(*d);
+  return needs;
+}
+
+PipelineTiming::PipelineTiming(const PipelineShape& shape) : shape_(shape) {
+  queue_.reserve(shape.queue_depth);
+}
+
+bool PipelineTiming::edge(const IssueNeeds* offered) {
+  const bool retire = !queue_.empty() && queue_.front().countdown == 0;
+  const bool done = busy_ && pass_ == last_pass_;
+  const bool push = done && queue_.size() - (retire ? 1 : 0) < shape_.queue_depth;
+  bool accept = offered != nullptr && (!busy_ || push);
+  if (accept) {
+    // Interlock on results still to come; the one retiring now is forwarded.
+    uint32_t pending = busy_ ? executing_.writes : 0;
+    for (size_t i = retire ? 1 : 0; i < queue_.size(); ++i) pending |= queue_[i].writes;
+    accept = (offered->reads & pending) == 0;
+  }
+  if (retire) {
+    queue_.erase(queue_.begin());
+    ++retired_;
+  }
+  for (Result& result : queue_)
+    if (result.countdown != 0) --result.countdown;
+  if (push) {
+    queue_.push_back({executing_number_, executing_.writes, executing_.stages});
+    busy_ = false;
+  } else if (busy_ && !done) {
+    ++pass_;
+  }
+  if (accept) {
+    busy_ = true;
+    pass_ = 0;
+    last_pass_ = offered->passes - 1;
+    executing_ = *offered;
+    executing_number_ = offered_++;
+  }
+  ++cycle_;
+  return accept;
+}
+
+void PipelineTiming::advance_to(uint64_t cycle) {
+  while (cycle_ < cycle && !quiet()) edge(nullptr);
+  cycle_ = std::max(cycle_, cycle);  // an idle unit does not change
+}
+
+uint64_t PipelineTiming::issue(const IssueNeeds& needs, bool core_waits) {
+  const uint64_t start = cycle_;
+  const uint64_t number = offered_;
+  while (!edge(&needs)) {
+  }
+  if (core_waits)
+    while (retired_ <= number) edge(nullptr);
+  return cycle_ - start;
+}
+
+uint64_t PipelineTiming::settle() {
+  const uint64_t start = cycle_;
+  while (!quiet()) edge(nullptr);
+  return cycle_ - start;
 }
 
 }  // namespace dojo::vector

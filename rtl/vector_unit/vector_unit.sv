@@ -7,15 +7,29 @@
 // command is taken while the previous response has not moved. vector_unit_checker.sv asserts the
 // rules of both sides.
 //
-// Pipeline (docs/cosim.md): the edge that accepts a command decodes it and snapshots its operands
-// (vs1, vs2 and the vd group); then one edge per pass, the last pass writing the destination, the
-// CSRs and the response. An illegal instruction answers at the accepting edge. Passes: one for
-// most instructions (16 FP32 FMA lanes, whole-register integer lanes), 2 for BF16 arithmetic (32
-// lanes), n/16 for a conversion of n elements, 4 (f32) or 5 (bf16) tree levels for vhsum, and 16
-// for vmma (4 groups of 16 outputs x 4 k steps, in the spec's k order).
+// Pipeline (docs/cosim.md#pipeline-and-latency, the same rules as models/vector/vector_pipeline.h):
+// the edge that accepts a command decodes it and snapshots its operands (vs1, vs2 and the vd
+// group), each from the register file or, if the result retiring at that edge writes it, from that
+// result (forwarding). A command waits (cmd_ready low) while the pass engine is busy, or while an
+// instruction in flight has still to write a register it reads (interlock). The pass engine then
+// runs one pass per edge: one for most instructions (16 FP32 FMA lanes, whole-register integer
+// lanes), 2 for BF16 arithmetic (32 lanes), n/16 for a conversion of n elements, 4 (f32) or 5
+// (bf16) tree levels for vhsum, 16 for vmma (4 groups of 16 outputs x 4 k steps, in the spec's k
+// order); an illegal encoding takes one pass that does nothing. The last pass hands the result
+// to the completion queue (or holds it while the queue is full), where it waits its class's
+// stages: FMA_STAGES for floating-point arithmetic and vhsum (the pipelined FMA), MMA_STAGES for
+// vmma (the pipelined matrix unit), none otherwise. The datapath computes a result in its pass;
+// the stages carry it as a pipelined FMA or matrix unit of that depth would. Results retire in
+// order, one per edge, when the response register is free: they write the registers, vflags and
+// vseed (the pass engine narrows with its own, already advanced, copy of vseed) and answer.
 module vector_unit
   import vu_pkg::*;
-(
+#(
+  // The build sets them (rtl/CMakeLists.txt, DOJO_VECTOR_*), from their one declaration.
+  parameter int FMA_STAGES,
+  parameter int MMA_STAGES,
+  parameter int QUEUE_DEPTH
+) (
   input  logic         clk,
   input  logic         rst_n,
   // Command: accepted on a rising edge with cmd_valid && cmd_ready.
@@ -33,7 +47,8 @@ module vector_unit
   output logic         rsp_writes_scalar,
   output logic [63:0]  rsp_scalar,       // vhsum
   output logic [511:0] rsp_store_data,   // vst: the 64 bytes for the core to write
-  // CSRs: read combinationally, written on a rising edge while idle (no instruction executing).
+  // CSRs: read combinationally (what the retired instructions left), written on a rising edge
+  // while idle (no instruction in flight).
   output logic         idle,
   input  logic         csr_write,
   input  logic [11:0]  csr_addr,
@@ -58,6 +73,8 @@ module vector_unit
     op_class_e op;
     logic [4:0] last_pass;
     logic narrowing;  // the result is rounded to BF16/CFP8 (draws stochastic numbers)
+    logic [4:0] stages;  // in the completion queue
+    logic [31:0] reads, writes;  // vector registers, one bit each
   } decoded_t;
 
   function automatic logic is_float(input logic [2:0] ty);
@@ -77,7 +94,6 @@ module vector_unit
     endcase
   endfunction
 
-  /* verilator lint_off UNUSEDSIGNAL */  // rs1 names a scalar register: the core reads it
   function automatic decoded_t decode(input logic [31:0] insn);
     decoded_t d;
     logic [6:0] funct7;
@@ -133,9 +149,27 @@ module vector_unit
         d.narrowing = 1'b1;
       end
     end
+    d.stages = 5'd0;
+    d.reads = 32'd0;
+    d.writes = 32'd0;
+    if (d.legal) begin
+      if (d.op == OP_FP_ARITH || (d.op == OP_HSUM && (ty == T_F32 || ty == T_BF16)))
+        d.stages = 5'(FMA_STAGES);
+      if (d.op == OP_VMMA) d.stages = 5'(MMA_STAGES);
+      if (d.op != OP_VLD && d.op != OP_VBCAST && d.op != OP_VST) d.reads[insn[19:15]] = 1'b1;
+      if (d.op == OP_VST || d.op == OP_VDOT || d.op == OP_VMMA || (funct7 >= F7_VADD && funct7 <= F7_VMAX))
+        d.reads[rs2] = 1'b1;
+      if (funct7 == F7_VFMA || d.op == OP_VDOT || d.op == OP_VCVT) d.reads[rd] = 1'b1;
+      if (d.op == OP_VMMA) d.reads = d.reads | (32'hF << rd);
+      if (d.op == OP_VMMA) d.writes = 32'hF << rd;
+      else if (d.op != OP_VST && d.op != OP_HSUM) d.writes[rd] = 1'b1;
+    end else begin
+      d.op = OP_VST;  // one pass that changes nothing
+      d.last_pass = 5'd0;
+      d.narrowing = 1'b0;
+    end
     return d;
   endfunction
-  /* verilator lint_on UNUSEDSIGNAL */
 
   // Element `index` of type `ty`, zero-extended.
   function automatic logic [31:0] element(input logic [511:0] data, input logic [2:0] ty,
@@ -153,34 +187,91 @@ module vector_unit
 
   // ---- State ----
   logic [511:0] regs [32];
-  logic [63:0] vcfg_q, vseed_q;
+  logic [63:0] vcfg_q;
+  logic [63:0] vseed_q;       // retired: what the CSR reads
+  logic [63:0] pass_vseed_q;  // the pass engine's: advanced by every narrowing that has passed
   logic [3:0] vflags_q;
 
+  // The pass engine.
   logic busy_q;
   op_class_e op_q;
   logic [6:0] funct7_q;
   logic [2:0] ty_q;
   logic [4:0] rd_q, rs2_q;
   logic [4:0] pass_q, last_pass_q;
-  logic narrowing_q;
+  logic narrowing_q, illegal_q;
+  logic [4:0] stages_q;
+  logic [31:0] writes_q;
   logic [31:0] rs1_q;  // vbcast uses at most 32 bits
   logic [511:0] opa_q, opb_q;   // vs1 (or the load data), vs2
   logic [3:0][511:0] acc_q;     // vd..vd+3: accumulators and the result being assembled
   logic [15:0][31:0] tree_q;    // vhsum partial sums
   logic [3:0] flags_q;
 
+  // The completion queue: results in program order, oldest first.
+  typedef struct packed {
+    logic [4:0] countdown;  // stages still to wait
+    logic [31:0] writes;    // registers written at retirement
+    logic [4:0] rd;
+    logic group;            // vmma: vd..vd+3 from data[0..3]
+    logic [3:0][511:0] data;
+    logic [3:0] flags;
+    logic seed_step;        // advances vseed at retirement
+    logic illegal, writes_scalar;
+    logic [63:0] scalar;
+    logic [511:0] store_data;
+  } result_t;
+  result_t queue_q [QUEUE_DEPTH];
+  logic [4:0] queued_q;  // results in the queue
+
   decoded_t cmd_decoded;
   assign cmd_decoded = decode(cmd_insn);
-  assign idle = !busy_q;
-`ifndef DOJO_RTL_PROTOCOL_BUGS
-  assign cmd_ready = !busy_q && (!rsp_valid || rsp_ready);
-`else
-  // Deliberate protocol bugs, one per checker rule, chosen at run time with +protocol_bug=N
-  // (tests/vector/test_rtl_protocol.cpp proves each is caught); 0 = none.
+
+  // ---- Issue ----
+  logic retire, pass_done, push, hazard;
+  logic [31:0] pending_writes;
+  result_t retiring;
+  assign retiring = queue_q[0];
+  // The oldest result leaves when its stages are over and the response register is free.
+  assign retire = queued_q != 5'd0 && retiring.countdown == 5'd0 && (!rsp_valid || rsp_ready);
+  assign pass_done = busy_q && pass_q == last_pass_q;
+  assign push = pass_done && queued_q - 5'(retire) < 5'(QUEUE_DEPTH);
+  assign idle = !busy_q && queued_q == 5'd0;
+`ifdef DOJO_RTL_PROTOCOL_BUGS
+  // Deliberate protocol and pipeline bugs, one per checker rule and two that only lockstep sees,
+  // chosen at run time with +protocol_bug=N (tests/vector/test_rtl_protocol.cpp proves each is
+  // caught); 0 = none.
   int protocol_bug;
   initial if (!$value$plusargs("protocol_bug=%d", protocol_bug)) protocol_bug = 0;
-  assign cmd_ready = (!busy_q || protocol_bug == 5) && (!rsp_valid || rsp_ready);
 `endif
+  // Registers that results still to come will write: the executing instruction's, and those of the
+  // queue but the one retiring now (forwarded instead).
+  always_comb begin
+    pending_writes = busy_q ? writes_q : 32'd0;
+    for (int i = 0; i < QUEUE_DEPTH; i++)
+      if (5'(i) < queued_q && !(i == 0 && retire)) pending_writes |= queue_q[i].writes;
+`ifdef DOJO_RTL_PROTOCOL_BUGS
+    if (protocol_bug == 8) pending_writes = busy_q ? writes_q : 32'd0;  // the queue forgotten
+`endif
+  end
+  assign hazard = |(cmd_decoded.reads & pending_writes);
+`ifndef DOJO_RTL_PROTOCOL_BUGS
+  assign cmd_ready = (!busy_q || push) && !hazard;
+`else
+  assign cmd_ready = ((!busy_q || push) && !hazard) || protocol_bug == 5;
+`endif
+
+  // Register r as an operand taken at this edge: the retiring result's value if it writes r.
+  function automatic logic [511:0] operand(input logic [4:0] r);
+    logic forwarded = retire && retiring.writes[r];
+    logic [1:0] index = retiring.group ? r[1:0] : 2'd0;
+`ifdef DOJO_RTL_PROTOCOL_BUGS
+    if (protocol_bug == 7) forwarded = 1'b0;  // the bypass reads the stale register
+`endif
+    if (forwarded) return retiring.data[index];
+    return regs[r];
+  endfunction
+
   assign debug_data = regs[debug_reg];
 
   always_comb begin
@@ -348,7 +439,7 @@ module vector_unit
       end
       for (int l = 0; l < 16; l++) begin
         if (narrow_used[l]) begin
-          random = stochastic ? lane_random(vseed_q[31:0], {26'd0, destination[l]}) : 32'd0;
+          random = stochastic ? lane_random(pass_vseed_q[31:0], {26'd0, destination[l]}) : 32'd0;
           narrowed = narrow(narrow_in[l], format, bias, stochastic, random);
           pass_flags |= narrowed.flags;
           if (ty_q == T_BF16) acc_n[0][16 * destination[l][4:0] +: 16] = narrowed.code;
@@ -453,14 +544,55 @@ module vector_unit
     end
   end
 
-  // ---- Sequencing, write-back, CSRs ----
+  // ---- The completion queue's next state ----
+  result_t passed;  // the pass engine's result, as it enters the queue
+  always_comb begin
+    passed.countdown = stages_q;
+    passed.writes = writes_q;
+    passed.rd = rd_q;
+    passed.group = op_q == OP_VMMA;
+    passed.data = acc_n;
+    passed.flags = flags_q | pass_flags;
+    passed.seed_step = narrowing_q && stochastic;
+    passed.illegal = illegal_q;
+    passed.writes_scalar = op_q == OP_HSUM;
+`ifdef DOJO_RTL_PROTOCOL_BUGS
+    if (protocol_bug == 6 && illegal_q) passed.writes_scalar = 1'b1;  // an illegal "result"
+`endif
+    passed.scalar = scalar_n;
+    passed.store_data = opb_q;
+  end
+
+  result_t queue_n [QUEUE_DEPTH];
+  logic [4:0] queued_n;
+  always_comb begin
+    for (int i = 0; i < QUEUE_DEPTH; i++) begin
+      queue_n[i] = queue_q[i];
+      if (retire && i + 1 < QUEUE_DEPTH) queue_n[i] = queue_q[i + 1];
+      if (queue_n[i].countdown != 5'd0) queue_n[i].countdown = queue_n[i].countdown - 5'd1;
+    end
+    queued_n = queued_q - 5'(retire);
+`ifndef DOJO_RTL_PROTOCOL_BUGS
+    if (push) begin
+`else
+    if (push || (protocol_bug == 9 && pass_done)) begin  // a full queue overrun
+`endif
+      for (int i = 0; i < QUEUE_DEPTH; i++)
+        if (5'(i) == queued_n) queue_n[i] = passed;
+      queued_n = queued_n + 5'd1;
+    end
+  end
+
+  // ---- Issue, passes, retirement, CSRs ----
   always_ff @(posedge clk or negedge rst_n) begin
     if (!rst_n) begin
       for (int r = 0; r < 32; r++) regs[r] <= 512'd0;
       vcfg_q <= VCFG_RESET;
       vseed_q <= 64'd0;
+      pass_vseed_q <= 64'd0;
       vflags_q <= 4'd0;
       busy_q <= 1'b0;
+      queued_q <= 5'd0;
       rsp_valid <= 1'b0;
       rsp_illegal <= 1'b0;
       rsp_writes_scalar <= 1'b0;
@@ -472,44 +604,35 @@ module vector_unit
       if (protocol_bug == 1) rsp_valid <= 1'b0;  // a response withdrawn before it moved
       if (protocol_bug == 2 && csr_write) rsp_valid <= 1'b1;  // a response owed to nobody
 `endif
-      if (!busy_q) begin
-        if (csr_write) begin
-          unique case (csr_addr)
-            CSR_VCFG: vcfg_q <= csr_wdata & VCFG_WRITABLE;
-            CSR_VSEED: vseed_q <= csr_wdata;
-            CSR_VFLAGS: vflags_q <= csr_wdata[3:0];
-            default: ;
-          endcase
-        end
-        if (cmd_valid && cmd_ready) begin
-          rsp_illegal <= !cmd_decoded.legal;
-          rsp_writes_scalar <= 1'b0;
-`ifdef DOJO_RTL_PROTOCOL_BUGS
-          if (protocol_bug == 6) rsp_writes_scalar <= !cmd_decoded.legal;  // an illegal "result"
-`endif
-          if (!cmd_decoded.legal) begin
-            rsp_valid <= 1'b1;
-          end else begin
-            busy_q <= 1'b1;
-            op_q <= cmd_decoded.op;
-            last_pass_q <= cmd_decoded.last_pass;
-`ifdef DOJO_RTL_PROTOCOL_BUGS
-            if (protocol_bug == 3 && cmd_decoded.op == OP_VMMA) last_pass_q <= 5'd31;  // too slow
-`endif
-            narrowing_q <= cmd_decoded.narrowing;
-            funct7_q <= cmd_insn[31:25];
-            rs2_q <= cmd_insn[24:20];
-            ty_q <= cmd_insn[14:12];
-            rd_q <= cmd_insn[11:7];
-            rs1_q <= cmd_rs1[31:0];
-            pass_q <= 5'd0;
-            flags_q <= 4'd0;
-            opa_q <= cmd_decoded.op == OP_VLD ? cmd_load_data : regs[cmd_insn[19:15]];
-            opb_q <= regs[cmd_insn[24:20]];
-            for (int g = 0; g < 4; g++) acc_q[g] <= regs[cmd_insn[11:7] | 5'(g)];
+      if (idle && csr_write) begin
+        unique case (csr_addr)
+          CSR_VCFG: vcfg_q <= csr_wdata & VCFG_WRITABLE;
+          CSR_VSEED: begin
+            vseed_q <= csr_wdata;
+            pass_vseed_q <= csr_wdata;
           end
-        end
-      end else begin
+          CSR_VFLAGS: vflags_q <= csr_wdata[3:0];
+          default: ;
+        endcase
+      end
+
+      // Retirement: the oldest result writes the state and answers.
+      if (retire) begin
+        rsp_valid <= 1'b1;
+        rsp_illegal <= retiring.illegal;
+        rsp_writes_scalar <= retiring.writes_scalar;
+        rsp_scalar <= retiring.scalar;
+        rsp_store_data <= retiring.store_data;
+        vflags_q <= vflags_q | retiring.flags;
+        if (retiring.seed_step) vseed_q <= vseed_q + 64'd1;
+        if (retiring.group) for (int g = 0; g < 4; g++) regs[retiring.rd | 5'(g)] <= retiring.data[g];
+        else if (retiring.writes != 32'd0) regs[retiring.rd] <= retiring.data[0];
+      end
+      queue_q <= queue_n;
+      queued_q <= queued_n;
+
+      // The pass engine: a pass that is not the last, or the last one leaving for the queue.
+      if (busy_q && !pass_done) begin
         pass_q <= pass_q + 5'd1;
 `ifdef DOJO_RTL_PROTOCOL_BUGS
         if (protocol_bug == 4) pass_q <= pass_q + 5'd2;  // past the last pass
@@ -517,21 +640,32 @@ module vector_unit
         acc_q <= acc_n;
         tree_q <= tree_n;
         flags_q <= flags_q | pass_flags;
-        if (pass_q == last_pass_q) begin
-          busy_q <= 1'b0;
-          rsp_valid <= 1'b1;
-          vflags_q <= vflags_q | flags_q | pass_flags;
-          if (narrowing_q && stochastic) vseed_q <= vseed_q + 64'd1;
-          unique case (op_q)
-            OP_VST: rsp_store_data <= opb_q;
-            OP_HSUM: begin
-              rsp_scalar <= scalar_n;
-              rsp_writes_scalar <= 1'b1;
-            end
-            OP_VMMA: for (int g = 0; g < 4; g++) regs[rd_q | 5'(g)] <= acc_n[g];
-            default: regs[rd_q] <= acc_n[0];
-          endcase
-        end
+      end
+      if (push) begin
+        busy_q <= 1'b0;
+        if (narrowing_q && stochastic) pass_vseed_q <= pass_vseed_q + 64'd1;
+      end
+      if (cmd_valid && cmd_ready) begin
+        busy_q <= 1'b1;
+        illegal_q <= !cmd_decoded.legal;
+        op_q <= cmd_decoded.op;
+        last_pass_q <= cmd_decoded.last_pass;
+`ifdef DOJO_RTL_PROTOCOL_BUGS
+        if (protocol_bug == 3 && cmd_decoded.op == OP_VMMA) last_pass_q <= 5'd31;  // too slow
+`endif
+        narrowing_q <= cmd_decoded.narrowing;
+        stages_q <= cmd_decoded.stages;
+        writes_q <= cmd_decoded.writes;
+        funct7_q <= cmd_insn[31:25];
+        rs2_q <= cmd_insn[24:20];
+        ty_q <= cmd_insn[14:12];
+        rd_q <= cmd_insn[11:7];
+        rs1_q <= cmd_rs1[31:0];
+        pass_q <= 5'd0;
+        flags_q <= 4'd0;
+        opa_q <= cmd_decoded.op == OP_VLD ? cmd_load_data : operand(cmd_insn[19:15]);
+        opb_q <= operand(cmd_insn[24:20]);
+        for (int g = 0; g < 4; g++) acc_q[g] <= operand(cmd_insn[11:7] | 5'(g));
       end
     end
   end

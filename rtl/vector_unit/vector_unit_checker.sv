@@ -5,8 +5,9 @@
 module vector_unit_checker
   import vu_pkg::*;
 #(
-  parameter int MAX_OUTSTANDING = 1,  // commands accepted and not yet answered
-  parameter int MAX_LATENCY = 17      // cycles from a command's accepting edge to its response
+  parameter int MAX_OUTSTANDING,  // commands accepted and not yet answered
+  parameter int MAX_LATENCY,      // the longest wait for a response while one is owed, in cycles
+  parameter int QUEUE_DEPTH
 ) (
   input logic         clk,
   input logic         rst_n,
@@ -23,23 +24,27 @@ module vector_unit_checker
   input logic [511:0] rsp_store_data,
   input logic         idle,
   input logic         csr_write,
-  // The sequencer's state.
+  // The pass engine's and the completion queue's state.
   input logic         busy,
   input op_class_e    op,
   input logic [4:0]   pass,
-  input logic [4:0]   last_pass
+  input logic [4:0]   last_pass,
+  input logic [4:0]   queued
 );
 
   int outstanding;  // commands accepted and not answered
-  int waited;       // cycles since the oldest of them was accepted, its accepting edge included
+  // Cycles without a response while one is owed: since the last response, or since the accepting
+  // edge (included) of a command taken when none was owed.
+  int waited;
   always_ff @(posedge clk or negedge rst_n) begin
     if (!rst_n) begin
       outstanding <= 0;
       waited <= 0;
     end else begin
       outstanding <= outstanding + int'(cmd_valid && cmd_ready) - int'(rsp_valid && rsp_ready);
-      if (cmd_valid && cmd_ready && (outstanding == 0 || (rsp_valid && rsp_ready))) waited <= 1;
-      else if (outstanding != 0 && !rsp_valid) waited <= waited + 1;
+      if (cmd_valid && cmd_ready && outstanding - int'(rsp_valid && rsp_ready) == 0) waited <= 1;
+      else if (rsp_valid) waited <= 0;
+      else if (outstanding != 0) waited <= waited + 1;
     end
   end
 
@@ -72,13 +77,19 @@ module vector_unit_checker
       rsp_valid && rsp_illegal |-> !rsp_writes_scalar)
     else $error("vector unit protocol: illegal_no_result: illegal instruction with a result");
   legal_state: assert property (@(posedge clk) disable iff (!rst_n)
-      busy |-> op <= OP_VMMA && pass <= last_pass)
-    else $error("vector unit protocol: legal_state: the sequencer left its legal states");
+      (!busy || (op <= OP_VMMA && pass <= last_pass)) && int'(queued) <= QUEUE_DEPTH)
+    else $error("vector unit protocol: legal_state: the pass engine or queue left its legal states");
   /* verilator lint_on SYNCASYNCNET */
 
 endmodule
 
-bind vector_unit vector_unit_checker protocol (
+// The limits follow the unit's parameters (as models/vector/vector_pipeline.h computes them):
+// the pass engine, the queue and the response register; vmma's latency.
+bind vector_unit vector_unit_checker #(
+  .MAX_OUTSTANDING(QUEUE_DEPTH + 2),
+  .MAX_LATENCY(1 + 16 + 1 + (FMA_STAGES > MMA_STAGES ? FMA_STAGES : MMA_STAGES)),
+  .QUEUE_DEPTH(QUEUE_DEPTH)
+) protocol (
   .clk, .rst_n, .cmd_valid, .cmd_ready, .cmd_insn, .cmd_rs1, .cmd_load_data, .rsp_valid,
   .rsp_ready, .rsp_illegal, .rsp_writes_scalar, .rsp_scalar, .rsp_store_data, .idle, .csr_write,
-  .busy(busy_q), .op(op_q), .pass(pass_q), .last_pass(last_pass_q));
+  .busy(busy_q), .op(op_q), .pass(pass_q), .last_pass(last_pass_q), .queued(queued_q));

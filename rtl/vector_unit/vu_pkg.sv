@@ -12,7 +12,7 @@ package vu_pkg;
   localparam logic [2:0] T_E4M3 = 3'd4;
   localparam logic [2:0] T_E5M2 = 3'd5;
 
-  // The unit's classes of instruction (its sequencer's op register).
+  // The unit's classes of instruction (its pass engine's op register).
   typedef enum logic [3:0] {
     OP_VLD, OP_VST, OP_VBCAST, OP_FP_ARITH, OP_INT_ARITH, OP_MINMAX, OP_RELU, OP_VDOT, OP_VCVT,
     OP_HSUM, OP_VMMA

@@ -126,6 +126,9 @@ const std::vector<std::function<void(PlatformConfig&)>>& field_changes() {
       [](PlatformConfig& c) { c.sync.counters += 1; },
       [](PlatformConfig& c) { c.vector.model = PlatformConfig::Vector::Model::lockstep; },
       [](PlatformConfig& c) { c.vector.model_cores = "0,0"; },
+      [](PlatformConfig& c) { c.vector.pipeline.fma_stages += 1; },
+      [](PlatformConfig& c) { c.vector.pipeline.mma_stages += 1; },
+      [](PlatformConfig& c) { c.vector.pipeline.queue_depth += 1; },
       [](PlatformConfig& c) { c.host.memory_size += 1; },
       [](PlatformConfig& c) { c.host.link_bytes_per_cycle += 1; },
       [](PlatformConfig& c) { c.host.chunk_bytes += 1; },
@@ -166,7 +169,8 @@ TEST_CASE("the schema binds every field of PlatformConfig to its own key") {
   CHECK(field_count<dojo::noc::NocSettings>() == 1);
   CHECK(field_count<dojo::dma::DmaSettings>() == 3);
   CHECK(field_count<dojo::peripherals::SyncSettings>() == 1);
-  CHECK(field_count<C::Vector>() == 2);
+  CHECK(field_count<C::Vector>() == 3);
+  CHECK(field_count<dojo::vector::PipelineShape>() == 3);
   CHECK(field_count<C::Host>() == 3);  // the settings base and the attachment point
   CHECK(field_count<dojo::host::HostSettings>() == 3);
   CHECK(field_count<C::Boot>() == 2);
@@ -560,6 +564,12 @@ TEST_CASE("lists and maps: disabled cores and per-core images") {
   CHECK(with_overrides({"vector.model=rtl"}).vector.model == PlatformConfig::Vector::Model::rtl);
   CHECK_THAT(override_error("vector.model_cores=0"),
              Contains("vector.model_cores: '0' is not a valid core selector"));
+  // The model follows any pipeline; the RTL only the one it is built with.
+  const std::string deeper = "vector.pipeline.fma_stages=" +
+                             std::to_string(dojo::vector::built_pipeline().fma_stages + 1);
+  CHECK(validate_error(with_overrides({deeper})) == "");
+  CHECK_THAT(validate_error(with_overrides({deeper, "vector.model=lockstep"})),
+             Contains("vector.pipeline: fma_stages ") && Contains(", but the RTL is built with"));
 }
 
 TEST_CASE("settings for some cores: cores[SELECT].key and the YAML list cores") {

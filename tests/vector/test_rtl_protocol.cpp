@@ -13,8 +13,10 @@
 #include <Vvector_unit.h>
 #include <verilated.h>
 
+#include "vector/lockstep_engine.h"
 #include "vector/rtl_engine.h"
 #include "vector/rtl_protocol_checker.h"
+#include "vector/vector_model.h"
 #include "vector/vector_pipeline.h"
 
 using namespace dojo::vector;
@@ -87,7 +89,7 @@ struct Pins {
 
   VerilatedContext context;
   std::unique_ptr<Vvector_unit> unit;
-  RtlProtocolChecker checker{1, longest_latency};
+  RtlProtocolChecker checker{max_outstanding(built_pipeline()), longest_latency(built_pipeline())};
   std::string protocol, assertion;  // the first report of each checker
 };
 
@@ -153,21 +155,45 @@ TEST_CASE("rules fire on bugs seen only with the pins driven by hand", "[rtl][pr
     Pins pins(1);
     pins.offer(kVbcast);
     pins.unit->rsp_ready = 0;
-    for (int cycle = 0; cycle < 4; ++cycle) {
+    for (int cycle = 0; cycle < 6; ++cycle) {  // taken, its pass, its answer, withdrawn
       pins.tick();
       pins.unit->cmd_valid = 0;
     }
     CHECK_THAT(pins.protocol, Catch::StartsWith("rsp_hold"));
     CHECK_THAT(pins.assertion, Catch::Contains(".rsp_hold"));
   }
-  SECTION("outstanding_limit: a command taken while the unit is busy") {
+  SECTION("outstanding_limit: commands taken while the unit is full") {
     Pins pins(5);
-    pins.offer(kVmma);
-    pins.tick();
+    pins.unit->rsp_ready = 0;  // back-pressure: the queue fills
     pins.offer(kVbcast);
-    for (int cycle = 0; cycle < 3; ++cycle) pins.tick();
+    for (unsigned cycle = 0; cycle <= max_outstanding(built_pipeline()) + 1; ++cycle) pins.tick();
     CHECK_THAT(pins.protocol, Catch::StartsWith("outstanding_limit"));
     CHECK_THAT(pins.assertion, Catch::Contains(".outstanding_limit"));
+  }
+  SECTION("without the bug the same back-pressure stops the commands and breaks no rule") {
+    Pins pins(0);
+    pins.unit->rsp_ready = 0;
+    pins.offer(kVbcast);
+    unsigned taken = 0;
+    for (unsigned cycle = 0; cycle < 4 * max_outstanding(built_pipeline()); ++cycle) {
+      pins.unit->eval();
+      taken += pins.unit->cmd_ready;
+      pins.tick();
+    }
+    // The response register, the queue and the pass engine hold one each.
+    CHECK(taken == max_outstanding(built_pipeline()));
+    pins.unit->rsp_ready = 1;  // the responses drain, one per cycle
+    for (int cycle = 0; cycle < 8; ++cycle) pins.tick();
+    CHECK(pins.protocol.empty());
+    CHECK(pins.assertion.empty());
+  }
+  SECTION("legal_state: the pass engine overruns a full queue") {
+    Pins pins(9);
+    pins.unit->rsp_ready = 0;
+    pins.offer(kVbcast);
+    for (unsigned cycle = 0; cycle < 4 * max_outstanding(built_pipeline()); ++cycle) pins.tick();
+    CHECK(pins.protocol.empty());  // the interface looks right: only the state shows it
+    CHECK_THAT(pins.assertion, Catch::Contains(".legal_state"));
   }
   SECTION("cmd_hold: the driver changes a command before it is taken") {
     Pins pins(0);
@@ -191,4 +217,24 @@ TEST_CASE("rules fire on bugs seen only with the pins driven by hand", "[rtl][pr
     CHECK_THAT(pins.protocol, Catch::StartsWith("csr_write_idle"));
     CHECK_THAT(pins.assertion, Catch::Contains(".csr_write_idle"));
   }
+}
+
+// Pipeline bugs with a correct interface: only comparing the results shows them.
+TEST_CASE("lockstep catches a broken bypass and a broken interlock", "[rtl][protocol][lockstep]") {
+  const uint32_t vbcast_v1 = insn(0x02, 0, 1, 1, 0);  // vbcast.f32 v1, x1
+  const uint32_t vadd_v2 = insn(0x03, 0, 2, 1, 1);    // vadd.f32 v2, v1, v1: v1 forwarded
+  const uint32_t vmul_v3 = insn(0x05, 0, 3, 2, 2);    // vmul.f32 v3, v2, v2: waits for the FMA
+  const auto run = [&](int bug) {
+    LockstepEngine lockstep(0, std::make_unique<VectorModel>(),
+                            std::make_unique<RtlEngine>(1000, std::vector<std::string>{protocol_bug(bug)}));
+    for (const uint32_t instruction : {vbcast_v1, vadd_v2, vmul_v3}) {
+      const Outcome outcome = lockstep.execute(instruction, 0x3FC00000, 0x100);  // 1.5
+      if (outcome.status == Outcome::Status::fatal) return outcome.message;
+    }
+    return lockstep.settle().message;
+  };
+  CHECK(run(0).empty());
+  CHECK_THAT(run(7), Catch::StartsWith("vector lockstep mismatch") &&
+                         Catch::Contains("vadd.f32 v2, v1, v1"));
+  CHECK_THAT(run(8), Catch::StartsWith("vector lockstep") && Catch::Contains("vmul.f32 v3, v2, v2"));
 }
