@@ -165,7 +165,8 @@ struct RtlEngine::Impl {
   }
 
   // One clock cycle from edge_ps: the inputs settle and the interface rules are checked, then
-  // the rising edge (where everything happens) half-way, then the falling edge that ends it.
+  // the rising edge (where everything happens) half-way, then the falling edge that ends it
+  // (nothing happens at it: without a waveform it is evaluated with the next cycle's inputs).
   // What the model prints goes to stderr; a failed assertion becomes the run's error.
   void tick() {
     unit->eval();
@@ -183,11 +184,13 @@ struct RtlEngine::Impl {
       }
     }
     if (!broken.empty()) fail(broken);
-    dump(edge_ps + cycle_ps / 2);
     unit->clk = 0;
-    unit->eval();
+    if (trace) {
+      trace->dump(edge_ps + cycle_ps / 2);
+      unit->eval();
+      trace->dump(edge_ps + cycle_ps);
+    }
     edge_ps += cycle_ps;
-    dump(edge_ps);
     ++cycle;
     // rsp_ready stays high: a response shows for one cycle, after the edge that made it.
     if (unit->rsp_valid && error.empty()) answer();

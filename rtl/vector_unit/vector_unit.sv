@@ -208,21 +208,28 @@ module vector_unit
   logic [15:0][31:0] tree_q;    // vhsum partial sums
   logic [3:0] flags_q;
 
-  // The completion queue: results in program order, oldest first.
-  typedef struct packed {
-    logic [4:0] countdown;  // stages still to wait
-    logic [31:0] writes;    // registers written at retirement
-    logic [4:0] rd;
-    logic group;            // vmma: vd..vd+3 from data[0..3]
-    logic [3:0][511:0] data;
-    logic [3:0] flags;
-    logic seed_step;        // advances vseed at retirement
-    logic illegal, writes_scalar;
-    logic [63:0] scalar;
-    logic [511:0] store_data;
-  } result_t;
-  result_t queue_q [QUEUE_DEPTH];
+  // The completion queue: a ring of results in program order, the oldest at head_q. Each result
+  // is written once, as it enters, and read as it retires: only the countdowns move every edge.
+  logic [4:0] q_countdown [QUEUE_DEPTH];  // stages still to wait
+  logic [31:0] q_writes [QUEUE_DEPTH];    // registers written at retirement
+  logic [4:0] q_rd [QUEUE_DEPTH];
+  logic q_group [QUEUE_DEPTH];            // vmma: vd..vd+3 from q_data[0..3]
+  logic [3:0][511:0] q_data [QUEUE_DEPTH];
+  logic [3:0] q_flags [QUEUE_DEPTH];
+  logic q_seed_step [QUEUE_DEPTH];        // advances vseed at retirement
+  logic q_illegal [QUEUE_DEPTH], q_writes_scalar [QUEUE_DEPTH];
+  logic [63:0] q_scalar [QUEUE_DEPTH];
+  logic [511:0] q_store_data [QUEUE_DEPTH];
+  localparam int SLOT_BITS = QUEUE_DEPTH > 1 ? $clog2(QUEUE_DEPTH) : 1;
+  typedef logic [SLOT_BITS-1:0] slot_t;
+  slot_t head_q;         // the oldest result's slot
   logic [4:0] queued_q;  // results in the queue
+
+  // The slot `offset` results after the oldest.
+  function automatic slot_t slot(input logic [4:0] offset);
+    logic [5:0] sum = 6'(head_q) + {1'b0, offset};
+    return slot_t'(sum >= 6'(QUEUE_DEPTH) ? sum - 6'(QUEUE_DEPTH) : sum);
+  endfunction
 
   decoded_t cmd_decoded;
   assign cmd_decoded = decode(cmd_insn);
@@ -230,10 +237,8 @@ module vector_unit
   // ---- Issue ----
   logic retire, pass_done, push, hazard;
   logic [31:0] pending_writes;
-  result_t retiring;
-  assign retiring = queue_q[0];
   // The oldest result leaves when its stages are over and the response register is free.
-  assign retire = queued_q != 5'd0 && retiring.countdown == 5'd0 && (!rsp_valid || rsp_ready);
+  assign retire = queued_q != 5'd0 && q_countdown[head_q] == 5'd0 && (!rsp_valid || rsp_ready);
   assign pass_done = busy_q && pass_q == last_pass_q;
   assign push = pass_done && queued_q - 5'(retire) < 5'(QUEUE_DEPTH);
   assign idle = !busy_q && queued_q == 5'd0;
@@ -249,7 +254,7 @@ module vector_unit
   always_comb begin
     pending_writes = busy_q ? writes_q : 32'd0;
     for (int i = 0; i < QUEUE_DEPTH; i++)
-      if (5'(i) < queued_q && !(i == 0 && retire)) pending_writes |= queue_q[i].writes;
+      if (5'(i) < queued_q && !(i == 0 && retire)) pending_writes |= q_writes[slot(5'(i))];
 `ifdef DOJO_RTL_PROTOCOL_BUGS
     if (protocol_bug == 8) pending_writes = busy_q ? writes_q : 32'd0;  // the queue forgotten
 `endif
@@ -263,12 +268,12 @@ module vector_unit
 
   // Register r as an operand taken at this edge: the retiring result's value if it writes r.
   function automatic logic [511:0] operand(input logic [4:0] r);
-    logic forwarded = retire && retiring.writes[r];
-    logic [1:0] index = retiring.group ? r[1:0] : 2'd0;
+    logic forwarded = retire && q_writes[head_q][r];
+    logic [1:0] index = q_group[head_q] ? r[1:0] : 2'd0;
 `ifdef DOJO_RTL_PROTOCOL_BUGS
     if (protocol_bug == 7) forwarded = 1'b0;  // the bypass reads the stale register
 `endif
-    if (forwarded) return retiring.data[index];
+    if (forwarded) return q_data[head_q][index];
     return regs[r];
   endfunction
 
@@ -544,46 +549,9 @@ module vector_unit
     end
   end
 
-  // ---- The completion queue's next state ----
-  result_t passed;  // the pass engine's result, as it enters the queue
-  always_comb begin
-    passed.countdown = stages_q;
-    passed.writes = writes_q;
-    passed.rd = rd_q;
-    passed.group = op_q == OP_VMMA;
-    passed.data = acc_n;
-    passed.flags = flags_q | pass_flags;
-    passed.seed_step = narrowing_q && stochastic;
-    passed.illegal = illegal_q;
-    passed.writes_scalar = op_q == OP_HSUM;
-`ifdef DOJO_RTL_PROTOCOL_BUGS
-    if (protocol_bug == 6 && illegal_q) passed.writes_scalar = 1'b1;  // an illegal "result"
-`endif
-    passed.scalar = scalar_n;
-    passed.store_data = opb_q;
-  end
-
-  result_t queue_n [QUEUE_DEPTH];
-  logic [4:0] queued_n;
-  always_comb begin
-    for (int i = 0; i < QUEUE_DEPTH; i++) begin
-      queue_n[i] = queue_q[i];
-      if (retire && i + 1 < QUEUE_DEPTH) queue_n[i] = queue_q[i + 1];
-      if (queue_n[i].countdown != 5'd0) queue_n[i].countdown = queue_n[i].countdown - 5'd1;
-    end
-    queued_n = queued_q - 5'(retire);
-`ifndef DOJO_RTL_PROTOCOL_BUGS
-    if (push) begin
-`else
-    if (push || (protocol_bug == 9 && pass_done)) begin  // a full queue overrun
-`endif
-      for (int i = 0; i < QUEUE_DEPTH; i++)
-        if (5'(i) == queued_n) queue_n[i] = passed;
-      queued_n = queued_n + 5'd1;
-    end
-  end
-
   // ---- Issue, passes, retirement, CSRs ----
+  slot_t tail;  // where the pass engine's result enters
+  assign tail = slot(queued_q);  // behind the others: a slot retiring now is free by then
   always_ff @(posedge clk or negedge rst_n) begin
     if (!rst_n) begin
       for (int r = 0; r < 32; r++) regs[r] <= 512'd0;
@@ -592,6 +560,7 @@ module vector_unit
       pass_vseed_q <= 64'd0;
       vflags_q <= 4'd0;
       busy_q <= 1'b0;
+      head_q <= '0;
       queued_q <= 5'd0;
       rsp_valid <= 1'b0;
       rsp_illegal <= 1'b0;
@@ -619,17 +588,43 @@ module vector_unit
       // Retirement: the oldest result writes the state and answers.
       if (retire) begin
         rsp_valid <= 1'b1;
-        rsp_illegal <= retiring.illegal;
-        rsp_writes_scalar <= retiring.writes_scalar;
-        rsp_scalar <= retiring.scalar;
-        rsp_store_data <= retiring.store_data;
-        vflags_q <= vflags_q | retiring.flags;
-        if (retiring.seed_step) vseed_q <= vseed_q + 64'd1;
-        if (retiring.group) for (int g = 0; g < 4; g++) regs[retiring.rd | 5'(g)] <= retiring.data[g];
-        else if (retiring.writes != 32'd0) regs[retiring.rd] <= retiring.data[0];
+        rsp_illegal <= q_illegal[head_q];
+        rsp_writes_scalar <= q_writes_scalar[head_q];
+        rsp_scalar <= q_scalar[head_q];
+        rsp_store_data <= q_store_data[head_q];
+        vflags_q <= vflags_q | q_flags[head_q];
+        if (q_seed_step[head_q]) vseed_q <= vseed_q + 64'd1;
+        if (q_group[head_q])
+          for (int g = 0; g < 4; g++) regs[q_rd[head_q] | 5'(g)] <= q_data[head_q][g];
+        else if (q_writes[head_q] != 32'd0) regs[q_rd[head_q]] <= q_data[head_q][0];
+        head_q <= slot(5'd1);
       end
-      queue_q <= queue_n;
-      queued_q <= queued_n;
+      for (int i = 0; i < QUEUE_DEPTH; i++)
+        if (q_countdown[i] != 5'd0) q_countdown[i] <= q_countdown[i] - 5'd1;
+      // The pass engine's result enters behind the others.
+`ifndef DOJO_RTL_PROTOCOL_BUGS
+      if (push) begin
+`else
+      if (push || (protocol_bug == 9 && pass_done)) begin  // a full queue overrun
+`endif
+        q_countdown[tail] <= stages_q;
+        q_writes[tail] <= writes_q;
+        q_rd[tail] <= rd_q;
+        q_group[tail] <= op_q == OP_VMMA;
+        q_data[tail] <= acc_n;
+        q_flags[tail] <= flags_q | pass_flags;
+        q_seed_step[tail] <= narrowing_q && stochastic;
+        q_illegal[tail] <= illegal_q;
+        q_writes_scalar[tail] <= op_q == OP_HSUM;
+`ifdef DOJO_RTL_PROTOCOL_BUGS
+        if (protocol_bug == 6 && illegal_q) q_writes_scalar[tail] <= 1'b1;  // an illegal "result"
+`endif
+        q_scalar[tail] <= scalar_n;
+        q_store_data[tail] <= opb_q;
+        queued_q <= queued_q - 5'(retire) + 5'd1;
+      end else begin
+        queued_q <= queued_q - 5'(retire);
+      end
 
       // The pass engine: a pass that is not the last, or the last one leaving for the queue.
       if (busy_q && !pass_done) begin
