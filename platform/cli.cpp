@@ -20,6 +20,7 @@
 #include "config.h"
 #include "config_catalog.h"
 #include "core/commit_log.h"
+#include "cosim_random_command.h"
 #include "elf_loader.h"
 #include "gdb_server.h"
 #include "noc_sim.h"
@@ -481,6 +482,7 @@ int dojo::platform::run_command_line(int argc, char* argv[], const TileExtension
   sdk_header_command->add_option("-o,--output", sdk_header_output,
                                  "Write it to FILE (left untouched if unchanged) instead of stdout");
   const auto run_noc_sim = dojo::platform::add_noc_sim_command(app);
+  const auto run_cosim_random = dojo::platform::add_cosim_random_command(app, extensions);
 
   if (argc < 2) {
     std::cerr << app.help();
@@ -508,6 +510,7 @@ int dojo::platform::run_command_line(int argc, char* argv[], const TileExtension
   try {
     if (*run_command) return run(run_options, extensions);
     if (app.got_subcommand("noc-sim")) return run_noc_sim();
+    if (app.got_subcommand("cosim-random")) return run_cosim_random();
     if (*config_command) {
       std::cout << dojo::platform::to_yaml(config_options.build());
     } else if (*sdk_header_command) {

@@ -329,6 +329,25 @@ TEST_CASE("a lockstep mismatch stops the run with a report and a waveform that e
   CHECK(read_file(path).find("$timescale") != std::string::npos);
 }
 
+TEST_CASE("dojo-vp cosim-random prints its seed, passes, and fails with the report on a bad RTL") {
+  const Run run = dojo_vp("cosim-random --seed 5 --instructions 400");
+  CHECK(run.status == 0);
+  CHECK(run.out.rfind("cosim-random: seed 5, 400 instructions, engine lockstep", 0) == 0);
+  CHECK(run.out.find("cosim-random: PASS, ") != std::string::npos);
+  CHECK(dojo_vp("cosim-random --seed 5 --instructions 400").out == run.out);  // reproducible
+  const Run fresh = dojo_vp("cosim-random --instructions 50 --engine rtl");
+  CHECK(fresh.status == 0);
+  CHECK(fresh.out.find("(repeat with --seed ") != std::string::npos);
+  // The RTL's registers read wrong from the 60th retired instruction on (dojo-vp-faults).
+  const Run bad = dojo_vp("cosim-random --seed 5 --instructions 400",
+                          "DOJO_VP_FAULT=vector:60 " DOJO_VP_FAULTS_BINARY);
+  CHECK(bad.status == kFatal);
+  CHECK(bad.out.find("cosim-random: FAIL") != std::string::npos);
+  CHECK(bad.err.find("dojo-vp: cosim-random: seed 5, instruction #") != std::string::npos);
+  CHECK(bad.err.find("vector lockstep mismatch on core 0") != std::string::npos);
+  CHECK(dojo_vp("cosim-random --engine spike").status == kBadInput);
+}
+
 TEST_CASE("dojo-vp has no test-only options, and the fault-injecting build refuses an unknown fault") {
   const Run crash = dojo_vp("run --test-only-crash " + firmware("hello"));
   CHECK(crash.status == 2);
