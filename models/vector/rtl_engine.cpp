@@ -111,12 +111,29 @@ struct RtlEngine::Impl {
     context.commandArgs(static_cast<int>(arguments.size()), arguments.data());
     context.traceEverOn(true);
     unit = std::make_unique<Vvector_unit>(&context);
+    // Every input driven from the start (an X-checking build starts them random).
+    unit->cmd_valid = 0;
+    unit->cmd_insn = 0;
+    unit->cmd_rs1 = 0;
+    to_port(Register{}, unit->cmd_load_data);
     unit->rsp_ready = 1;  // the core takes each response as it comes
+    unit->csr_write = 0;
+    unit->csr_addr = 0;
+    unit->csr_wdata = 0;
+    unit->debug_reg = 0;
     unit->clk = 0;
     unit->rst_n = 1;
     unit->eval();
-    unit->rst_n = 0;  // asynchronous reset
+    // Reset, asynchronous, held for two clock edges: the assertions' history of past samples
+    // (random in an X-checking build) starts from reset values.
+    unit->rst_n = 0;
     unit->eval();
+    for (int edge = 0; edge < 2; ++edge) {
+      unit->clk = 1;
+      unit->eval();
+      unit->clk = 0;
+      unit->eval();
+    }
     unit->rst_n = 1;
     unit->eval();
   }
