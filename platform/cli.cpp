@@ -103,6 +103,7 @@ struct RunOptions {
   std::string signature;
   unsigned signature_granularity = 4;
   std::string trace_rtl;
+  std::string coverage_out;
   uint64_t trace_rtl_from = 0;
   std::string trace_rtl_window;
   std::string timeline;
@@ -285,6 +286,7 @@ int run(const RunOptions& options, const dojo::platform::TileExtensions& extensi
   if (timeline) tile.trace_to(*timeline);
   if (commit_log) tile.log_commits(*commit_log, commit_cores);
   if (!options.trace_rtl.empty()) tile.trace_rtl(options.trace_rtl, rtl_window);
+  if (!options.coverage_out.empty()) tile.count_rtl_coverage(options.coverage_out);
   if (!options.signature.empty())
     dojo::platform::check_signature_images(tile, options.signature_granularity);
   std::unique_ptr<dojo::platform::GdbServer> gdb;
@@ -303,6 +305,7 @@ int run(const RunOptions& options, const dojo::platform::TileExtensions& extensi
     throw std::runtime_error("--log-commits: cannot write " + options.log_commits);
 
   // Written whatever the outcome: a failing architectural test's signature shows what went wrong.
+  if (!options.coverage_out.empty()) tile.write_rtl_coverage(options.coverage_out);
   if (!options.signature.empty())
     dojo::platform::write_signatures(tile, options.signature, options.signature_granularity);
 
@@ -425,6 +428,10 @@ int dojo::platform::run_command_line(int argc, char* argv[], const TileExtension
   run_command->add_option("--trace-rtl-window", run_options.trace_rtl_window,
                           "Only record the waveform within START:END of simulated time, e.g. 10us:20us")
       ->needs(trace_rtl);
+  run_command->add_option("--coverage-out", run_options.coverage_out,
+                          "Write the vector unit RTL's code coverage, and in lockstep the vector "
+                          "ISA's functional coverage, to FILE (Verilator's format; one per RTL "
+                          "core, -core<hartid>, with several)");
   run_command->add_option("--timeline", run_options.timeline,
                           "Write a Perfetto/Chrome trace (JSON) of cores, network and DMA to FILE");
   run_command->add_option("--timeline-window", run_options.timeline_window,

@@ -452,6 +452,10 @@ const std::vector<Parameter>& schema() {
           parse_core_selector(trim(text));  // throws for a bad selector
           config.vector.model_cores = trim(text);
         }));
+    add_section(all, "vector", &C::vector, param::Table<C::Vector>{number<&C::Vector::compare_registers_every>(
+        "compare_registers_every", Kind::count, 0, param::no_max,
+        "lockstep: also compare the whole vector register file after every Nth vector "
+        "instruction, catching writes outside an instruction's destination (0: never)")});
     param::Table<C::Vector> pipeline;
     param::mount(pipeline, "pipeline.", &C::Vector::pipeline, vector::pipeline_parameters());
     add_section(all, "vector", &C::vector, pipeline);

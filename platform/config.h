@@ -97,6 +97,7 @@ struct PlatformConfig {
     Model model = Model::model;       // the implementation run by the selected cores
     std::string model_cores = "*";    // core selector (docs/boot.md) of the cores using `model`
     vector::PipelineShape pipeline;   // the unit's timing, in every engine
+    uint64_t compare_registers_every = 256;  // lockstep: whole register file, every N instructions
   } vector;
   struct Host : host::HostSettings {
     uint32_t attach_x = 0;  // router of chip 0,0 the host link enters at

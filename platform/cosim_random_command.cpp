@@ -36,6 +36,9 @@ std::function<int()> add_cosim_random_command(CLI::App& app, const TileExtension
                   "lockstep: the RTL against the reference model, every result compared "
                   "(default); rtl: the RTL alone under its protocol checkers and assertions")
       ->check(CLI::IsMember({"lockstep", "rtl"}));
+  sub->add_option("--coverage-out", command->options.coverage_out,
+                  "Write the RTL's code coverage and (in lockstep) the vector ISA's functional "
+                  "coverage to FILE, in Verilator's format (docs/cosim.md#coverage)");
   sub->add_option("--full-compare-every", command->options.full_compare_every,
                   "In lockstep, also compare the whole register file every N instructions "
                   "(default 64; 0: at the end only)");

@@ -135,9 +135,11 @@ std::unique_ptr<vector::VectorEngine> Node::make_vector_engine(const PlatformCon
   std::unique_ptr<vector::VectorEngine> checked = std::move(rtl_engine);
   if (place.extensions && place.extensions->wrap_checked_vector_engine)
     checked = place.extensions->wrap_checked_vector_engine(std::move(checked), place.hartid);
-  return std::make_unique<vector::LockstepEngine>(
+  auto lockstep = std::make_unique<vector::LockstepEngine>(
       static_cast<unsigned>(place.hartid),
       std::make_unique<vector::VectorModel>(config.vector.pipeline), std::move(checked));
+  lockstep->compare_all_registers_every(config.vector.compare_registers_every);
+  return lockstep;
 }
 
 core::CoreParams Node::core_params(const PlatformConfig& config, const NodePlace& place) {

@@ -103,6 +103,14 @@ class Tile : public sc_core::sc_module {
   // ConfigError if no core runs the RTL, or for a bad extension or a file that cannot be written.
   void trace_rtl(const std::string& path, const vector::TraceWindow& window);
 
+  // Counts the RTL's code coverage and, in lockstep, the vector ISA's functional coverage
+  // (docs/cosim.md#coverage) of every core whose vector unit runs the RTL; write_rtl_coverage()
+  // writes them after the run, to `path` for one such core, else to `path` with "-core<hartid>"
+  // before the extension. Throws ConfigError if no core runs the RTL, the build counts none or a
+  // file cannot be written.
+  void count_rtl_coverage(const std::string& path);
+  void write_rtl_coverage(const std::string& path);
+
   // Logs every instruction that the cores `cores` selects retire to `log`, which must outlive the
   // run (docs/debugging.md). Those cores execute one instruction at a time.
   void log_commits(core::CommitLog& log, const CoreSelector& cores);
@@ -113,6 +121,8 @@ class Tile : public sc_core::sc_module {
   RunStatistics statistics(const RunResult& result) const;
 
  private:
+  // The nodes whose vector unit runs the RTL; throws ConfigError naming `option` if none does.
+  std::vector<Node*> rtl_nodes(const char* option) const;
   void on_core_exit(unsigned core, int status);
   // The console's stream failed (errno `error`): nothing more can be shown, so the run ends.
   void on_console_error(int error);

@@ -1,5 +1,6 @@
 // The tile's observers: the timeline, the vector unit's waveforms and the commit log, wired to
 // the models they watch.
+#include <fstream>
 #include <string>
 
 #include "core/commit_log.h"
@@ -91,13 +92,45 @@ std::string per_core_file(const std::string& path, uint64_t hartid) {
   return has_extension ? path.substr(0, dot) + suffix + path.substr(dot) : path + suffix;
 }
 
+std::vector<Node*> Tile::rtl_nodes(const char* option) const {
+  std::vector<Node*> nodes;
+  for (const auto& node : nodes_)
+    if (node->rtl) nodes.push_back(node.get());
+  if (nodes.empty())
+    throw ConfigError(std::string(option) +
+                      ": no core runs the vector unit's RTL (set vector.model to rtl or lockstep, "
+                      "and vector.model_cores to the cores you want)");
+  return nodes;
+}
+
+namespace {
+
+std::string coverage_file(const std::string& path, const std::vector<Node*>& nodes, Node* node) {
+  return nodes.size() > 1 ? per_core_file(path, node->core.hart().hartid()) : path;
+}
+
+}  // namespace
+
+void Tile::count_rtl_coverage(const std::string& path) {
+  if (!vector::RtlEngine::has_coverage())
+    throw ConfigError("--coverage-out: this build's RTL counts no coverage (configure it with "
+                      "-DDOJO_VECTOR_RTL_COVERAGE=line or full)");
+  const std::vector<Node*> nodes = rtl_nodes("--coverage-out");
+  for (Node* node : nodes) {
+    const std::string file = coverage_file(path, nodes, node);
+    if (!std::ofstream(file)) throw ConfigError("--coverage-out: cannot write '" + file + "'");
+    if (auto* lockstep = dynamic_cast<vector::LockstepEngine*>(node->vector.get()))
+      lockstep->enable_coverage();
+  }
+}
+
+void Tile::write_rtl_coverage(const std::string& path) {
+  const std::vector<Node*> nodes = rtl_nodes("--coverage-out");
+  for (Node* node : nodes) node->rtl->write_coverage(coverage_file(path, nodes, node));
+}
+
 void Tile::trace_rtl(const std::string& path, const vector::TraceWindow& window) {
-  std::vector<Node*> rtl_nodes;
-  for (auto& node : nodes_)
-    if (node->rtl) rtl_nodes.push_back(node.get());
-  if (rtl_nodes.empty())
-    throw ConfigError("--trace-rtl: no core runs the vector unit's RTL (set vector.model to rtl or "
-                      "lockstep, and vector.model_cores to the cores to trace)");
+  const std::vector<Node*> rtl_nodes = this->rtl_nodes("--trace-rtl");
   for (Node* node : rtl_nodes) {
     const std::string file =
         rtl_nodes.size() > 1 ? per_core_file(path, node->core.hart().hartid()) : path;

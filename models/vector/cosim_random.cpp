@@ -4,8 +4,10 @@
 #include <array>
 #include <cstring>
 #include <random>
+#include <stdexcept>
 
 #include "vector/lockstep_engine.h"
+#include "vector/rtl_engine.h"
 #include "vector/vector_model.h"
 
 namespace dojo::vector {
@@ -137,6 +139,14 @@ CosimRandomResult run_cosim_random(const CosimRandomOptions& options,
           ? std::make_unique<LockstepEngine>(0, std::make_unique<VectorModel>(), std::move(checked))
           : std::move(checked);
   auto* lockstep = dynamic_cast<LockstepEngine*>(engine.get());
+  if (lockstep) lockstep->compare_all_registers_every(options.full_compare_every);
+  auto* rtl = dynamic_cast<RtlEngine*>(lockstep ? &lockstep->checked() : engine.get());
+  if (!options.coverage_out.empty()) {
+    if (!rtl || !RtlEngine::has_coverage())
+      throw std::runtime_error("coverage '" + options.coverage_out +
+                               "': the engine's RTL counts no coverage");
+    if (lockstep) lockstep->enable_coverage();
+  }
   const auto failed = [&](const std::string& where, const std::string& report) {
     result.failure = where + ":\n" + report;
     return result;
@@ -180,23 +190,16 @@ CosimRandomResult run_cosim_random(const CosimRandomOptions& options,
     cycle += outcome.cycles;
     if (outcome.status == Outcome::Status::fatal) return failed(where, outcome.message);
     (outcome.status == Outcome::Status::ok ? result.executed : result.illegal)++;
-    const uint64_t every = options.full_compare_every;
-    if (lockstep && ((every != 0 && n % every == every - 1) || n + 1 == options.instructions)) {
-      const Outcome settled = engine->settle();  // every instruction retired and compared
-      cycle += settled.cycles;
-      if (settled.status == Outcome::Status::fatal) return failed(where, settled.message);
-      for (unsigned r = 0; r < register_count; ++r)
-        if (lockstep->reference().read_register(r) != lockstep->checked().read_register(r))
-          return failed(where, "register v" + std::to_string(r) +
-                                   " differs between the model and the RTL after every "
-                                   "instruction compared the same");
-    }
   }
-  const Outcome settled = engine->settle();
-  if (settled.status == Outcome::Status::fatal)
-    return failed("seed " + std::to_string(options.seed) + ", at the end", settled.message);
+  const std::string end = "seed " + std::to_string(options.seed) + ", at the end";
+  const Outcome settled = engine->settle();  // every instruction retired and compared
+  if (settled.status == Outcome::Status::fatal) return failed(end, settled.message);
+  for (unsigned r = 0; lockstep && r < register_count; ++r)
+    if (lockstep->reference().read_register(r) != lockstep->checked().read_register(r))
+      return failed(end, "register v" + std::to_string(r) + " differs between the model and the RTL");
   result.cycles = cycle + settled.cycles;
   result.passed = true;
+  if (!options.coverage_out.empty()) rtl->write_coverage(options.coverage_out);
   return result;
 }
 

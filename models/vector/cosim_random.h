@@ -3,8 +3,9 @@
 // subnormals, infinities, NaNs, rounding ties and boundaries of each narrowing, CFP8 extremes),
 // random biases, rounding modes and seeds, and random gaps between instructions (so that the
 // pipeline runs full, empty and in between), through the RTL alone (its protocol checkers and
-// assertions) or in lockstep with the reference model (every instruction compared, and the whole
-// register file every `full_compare_every` instructions). A seed reproduces a stream exactly.
+// assertions) or in lockstep with the reference model (every instruction compared, the whole
+// register file too every `full_compare_every` instructions and at the end). A seed reproduces a
+// stream exactly.
 #pragma once
 
 #include <cstdint>
@@ -20,6 +21,9 @@ struct CosimRandomOptions {
   uint64_t instructions = 3000;
   bool lockstep = true;  // false: the RTL alone
   uint64_t full_compare_every = 64;
+  // Where to write the RTL's code coverage and, in lockstep, the functional coverage (nothing if
+  // empty); the checked engine must then be an RtlEngine.
+  std::string coverage_out;
 };
 
 struct CosimRandomResult {
@@ -32,7 +36,7 @@ struct CosimRandomResult {
 };
 
 // Runs the stream on `checked` (the RTL, or a wrapper around it): alone, or in lockstep with a
-// fresh reference model.
+// fresh reference model. Throws std::runtime_error if the coverage cannot be counted or written.
 CosimRandomResult run_cosim_random(const CosimRandomOptions& options,
                                    std::unique_ptr<VectorEngine> checked);
 

@@ -33,11 +33,7 @@ unsigned destination_bytes(const DecodedInstruction& d) {
   if (d.opcode == Opcode::vmma || d.opcode == Opcode::vdot) return 4;
   return element_bytes(d.type);
 }
-unsigned source_bytes(const DecodedInstruction& d) {
-  if (d.opcode == Opcode::vcvt) return element_bytes(ElementType(d.rs2 >> 2));
-  if (d.opcode == Opcode::vdot) return 1;
-  return element_bytes(d.type);
-}
+unsigned source_bytes(const DecodedInstruction& d) { return element_bytes(source_type(d)); }
 
 uint32_t element(const Register& r, unsigned bytes, unsigned lane) {
   uint32_t value = 0;
@@ -152,6 +148,23 @@ Outcome LockstepEngine::step(uint32_t instruction, uint64_t pc, Run run) {
     expected.issued = cycle_;
     expected.after = snapshot(*reference_, instruction);
     pending_.push_back(expected);
+    if (full_interval_ != 0 && expected.number % full_interval_ == full_interval_ - 1) {
+      full_pending_.emplace_back();
+      full_pending_.back().first = expected.number;
+      for (unsigned r = 0; r < register_count; ++r)
+        full_pending_.back().second[r] = reference_->read_register(r);
+    }
+  }
+  if (coverage_) {
+    const auto read = [&](unsigned index) {
+      for (const auto& [held, value] : before)
+        if (held == index) return value;
+      return reference_->read_register(index);
+    };
+    uint64_t vflags_after = 0;
+    reference_->read_csr(csr_vflags, vflags_after);
+    coverage_->sample(instruction, before.vcfg, before.vseed, read,
+                      uint32_t(vflags_after & ~before.vflags));
   }
   const uint64_t cycle = cycle_;
   const Outcome actual = run(*checked_, actual_store);
@@ -191,6 +204,25 @@ void LockstepEngine::compare_retired(uint64_t number) {
   if (!same)
     fail(report(expected.instruction, expected.pc, expected.number, expected.issued, expected.before,
                 expected.after, actual, expected.outcome, expected.outcome, nullptr, nullptr));
+  if (same && !full_pending_.empty() && full_pending_.front().first == number) {
+    for (unsigned r = 0; r < register_count && failure_.empty(); ++r) {
+      const Register& model = full_pending_.front().second[r];
+      const Register rtl = checked_->read_register(r);
+      if (model == rtl) continue;
+      std::ostringstream out;
+      out << "vector lockstep mismatch on core " << core_id_ << " at pc " << hex(expected.pc)
+          << ": " << hex(expected.instruction, 8) << " " << disassemble(expected.instruction)
+          << "\n  vector instruction " << number << ", issued at core cycle " << expected.issued
+          << ": comparing the whole register file after it, v" << r
+          << " differs (an instruction wrote a register it should not have)"
+          << "\n    v" << r << " (model, * = lane differs):";
+      print_register(out, model, 4, &rtl);
+      out << "\n    v" << r << " (rtl):";
+      print_register(out, rtl, 4, &model);
+      fail(out.str());
+    }
+    full_pending_.erase(full_pending_.begin());
+  }
   if (retired_) retired_(number);
 }
 
@@ -302,6 +334,14 @@ Outcome LockstepEngine::settle() {
 }
 
 void LockstepEngine::on_retire(RetireObserver observer) { retired_ = std::move(observer); }
+
+VectorCoverage& LockstepEngine::enable_coverage() {
+  if (!coverage_) {
+    coverage_ = std::make_unique<VectorCoverage>();
+    if (auto* rtl = dynamic_cast<RtlEngine*>(checked_.get())) rtl->add_coverage_bins(coverage_->bins());
+  }
+  return *coverage_;
+}
 
 bool LockstepEngine::read_csr(unsigned csr, uint64_t& value) { return checked_->read_csr(csr, value); }
 

@@ -6,11 +6,13 @@
 // (docs/cosim.md shows one), at that call or the next. Cycles are the checked engine's.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "vector/vector_coverage.h"
 #include "vector/vector_engine.h"
 
 namespace dojo::vector {
@@ -37,6 +39,15 @@ class LockstepEngine : public VectorEngine {
   bool write_csr(unsigned csr, uint64_t value) override;
   Register read_register(unsigned index) override;  // the checked engine's
 
+  // Also compares the whole register file (and the CSRs) when every `interval`th instruction
+  // retires (0: never), catching a write to a register the instruction should not touch.
+  void compare_all_registers_every(uint64_t interval) { full_interval_ = interval; }
+
+  // Samples the functional coverage of every instruction from now on (vector_coverage.h); if the
+  // checked engine is an RtlEngine its coverage file holds the bins too.
+  VectorCoverage& enable_coverage();
+  const VectorCoverage* coverage() const { return coverage_.get(); }
+
   VectorEngine& reference() { return *reference_; }
   VectorEngine& checked() { return *checked_; }
   uint64_t instructions_compared() const { return compared_; }
@@ -57,12 +68,16 @@ class LockstepEngine : public VectorEngine {
                      const Register* actual_store);
 
   unsigned core_id_;
+  std::unique_ptr<VectorCoverage> coverage_;  // before the engines: an RTL's file points into it
   std::unique_ptr<VectorEngine> reference_;
   std::unique_ptr<VectorEngine> checked_;
   uint64_t compared_ = 0;  // instructions retired and compared
   uint64_t cycle_ = 0;     // the core's, as far as the engine knows
   uint64_t reference_retired_ = 0;
   std::vector<Expected> pending_;  // executed by the reference, not yet retired by the checked
+  uint64_t full_interval_ = 0;
+  // The reference's register file after each instruction still to be compared whole.
+  std::vector<std::pair<uint64_t, std::array<Register, register_count>>> full_pending_;
   RetireObserver retired_;
   std::string failure_;  // set by the first mismatch; every later call repeats it
 };

@@ -12,6 +12,9 @@
 #include <Vvector_unit.h>
 #include <gtkwave/fstapi.h>
 #include <verilated.h>
+#if VM_COVERAGE
+#include <verilated_cov.h>
+#endif
 #include <verilated_fst_c.h>
 
 #include "vector/rtl_protocol_checker.h"
@@ -494,6 +497,34 @@ void RtlEngine::stop_trace() {
 }
 
 bool RtlEngine::trace_open() const { return impl_->trace != nullptr; }
+
+bool RtlEngine::has_coverage() { return VM_COVERAGE != 0; }
+
+// Verilator's coverage runtime is linked only into a model built with coverage.
+#if VM_COVERAGE
+void RtlEngine::add_coverage_bins(std::vector<VectorCoverage::Bin>& bins) {
+  VerilatedCovContext* coverage = impl_->context.coveragep();
+  for (VectorCoverage::Bin& bin : bins) {
+    coverage->_inserti(&bin.count);
+    coverage->_insertf("models/vector/vector_coverage.cpp", 0);
+    coverage->_insertp("page", "v_user/vector_isa", "comment", bin.name.c_str(), "hier",
+                       "TOP.vector_unit.isa");
+  }
+}
+
+void RtlEngine::write_coverage(const std::string& path) {
+  if (!std::ofstream(path))  // Verilator's writer would end the process on a bad path
+    throw std::runtime_error("RTL coverage '" + path + "': cannot write the file");
+  impl_->context.coveragep()->write(path.c_str());
+}
+#else
+void RtlEngine::add_coverage_bins(std::vector<VectorCoverage::Bin>&) {}
+
+void RtlEngine::write_coverage(const std::string& path) {
+  throw std::runtime_error("RTL coverage '" + path +
+                           "': this build's RTL counts no coverage (DOJO_VECTOR_RTL_COVERAGE=OFF)");
+}
+#endif
 
 uint64_t RtlEngine::cycle_count() const { return impl_->cycle; }
 

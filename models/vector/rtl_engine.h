@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "vector/vector_coverage.h"
 #include "vector/vector_engine.h"
 
 namespace dojo::vector {
@@ -67,6 +68,15 @@ class RtlEngine : public VectorEngine {
   void stop_trace();
   // True from the start of the window until the trace closes.
   bool trace_open() const;
+
+  // Code coverage (docs/cosim.md#coverage): whether this build of the RTL counts it (line and
+  // user cover points; toggles too in a DOJO_VECTOR_RTL_COVERAGE=full build).
+  static bool has_coverage();
+  // Adds functional coverage bins to the coverage file; they must outlive the engine's writes.
+  void add_coverage_bins(std::vector<VectorCoverage::Bin>& bins);
+  // Writes the counts so far in Verilator's format (verilator_coverage reads and merges it).
+  // Throws std::runtime_error if the build has no coverage or `path` cannot be written.
+  void write_coverage(const std::string& path);
 
   uint64_t cycle_count() const;        // RTL cycles since construction (CSR writes included)
   uint64_t waveform_time_ps() const;   // the waveform's time after the last cycle run

@@ -109,6 +109,16 @@ Outcome illegal(uint32_t instruction, uint64_t pc) {
 
 }  // namespace
 
+bool type_allowed(Opcode opcode, ElementType type) {
+  return unsigned(opcode) < std::size(allowed_types) && (allowed_types[unsigned(opcode)] >> unsigned(type) & 1);
+}
+
+ElementType source_type(const DecodedInstruction& d) {
+  if (d.opcode == Opcode::vcvt) return ElementType(d.rs2 >> 2);
+  if (d.opcode == Opcode::vdot) return ElementType::i8;
+  return d.type;
+}
+
 unsigned element_bytes(ElementType type) {
   switch (type) {
     case ElementType::f32:
@@ -140,7 +150,7 @@ std::optional<DecodedInstruction> decode(uint32_t instruction) {
   const unsigned funct7 = instruction >> 25, rs2 = (instruction >> 20) & 31, rs1 = (instruction >> 15) & 31,
                  funct3 = (instruction >> 12) & 7, rd = (instruction >> 7) & 31;
   if ((instruction & 0x7F) != custom0_opcode || funct7 >= std::size(allowed_types)) return std::nullopt;
-  if (!(allowed_types[funct7] >> funct3 & 1)) return std::nullopt;  // reserved types 6, 7 never allowed
+  if (!type_allowed(Opcode(funct7), ElementType(funct3))) return std::nullopt;  // reserved 6, 7 never
   const auto opcode = Opcode(funct7);
   const auto type = ElementType(funct3);
   switch (opcode) {

@@ -27,6 +27,11 @@ struct DecodedInstruction {
 // vmma register group).
 std::optional<DecodedInstruction> decode(uint32_t instruction);
 
+// Whether the operation takes element type `type` (its funct3) at all; decode() checks the rest.
+bool type_allowed(Opcode opcode, numerics::ElementType type);
+// The element type of an instruction's vector sources (vcvt's source, vdot's i8, else its type).
+numerics::ElementType source_type(const DecodedInstruction& instruction);
+
 // Bytes of one element: 4 (f32, i32), 2 (bf16), 1 (i8, e4m3, e5m2).
 unsigned element_bytes(numerics::ElementType type);
 

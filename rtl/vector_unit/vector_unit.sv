@@ -260,6 +260,8 @@ module vector_unit
 `endif
   end
   assign hazard = |(cmd_decoded.reads & pending_writes);
+  logic forwarding;  // the command reads the retiring result (for the checker's coverage)
+  assign forwarding = retire && |(cmd_decoded.reads & q_writes[head_q]);
 `ifndef DOJO_RTL_PROTOCOL_BUGS
   assign cmd_ready = (!busy_q || push) && !hazard;
 `else

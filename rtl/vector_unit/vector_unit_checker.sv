@@ -29,7 +29,11 @@ module vector_unit_checker
   input op_class_e    op,
   input logic [4:0]   pass,
   input logic [4:0]   last_pass,
-  input logic [4:0]   queued
+  input logic [4:0]   queued,
+  input logic         pass_done,
+  input logic         push,
+  input logic         hazard,
+  input logic         forwarding
 );
 
   int outstanding;  // commands accepted and not answered
@@ -79,6 +83,18 @@ module vector_unit_checker
   legal_state: assert property (@(posedge clk) disable iff (!rst_n)
       (!busy || (op <= OP_VMMA && pass <= last_pass)) && int'(queued) <= QUEUE_DEPTH)
     else $error("vector unit protocol: legal_state: the pass engine or queue left its legal states");
+
+  // The pipeline's events, for code coverage (--coverage-user): each must be seen to be trusted.
+  interlock: cover property (@(posedge clk) disable iff (!rst_n)
+      cmd_valid && !cmd_ready && hazard);
+  forwarded: cover property (@(posedge clk) disable iff (!rst_n)
+      cmd_valid && cmd_ready && forwarding);
+  back_to_back: cover property (@(posedge clk) disable iff (!rst_n)
+      cmd_valid && cmd_ready && busy);
+  pass_engine_holds: cover property (@(posedge clk) disable iff (!rst_n) pass_done && !push);
+  queue_full: cover property (@(posedge clk) disable iff (!rst_n) int'(queued) == QUEUE_DEPTH);
+  response_back_pressure: cover property (@(posedge clk) disable iff (!rst_n)
+      rsp_valid && !rsp_ready);
   /* verilator lint_on SYNCASYNCNET */
 
 endmodule
@@ -92,4 +108,5 @@ bind vector_unit vector_unit_checker #(
 ) protocol (
   .clk, .rst_n, .cmd_valid, .cmd_ready, .cmd_insn, .cmd_rs1, .cmd_load_data, .rsp_valid,
   .rsp_ready, .rsp_illegal, .rsp_writes_scalar, .rsp_scalar, .rsp_store_data, .idle, .csr_write,
-  .busy(busy_q), .op(op_q), .pass(pass_q), .last_pass(last_pass_q), .queued(queued_q));
+  .busy(busy_q), .op(op_q), .pass(pass_q), .last_pass(last_pass_q), .queued(queued_q),
+  .pass_done, .push, .hazard, .forwarding);

@@ -126,6 +126,7 @@ const std::vector<std::function<void(PlatformConfig&)>>& field_changes() {
       [](PlatformConfig& c) { c.sync.counters += 1; },
       [](PlatformConfig& c) { c.vector.model = PlatformConfig::Vector::Model::lockstep; },
       [](PlatformConfig& c) { c.vector.model_cores = "0,0"; },
+      [](PlatformConfig& c) { c.vector.compare_registers_every += 1; },
       [](PlatformConfig& c) { c.vector.pipeline.fma_stages += 1; },
       [](PlatformConfig& c) { c.vector.pipeline.mma_stages += 1; },
       [](PlatformConfig& c) { c.vector.pipeline.queue_depth += 1; },
@@ -169,7 +170,7 @@ TEST_CASE("the schema binds every field of PlatformConfig to its own key") {
   CHECK(field_count<dojo::noc::NocSettings>() == 1);
   CHECK(field_count<dojo::dma::DmaSettings>() == 3);
   CHECK(field_count<dojo::peripherals::SyncSettings>() == 1);
-  CHECK(field_count<C::Vector>() == 3);
+  CHECK(field_count<C::Vector>() == 4);
   CHECK(field_count<dojo::vector::PipelineShape>() == 3);
   CHECK(field_count<C::Host>() == 3);  // the settings base and the attachment point
   CHECK(field_count<dojo::host::HostSettings>() == 3);

@@ -348,6 +348,38 @@ TEST_CASE("dojo-vp cosim-random prints its seed, passes, and fails with the repo
   CHECK(dojo_vp("cosim-random --engine spike").status == kBadInput);
 }
 
+TEST_CASE("coverage files hold the RTL's code and the ISA's functional coverage, and merge") {
+  const auto lockstep_file = scratch_dir() / "vec_add.dat";
+  const Run run = dojo_vp("run -q --config core --set vector.model=lockstep --coverage-out " +
+                          lockstep_file.string() + " " + firmware("vec_add"));
+  REQUIRE(run.status == 0);
+  const std::string counts = read_file(lockstep_file);
+  CHECK(counts.find("TOP.vector_unit.protocol.interlock") != std::string::npos);  // a cover point
+  CHECK(counts.find("v_user/vector_isa") != std::string::npos);
+  CHECK(counts.find("vadd.f32 operand normal") != std::string::npos);
+  const auto stream_file = scratch_dir() / "stream.dat";
+  REQUIRE(dojo_vp("cosim-random --seed 9 --instructions 500 --coverage-out " +
+                  stream_file.string()).status == 0);
+
+  const auto html = scratch_dir() / "coverage.html";
+  const Run report = dojo_vp("--out " + html.string() + " " + lockstep_file.string() + " " +
+                                 stream_file.string(),
+                             DOJO_COVERAGE_REPORT);
+  REQUIRE(report.status == 0);
+  CHECK(report.out.find("line coverage: ") != std::string::npos);
+  CHECK(report.out.find("functional coverage: ") != std::string::npos);
+  CHECK(report.out.find("cover coverage: ") != std::string::npos);
+  const std::string page = read_file(html);
+  CHECK(page.find("<h1>Vector unit coverage</h1>") != std::string::npos);
+  CHECK(page.find("Holes: functional") != std::string::npos);  // 500 instructions leave some
+
+  // Without a core running the RTL there is nothing to count.
+  const Run none = dojo_vp("run -q --config core --coverage-out " + lockstep_file.string() + " " +
+                           firmware("vec_add"));
+  CHECK(none.status == kBadInput);
+  CHECK(none.err.find("--coverage-out: no core runs the vector unit's RTL") != std::string::npos);
+}
+
 TEST_CASE("dojo-vp has no test-only options, and the fault-injecting build refuses an unknown fault") {
   const Run crash = dojo_vp("run --test-only-crash " + firmware("hello"));
   CHECK(crash.status == 2);

@@ -111,6 +111,36 @@ TEST_CASE("different cycles are a timing mismatch, reported as such", "[lockstep
                                               "waits 1 cycles under the model, 2 under the rtl"));
 }
 
+// The reference model, except that every vadd also writes v31, which it must not touch.
+class StrayWriteModel : public VectorModel {
+ public:
+  Outcome execute(uint32_t instruction, uint64_t rs1_value, uint64_t pc) override {
+    if (instruction >> 25 == 0x03) write_register(31, ramp());
+    return VectorModel::execute(instruction, rs1_value, pc);
+  }
+};
+
+TEST_CASE("comparing the whole register file catches a write outside the destination", "[lockstep]") {
+  for (const uint64_t interval : {0, 1, 2}) {
+    INFO("every " << interval);
+    LockstepEngine lockstep(1, std::make_unique<VectorModel>(), std::make_unique<StrayWriteModel>());
+    lockstep.compare_all_registers_every(interval);
+    const Outcome first = lockstep.execute(insn(0x03, 0, 3, 1, 2), 0, 0x500);  // instruction 0
+    const Outcome second = lockstep.execute(insn(0x03, 0, 4, 1, 2), 0, 0x504);  // instruction 1
+    if (interval == 0) {
+      CHECK(first.status == Outcome::Status::ok);  // each destination alone compares the same
+      CHECK(second.status == Outcome::Status::ok);
+    } else {
+      const Outcome& caught = interval == 1 ? first : second;
+      REQUIRE(caught.status == Outcome::Status::fatal);
+      CHECK_THAT(caught.message, Catch::Contains("comparing the whole register file after it, v31 "
+                                                 "differs"));
+      CHECK_THAT(caught.message,
+                 Catch::Contains(interval == 1 ? "vector instruction 0," : "vector instruction 1,"));
+    }
+  }
+}
+
 TEST_CASE("a wrong result is fatal, with a report naming pc, instruction and both results", "[lockstep]") {
   LockstepEngine lockstep(7, std::make_unique<VectorModel>(), std::make_unique<BitFlippingModel>());
   REQUIRE(lockstep.load(insn(0x00, 0, 1, 10, 0), ramp(), 0x2000).status == Outcome::Status::ok);
