@@ -17,9 +17,6 @@ namespace {
 
 using numerics::ElementType;
 
-const char* const mnemonics[] = {"vld",  "vst",  "vbcast", "vadd", "vsub",  "vmul",  "vfma",
-                                 "vmin", "vmax", "vrelu",  "vdot", "vcvt", "vhsum", "vmma"};
-const char* const type_names[] = {"f32", "bf16", "i32", "i8", "e4m3", "e5m2"};
 
 // Adds each register of `registers` (one bit per register), in order, as `engine` has it.
 template <typename Snapshot>
@@ -35,19 +32,13 @@ unsigned destination_bytes(const DecodedInstruction& d) {
 }
 unsigned source_bytes(const DecodedInstruction& d) { return element_bytes(source_type(d)); }
 
-uint32_t element(const Register& r, unsigned bytes, unsigned lane) {
-  uint32_t value = 0;
-  for (unsigned b = 0; b < bytes; ++b) value |= uint32_t(r[lane * bytes + b]) << (8 * b);
-  return value;
-}
-
 // All lanes of `r`, 16 per line; with `other`, a '*' marks each lane that differs from it.
 void print_register(std::ostringstream& out, const Register& r, unsigned bytes, const Register* other) {
   const unsigned lanes = register_bytes / bytes;
   for (unsigned lane = 0; lane < lanes; ++lane) {
     if (lane % 16 == 0) out << "\n      [" << (lane < 10 ? " " : "") << lane << "]";
-    const uint32_t value = element(r, bytes, lane);
-    const bool differs = other && element(*other, bytes, lane) != value;
+    const uint32_t value = element_bits(r, bytes, lane);
+    const bool differs = other && element_bits(*other, bytes, lane) != value;
     char text[16];
     std::snprintf(text, sizeof text, " %0*" PRIx32 "%s", int(2 * bytes), value, differs ? "*" : " ");
     out << text;
@@ -60,8 +51,8 @@ std::string disassemble(uint32_t instruction) {
   const std::optional<DecodedInstruction> decoded = decode(instruction);
   if (!decoded) return "illegal " + hex(instruction, 8);
   const DecodedInstruction& d = *decoded;
-  const std::string name = mnemonics[unsigned(d.opcode)];
-  const std::string type = type_names[unsigned(d.type)];
+  const std::string name = mnemonic(d.opcode);
+  const std::string type = type_name(d.type);
   const std::string vd = "v" + std::to_string(d.rd), vs1 = "v" + std::to_string(d.rs1),
                     vs2 = "v" + std::to_string(d.rs2), xs1 = "x" + std::to_string(d.rs1);
   switch (d.opcode) {
@@ -71,7 +62,7 @@ std::string disassemble(uint32_t instruction) {
     case Opcode::vrelu: return name + "." + type + " " + vd + ", " + vs1;
     case Opcode::vhsum: return name + "." + type + " x" + std::to_string(d.rd) + ", " + vs1;
     case Opcode::vcvt:
-      return name + "." + type + "." + type_names[d.rs2 >> 2] + " " + vd + ", " + vs1 + ", " +
+      return name + "." + type + "." + type_name(ElementType(d.rs2 >> 2)) + " " + vd + ", " + vs1 + ", " +
              std::to_string(d.rs2 & 3);
     default: return name + "." + type + " " + vd + ", " + vs1 + ", " + vs2;
   }

@@ -10,9 +10,6 @@ namespace {
 
 using numerics::ElementType;
 
-const char* const mnemonics[] = {"vld",  "vst",  "vbcast", "vadd", "vsub",  "vmul",  "vfma",
-                                 "vmin", "vmax", "vrelu",  "vdot", "vcvt", "vhsum", "vmma"};
-const char* const type_names[] = {"f32", "bf16", "i32", "i8", "e4m3", "e5m2"};
 constexpr unsigned opcode_count = 14, type_count = 6;
 
 bool is_cfp8(ElementType type) { return type == ElementType::e4m3 || type == ElementType::e5m2; }
@@ -61,16 +58,10 @@ unsigned mantissa_bits(ElementType type) {
   }
 }
 
-uint32_t element(const Register& r, unsigned bytes, unsigned index) {
-  uint32_t value = 0;
-  for (unsigned b = 0; b < bytes; ++b) value |= uint32_t(r[index * bytes + b]) << (8 * b);
-  return value;
-}
-
 // The name of an instruction's bins: "vadd.bf16", "vcvt.e4m3.f32".
 std::string bin_prefix(unsigned opcode, unsigned type, unsigned source) {
-  std::string name = std::string(mnemonics[opcode]) + "." + type_names[type];
-  if (opcode == unsigned(Opcode::vcvt)) name += std::string(".") + type_names[source];
+  std::string name = std::string(mnemonic(Opcode(opcode))) + "." + type_name(ElementType(type));
+  if (opcode == unsigned(Opcode::vcvt)) name += std::string(".") + type_name(ElementType(source));
   return name;
 }
 
@@ -154,7 +145,7 @@ void VectorCoverage::sample(uint32_t instruction, uint64_t vcfg, uint64_t vseed,
     if (!(sources >> r & 1)) continue;
     const Register value = read(r);
     for (unsigned lane = 0; lane < register_bytes / bytes; ++lane) {
-      const uint32_t bits = element(value, bytes, lane);
+      const uint32_t bits = element_bits(value, bytes, lane);
       const unsigned kind = classify(from, bits);
       seen[kind] = true;
       // A conversion's tie: the bits it drops are exactly half of its last kept one.

@@ -28,6 +28,13 @@ void set_lane(Register& reg, unsigned index, T value) {
   std::memcpy(reg.data() + index * sizeof(T), &value, sizeof(T));
 }
 
+// Element `index` of `bytes` bytes (1, 2 or 4) of a register, zero-extended.
+inline uint32_t element_bits(const Register& reg, unsigned bytes, unsigned index) {
+  uint32_t value = 0;
+  for (unsigned b = 0; b < bytes; ++b) value |= uint32_t(reg[index * bytes + b]) << (8 * b);
+  return value;
+}
+
 inline constexpr uint32_t custom0_opcode = 0x0B;
 inline constexpr unsigned csr_vcfg = 0x800;
 inline constexpr unsigned csr_vseed = 0x801;

@@ -109,6 +109,17 @@ Outcome illegal(uint32_t instruction, uint64_t pc) {
 
 }  // namespace
 
+const char* mnemonic(Opcode opcode) {
+  static const char* const names[] = {"vld",  "vst",  "vbcast", "vadd", "vsub",  "vmul",  "vfma",
+                                      "vmin", "vmax", "vrelu",  "vdot", "vcvt", "vhsum", "vmma"};
+  return names[unsigned(opcode)];
+}
+
+const char* type_name(ElementType type) {
+  static const char* const names[] = {"f32", "bf16", "i32", "i8", "e4m3", "e5m2"};
+  return names[unsigned(type)];
+}
+
 bool type_allowed(Opcode opcode, ElementType type) {
   return unsigned(opcode) < std::size(allowed_types) && (allowed_types[unsigned(opcode)] >> unsigned(type) & 1);
 }

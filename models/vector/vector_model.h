@@ -27,6 +27,10 @@ struct DecodedInstruction {
 // vmma register group).
 std::optional<DecodedInstruction> decode(uint32_t instruction);
 
+// Names, as the assembler writes them: "vadd", "bf16".
+const char* mnemonic(Opcode opcode);
+const char* type_name(numerics::ElementType type);
+
 // Whether the operation takes element type `type` (its funct3) at all; decode() checks the rest.
 bool type_allowed(Opcode opcode, numerics::ElementType type);
 // The element type of an instruction's vector sources (vcvt's source, vdot's i8, else its type).
