@@ -20,7 +20,6 @@
 #include "config.h"
 #include "config_catalog.h"
 #include "core/commit_log.h"
-#include "cosim_random_command.h"
 #include "elf_loader.h"
 #include "gdb_server.h"
 #include "noc_sim.h"
@@ -30,6 +29,8 @@
 #include "tile.h"
 #include "trace/timeline.h"
 #include "vector/rtl_engine.h"
+#include "vector/vector_trace.h"
+#include "vector_commands.h"
 
 namespace {
 
@@ -104,6 +105,7 @@ struct RunOptions {
   unsigned signature_granularity = 4;
   std::string trace_rtl;
   std::string coverage_out;
+  std::string vector_trace;
   uint64_t trace_rtl_from = 0;
   std::string trace_rtl_window;
   std::string timeline;
@@ -287,6 +289,13 @@ int run(const RunOptions& options, const dojo::platform::TileExtensions& extensi
   if (commit_log) tile.log_commits(*commit_log, commit_cores);
   if (!options.trace_rtl.empty()) tile.trace_rtl(options.trace_rtl, rtl_window);
   if (!options.coverage_out.empty()) tile.count_rtl_coverage(options.coverage_out);
+  std::ofstream vector_trace_file;
+  if (!options.vector_trace.empty()) {
+    vector_trace_file.open(options.vector_trace);
+    if (!(vector_trace_file << dojo::vector::vector_trace_header << "\n"))
+      throw dojo::platform::ConfigError("--vector-trace: cannot write '" + options.vector_trace + "'");
+    tile.record_vector_traces(vector_trace_file);
+  }
   if (!options.signature.empty())
     dojo::platform::check_signature_images(tile, options.signature_granularity);
   std::unique_ptr<dojo::platform::GdbServer> gdb;
@@ -303,6 +312,8 @@ int run(const RunOptions& options, const dojo::platform::TileExtensions& extensi
   std::cout.flush();
   if (commit_log && !commit_file.flush())
     throw std::runtime_error("--log-commits: cannot write " + options.log_commits);
+  if (vector_trace_file.is_open() && !vector_trace_file.flush())
+    throw std::runtime_error("--vector-trace: cannot write " + options.vector_trace);
 
   // Written whatever the outcome: a failing architectural test's signature shows what went wrong.
   if (!options.coverage_out.empty()) tile.write_rtl_coverage(options.coverage_out);
@@ -428,6 +439,9 @@ int dojo::platform::run_command_line(int argc, char* argv[], const TileExtension
   run_command->add_option("--trace-rtl-window", run_options.trace_rtl_window,
                           "Only record the waveform within START:END of simulated time, e.g. 10us:20us")
       ->needs(trace_rtl);
+  run_command->add_option("--vector-trace", run_options.vector_trace,
+                          "Record every vector instruction (operands, results, cycles) of every "
+                          "core to FILE, for dojo-vp vector-replay");
   run_command->add_option("--coverage-out", run_options.coverage_out,
                           "Write the vector unit RTL's code coverage, and in lockstep the vector "
                           "ISA's functional coverage, to FILE (Verilator's format; one per RTL "
@@ -490,6 +504,7 @@ int dojo::platform::run_command_line(int argc, char* argv[], const TileExtension
                                  "Write it to FILE (left untouched if unchanged) instead of stdout");
   const auto run_noc_sim = dojo::platform::add_noc_sim_command(app);
   const auto run_cosim_random = dojo::platform::add_cosim_random_command(app, extensions);
+  const auto run_vector_replay = dojo::platform::add_vector_replay_command(app);
 
   if (argc < 2) {
     std::cerr << app.help();
@@ -518,6 +533,7 @@ int dojo::platform::run_command_line(int argc, char* argv[], const TileExtension
     if (*run_command) return run(run_options, extensions);
     if (app.got_subcommand("noc-sim")) return run_noc_sim();
     if (app.got_subcommand("cosim-random")) return run_cosim_random();
+    if (app.got_subcommand("vector-replay")) return run_vector_replay();
     if (*config_command) {
       std::cout << dojo::platform::to_yaml(config_options.build());
     } else if (*sdk_header_command) {

@@ -111,6 +111,10 @@ class Tile : public sc_core::sc_module {
   void count_rtl_coverage(const std::string& path);
   void write_rtl_coverage(const std::string& path);
 
+  // Records every core's vector instructions to `out` (vector_trace.h), which must outlive the
+  // run: each core's engine is wrapped in a recorder.
+  void record_vector_traces(std::ostream& out);
+
   // Logs every instruction that the cores `cores` selects retire to `log`, which must outlive the
   // run (docs/debugging.md). Those cores execute one instruction at a time.
   void log_commits(core::CommitLog& log, const CoreSelector& cores);

@@ -10,6 +10,7 @@
 #include "tile.h"
 #include "trace/timeline.h"
 #include "vector/lockstep_engine.h"
+#include "vector/vector_trace.h"
 
 namespace dojo::platform {
 
@@ -127,6 +128,14 @@ void Tile::count_rtl_coverage(const std::string& path) {
 void Tile::write_rtl_coverage(const std::string& path) {
   const std::vector<Node*> nodes = rtl_nodes("--coverage-out");
   for (Node* node : nodes) node->rtl->write_coverage(coverage_file(path, nodes, node));
+}
+
+void Tile::record_vector_traces(std::ostream& out) {
+  for (auto& node : nodes_) {
+    node->vector = std::make_unique<vector::VectorTraceRecorder>(
+        std::move(node->vector), node->core.hart().hartid(), out);
+    node->core.hart().set_vector_engine(node->vector.get());
+  }
 }
 
 void Tile::trace_rtl(const std::string& path, const vector::TraceWindow& window) {

@@ -380,6 +380,35 @@ TEST_CASE("coverage files hold the RTL's code and the ISA's functional coverage,
   CHECK(none.err.find("--coverage-out: no core runs the vector unit's RTL") != std::string::npos);
 }
 
+TEST_CASE("a vector trace recorded under the model replays on the RTL, alone and in lockstep") {
+  const auto trace = scratch_dir() / "vec_dot.vtrace";
+  REQUIRE(dojo_vp("run -q --config core --vector-trace " + trace.string() + " " +
+                  firmware("vec_dot")).status == 0);
+  const std::string recorded = read_file(trace);
+  CHECK(recorded.rfind("# dojo-vp vector trace 1\n", 0) == 0);
+  for (const char* engine : {"rtl", "lockstep"}) {
+    const Run replay = dojo_vp("vector-replay " + trace.string() + " --engine " + engine);
+    CHECK(replay.status == 0);
+    CHECK(replay.out.find(std::string(" events on ") + engine + ": PASS") != std::string::npos);
+  }
+  // A recorded result that the RTL does not give: the replay names the event.
+  std::string altered = recorded;
+  const size_t hsum = altered.find("\nexecute 0 ");
+  REQUIRE(hsum != std::string::npos);
+  const size_t cycles_end = altered.find(" -\n", hsum);
+  REQUIRE(cycles_end != std::string::npos);
+  altered.insert(cycles_end, "0");  // the cycles the core waited, 16 times as many
+  const std::string bad = write_scratch("bad.vtrace", altered);
+  const Run differs = dojo_vp("vector-replay " + bad);
+  CHECK(differs.status == kFatal);
+  CHECK(differs.out.find("FAIL") != std::string::npos);
+  CHECK(differs.err.find("dojo-vp: vector-replay: core 0, event ") != std::string::npos);
+  CHECK(differs.err.find("recorded") != std::string::npos);
+  const Run malformed = dojo_vp("vector-replay " + write_scratch("junk.vtrace", "junk\n"));
+  CHECK(malformed.status == kBadInput);
+  CHECK(malformed.err.find("junk.vtrace:1: not a vector trace") != std::string::npos);
+}
+
 TEST_CASE("dojo-vp has no test-only options, and the fault-injecting build refuses an unknown fault") {
   const Run crash = dojo_vp("run --test-only-crash " + firmware("hello"));
   CHECK(crash.status == 2);

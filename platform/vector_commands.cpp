@@ -1,17 +1,24 @@
-#include "cosim_random_command.h"
+#include "vector_commands.h"
 
+#include <fstream>
 #include <iostream>
 #include <memory>
 #include <random>
+#include <set>
+#include <stdexcept>
 #include <string>
 
 #include "vector/cosim_random.h"
+#include "vector/lockstep_engine.h"
 #include "vector/rtl_engine.h"
+#include "vector/vector_model.h"
+#include "vector/vector_trace.h"
 
 namespace dojo::platform {
 namespace {
 
 constexpr int kExitFailed = 125;  // as a fatal run
+constexpr int kExitBadInput = 2;
 
 struct CosimRandomCommand {
   vector::CosimRandomOptions options;
@@ -64,6 +71,62 @@ std::function<int()> add_cosim_random_command(CLI::App& app, const TileExtension
               << " illegal, " << result.csr_writes << " CSR writes, " << result.cycles
               << " unit cycles" << std::endl;
     return 0;
+  };
+}
+
+std::function<int()> add_vector_replay_command(CLI::App& app) {
+  struct Options {
+    std::string file;
+    std::string engine = "rtl";
+    int64_t core = -1;
+  };
+  auto options = std::make_shared<Options>();
+  CLI::App* sub = app.add_subcommand(
+      "vector-replay", "Run a vector trace (run --vector-trace) again on the vector unit's RTL");
+  sub->add_option("trace", options->file, "The trace file")->required();
+  sub->add_option("--engine", options->engine,
+                  "rtl: the RTL alone (default); lockstep: the RTL against the reference model")
+      ->check(CLI::IsMember({"rtl", "lockstep"}));
+  sub->add_option("--core", options->core, "Replay only this core's stream (default: each in turn)");
+  return [options, sub]() {
+    if (!*sub) return 0;
+    std::ifstream in(options->file);
+    if (!in) {
+      std::cerr << "dojo-vp: vector-replay: cannot read '" << options->file << "'\n";
+      return kExitBadInput;
+    }
+    std::vector<vector::VectorTraceEvent> events;
+    try {
+      events = vector::read_vector_trace(in, options->file);
+    } catch (const std::runtime_error& error) {
+      std::cerr << "dojo-vp: vector-replay: " << error.what() << "\n";
+      return kExitBadInput;
+    }
+    std::set<uint64_t> cores;
+    for (const vector::VectorTraceEvent& e : events) cores.insert(e.core);
+    if (options->core >= 0) {
+      if (!cores.count(uint64_t(options->core))) {
+        std::cerr << "dojo-vp: vector-replay: " << options->file << " has no events of core "
+                  << options->core << "\n";
+        return kExitBadInput;
+      }
+      cores = {uint64_t(options->core)};
+    }
+    int status = 0;
+    for (const uint64_t core : cores) {
+      std::unique_ptr<vector::VectorEngine> engine = std::make_unique<vector::RtlEngine>();
+      if (options->engine == "lockstep")
+        engine = std::make_unique<vector::LockstepEngine>(
+            unsigned(core), std::make_unique<vector::VectorModel>(), std::move(engine));
+      const vector::ReplayResult result = vector::replay_vector_trace(events, core, *engine);
+      std::cout << "vector-replay: core " << core << ", " << result.events << " events on "
+                << options->engine << ": " << (result.passed ? "PASS" : "FAIL") << std::endl;
+      if (!result.passed) {
+        std::cerr << "dojo-vp: vector-replay: core " << core << ", " << result.failure << "\n";
+        status = kExitFailed;
+      }
+    }
+    return status;
   };
 }
 
