@@ -59,27 +59,11 @@ void VectorTraceRecorder::advance_to(uint64_t cycle) {
   inner_->advance_to(cycle);
 }
 
-Outcome VectorTraceRecorder::settle() {
-  VectorTraceEvent event;
-  event.kind = VectorTraceEvent::Kind::settle;
+template <typename Call>
+Outcome VectorTraceRecorder::recorded(VectorTraceEvent event, Call call) {
   event.core = core_;
   event.cycle = cycle_;
-  const Outcome outcome = inner_->settle();
-  event.status = outcome.status;
-  event.cycles = outcome.cycles;
-  cycle_ += outcome.cycles;
-  write(event);
-  return outcome;
-}
-
-Outcome VectorTraceRecorder::execute(uint32_t instruction, uint64_t rs1_value, uint64_t pc) {
-  VectorTraceEvent event;
-  event.core = core_;
-  event.cycle = cycle_;
-  event.pc = pc;
-  event.instruction = instruction;
-  event.operand = rs1_value;
-  const Outcome outcome = inner_->execute(instruction, rs1_value, pc);
+  const Outcome outcome = call(event);
   event.status = outcome.status;
   event.writes_scalar = outcome.writes_scalar;
   event.scalar = outcome.scalar;
@@ -89,36 +73,39 @@ Outcome VectorTraceRecorder::execute(uint32_t instruction, uint64_t rs1_value, u
   return outcome;
 }
 
+Outcome VectorTraceRecorder::settle() {
+  VectorTraceEvent event;
+  event.kind = VectorTraceEvent::Kind::settle;
+  return recorded(event, [&](VectorTraceEvent&) { return inner_->settle(); });
+}
+
+Outcome VectorTraceRecorder::execute(uint32_t instruction, uint64_t rs1_value, uint64_t pc) {
+  VectorTraceEvent event;
+  event.pc = pc;
+  event.instruction = instruction;
+  event.operand = rs1_value;
+  return recorded(event, [&](VectorTraceEvent&) { return inner_->execute(instruction, rs1_value, pc); });
+}
+
 Outcome VectorTraceRecorder::load(uint32_t instruction, const Register& data, uint64_t pc) {
   VectorTraceEvent event;
   event.kind = VectorTraceEvent::Kind::load;
-  event.core = core_;
-  event.cycle = cycle_;
   event.pc = pc;
   event.instruction = instruction;
   event.data = data;
-  const Outcome outcome = inner_->load(instruction, data, pc);
-  event.status = outcome.status;
-  event.cycles = outcome.cycles;
-  cycle_ += outcome.cycles;
-  write(event);
-  return outcome;
+  return recorded(event, [&](VectorTraceEvent&) { return inner_->load(instruction, data, pc); });
 }
 
 Outcome VectorTraceRecorder::store(uint32_t instruction, Register& data, uint64_t pc) {
   VectorTraceEvent event;
   event.kind = VectorTraceEvent::Kind::store;
-  event.core = core_;
-  event.cycle = cycle_;
   event.pc = pc;
   event.instruction = instruction;
-  const Outcome outcome = inner_->store(instruction, data, pc);
-  event.data = data;
-  event.status = outcome.status;
-  event.cycles = outcome.cycles;
-  cycle_ += outcome.cycles;
-  write(event);
-  return outcome;
+  return recorded(event, [&](VectorTraceEvent& e) {
+    const Outcome outcome = inner_->store(instruction, data, pc);
+    e.data = data;
+    return outcome;
+  });
 }
 
 bool VectorTraceRecorder::write_csr(unsigned csr, uint64_t value) {

@@ -57,6 +57,9 @@ class VectorTraceRecorder : public VectorEngine {
 
  private:
   void write(const VectorTraceEvent& event);
+  // Calls `call` with `event` (its data may be filled in), records the outcome, returns it.
+  template <typename Call>
+  Outcome recorded(VectorTraceEvent event, Call call);
 
   std::unique_ptr<VectorEngine> inner_;
   uint64_t core_;
