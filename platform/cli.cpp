@@ -107,6 +107,7 @@ struct RunOptions {
   std::string coverage_out;
   std::string vector_trace;
   uint64_t trace_rtl_from = 0;
+  uint64_t trace_rtl_last = 0;
   std::string trace_rtl_window;
   std::string timeline;
   std::string timeline_window;
@@ -187,6 +188,7 @@ void parse_time_window(const std::string& text, const std::string& option, uint6
 dojo::vector::TraceWindow rtl_trace_window(const RunOptions& options) {
   dojo::vector::TraceWindow window;
   window.first_instruction = options.trace_rtl_from;
+  window.last_cycles = options.trace_rtl_last;
   if (options.trace_rtl_window.empty()) return window;
   parse_time_window(options.trace_rtl_window, "--trace-rtl-window", window.start_ps, window.end_ps);
   if (window.start_ps >= window.end_ps)
@@ -433,12 +435,21 @@ int dojo::platform::run_command_line(int argc, char* argv[], const TileExtension
       run_command->add_option("--trace-rtl", run_options.trace_rtl,
                               "Write a waveform (FILE.fst or FILE.vcd) of the vector unit RTL of each "
                               "core running it (vector.model rtl or lockstep)");
-  run_command->add_option("--trace-rtl-from", run_options.trace_rtl_from,
-                          "Start the waveform at this vector instruction of each core (default 0)")
-      ->needs(trace_rtl);
-  run_command->add_option("--trace-rtl-window", run_options.trace_rtl_window,
-                          "Only record the waveform within START:END of simulated time, e.g. 10us:20us")
-      ->needs(trace_rtl);
+  CLI::Option* trace_rtl_from =
+      run_command->add_option("--trace-rtl-from", run_options.trace_rtl_from,
+                              "Start the waveform at this vector instruction of each core (default 0)")
+          ->needs(trace_rtl);
+  CLI::Option* trace_rtl_window =
+      run_command->add_option("--trace-rtl-window", run_options.trace_rtl_window,
+                              "Only record the waveform within START:END of simulated time, e.g. 10us:20us")
+          ->needs(trace_rtl);
+  run_command->add_option("--trace-rtl-last", run_options.trace_rtl_last,
+                          "Only the last N cycles before a lockstep mismatch or the end, written "
+                          "then (the run records no waveform as it goes)")
+      ->needs(trace_rtl)
+      ->excludes(trace_rtl_from)
+      ->excludes(trace_rtl_window)
+      ->check(CLI::Range(uint64_t{1}, uint64_t{1} << 40));
   run_command->add_option("--vector-trace", run_options.vector_trace,
                           "Record every vector instruction (operands, results, cycles) of every "
                           "core to FILE, for dojo-vp vector-replay");

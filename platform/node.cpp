@@ -139,6 +139,7 @@ std::unique_ptr<vector::VectorEngine> Node::make_vector_engine(const PlatformCon
       static_cast<unsigned>(place.hartid),
       std::make_unique<vector::VectorModel>(config.vector.pipeline), std::move(checked));
   lockstep->compare_all_registers_every(config.vector.compare_registers_every);
+  lockstep->set_rtl(rtl);
   return lockstep;
 }
 

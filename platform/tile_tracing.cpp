@@ -146,7 +146,10 @@ void Tile::trace_rtl(const std::string& path, const vector::TraceWindow& window)
     const core::Core& core = node->core;
     node->rtl->set_clock([&core] { return ps(core.local_time()); }, ps(core.clock_period()));
     try {
-      node->rtl->start_trace(file, window);
+      if (window.last_cycles != 0)
+        node->rtl->keep_last_cycles(window.last_cycles, file);
+      else
+        node->rtl->start_trace(file, window);
     } catch (const std::runtime_error& error) {
       throw ConfigError(std::string("--trace-rtl: ") + error.what());
     }

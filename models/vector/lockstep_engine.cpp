@@ -93,7 +93,10 @@ struct LockstepEngine::Expected {
 
 LockstepEngine::LockstepEngine(unsigned core_id, std::unique_ptr<VectorEngine> reference,
                                std::unique_ptr<VectorEngine> checked)
-    : core_id_(core_id), reference_(std::move(reference)), checked_(std::move(checked)) {
+    : core_id_(core_id),
+      reference_(std::move(reference)),
+      checked_(std::move(checked)),
+      rtl_(dynamic_cast<RtlEngine*>(checked_.get())) {
   reference_->on_retire([this](uint64_t number) { reference_retired_ = number + 1; });
   checked_->on_retire([this](uint64_t number) { compare_retired(number); });
 }
@@ -219,10 +222,14 @@ void LockstepEngine::compare_retired(uint64_t number) {
 
 void LockstepEngine::fail(std::string report) {
   failure_ = std::move(report);
-  if (auto* rtl = dynamic_cast<RtlEngine*>(checked_.get()); rtl && rtl->trace_open()) {
+  RtlEngine* rtl = rtl_;
+  if (rtl && rtl->trace_open()) {
     rtl->stop_trace();
     failure_ += "\n  the RTL waveform ends with this instruction, at " +
                 std::to_string(rtl->waveform_time_ps()) + " ps";
+  } else if (rtl && rtl->keeping_last_cycles()) {
+    failure_ += "\n  the RTL waveform of the cycles up to this mismatch is in " +
+                rtl->write_last_cycles();
   }
 }
 
@@ -329,7 +336,7 @@ void LockstepEngine::on_retire(RetireObserver observer) { retired_ = std::move(o
 VectorCoverage& LockstepEngine::enable_coverage() {
   if (!coverage_) {
     coverage_ = std::make_unique<VectorCoverage>();
-    if (auto* rtl = dynamic_cast<RtlEngine*>(checked_.get())) rtl->add_coverage_bins(coverage_->bins());
+    if (rtl_) rtl_->add_coverage_bins(coverage_->bins());
   }
   return *coverage_;
 }

@@ -17,6 +17,8 @@
 
 namespace dojo::vector {
 
+class RtlEngine;
+
 // "vadd.f32 v3, v1, v2", or "illegal 0x........" for an encoding the ISA does not have.
 std::string disassemble(uint32_t instruction);
 
@@ -48,6 +50,10 @@ class LockstepEngine : public VectorEngine {
   VectorCoverage& enable_coverage();
   const VectorCoverage* coverage() const { return coverage_.get(); }
 
+  // The RTL inside the checked engine when that wraps it (a fault injector): its waveform ends
+  // at a mismatch, its coverage file holds the bins.
+  void set_rtl(RtlEngine* rtl) { rtl_ = rtl; }
+
   VectorEngine& reference() { return *reference_; }
   VectorEngine& checked() { return *checked_; }
   uint64_t instructions_compared() const { return compared_; }
@@ -71,6 +77,7 @@ class LockstepEngine : public VectorEngine {
   std::unique_ptr<VectorCoverage> coverage_;  // before the engines: an RTL's file points into it
   std::unique_ptr<VectorEngine> reference_;
   std::unique_ptr<VectorEngine> checked_;
+  RtlEngine* rtl_;  // the checked engine, or the RTL it wraps; null if it has none
   uint64_t compared_ = 0;  // instructions retired and compared
   uint64_t cycle_ = 0;     // the core's, as far as the engine knows
   uint64_t reference_retired_ = 0;

@@ -3,6 +3,8 @@
 #include "vector/rtl_engine.h"
 
 #include <algorithm>
+#include <array>
+#include <deque>
 #include <cstdarg>
 #include <cstdio>
 #include <fstream>
@@ -107,7 +109,7 @@ bool fst_to_vcd(const std::string& fst_path, const std::string& vcd_path, bool v
 
 struct RtlEngine::Impl {
   Impl(uint64_t timeout, const std::vector<std::string>& plusargs)
-      : response_timeout_cycles(timeout) {
+      : plusargs(plusargs), response_timeout_cycles(timeout) {
     in_flight.reserve(max_outstanding(built_pipeline()));
     std::vector<const char*> arguments = {"dojo-vp"};
     for (const std::string& plusarg : plusargs) arguments.push_back(plusarg.c_str());
@@ -329,6 +331,8 @@ struct RtlEngine::Impl {
     update_trace(true);
     if (!trace_error.empty()) return fatal(std::exchange(trace_error, {}));
     if (!error.empty()) return fatal(error);
+    if (keep_cycles != 0) keep({cycle, false, instruction, rs1_value, load_data != nullptr,
+                                load_data ? *load_data : Register{}, 0, 0});
     const InFlight offered{instructions++, decode(instruction).has_value()};
     core_waits = core_waits || !offered.legal;
     const uint64_t start = cycle;
@@ -393,6 +397,63 @@ struct RtlEngine::Impl {
   } last_answer;
   uint64_t answered = 0;  // instructions answered, all of those numbered below
   RetireObserver retired;
+  std::vector<std::string> plusargs;
+
+  // Keeping the last cycles (keep_last_cycles): checkpoints of the architectural state, taken
+  // while nothing is in flight, and every input since the oldest one still needed.
+  struct Checkpoint {
+    uint64_t cycle = 0, edge_ps = 0;
+    std::array<Register, register_count> registers{};
+    uint64_t vcfg = 0, vseed = 0, vflags = 0;
+    uint64_t first_input = 0;  // the number of the first input after it
+  };
+  struct Input {
+    uint64_t cycle;
+    bool csr_write;
+    uint32_t instruction;
+    uint64_t rs1;
+    bool load;
+    Register load_data;
+    unsigned csr;
+    uint64_t value;
+  };
+  uint64_t keep_cycles = 0;
+  std::string keep_path;
+  std::deque<Checkpoint> checkpoints;
+  std::deque<Input> inputs;
+  uint64_t inputs_dropped = 0;
+
+  uint64_t read_csr_now(unsigned csr) {
+    unit->csr_addr = csr;
+    unit->eval();
+    return unit->csr_rdata;
+  }
+
+  void checkpoint() {
+    Checkpoint c;
+    c.cycle = cycle;
+    c.edge_ps = std::max(edge_ps, now());
+    for (unsigned r = 0; r < register_count; ++r) {
+      unit->debug_reg = r;
+      unit->eval();
+      c.registers[r] = from_port(unit->debug_data);
+    }
+    c.vcfg = read_csr_now(csr_vcfg);
+    c.vseed = read_csr_now(csr_vseed);
+    c.vflags = read_csr_now(csr_vflags);
+    c.first_input = inputs_dropped + inputs.size();
+    checkpoints.push_back(c);
+    // The oldest one needed is the newest that is at least keep_cycles old.
+    while (checkpoints.size() >= 2 && cycle - checkpoints[1].cycle >= keep_cycles) {
+      checkpoints.pop_front();
+      for (; inputs_dropped < checkpoints.front().first_input; ++inputs_dropped) inputs.pop_front();
+    }
+  }
+
+  void keep(const Input& input) {
+    if (quiet() && cycle - checkpoints.back().cycle >= keep_cycles) checkpoint();
+    inputs.push_back(input);
+  }
   std::string error;  // the first protocol or assertion failure: every later call reports it
   uint64_t response_timeout_cycles;
   uint64_t cycle = 0;
@@ -451,6 +512,8 @@ bool RtlEngine::write_csr(unsigned csr, uint64_t value) {
   impl_->unit->eval();
   if (!impl_->unit->csr_exists) return false;
   impl_->settle();  // the write waits for the unit to be idle (the core has waited already)
+  if (impl_->keep_cycles != 0)
+    impl_->keep({impl_->cycle, true, 0, 0, false, Register{}, csr, value});
   impl_->update_trace(false);
   impl_->unit->csr_write = 1;
   impl_->unit->csr_wdata = value;
@@ -492,8 +555,66 @@ void RtlEngine::start_trace(const std::string& path, const TraceWindow& window) 
 }
 
 void RtlEngine::stop_trace() {
+  if (impl_->keep_cycles != 0) {
+    write_last_cycles();
+    impl_->keep_cycles = 0;
+  }
   impl_->finish_trace();
   if (!impl_->trace_error.empty()) throw std::runtime_error(std::exchange(impl_->trace_error, {}));
+}
+
+void RtlEngine::keep_last_cycles(uint64_t cycles, const std::string& path) {
+  if (cycles == 0) throw std::runtime_error("RTL trace '" + path + "': keep at least one cycle");
+  if (!ends_with(path, ".vcd") && !ends_with(path, ".fst"))
+    throw std::runtime_error("RTL trace '" + path +
+                             "': the file name must end in .fst (FST) or .vcd (VCD)");
+  if (!std::ofstream(path))
+    throw std::runtime_error("RTL trace '" + path + "': cannot write '" + path + "'");
+  impl_->keep_cycles = cycles;
+  impl_->keep_path = path;
+  impl_->checkpoints.clear();
+  impl_->inputs.clear();
+  impl_->checkpoint();
+}
+
+bool RtlEngine::keeping_last_cycles() const { return impl_->keep_cycles != 0; }
+
+std::string RtlEngine::write_last_cycles() {
+  Impl& self = *impl_;
+  if (self.keep_cycles == 0) return "";
+  const Impl::Checkpoint& start = self.checkpoints.front();
+  // A fresh copy of the unit, given the checkpoint's state through its interface (before the
+  // waveform starts), then the inputs since, at the same distances in cycles.
+  RtlEngine copy(self.response_timeout_cycles, self.plusargs);
+  constexpr uint32_t vld = custom0_opcode | 10u << 15;  // vld vN, (x10)
+  for (unsigned r = 0; r < register_count; ++r) copy.load(vld | r << 7, start.registers[r], 0);
+  copy.write_csr(csr_vcfg, start.vcfg);
+  copy.write_csr(csr_vseed, start.vseed);
+  copy.write_csr(csr_vflags, start.vflags);
+  copy.settle();
+  const uint64_t offset = copy.cycle_count() + 1;  // the copy's cycle of the checkpoint's
+  const uint64_t period = self.cycle_ps, start_ps = start.edge_ps;
+  copy.set_clock([&copy, offset, period, start_ps] {
+    return start_ps + (copy.cycle_count() - offset) * period;
+  }, period);
+  copy.advance_to(offset);
+  copy.start_trace(self.keep_path);
+  for (const Impl::Input& input : self.inputs) {
+    copy.advance_to(offset + (input.cycle - start.cycle));
+    if (input.csr_write) {
+      copy.write_csr(input.csr, input.value);
+    } else if (input.load) {
+      copy.load(input.instruction, input.load_data, 0);
+    } else if ((input.instruction >> 25) == 0x01 && (input.instruction & 0x7F) == custom0_opcode) {
+      Register stored{};
+      copy.store(input.instruction, stored, 0);
+    } else {
+      copy.execute(input.instruction, input.rs1, 0);
+    }
+  }
+  copy.advance_to(offset + (self.cycle - start.cycle));  // what was in flight, up to now
+  copy.stop_trace();
+  return self.keep_path;
 }
 
 bool RtlEngine::trace_open() const { return impl_->trace != nullptr; }

@@ -28,6 +28,7 @@ struct TraceWindow {
   uint64_t first_instruction = 0;
   uint64_t start_ps = 0;
   uint64_t end_ps = UINT64_MAX;
+  uint64_t last_cycles = 0;  // not 0: only the last so many cycles (RtlEngine::keep_last_cycles)
 };
 
 class RtlEngine : public VectorEngine {
@@ -68,6 +69,16 @@ class RtlEngine : public VectorEngine {
   void stop_trace();
   // True from the start of the window until the trace closes.
   bool trace_open() const;
+
+  // Instead of a waveform as the run goes, keeps what the last `cycles` cycles need (a checkpoint
+  // of the registers and CSRs, taken while nothing is in flight, and every input since) and
+  // writes their waveform to `path` (FST or VCD) on write_last_cycles(), or at stop_trace(), by
+  // replaying those inputs on a fresh copy of the unit: the run pays for no waveform. Throws
+  // std::runtime_error for a bad extension or a file that cannot be written.
+  void keep_last_cycles(uint64_t cycles, const std::string& path);
+  bool keeping_last_cycles() const;
+  // Writes that waveform (at least the last `cycles` cycles, up to now) and returns its path.
+  std::string write_last_cycles();
 
   // Code coverage (docs/cosim.md#coverage): whether this build of the RTL counts it (line and
   // user cover points; toggles too in a DOJO_VECTOR_RTL_COVERAGE=full build).

@@ -409,6 +409,24 @@ TEST_CASE("a vector trace recorded under the model replays on the RTL, alone and
   CHECK(malformed.err.find("junk.vtrace:1: not a vector trace") != std::string::npos);
 }
 
+TEST_CASE("a waveform of only the last cycles (trace-rtl-last) ends at a lockstep mismatch") {
+  const auto path = scratch_dir() / "last.vcd";
+  std::filesystem::remove(path);
+  const Run run = dojo_vp("run --config core --set vector.model=lockstep --trace-rtl " +
+                              path.string() + " --trace-rtl-last 200 " + firmware("vec_add"),
+                          "DOJO_VP_FAULT=vector:300 " DOJO_VP_FAULTS_BINARY);
+  CHECK(run.status == kFatal);
+  CHECK(run.err.find("the RTL waveform of the cycles up to this mismatch is in " + path.string()) !=
+        std::string::npos);
+  const std::string waveform = read_file(path);
+  CHECK(waveform.find("$timescale") != std::string::npos);
+  const size_t first = waveform.find("\n#");
+  REQUIRE(first != std::string::npos);
+  CHECK(std::stoull(waveform.substr(first + 2)) > 100'000'000);  // not from the start (100 us)
+  CHECK(dojo_vp("run --trace-rtl x.vcd --trace-rtl-last 5 --trace-rtl-from 3 " +
+                firmware("vec_add")).status == kBadInput);
+}
+
 TEST_CASE("dojo-vp has no test-only options, and the fault-injecting build refuses an unknown fault") {
   const Run crash = dojo_vp("run --test-only-crash " + firmware("hello"));
   CHECK(crash.status == 2);

@@ -5,6 +5,9 @@
 
 #include <cstring>
 #include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
 
 #include "engine_timing.h"
 #include "vector/lockstep_engine.h"
@@ -177,6 +180,40 @@ TEST_CASE("a mismatch closes the RTL waveform around it", "[lockstep]") {
   CHECK_FALSE(rtl_view.trace_open());
   REQUIRE(std::filesystem::exists(path));
   CHECK(std::filesystem::file_size(path) > 100);
+  std::filesystem::remove(path);
+}
+
+TEST_CASE("keeping the last cycles writes their waveform at a mismatch, and only theirs", "[lockstep]") {
+  const auto path = std::filesystem::temp_directory_path() / "dojo_test_lockstep_last.vcd";
+  std::filesystem::remove(path);
+  auto rtl = std::make_unique<RtlEngine>();
+  RtlEngine& rtl_view = *rtl;
+  rtl->keep_last_cycles(40, path.string());
+  LockstepEngine lockstep(0, std::make_unique<BitFlippingModel>(), std::move(rtl));
+  // 20 instructions 30 cycles apart: the ones more than 40 cycles before the end are not needed.
+  uint64_t cycle = 0;
+  for (unsigned n = 0; n < 20; ++n) {
+    lockstep.advance_to(cycle += 30);
+    REQUIRE(lockstep.execute(insn(0x02, 0, 1 + n % 8, 5, 0), n, 0x40 + 4 * n).status ==
+            Outcome::Status::ok);
+  }
+  lockstep.advance_to(cycle += 30);
+  REQUIRE(lockstep.execute(insn(0x03, 0, 9, 1, 1), 0, 0x100).status == Outcome::Status::ok);
+  const Outcome outcome = lockstep.settle();
+  REQUIRE(outcome.status == Outcome::Status::fatal);
+  CHECK_THAT(outcome.message, Catch::Contains("the RTL waveform of the cycles up to this mismatch is "
+                                              "in " + path.string()));
+  CHECK(rtl_view.keeping_last_cycles());
+  std::ifstream in(path);
+  std::vector<uint64_t> times;
+  for (std::string line; std::getline(in, line);)
+    if (!line.empty() && line[0] == '#') times.push_back(std::stoull(line.substr(1)));
+  REQUIRE(times.size() >= 4);
+  // Cycle n is at 2n ps here: at least the last 40 cycles, from a checkpoint (every other
+  // instruction here, 60 cycles apart), never from the run's start.
+  CHECK(times.front() <= 2 * (cycle - 40));
+  CHECK(times.front() >= 2 * (cycle - 40 - 60));
+  CHECK(times.back() >= 2 * cycle);
   std::filesystem::remove(path);
 }
 
