@@ -89,7 +89,9 @@ class RtlEngine : public VectorEngine {
   // Throws std::runtime_error if the build has no coverage or `path` cannot be written.
   void write_coverage(const std::string& path);
 
-  uint64_t cycle_count() const;        // RTL cycles since construction (CSR writes included)
+  // The unit's clock, in core cycles since construction: the edges run (CSR writes included)
+  // and the idle cycles skipped while nothing was in flight.
+  uint64_t cycle_count() const;
   uint64_t waveform_time_ps() const;   // the waveform's time after the last cycle run
   uint64_t instruction_count() const;  // execute/load/store calls so far
 
