@@ -59,8 +59,17 @@ noc::TrafficParams resolve(const NocSimOptions& options) {
   return params;
 }
 
+const char* model_name(const noc::TrafficParams& p) {
+  return p.network.model == noc::NetworkModel::cycle ? "cycle" : "ideal";
+}
+
 void print_json(const noc::TrafficParams& p, const noc::TrafficResult& r) {
-  std::printf("{\"mesh\": \"%ux%u\", \"traffic\": \"%s\", ", p.width, p.height, noc::pattern_name(p.pattern));
+  std::printf("{\"model\": \"%s\", \"mesh\": \"%ux%u\", \"traffic\": \"%s\", ", model_name(p),
+              p.width, p.height, noc::pattern_name(p.pattern));
+  if (p.network.model == noc::NetworkModel::cycle) {
+    std::printf("\"vcs\": %u, \"vc_buffer\": %u, \"flow_control\": \"%s\", ", p.network.vcs,
+                p.network.vc_buffer, p.network.flow_control == noc::FlowControl::vct ? "vct" : "wormhole");
+  }
   if (p.pattern == noc::Pattern::hotspot) {
     std::printf("\"hotspot_node\": [%u, %u], \"hotspot_fraction\": %.6g, ", r.hotspot_node.first,
                 r.hotspot_node.second, p.hotspot_fraction);
@@ -72,7 +81,7 @@ void print_json(const noc::TrafficParams& p, const noc::TrafficResult& r) {
       "\"avg_packet_latency\": %.4f, \"p99_packet_latency\": %llu, \"max_packet_latency\": %llu, "
       "\"zero_load_latency\": %.4f, \"measured_zero_load_latency\": %.4f, \"accepted_throughput\": %.6f, \"throughput_bound\": %.6f, "
       "\"bottleneck\": \"%s\", \"delivery_span\": %llu, \"saturated\": %s}\n",
-      p.packet_flits, p.injection_rate, p.network.router_latency, p.network.link_latency,
+      p.packet_flits, p.injection_rate, noc::router_pipeline_cycles(p.network), p.network.link_latency,
       static_cast<unsigned long long>(p.warmup), static_cast<unsigned long long>(p.measure),
       static_cast<unsigned long long>(p.drain_limit), static_cast<unsigned long long>(p.seed),
       p.injection_rate, static_cast<unsigned long long>(r.packets_measured),
@@ -84,13 +93,14 @@ void print_json(const noc::TrafficParams& p, const noc::TrafficResult& r) {
 }
 
 void print_text(const noc::TrafficParams& p, const noc::TrafficResult& r) {
-  std::printf("noc-sim: %ux%u mesh, %s traffic", p.width, p.height, noc::pattern_name(p.pattern));
+  std::printf("noc-sim: %s model, %ux%u mesh, %s traffic", model_name(p), p.width, p.height,
+              noc::pattern_name(p.pattern));
   if (p.pattern == noc::Pattern::hotspot) {
     std::printf(" (%.3g of packets to %u,%u)", p.hotspot_fraction, r.hotspot_node.first, r.hotspot_node.second);
   }
   std::printf(", %u-flit packets, offered %.4g flits/node/cycle\n", p.packet_flits, p.injection_rate);
   std::printf("  router latency %u, link latency %u; warm-up %llu, measure %llu, drain limit %llu cycles; seed %llu\n",
-              p.network.router_latency, p.network.link_latency, static_cast<unsigned long long>(p.warmup),
+              noc::router_pipeline_cycles(p.network), p.network.link_latency, static_cast<unsigned long long>(p.warmup),
               static_cast<unsigned long long>(p.measure), static_cast<unsigned long long>(p.drain_limit),
               static_cast<unsigned long long>(p.seed));
   std::printf("packets measured:    %llu (%llu flits)\n", static_cast<unsigned long long>(r.packets_measured),

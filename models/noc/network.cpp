@@ -24,7 +24,7 @@ constexpr uint64_t kRouteCacheBytes = uint64_t{32} << 20;
 constexpr uint32_t kRoutersPerTableByte = 4;
 constexpr uint64_t kMinCachedRoutes = 8;  // however large the tile
 constexpr uint32_t kUnreachable = std::numeric_limits<uint32_t>::max();
-constexpr uint32_t kNoRouter = std::numeric_limits<uint32_t>::max();
+constexpr uint32_t kNoRouter = Network::kNoNeighbour;
 constexpr size_t kListedNodes = 8;  // nodes named in an error message before "..."
 // Forgetting old reservations is a pass over every busy resource: done once the horizon has moved
 // this many cycles since the last pass, not on every step of time.
@@ -324,24 +324,20 @@ struct Network::Impl {
     return global_y(destination) > global_y(node) ? south : north;
   }
 
+  // The output link a packet at router `node` bound for router `destination` (!= node) takes.
+  uint32_t direction(NodeIndex node, NodeIndex destination) const {
+    if (params.routing == Routing::xy) return xy_direction(node, destination);
+    const std::vector<uint8_t>& directions = cached_next_hops(destination);
+    return (directions[node / kRoutersPerTableByte] >> (2 * (node % kRoutersPerTableByte))) & 3u;
+  }
+
   // Calls visit(router, direction, next_router) for every link of the route between two routers.
   template <class Visit>
   void walk(NodeIndex from, NodeIndex to, Visit visit) const {
-    if (params.routing == Routing::xy) {
-      for (NodeIndex node = from; node != to;) {
-        const uint32_t direction = xy_direction(node, to);
-        const NodeIndex next = neighbour(node, direction);
-        visit(node, direction, next);
-        node = next;
-      }
-      return;
-    }
-    const std::vector<uint8_t>& directions = cached_next_hops(to);
     for (NodeIndex node = from; node != to;) {
-      const uint32_t direction =
-          (directions[node / kRoutersPerTableByte] >> (2 * (node % kRoutersPerTableByte))) & 3u;
-      const NodeIndex next = neighbour(node, direction);
-      visit(node, direction, next);
+      const uint32_t towards = direction(node, to);
+      const NodeIndex next = neighbour(node, towards);
+      visit(node, towards, next);
       node = next;
     }
   }
@@ -464,16 +460,42 @@ uint64_t Network::zero_load_latency(NodeIndex from, NodeIndex to, uint32_t flits
   impl_->check_node(from, "source");
   impl_->check_node(to, "destination");
   const NetworkParams& p = impl_->params;
-  uint64_t on_chip_hops = 0, chip_hops = 0;
+  uint64_t on_chip_hops = 0, chip_hops = 0, routers_after_chip_link = 0;
   impl_->walk(impl_->router_of(from), impl_->router_of(to), [&](NodeIndex node, uint32_t, NodeIndex next) {
-    ++(impl_->crosses_chips(node, next) ? chip_hops : on_chip_hops);
+    const bool chip = impl_->crosses_chips(node, next);
+    ++(chip ? chip_hops : on_chip_hops);
+    routers_after_chip_link = chip ? 1 : routers_after_chip_link + (routers_after_chip_link > 0);
   });
-  // T0 = (H + 1) R + H_on L + H_chip L_chip + S, S the slowest serialization on the route.
-  const uint64_t serialization =
-      chip_hops ? std::max<uint64_t>(flits, impl_->chip_link_cycles(flits)) : uint64_t{flits};
-  return (on_chip_hops + chip_hops + 1) * p.router_latency + on_chip_hops * p.link_latency +
-         chip_hops * p.chip_link_latency + serialization;
+  // The head: T_head = L_inj + (H + 1) R + H_on L + H_chip L_chip + L_ej; the tail trails it.
+  uint64_t head = p.injection_latency + (on_chip_hops + chip_hops + 1) * router_pipeline_cycles(p) +
+                  on_chip_hops * p.link_latency + chip_hops * p.chip_link_latency + p.ejection_latency;
+  if (p.model == NetworkModel::ideal) {
+    // S, the slowest serialization on the route: the tail is delivered S cycles after the head.
+    return head + (chip_hops ? std::max<uint64_t>(flits, impl_->chip_link_cycles(flits)) : uint64_t{flits});
+  }
+  // Flit by flit, one a cycle, the packet whole the cycle after its tail arrives. A chip link takes
+  // s cycles a flit (the head s - 1 more than an on-chip link) and leaves the tail (F - 1) s behind;
+  // each router after it, where the head waits for routing and a virtual channel and the body
+  // flits do not, takes routing_delay + vc_alloc_delay of that back, down to F - 1.
+  const uint64_t spacing = chip_hops ? impl_->chip_link_cycles(1) : 1;
+  head += chip_hops * (spacing - 1);
+  const uint64_t regained = routers_after_chip_link * (uint64_t{p.routing_delay} + p.vc_alloc_delay);
+  const uint64_t stretched = (flits - 1) * spacing;
+  const uint64_t tail_lag = std::max<uint64_t>(flits - 1, stretched > regained ? stretched - regained : 0);
+  return head + tail_lag + 1;
 }
+
+NodeIndex Network::neighbour(NodeIndex node, uint32_t direction) const {
+  return impl_->neighbour(node, direction);
+}
+
+uint32_t Network::direction_towards(NodeIndex node, NodeIndex destination) const {
+  return impl_->direction(node, destination);
+}
+
+bool Network::crosses_chips(NodeIndex from, NodeIndex to) const { return impl_->crosses_chips(from, to); }
+
+uint64_t Network::chip_link_cycles(uint32_t flits) const { return impl_->chip_link_cycles(flits); }
 
 uint64_t Network::send(NodeIndex from, NodeIndex to, uint32_t flits, uint64_t cycle) {
   Impl& n = *impl_;
@@ -487,7 +509,7 @@ uint64_t Network::send(NodeIndex from, NodeIndex to, uint32_t flits, uint64_t cy
   const NetworkParams& p = n.params;
   // `lag`: how many cycles the tail trails the head, the slowest serialization crossed so far.
   uint64_t lag = flits;
-  uint64_t head = n.pass(n.injection_port(from), cycle, flits, lag, flits);
+  uint64_t head = n.pass(n.injection_port(from), cycle, flits, lag, flits) + p.injection_latency;
   n.walk(n.router_of(from), n.router_of(to), [&](NodeIndex node, uint32_t direction, NodeIndex next) {
     const bool chip_link = n.crosses_chips(node, next);
     const uint64_t length = chip_link ? n.chip_link_cycles(flits) : flits;
@@ -496,7 +518,7 @@ uint64_t Network::send(NodeIndex from, NodeIndex to, uint32_t flits, uint64_t cy
            (chip_link ? p.chip_link_latency : p.link_latency);
   });
   head = n.pass(n.ejection_port(to), head + p.router_latency, flits, lag, flits);
-  const uint64_t delivered = head + lag;
+  const uint64_t delivered = head + lag + p.ejection_latency;
   n.record(delivered - cycle, flits);
   return delivered;
 }

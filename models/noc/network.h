@@ -36,14 +36,37 @@ enum class Routing {
   table,  // shortest paths computed at start-up around disabled routers (ties broken x first)
 };
 
+// Which timing model carries the packets (docs/noc.md): `ideal` books each packet's whole route on
+// per-link calendars when it is sent (unlimited buffers, no back-pressure, fast); `cycle` steps
+// input-queued virtual-channel routers with credit flow control cycle by cycle (cycle_network.h).
+enum class NetworkModel { ideal, cycle };
+
+// How the cycle model's routers hand buffers on: `wormhole` gives a packet the next router's virtual
+// channel when it is free; `vct` (virtual cut-through) also waits until it has room for the whole
+// packet, so a blocked packet never stretches over several routers.
+enum class FlowControl { wormhole, vct };
+
 // The network's timing, as the platform sets it (noc.*) and noc-sim takes it.
 struct NetworkSettings {
+  NetworkModel model = NetworkModel::ideal;
   uint32_t flit_bytes = 64;         // on-chip link width: one flit per cycle per direction
-  uint32_t router_latency = 3;      // cycles through a router's pipeline
+  uint32_t router_latency = 3;      // ideal: cycles through a router's pipeline
   uint32_t link_latency = 1;        // cycles on an on-chip link
   uint32_t chip_link_bytes = 64;    // chip-to-chip link bytes per cycle per direction
   uint32_t chip_link_latency = 50;  // cycles on a chip-to-chip link
+  uint32_t injection_latency = 0;   // cycles on the channel from a node into its router
+  uint32_t ejection_latency = 0;    // cycles on the channel from a router out to its node
   Routing routing = Routing::xy;
+  // The cycle model's routers: virtual channels, buffers, credits and the pipeline's stages, whose
+  // sum (routing + VC allocation + switch allocation + switch traversal) is its router latency.
+  uint32_t vcs = 2;             // virtual channels per input port
+  uint32_t vc_buffer = 8;       // flits of buffer per virtual channel
+  uint32_t credit_delay = 0;    // cycles before a freed buffer's credit leaves for the upstream router
+  uint32_t routing_delay = 0;   // route computation (0: lookahead, done in the previous router)
+  uint32_t vc_alloc_delay = 1;  // virtual-channel allocation
+  uint32_t sw_alloc_delay = 1;  // switch allocation
+  uint32_t switch_delay = 1;    // switch traversal
+  FlowControl flow_control = FlowControl::wormhole;
   // Width of the packet-latency histogram's buckets (PacketStats), cycles.
   uint32_t latency_bucket_cycles = 16;
   uint32_t latency_buckets = 256;  // the last one holds everything above
@@ -53,18 +76,46 @@ inline const param::Table<NetworkSettings>& network_settings_parameters() {
   using param::Kind;
   using S = NetworkSettings;
   static const param::Table<S> table = {
+      param::choice<&S::model>(
+          "model", {"ideal", "cycle"},
+          "ideal: whole routes booked on link calendars, unlimited buffers (fast); cycle: "
+          "input-queued virtual-channel routers with credits, stepped cycle by cycle"),
       number<&S::flit_bytes>("flit_bytes", Kind::size, 1, 4 * param::KiB,
                              "on-chip link width: bytes per cycle and direction (one flit)"),
       number<&S::router_latency>("router_latency", Kind::count, 0, 1000,
-                                 "cycles through a router's pipeline"),
+                                 "ideal model: cycles through a router's pipeline"),
       number<&S::link_latency>("link_latency", Kind::count, 1, 1000, "cycles on an on-chip link"),
       number<&S::chip_link_bytes>("chip_link_bytes", Kind::size, 1, 4 * param::KiB,
                                   "chip-to-chip link: bytes per cycle and direction"),
       number<&S::chip_link_latency>("chip_link_latency", Kind::count, 1, 100000,
                                     "cycles on a chip-to-chip link"),
+      number<&S::injection_latency>("injection_latency", Kind::count, 0, 1000,
+                                    "cycles on the channel from a node into its router"),
+      number<&S::ejection_latency>("ejection_latency", Kind::count, 0, 1000,
+                                   "cycles on the channel from a router out to its node"),
       param::choice<&S::routing>(
           "routing", {"xy", "table"},
           "xy: dimension order; table: shortest paths around disabled cores"),
+      number<&S::vcs>("vcs", Kind::count, 1, 64, "cycle model: virtual channels per input port"),
+      number<&S::vc_buffer>("vc_buffer", Kind::count, 1, 4096,
+                            "cycle model: flits of buffer per virtual channel"),
+      number<&S::credit_delay>(
+          "credit_delay", Kind::count, 0, 1000,
+          "cycle model: cycles before a freed buffer slot's credit leaves for the upstream router "
+          "(it then takes the channel's latency, at least one cycle)"),
+      number<&S::routing_delay>(
+          "routing_delay", Kind::count, 0, 100,
+          "cycle model: route computation, cycles (0: lookahead routing)"),
+      number<&S::vc_alloc_delay>("vc_alloc_delay", Kind::count, 1, 100,
+                                 "cycle model: virtual-channel allocation, cycles"),
+      number<&S::sw_alloc_delay>("sw_alloc_delay", Kind::count, 1, 100,
+                                 "cycle model: switch allocation, cycles"),
+      number<&S::switch_delay>("switch_delay", Kind::count, 0, 100,
+                               "cycle model: switch traversal, cycles"),
+      param::choice<&S::flow_control>(
+          "flow_control", {"wormhole", "vct"},
+          "cycle model: wormhole, or virtual cut-through (a virtual channel is taken only with "
+          "room for the whole packet)"),
       number<&S::latency_bucket_cycles>(
           "latency_bucket", Kind::count, 1, 1'000'000,
           "width of the packet-latency histogram's buckets (statistics), cycles"),
@@ -73,6 +124,14 @@ inline const param::Table<NetworkSettings>& network_settings_parameters() {
           "buckets of the packet-latency histogram; the last holds every longer latency"),
   };
   return table;
+}
+
+// Cycles a packet's head spends in each router: the ideal model's router_latency, or the sum of
+// the cycle model's pipeline stages.
+inline uint32_t router_pipeline_cycles(const NetworkSettings& s) {
+  return s.model == NetworkModel::cycle
+             ? s.routing_delay + s.vc_alloc_delay + s.sw_alloc_delay + s.switch_delay
+             : s.router_latency;
 }
 
 // The settings and the geometry: the tile's chips and each chip's mesh.
@@ -149,8 +208,20 @@ class Network {
   // Those routers in order, as the indices of their positions (an endpoint's is its router's).
   std::vector<NodeIndex> route(NodeIndex from, NodeIndex to) const;
   // The cycles a packet of `flits` takes from `from` to `to` on an idle network, head ready to
-  // tail delivered: the formula of docs/noc.md.
+  // tail delivered, under the model the settings choose: the formulas of docs/noc.md.
   uint64_t zero_load_latency(NodeIndex from, NodeIndex to, uint32_t flits) const;
+
+  // Geometry and routing, for a model that moves flits itself (cycle_network.h). Directions are
+  // 0 east, 1 west, 2 south, 3 north.
+  static constexpr uint32_t kDirections = 4;
+  static constexpr NodeIndex kNoNeighbour = ~NodeIndex{0};
+  // The enabled router one link away from router `node` in `direction`, or kNoNeighbour.
+  NodeIndex neighbour(NodeIndex node, uint32_t direction) const;
+  // The output link a packet at router `node` bound for router `destination` (!= node) takes.
+  uint32_t direction_towards(NodeIndex node, NodeIndex destination) const;
+  bool crosses_chips(NodeIndex from, NodeIndex to) const;
+  // Cycles a chip-to-chip link needs for `flits` flits.
+  uint64_t chip_link_cycles(uint32_t flits) const;
 
   // Sends a packet of `flits` from `from` to `to` (both enabled), its head ready at `cycle`;
   // reserves the links on its route and returns the cycle its tail is delivered. Records the

@@ -6,6 +6,7 @@
 #include <stdexcept>
 #include <vector>
 
+#include "noc/cycle_network.h"
 #include "noc/network.h"
 
 namespace dojo::noc {
@@ -165,12 +166,34 @@ PatternBounds pattern_bounds(const TrafficParams& params) {
   return bounds;
 }
 
-TrafficResult run_traffic(const TrafficParams& params) {
-  TrafficResult result;
-  result.bounds = pattern_bounds(params);
-  result.hotspot_node = hotspot_of(params);
+namespace {
+
+// The latency figures of the measured packets' latencies (reordered).
+void summarize_latencies(std::vector<uint64_t>& latencies, uint64_t zero_load_total, TrafficResult& result) {
+  result.packets_measured = latencies.size();
+  if (latencies.empty()) return;
+  uint64_t total = 0;
+  for (const uint64_t latency : latencies) total += latency;
+  result.avg_packet_latency = static_cast<double>(total) / static_cast<double>(latencies.size());
+  result.measured_zero_load_latency =
+      static_cast<double>(zero_load_total) / static_cast<double>(latencies.size());
+  const size_t rank = static_cast<size_t>(std::ceil(kPercentile * static_cast<double>(latencies.size()))) - 1;
+  std::nth_element(latencies.begin(), latencies.begin() + static_cast<std::ptrdiff_t>(rank), latencies.end());
+  result.p99_packet_latency = latencies[rank];
+  result.max_packet_latency = *std::max_element(latencies.begin(), latencies.end());
+}
+
+// Every node's Bernoulli source for one cycle: calls send(source, destination) for each packet.
+template <class Send>
+void generate(const TrafficPattern& pattern, double packet_probability, std::mt19937_64& random, Send send) {
+  for (uint32_t source = 0; source < pattern.nodes(); ++source) {
+    if (TrafficPattern::unit(random) >= packet_probability) continue;
+    send(source, pattern.pick(source, random));
+  }
+}
+
+void run_ideal(const TrafficParams& params, const TrafficPattern& pattern, TrafficResult& result) {
   Network network(mesh_params(params));
-  const TrafficPattern pattern(params);
   std::mt19937_64 random(params.seed);
   const double packet_probability = params.injection_rate / params.packet_flits;
   const uint64_t window_end = params.warmup + params.measure;
@@ -182,9 +205,7 @@ TrafficResult run_traffic(const TrafficParams& params) {
   // the measured packets' delivery cycles are final once the window closes, no drain run needed.
   for (uint64_t cycle = 0; cycle < window_end; ++cycle) {
     if (cycle % kHorizonInterval == 0) network.advance_horizon(cycle);
-    for (uint32_t source = 0; source < pattern.nodes(); ++source) {
-      if (TrafficPattern::unit(random) >= packet_probability) continue;
-      const uint32_t destination = pattern.pick(source, random);
+    generate(pattern, packet_probability, random, [&](uint32_t source, uint32_t destination) {
       const uint64_t delivered = network.send(source, destination, params.packet_flits, cycle);
       if (cycle < params.warmup) {
         last_warmup_delivery = std::max(last_warmup_delivery, delivered);
@@ -193,22 +214,11 @@ TrafficResult run_traffic(const TrafficParams& params) {
         zero_load_total += network.zero_load_latency(source, destination, params.packet_flits);
         last_measured_delivery = std::max(last_measured_delivery, delivered);
       }
-    }
+    });
   }
 
-  result.packets_measured = latencies.size();
+  summarize_latencies(latencies, zero_load_total, result);
   result.flits_measured = result.packets_measured * params.packet_flits;
-  if (!latencies.empty()) {
-    uint64_t total = 0;
-    for (const uint64_t latency : latencies) total += latency;
-    result.avg_packet_latency = static_cast<double>(total) / static_cast<double>(latencies.size());
-    result.measured_zero_load_latency =
-        static_cast<double>(zero_load_total) / static_cast<double>(latencies.size());
-    const size_t rank = static_cast<size_t>(std::ceil(kPercentile * static_cast<double>(latencies.size()))) - 1;
-    std::nth_element(latencies.begin(), latencies.begin() + static_cast<std::ptrdiff_t>(rank), latencies.end());
-    result.p99_packet_latency = latencies[rank];
-    result.max_packet_latency = *std::max_element(latencies.begin(), latencies.end());
-  }
   const uint64_t span_start = std::max(params.warmup, last_warmup_delivery);
   result.delivery_span =
       std::max(params.measure, last_measured_delivery > span_start ? last_measured_delivery - span_start : 0);
@@ -217,6 +227,64 @@ TrafficResult run_traffic(const TrafficParams& params) {
   result.saturated = last_measured_delivery > window_end + params.drain_limit ||
                      static_cast<double>(result.delivery_span) >
                          static_cast<double>(params.measure) * (1 + kBehindTolerance);
+}
+
+// The cycle model is stepped: packets created in the window are followed (sources go on
+// generating) until delivered or until drain_limit cycles after it. Accepted throughput is what
+// a router-level simulator counts: the flits ejected during the window.
+void run_cycle(const TrafficParams& params, const TrafficPattern& pattern, TrafficResult& result) {
+  CycleNetwork network(mesh_params(params));
+  std::mt19937_64 random(params.seed);
+  const double packet_probability = params.injection_rate / params.packet_flits;
+  const uint64_t window_end = params.warmup + params.measure;
+  enum : uint64_t { kWarmup, kMeasured, kDrain };
+
+  std::vector<uint64_t> latencies;
+  std::vector<Delivery> delivered;
+  uint64_t zero_load_total = 0, measured_outstanding = 0, flits_in_window = 0;
+  uint64_t last_warmup_delivery = 0, last_measured_delivery = 0;
+  uint64_t cycle = 0;
+  for (; cycle < window_end || (measured_outstanding > 0 && cycle < window_end + params.drain_limit); ++cycle) {
+    const uint64_t phase = cycle < params.warmup ? kWarmup : cycle < window_end ? kMeasured : kDrain;
+    generate(pattern, packet_probability, random, [&](uint32_t source, uint32_t destination) {
+      network.inject(source, destination, params.packet_flits, phase);
+      if (phase == kMeasured) ++measured_outstanding;
+    });
+    delivered.clear();
+    network.step(delivered);
+    for (const Delivery& packet : delivered) {
+      if (cycle >= params.warmup && cycle < window_end) flits_in_window += packet.flits;
+      if (packet.tag == kWarmup) last_warmup_delivery = packet.delivered;
+      if (packet.tag != kMeasured) continue;
+      --measured_outstanding;
+      last_measured_delivery = packet.delivered;
+      latencies.push_back(packet.delivered - packet.created);
+      zero_load_total += network.network().zero_load_latency(packet.from, packet.to, packet.flits);
+    }
+  }
+
+  summarize_latencies(latencies, zero_load_total, result);
+  result.flits_measured = result.packets_measured * params.packet_flits;
+  result.accepted_throughput =
+      static_cast<double>(flits_in_window) / pattern.nodes() / static_cast<double>(params.measure);
+  // Saturated as the ideal model's runs are: the measured packets were not all delivered, or took
+  // noticeably longer than the window to deliver (the network fell behind the offered traffic).
+  const uint64_t span_start = std::max(params.warmup, last_warmup_delivery);
+  result.delivery_span =
+      std::max(params.measure, last_measured_delivery > span_start ? last_measured_delivery - span_start : 0);
+  result.saturated = measured_outstanding > 0 ||
+                     static_cast<double>(result.delivery_span) >
+                         static_cast<double>(params.measure) * (1 + kBehindTolerance);
+}
+
+}  // namespace
+
+TrafficResult run_traffic(const TrafficParams& params) {
+  TrafficResult result;
+  result.bounds = pattern_bounds(params);
+  result.hotspot_node = hotspot_of(params);
+  const TrafficPattern pattern(params);
+  (params.network.model == NetworkModel::cycle ? run_cycle : run_ideal)(params, pattern, result);
   return result;
 }
 

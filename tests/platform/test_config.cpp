@@ -120,6 +120,17 @@ const std::vector<std::function<void(PlatformConfig&)>>& field_changes() {
       [](PlatformConfig& c) { c.noc.routing = dojo::noc::Routing::table; },
       [](PlatformConfig& c) { c.noc.latency_bucket_cycles += 1; },
       [](PlatformConfig& c) { c.noc.latency_buckets += 1; },
+      [](PlatformConfig& c) { c.noc.model = dojo::noc::NetworkModel::cycle; },
+      [](PlatformConfig& c) { c.noc.injection_latency += 1; },
+      [](PlatformConfig& c) { c.noc.ejection_latency += 1; },
+      [](PlatformConfig& c) { c.noc.vcs += 1; },
+      [](PlatformConfig& c) { c.noc.vc_buffer += 1; },
+      [](PlatformConfig& c) { c.noc.credit_delay += 1; },
+      [](PlatformConfig& c) { c.noc.routing_delay += 1; },
+      [](PlatformConfig& c) { c.noc.vc_alloc_delay += 1; },
+      [](PlatformConfig& c) { c.noc.sw_alloc_delay += 1; },
+      [](PlatformConfig& c) { c.noc.switch_delay += 1; },
+      [](PlatformConfig& c) { c.noc.flow_control = dojo::noc::FlowControl::vct; },
       [](PlatformConfig& c) { c.dma.burst_bytes += 1; },
       [](PlatformConfig& c) { c.dma.port_bytes_per_cycle += 1; },
       [](PlatformConfig& c) { c.dma.max_chain_descriptors += 1; },
@@ -166,7 +177,7 @@ TEST_CASE("the schema binds every field of PlatformConfig to its own key") {
   CHECK(field_count<C::Tile>() == 2);
   CHECK(field_count<C::Mesh>() == 3);
   CHECK(field_count<C::Noc>() == 3);  // the two settings bases and the clock
-  CHECK(field_count<dojo::noc::NetworkSettings>() == 8);
+  CHECK(field_count<dojo::noc::NetworkSettings>() == 19);
   CHECK(field_count<dojo::noc::NocSettings>() == 1);
   CHECK(field_count<dojo::dma::DmaSettings>() == 3);
   CHECK(field_count<dojo::peripherals::SyncSettings>() == 1);
@@ -571,6 +582,12 @@ TEST_CASE("lists and maps: disabled cores and per-core images") {
   CHECK(validate_error(with_overrides({deeper})) == "");
   CHECK_THAT(validate_error(with_overrides({deeper, "vector.model=lockstep"})),
              Contains("vector.pipeline: fma_stages ") && Contains(", but the RTL is built with"));
+}
+
+TEST_CASE("the cycle-level network is refused by the platform, which cannot run it yet") {
+  CHECK_THAT(validate_error(with_overrides({"noc.model=cycle"})),
+             Contains("noc.model: cycle is not yet available in dojo-vp run"));
+  CHECK(validate_error(with_overrides({"noc.vcs=4", "noc.injection_latency=1"})) == "");
 }
 
 TEST_CASE("settings for some cores: cores[SELECT].key and the YAML list cores") {

@@ -78,6 +78,22 @@ TEST_CASE("the documented example prints one JSON object with the measured figur
   CHECK(json_number(run.out, "p99_packet_latency") >= average);
 }
 
+TEST_CASE("the cycle model's documented run prints its router and the measured figures") {
+  const Run run = dojo_vp(
+      "noc-sim --model cycle --mesh 8x8 --traffic uniform --packet-flits 1 --vcs 2 "
+      "--injection-rate 0.2 --json");
+  REQUIRE(run.status == 0);
+  CHECK(run.out.find("\"model\": \"cycle\"") != std::string::npos);
+  CHECK(run.out.find("\"vcs\": 2") != std::string::npos);
+  CHECK(run.out.find("\"saturated\": false") != std::string::npos);
+  CHECK(json_number(run.out, "zero_load_latency") == Approx(25.0));
+  CHECK(json_number(run.out, "accepted_throughput") == Approx(0.2).epsilon(0.03));
+  CHECK(json_number(run.out, "avg_packet_latency") > json_number(run.out, "measured_zero_load_latency"));
+  const Run table = dojo_vp("noc-sim --model cycle --routing table");
+  CHECK(table.status == kBadInput);
+  CHECK(table.err.find("noc.routing") != std::string::npos);
+}
+
 TEST_CASE("the same command gives byte-identical output") {
   CHECK(dojo_vp(kExample).out == dojo_vp(kExample).out);
 }

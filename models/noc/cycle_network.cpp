@@ -1,0 +1,448 @@
+#include "noc/cycle_network.h"
+
+#include <algorithm>
+#include <limits>
+#include <stdexcept>
+#include <string>
+
+namespace dojo::noc {
+namespace {
+
+// A router's ports: the four link directions of Network (east, west, south, north), then its
+// node's. Input port d receives from the neighbour in direction d; output port d sends to it.
+constexpr uint32_t kPorts = Network::kDirections + 1;
+constexpr uint32_t kLocal = Network::kDirections;
+constexpr uint32_t opposite(uint32_t direction) { return direction ^ 1u; }  // east <-> west ...
+
+// Flit arrivals and credits addressed to a node's interface rather than a router's buffer.
+constexpr uint32_t kToInterface = uint32_t{1} << 31;
+constexpr uint32_t kNone = std::numeric_limits<uint32_t>::max();
+// The ejection port's virtual channels have no buffer limit: the interface takes every flit.
+constexpr uint32_t kUnlimited = std::numeric_limits<uint32_t>::max();
+
+struct FlitRef {
+  uint32_t packet;  // index into the packet pool
+  uint32_t index;   // 0 is the head, flits - 1 the tail
+};
+
+struct Packet {
+  NodeIndex from = 0, to = 0;
+  uint32_t flits = 0;
+  uint32_t sent = 0;  // flits its source's interface has put on the injection channel
+  uint64_t created = 0;
+  uint64_t tag = 0;
+};
+
+enum class VcState : uint8_t {
+  idle,         // no packet at the front
+  waiting_vc,   // a head at the front, routed, asking for an output virtual channel
+  active,       // the packet holds output virtual channel out_vc of out_port
+};
+
+struct InputVc {
+  uint32_t front = 0;  // ring position of the oldest flit
+  uint32_t count = 0;  // flits buffered
+  VcState state = VcState::idle;
+  uint8_t out_port = 0;
+  uint32_t out_vc = 0;
+  uint64_t ready = 0;  // first cycle the current stage may act (its delay is over)
+};
+
+struct OutputVc {
+  uint32_t credits = 0;  // free slots in the downstream buffer (kUnlimited towards the node)
+  bool allocated = false;
+};
+
+struct Arrival {
+  uint32_t target;  // input virtual channel index, or kToInterface | node
+  FlitRef flit;
+};
+
+// A growable ring of packet indices: the interface's source queue, unbounded, reusing its storage.
+class PacketQueue {
+ public:
+  bool empty() const { return size_ == 0; }
+  size_t size() const { return size_; }
+  uint32_t front() const { return items_[head_]; }
+  void pop() {
+    head_ = (head_ + 1) & (items_.size() - 1);
+    --size_;
+  }
+  void push(uint32_t packet) {
+    if (size_ == items_.size()) grow();
+    items_[(head_ + size_) & (items_.size() - 1)] = packet;
+    ++size_;
+  }
+
+ private:
+  void grow() {
+    std::vector<uint32_t> larger(std::max<size_t>(8, items_.size() * 2));
+    for (size_t i = 0; i < size_; ++i) larger[i] = items_[(head_ + i) & (items_.size() - 1)];
+    items_ = std::move(larger);
+    head_ = 0;
+  }
+  std::vector<uint32_t> items_;
+  size_t head_ = 0, size_ = 0;
+};
+
+struct Interface {
+  PacketQueue queue;
+  uint32_t vc = kNone;  // the router's local input virtual channel the front packet holds
+  uint32_t next_vc = 0;  // round-robin start of the next allocation
+};
+
+void require(bool condition, const std::string& message) {
+  if (!condition) throw std::invalid_argument("network: " + message);
+}
+
+}  // namespace
+
+struct CycleNetwork::Impl {
+  Network network;
+  const NetworkParams& p;
+  uint32_t routers;
+  uint32_t vcs;
+  uint32_t depth;
+  uint64_t now = 0;
+
+  std::vector<InputVc> input_vcs;      // ((router * kPorts) + port) * vcs + vc
+  std::vector<FlitRef> buffers;        // input virtual channel i's ring at i * depth
+  std::vector<OutputVc> output_vcs;    // indexed as input_vcs
+  std::vector<uint64_t> port_free_at;  // router * kPorts + port: a chip link serialises flits
+  std::vector<uint32_t> links_to;      // output port -> the input virtual channel 0 it feeds, or kNone
+  std::vector<uint64_t> link_delay;    // output port -> cycles from switch allocation to arrival
+  std::vector<uint32_t> link_spacing;  // output port -> cycles between flits
+  std::vector<uint64_t> credit_delay;  // input port -> cycles from switch allocation to the credit's use
+  std::vector<uint32_t> buffered;      // router -> flits in its input buffers
+  // Round-robin pointers: virtual-channel allocation per output port (over the router's input
+  // virtual channels), switch allocation per input port (over its virtual channels) and per output
+  // port (over input ports).
+  std::vector<uint32_t> va_next, sa_input_next, sa_output_next;
+
+  std::vector<Interface> interfaces;       // per node
+  std::vector<OutputVc> interface_vcs;     // node * vcs + vc: credits for the router's local input
+  std::vector<NodeIndex> sending;          // nodes whose queue is not empty
+  std::vector<bool> is_sending;
+
+  std::vector<Packet> packets;
+  std::vector<uint32_t> free_packets;
+  uint64_t in_flight = 0;
+  uint64_t flits_out = 0;
+
+  // Events by cycle, modulo the longest delay + 1.
+  std::vector<std::vector<Arrival>> arrivals;
+  std::vector<std::vector<uint32_t>> credits;  // output virtual channel, or kToInterface | node * vcs + vc
+  PacketStats stats;
+
+  // Scratch of the switch allocator, per input port of one router.
+  uint32_t candidate_vc[kPorts];
+  uint32_t candidate_out[kPorts];
+
+  explicit Impl(const NetworkParams& params)
+      : network(params), p(network.params()), routers(network.node_count()), vcs(params.vcs),
+        depth(params.vc_buffer) {
+    require(p.routing == Routing::xy,
+            "the cycle model routes in dimension order only (noc.routing: xy), not table routing");
+    require(vcs >= 1, "vcs must be at least 1");
+    require(depth >= 1, "vc_buffer must be at least 1");
+    require(p.vc_alloc_delay >= 1 && p.sw_alloc_delay >= 1,
+            "vc_alloc_delay and sw_alloc_delay must be at least 1 cycle");
+    const size_t ports = size_t{routers} * kPorts;
+    input_vcs.resize(ports * vcs);
+    buffers.resize(input_vcs.size() * depth);
+    output_vcs.resize(input_vcs.size());
+    port_free_at.assign(ports, 0);
+    links_to.assign(ports, kNone);
+    link_delay.assign(ports, 0);
+    link_spacing.assign(ports, 1);
+    credit_delay.assign(ports, 0);
+    buffered.assign(routers, 0);
+    va_next.assign(ports, 0);
+    sa_input_next.assign(ports, 0);
+    sa_output_next.assign(ports, 0);
+    const uint64_t crossing = uint64_t{p.sw_alloc_delay} + p.switch_delay;
+    uint64_t longest = std::max<uint64_t>(p.injection_latency, 1);
+    for (NodeIndex router = 0; router < routers; ++router) {
+      for (uint32_t port = 0; port < kPorts; ++port) {
+        const size_t index = size_t{router} * kPorts + port;
+        uint64_t latency = p.ejection_latency;  // the local port: the ejection channel
+        uint32_t spacing = 1;
+        uint64_t upstream_latency = p.injection_latency;
+        if (port != kLocal) {
+          const NodeIndex next = network.neighbour(router, port);
+          if (next == Network::kNoNeighbour) continue;
+          const bool chip = network.crosses_chips(router, next);
+          spacing = chip ? static_cast<uint32_t>(network.chip_link_cycles(1)) : 1;
+          latency = (chip ? p.chip_link_latency : p.link_latency) + spacing - 1;
+          upstream_latency = chip ? p.chip_link_latency : p.link_latency;  // links are symmetric
+          links_to[index] = static_cast<uint32_t>((size_t{next} * kPorts + opposite(port)) * vcs);
+        }
+        link_delay[index] = crossing + latency;
+        link_spacing[index] = spacing;
+        // A credit leaves credit_delay after the flit left the buffer and takes the channel's
+        // latency back, at least a cycle.
+        credit_delay[index] = p.credit_delay + std::max<uint64_t>(1, upstream_latency);
+        longest = std::max({longest, link_delay[index], credit_delay[index]});
+        for (uint32_t vc = 0; vc < vcs; ++vc) {
+          output_vcs[index * vcs + vc].credits = port == kLocal ? kUnlimited : depth;
+        }
+      }
+    }
+    arrivals.resize(longest + 1);
+    credits.resize(longest + 1);
+    interfaces.resize(routers);
+    interface_vcs.resize(size_t{routers} * vcs, OutputVc{depth, false});
+    is_sending.assign(routers, false);
+    stats.bucket_cycles = p.latency_bucket_cycles;
+    stats.latency_histogram.assign(p.latency_buckets, 0);
+  }
+
+  size_t slot(uint64_t cycle) const { return cycle % arrivals.size(); }
+
+  uint32_t allocate_packet() {
+    if (!free_packets.empty()) {
+      const uint32_t index = free_packets.back();
+      free_packets.pop_back();
+      return index;
+    }
+    packets.emplace_back();
+    return static_cast<uint32_t>(packets.size() - 1);
+  }
+
+  // A head now at the front of input virtual channel `index` of `router`: routed, it waits
+  // routing_delay before it may ask for an output virtual channel.
+  void start_packet(uint32_t index, NodeIndex router, uint64_t from_cycle) {
+    InputVc& vc = input_vcs[index];
+    const Packet& packet = packets[buffers[size_t{index} * depth + vc.front].packet];
+    vc.state = VcState::waiting_vc;
+    vc.out_port = static_cast<uint8_t>(
+        packet.to == router ? kLocal : network.direction_towards(router, packet.to));
+    vc.ready = from_cycle + p.routing_delay;
+  }
+
+  // Whether output virtual channel `out` may take the packet `flits` long.
+  bool vc_free(const OutputVc& out, uint32_t flits) const {
+    if (out.allocated) return false;
+    return p.flow_control == FlowControl::wormhole || out.credits >= flits;
+  }
+
+  // --- one cycle ----------------------------------------------------------------------------------
+
+  void inject_flits() {
+    auto kept = sending.begin();
+    for (const NodeIndex node : sending) {
+      Interface& interface = interfaces[node];
+      Packet& packet = packets[interface.queue.front()];
+      if (interface.vc == kNone) {
+        for (uint32_t k = 0; k < vcs; ++k) {
+          const uint32_t vc = (interface.next_vc + k) % vcs;
+          if (vc_free(interface_vcs[size_t{node} * vcs + vc], packet.flits)) {
+            interface.vc = vc;
+            interface.next_vc = (vc + 1) % vcs;
+            interface_vcs[size_t{node} * vcs + vc].allocated = true;
+            break;
+          }
+        }
+      }
+      if (interface.vc != kNone) {
+        OutputVc& out = interface_vcs[size_t{node} * vcs + interface.vc];
+        if (out.credits > 0) {
+          --out.credits;
+          const uint32_t target = static_cast<uint32_t>((size_t{node} * kPorts + kLocal) * vcs + interface.vc);
+          arrivals[slot(now + p.injection_latency)].push_back(
+              Arrival{target, FlitRef{interface.queue.front(), packet.sent}});
+          ++flits_out;
+          if (++packet.sent == packet.flits) {
+            out.allocated = false;
+            interface.vc = kNone;
+            interface.queue.pop();
+          }
+        }
+      }
+      if (interface.queue.empty()) {
+        is_sending[node] = false;
+      } else {
+        *kept++ = node;
+      }
+    }
+    sending.erase(kept, sending.end());
+  }
+
+  void deliver(const FlitRef& flit, std::vector<Delivery>& delivered) {
+    Packet& packet = packets[flit.packet];
+    --flits_out;
+    if (flit.index + 1 != packet.flits) return;
+    const uint64_t latency = now + 1 - packet.created;
+    delivered.push_back(Delivery{packet.tag, packet.from, packet.to, packet.flits, packet.created, now + 1});
+    stats.packets += 1;
+    stats.flits += packet.flits;
+    stats.total_latency += latency;
+    stats.max_latency = std::max(stats.max_latency, latency);
+    stats.latency_histogram[std::min<uint64_t>(latency / stats.bucket_cycles,
+                                               stats.latency_histogram.size() - 1)] += 1;
+    --in_flight;
+    free_packets.push_back(flit.packet);
+  }
+
+  void take_events(std::vector<Delivery>& delivered) {
+    std::vector<uint32_t>& due_credits = credits[slot(now)];
+    for (const uint32_t credit : due_credits) {
+      if (credit & kToInterface) {
+        ++interface_vcs[credit & ~kToInterface].credits;
+      } else {
+        ++output_vcs[credit].credits;
+      }
+    }
+    due_credits.clear();
+    std::vector<Arrival>& due = arrivals[slot(now)];
+    for (const Arrival& arrival : due) {
+      if (arrival.target & kToInterface) {
+        deliver(arrival.flit, delivered);
+        continue;
+      }
+      InputVc& vc = input_vcs[arrival.target];
+      buffers[size_t{arrival.target} * depth + (vc.front + vc.count) % depth] = arrival.flit;
+      ++vc.count;
+      const NodeIndex router = arrival.target / (kPorts * vcs);
+      ++buffered[router];
+      if (vc.state == VcState::idle && vc.count == 1) start_packet(arrival.target, router, now);
+    }
+    due.clear();
+  }
+
+  // Each output port hands its free virtual channels to the input virtual channels waiting for
+  // one, round-robin.
+  void allocate_vcs(NodeIndex router) {
+    const uint32_t base = router * kPorts * vcs;
+    const uint32_t count = kPorts * vcs;
+    for (uint32_t port = 0; port < kPorts; ++port) {
+      const size_t out_port = size_t{router} * kPorts + port;
+      uint32_t& next = va_next[out_port];
+      for (uint32_t k = 0; k < count; ++k) {
+        const uint32_t local = (next + k) % count;
+        InputVc& in = input_vcs[base + local];
+        if (in.state != VcState::waiting_vc || in.out_port != port || in.ready > now) continue;
+        const uint32_t flits = packets[buffers[size_t{base + local} * depth + in.front].packet].flits;
+        uint32_t granted = kNone;
+        for (uint32_t vc = 0; vc < vcs; ++vc) {
+          if (vc_free(output_vcs[out_port * vcs + vc], flits)) {
+            granted = vc;
+            break;
+          }
+        }
+        if (granted == kNone) break;  // no virtual channel left on this port this cycle
+        output_vcs[out_port * vcs + granted].allocated = true;
+        in.state = VcState::active;
+        in.out_vc = granted;
+        in.ready = now + p.vc_alloc_delay;
+        next = (local + 1) % count;
+      }
+    }
+  }
+
+  // Separable switch allocation, input first: each input port picks one of its virtual channels
+  // that can send (round-robin), then each output port one of the input ports that picked it.
+  void allocate_switch(NodeIndex router) {
+    for (uint32_t port = 0; port < kPorts; ++port) {
+      candidate_vc[port] = kNone;
+      const size_t in_port = size_t{router} * kPorts + port;
+      for (uint32_t k = 0; k < vcs; ++k) {
+        const uint32_t vc = (sa_input_next[in_port] + k) % vcs;
+        const InputVc& in = input_vcs[in_port * vcs + vc];
+        if (in.state != VcState::active || in.ready > now || in.count == 0) continue;
+        const size_t out_port = size_t{router} * kPorts + in.out_port;
+        if (output_vcs[out_port * vcs + in.out_vc].credits == 0 || port_free_at[out_port] > now) continue;
+        candidate_vc[port] = vc;
+        candidate_out[port] = in.out_port;
+        break;
+      }
+    }
+    for (uint32_t out = 0; out < kPorts; ++out) {
+      const size_t out_port = size_t{router} * kPorts + out;
+      for (uint32_t k = 0; k < kPorts; ++k) {
+        const uint32_t port = (sa_output_next[out_port] + k) % kPorts;
+        if (candidate_vc[port] == kNone || candidate_out[port] != out) continue;
+        traverse(router, port, candidate_vc[port]);
+        sa_input_next[size_t{router} * kPorts + port] = (candidate_vc[port] + 1) % vcs;
+        sa_output_next[out_port] = (port + 1) % kPorts;
+        break;
+      }
+    }
+  }
+
+  // The front flit of input virtual channel `vc` of `port` won the switch: it leaves the buffer,
+  // crosses the switch and the link, and its slot's credit goes back upstream.
+  void traverse(NodeIndex router, uint32_t port, uint32_t vc) {
+    const size_t in_port = size_t{router} * kPorts + port;
+    const uint32_t index = static_cast<uint32_t>(in_port * vcs + vc);
+    InputVc& in = input_vcs[index];
+    const FlitRef flit = buffers[size_t{index} * depth + in.front];
+    in.front = (in.front + 1) % depth;
+    --in.count;
+    --buffered[router];
+    const size_t out_port = size_t{router} * kPorts + in.out_port;
+    OutputVc& out = output_vcs[out_port * vcs + in.out_vc];
+    if (out.credits != kUnlimited) --out.credits;
+    port_free_at[out_port] = now + link_spacing[out_port];
+    const uint32_t target = in.out_port == kLocal ? (kToInterface | router) : links_to[out_port] + in.out_vc;
+    arrivals[slot(now + link_delay[out_port])].push_back(Arrival{target, flit});
+    // The credit for the slot just freed.
+    uint32_t credit;
+    if (port == kLocal) {
+      credit = kToInterface | static_cast<uint32_t>(size_t{router} * vcs + vc);
+    } else {
+      const NodeIndex upstream = network.neighbour(router, port);
+      credit = static_cast<uint32_t>((size_t{upstream} * kPorts + opposite(port)) * vcs + vc);
+    }
+    credits[slot(now + credit_delay[in_port])].push_back(credit);
+    if (flit.index + 1 == packets[flit.packet].flits) {
+      out.allocated = false;  // the tail has left: the next packet may take the virtual channel
+      in.state = VcState::idle;
+      if (in.count > 0) start_packet(index, router, now + 1);
+    }
+  }
+
+  void step(std::vector<Delivery>& delivered) {
+    inject_flits();
+    take_events(delivered);
+    for (NodeIndex router = 0; router < routers; ++router) {
+      if (buffered[router] == 0) continue;
+      allocate_vcs(router);
+      allocate_switch(router);
+    }
+    ++now;
+  }
+};
+
+CycleNetwork::CycleNetwork(const NetworkParams& params) : impl_(std::make_unique<Impl>(params)) {}
+CycleNetwork::~CycleNetwork() = default;
+
+const Network& CycleNetwork::network() const { return impl_->network; }
+uint64_t CycleNetwork::cycle() const { return impl_->now; }
+
+void CycleNetwork::inject(NodeIndex from, NodeIndex to, uint32_t flits, uint64_t tag) {
+  Impl& n = *impl_;
+  require(from < n.routers && n.network.enabled(from),
+          "source node " + std::to_string(from) + " does not exist or is disabled");
+  require(to < n.routers && n.network.enabled(to),
+          "destination node " + std::to_string(to) + " does not exist or is disabled");
+  require(flits >= 1, "a packet needs at least one flit");
+  require(n.p.flow_control == FlowControl::wormhole || flits <= n.depth,
+          "a " + std::to_string(flits) + "-flit packet does not fit a virtual channel of " +
+              std::to_string(n.depth) + " flits (vc_buffer) under virtual cut-through");
+  const uint32_t index = n.allocate_packet();
+  n.packets[index] = Packet{from, to, flits, 0, n.now, tag};
+  n.interfaces[from].queue.push(index);
+  if (!n.is_sending[from]) {
+    n.is_sending[from] = true;
+    n.sending.push_back(from);
+  }
+  ++n.in_flight;
+}
+
+void CycleNetwork::step(std::vector<Delivery>& delivered) { impl_->step(delivered); }
+uint64_t CycleNetwork::packets_in_flight() const { return impl_->in_flight; }
+uint64_t CycleNetwork::flits_in_network() const { return impl_->flits_out; }
+const PacketStats& CycleNetwork::packet_stats() const { return impl_->stats; }
+
+}  // namespace dojo::noc
