@@ -46,7 +46,7 @@ noc::TrafficParams resolve(const NocSimOptions& options) {
   const auto pattern = noc::parse_pattern(options.traffic);
   if (!pattern) {
     throw std::invalid_argument("--traffic " + options.traffic +
-                                ": unknown pattern (uniform, transpose, bitcomp or hotspot)");
+                                ": unknown pattern (uniform, transpose, bitcomp, hotspot, bitrev, shuffle, tornado or neighbor)");
   }
   params.pattern = *pattern;
   if (!options.hotspot_node.empty()) {
@@ -134,7 +134,7 @@ std::function<int()> add_noc_sim_command(CLI::App& app) {
   CLI::App* command = app.add_subcommand(
       "noc-sim", "Run the network-on-chip alone under synthetic traffic (docs/noc.md)");
   command->add_option("--mesh", options->mesh, "Routers of the one-chip mesh: WIDTHxHEIGHT")->capture_default_str();
-  command->add_option("--traffic", options->traffic, "Pattern: uniform, transpose, bitcomp or hotspot")->capture_default_str();
+  command->add_option("--traffic", options->traffic, "Pattern: uniform, transpose, bitcomp, hotspot, bitrev, shuffle, tornado or neighbor")->capture_default_str();
   command->add_option("--hotspot-node", options->hotspot_node,
                       "Hotspot traffic: the hot node X,Y (default: the mesh's centre)");
   command->add_option("--hotspot-fraction", p.hotspot_fraction,

@@ -18,7 +18,8 @@ constexpr uint32_t kMaxMeshSide = 32;
 constexpr uint64_t kHorizonInterval = 64;
 constexpr double kPercentile = 0.99;
 
-constexpr const char* kPatternNames[] = {"uniform", "transpose", "bitcomp", "hotspot"};
+constexpr const char* kPatternNames[] = {"uniform", "transpose", "bitcomp", "hotspot",
+                                         "bitrev",  "shuffle",   "tornado", "neighbor"};
 
 void fail(const std::string& message) { throw std::invalid_argument(message); }
 
@@ -30,6 +31,11 @@ void validate(const TrafficParams& p) {
   if (p.pattern == Pattern::transpose && p.width != p.height) {
     fail("--traffic transpose needs a square --mesh, not " + std::to_string(p.width) + "x" +
          std::to_string(p.height));
+  }
+  const uint32_t nodes = p.width * p.height;
+  if ((p.pattern == Pattern::bitrev || p.pattern == Pattern::shuffle) && (nodes & (nodes - 1)) != 0) {
+    fail(std::string("--traffic ") + pattern_name(p.pattern) + " needs a power-of-two number of nodes, not " +
+         std::to_string(p.width) + "x" + std::to_string(p.height));
   }
   if (p.hotspot_node && (p.hotspot_node->first >= p.width || p.hotspot_node->second >= p.height)) {
     fail("--hotspot-node " + std::to_string(p.hotspot_node->first) + "," +
@@ -107,8 +113,24 @@ class TrafficPattern {
 
   uint32_t permutation(uint32_t source) const {
     const uint32_t x = source % width_, y = source / width_;
-    if (pattern_ == Pattern::transpose) return x * width_ + y;
-    return (height_ - 1 - y) * width_ + (width_ - 1 - x);
+    const uint32_t bits = static_cast<uint32_t>(__builtin_ctz(nodes_));  // bitrev, shuffle: 2^bits nodes
+    switch (pattern_) {
+      case Pattern::transpose:
+        return x * width_ + y;
+      case Pattern::bitrev: {
+        uint32_t reversed = 0;
+        for (uint32_t bit = 0; bit < bits; ++bit) reversed |= ((source >> bit) & 1u) << (bits - 1 - bit);
+        return reversed;
+      }
+      case Pattern::shuffle:
+        return bits == 0 ? 0 : ((source << 1) | (source >> (bits - 1))) & (nodes_ - 1);
+      case Pattern::tornado:
+        return ((y + (height_ + 1) / 2 - 1) % height_) * width_ + (x + (width_ + 1) / 2 - 1) % width_;
+      case Pattern::neighbor:
+        return ((y + 1) % height_) * width_ + (x + 1) % width_;
+      default:  // bitcomp
+        return (height_ - 1 - y) * width_ + (width_ - 1 - x);
+    }
   }
 
   Pattern pattern_;

@@ -19,6 +19,10 @@ enum class Pattern {
   transpose,  // (x, y) -> (y, x); needs a square mesh
   bitcomp,    // (x, y) -> (width-1-x, height-1-y): the bit complement on power-of-two meshes
   hotspot,    // a fraction of the packets to one node, the rest uniform
+  bitrev,     // node index i -> i with its bits reversed; needs a power-of-two node count
+  shuffle,    // node index i -> i rotated left by one bit; needs a power-of-two node count
+  tornado,    // (x, y) -> ((x + ceil(W/2) - 1) mod W, (y + ceil(H/2) - 1) mod H)
+  neighbor,   // (x, y) -> ((x + 1) mod W, (y + 1) mod H)
 };
 
 std::optional<Pattern> parse_pattern(const std::string& name);

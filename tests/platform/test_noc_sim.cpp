@@ -113,7 +113,8 @@ TEST_CASE("bad options exit 2 naming the option") {
   };
   for (const Case& bad : {Case{"noc-sim --mesh 0x3", "--mesh 0x3"}, Case{"noc-sim --mesh 8by8", "--mesh 8by8"},
                           Case{"noc-sim --injection-rate 1.5", "--injection-rate"},
-                          Case{"noc-sim --traffic tornado", "--traffic tornado"},
+                          Case{"noc-sim --traffic butterfly", "--traffic butterfly"},
+                          Case{"noc-sim --mesh 6x6 --traffic bitrev", "power-of-two"},
                           Case{"noc-sim --mesh 8x4 --traffic transpose", "square"},
                           Case{"noc-sim --packet-flits lots", "--packet-flits"}}) {
     INFO(bad.arguments);
