@@ -193,8 +193,7 @@ struct CycleNetwork::Impl {
     interfaces.resize(routers);
     interface_vcs.resize(size_t{routers} * vcs, OutputVc{depth, false});
     is_sending.assign(routers, false);
-    stats.bucket_cycles = p.latency_bucket_cycles;
-    stats.latency_histogram.assign(p.latency_buckets, 0);
+    stats = PacketStats(p.latency_bucket_cycles, p.latency_buckets);
   }
 
   size_t slot(uint64_t cycle) const { return cycle % arrivals.size(); }
@@ -274,12 +273,7 @@ struct CycleNetwork::Impl {
     if (flit.index + 1 != packet.flits) return;
     const uint64_t latency = now + 1 - packet.created;
     delivered.push_back(Delivery{packet.tag, packet.from, packet.to, packet.flits, packet.created, now + 1});
-    stats.packets += 1;
-    stats.flits += packet.flits;
-    stats.total_latency += latency;
-    stats.max_latency = std::max(stats.max_latency, latency);
-    stats.latency_histogram[std::min<uint64_t>(latency / stats.bucket_cycles,
-                                               stats.latency_histogram.size() - 1)] += 1;
+    stats.record(latency, packet.flits);
     --in_flight;
     free_packets.push_back(flit.packet);
   }

@@ -369,21 +369,10 @@ struct Network::Impl {
     }
     return start + length - lag;
   }
-
-  void record(uint64_t latency, uint32_t flits) {
-    packets.packets += 1;
-    packets.flits += flits;
-    packets.total_latency += latency;
-    packets.max_latency = std::max(packets.max_latency, latency);
-    const size_t bucket =
-        std::min<uint64_t>(latency / packets.bucket_cycles, packets.latency_histogram.size() - 1);
-    packets.latency_histogram[bucket] += 1;
-  }
 };
 
 Network::Network(const NetworkParams& params) : impl_(std::make_unique<Impl>(params)) {
-  impl_->packets.bucket_cycles = params.latency_bucket_cycles;
-  impl_->packets.latency_histogram.assign(params.latency_buckets, 0);
+  impl_->packets = PacketStats(params.latency_bucket_cycles, params.latency_buckets);
 }
 Network::~Network() = default;
 
@@ -519,7 +508,7 @@ uint64_t Network::send(NodeIndex from, NodeIndex to, uint32_t flits, uint64_t cy
   });
   head = n.pass(n.ejection_port(to), head + p.router_latency, flits, lag, flits);
   const uint64_t delivered = head + lag + p.ejection_latency;
-  n.record(delivered - cycle, flits);
+  n.packets.record(delivered - cycle, flits);
   return delivered;
 }
 

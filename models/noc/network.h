@@ -161,6 +161,19 @@ struct LinkStats {
 };
 
 struct PacketStats {
+  PacketStats() = default;
+  PacketStats(uint64_t bucket_cycles, uint32_t buckets)
+      : bucket_cycles(bucket_cycles), latency_histogram(buckets, 0) {}
+  // Counts a delivered packet, in both models.
+  void record(uint64_t latency, uint32_t packet_flits) {
+    packets += 1;
+    flits += packet_flits;
+    total_latency += latency;
+    max_latency = latency > max_latency ? latency : max_latency;
+    const uint64_t bucket = latency / bucket_cycles;
+    latency_histogram[bucket < latency_histogram.size() ? bucket : latency_histogram.size() - 1] += 1;
+  }
+
   uint64_t packets = 0;
   uint64_t flits = 0;
   // latency_histogram[i] counts packets whose latency (head ready to tail delivered, in cycles) was
