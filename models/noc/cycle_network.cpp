@@ -114,6 +114,7 @@ struct CycleNetwork::Impl {
   std::vector<uint32_t> link_spacing;  // output port -> cycles between flits
   std::vector<uint64_t> credit_delay;  // input port -> cycles from switch allocation to the credit's use
   std::vector<uint32_t> buffered;      // router -> flits in its input buffers
+  std::vector<uint32_t> waiting;       // router -> its input virtual channels waiting for one
   // Round-robin pointers: virtual-channel allocation per output port (over the router's input
   // virtual channels), switch allocation per input port (over its virtual channels) and per output
   // port (over input ports).
@@ -157,6 +158,7 @@ struct CycleNetwork::Impl {
     link_spacing.assign(ports, 1);
     credit_delay.assign(ports, 0);
     buffered.assign(routers, 0);
+    waiting.assign(routers, 0);
     va_next.assign(ports, 0);
     sa_input_next.assign(ports, 0);
     sa_output_next.assign(ports, 0);
@@ -214,6 +216,7 @@ struct CycleNetwork::Impl {
     InputVc& vc = input_vcs[index];
     const Packet& packet = packets[buffers[size_t{index} * depth + vc.front].packet];
     vc.state = VcState::waiting_vc;
+    ++waiting[router];
     vc.out_port = static_cast<uint8_t>(
         packet.to == router ? kLocal : network.direction_towards(router, packet.to));
     vc.ready = from_cycle + p.routing_delay;
@@ -327,6 +330,7 @@ struct CycleNetwork::Impl {
         if (granted == kNone) break;  // no virtual channel left on this port this cycle
         output_vcs[out_port * vcs + granted].allocated = true;
         in.state = VcState::active;
+        --waiting[router];
         in.out_vc = granted;
         in.ready = now + p.vc_alloc_delay;
         next = (local + 1) % count;
@@ -401,7 +405,7 @@ struct CycleNetwork::Impl {
     take_events(delivered);
     for (NodeIndex router = 0; router < routers; ++router) {
       if (buffered[router] == 0) continue;
-      allocate_vcs(router);
+      if (waiting[router] > 0) allocate_vcs(router);
       allocate_switch(router);
     }
     ++now;
