@@ -1055,12 +1055,6 @@ void validate(const PlatformConfig& config) {
                           span(devices[i]) + " overlaps " + span(devices[j]));
   }
 
-  // The cycle-level network runs under noc-sim so far; the platform's TLM adapter books packets
-  // on the ideal model's calendars (docs/noc.md#models).
-  if (config.noc.model == noc::NetworkModel::cycle) {
-    throw ConfigError("noc.model: cycle is not yet available in dojo-vp run, only in dojo-vp "
-                      "noc-sim --model cycle; use noc.model=ideal");
-  }
 
   // The RTL has the pipeline it was built with; the reference model follows any.
   const vector::PipelineShape& built = vector::built_pipeline();

@@ -151,8 +151,12 @@ std::function<int()> add_noc_sim_command(CLI::App& app) {
         ->add_option_function<std::string>(
             option,
             [&p, &declaration, option](const std::string& text) {
-              declaration.set(p.network,
-                              parse_parameter(declaration, "noc." + declaration.key, text, option));
+              try {
+                declaration.set(p.network,
+                                parse_parameter(declaration, "noc." + declaration.key, text, option));
+              } catch (const ConfigError& error) {
+                throw CLI::ValidationError(error.what());  // reported as a usage error, status 2
+              }
             },
             declaration.help + " (noc." + declaration.key + ")")
         ->default_str(format_parameter(declaration, declaration.get(p.network)))

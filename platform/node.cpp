@@ -166,6 +166,7 @@ dma::DmaParams Node::dma_params(const PlatformConfig& config) {
   params.clock_period = period_of(config.core.clock_hz);
   params.register_latency = picoseconds(config.mmio.latency_ps);
   params.max_descriptor_bytes = config.memory.sram_size;
+  params.path_waits = config.noc.model == noc::NetworkModel::cycle;  // remote accesses wait
   return params;
 }
 

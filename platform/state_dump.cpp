@@ -154,15 +154,16 @@ void StateDump::write() {
     text << "(" << recorded - listed << " more running cores recorded, not shown)\n";
   recorders_.clear();
 
-  const noc::Network& network = tile_.noc().network();
-  const noc::PacketStats& packets = network.packet_stats();
-  const uint64_t now_cycle = tile_.noc().cycle_at(sc_core::sc_time_stamp());
-  const std::vector<noc::LinkBacklog> backlog = network.backlog(now_cycle);
-  text << "network: " << packets.packets << " packets so far; " << backlog.size()
-       << " links and ports with traffic booked from cycle " << now_cycle << " on"
+  const noc::Noc& noc = tile_.noc();
+  const uint64_t now_cycle = noc.cycle_at(sc_core::sc_time_stamp());
+  const std::vector<noc::LinkBacklog> backlog = noc.backlog(now_cycle);
+  const bool cycle_model = noc.network().params().model == noc::NetworkModel::cycle;
+  text << "network: " << noc.packet_stats().packets << " packets so far; " << backlog.size()
+       << (cycle_model ? " buffers and interfaces holding flits"
+                       : " links and ports with traffic booked from cycle " + std::to_string(now_cycle) + " on")
        << (backlog.empty() ? "" : ", the busiest:") << "\n";
   for (size_t index = 0; index < backlog.size() && index < kListedLinks; ++index)
-    text << "  " << backlog[index].name << ": " << backlog[index].cycles << " cycles\n";
+    text << "  " << backlog[index].name << ": " << backlog[index].amount << (cycle_model ? " flits\n" : " cycles\n");
   text << kEnd << "\n";
   out_ << text.str();
   out_.flush();

@@ -75,6 +75,12 @@ std::vector<Field> packet_fields(const noc::PacketStats& p) {
           {"bucket_cycles", std::to_string(p.bucket_cycles)}};
 }
 
+std::vector<Field> network_fields(const NetworkStatistics& n) {
+  return {{"model", n.model, true},
+          {"interface_stalls", std::to_string(n.interface_stalls)},
+          {"interface_stall_cycles", std::to_string(n.interface_stall_cycles)}};
+}
+
 std::vector<Field> translation_fields(const TranslationStatistics& t) {
   return {{"traces", std::to_string(t.traces)},
           {"shared", std::to_string(t.shared)},
@@ -142,6 +148,7 @@ std::string to_json(const RunStatistics& s) {
   for (size_t i = 0; i < p.latency_histogram.size(); ++i)
     out << (i ? ", " : "") << p.latency_histogram[i];
   out << "]},\n";
+  out << "  \"network\": {" << json_members(network_fields(s.network)) << "},\n";
   array(out, "dma", s.dma, [](const DmaStatistics& d) {
     return "{\"hartid\": " + std::to_string(d.hartid) +
            ", \"descriptors\": " + std::to_string(d.descriptors) +
@@ -163,6 +170,7 @@ std::string to_text(const RunStatistics& s, bool per_core) {
   lines("", run_fields(s));
   out << "cores: " << s.cores.size() << "\n";
   lines("packets.", packet_fields(s.packets));
+  lines("network.", network_fields(s.network));
   lines("translation.", translation_fields(s.translation));
   lines("parallel.", parallel_fields(s.parallel));
   lines("code.", code_fields(s.code));

@@ -65,6 +65,14 @@ struct CodeMemoryStatistics {
   uint64_t table_bytes = 0;    // the translator's tables of those pages (zero with the interpreter)
 };
 
+// The network's model, and (cycle model) how often and how long initiators waited for room in a
+// full network interface (noc.interface_queue).
+struct NetworkStatistics {
+  std::string model = "ideal";
+  uint64_t interface_stalls = 0;
+  uint64_t interface_stall_cycles = 0;
+};
+
 struct RunStatistics {
   // The tile's shape, so a reader can lay it out.
   uint32_t chips_x = 1, chips_y = 1, mesh_width = 1, mesh_height = 1;
@@ -82,6 +90,7 @@ struct RunStatistics {
   std::vector<CoreStatistics> cores;  // by rank
   std::vector<LinkStatistics> links;  // those that carried traffic
   noc::PacketStats packets;
+  NetworkStatistics network;
   std::vector<DmaStatistics> dma;     // engines that did anything
   TranslationStatistics translation;
   ParallelStatistics parallel;

@@ -234,11 +234,13 @@ RunStatistics Tile::statistics() const {
                 parallel_runner_->slices(), parallel_runner_->batch_seconds(), run_seconds_};
   s.simulated_time_ps = static_cast<uint64_t>(simulated.to_seconds() * 1e12 + 0.5);
   const double noc_cycles = simulated.to_seconds() * static_cast<double>(config_.noc.clock_hz);
-  for (const noc::LinkStats& link : noc_->network().link_stats()) {
+  for (const noc::LinkStats& link : noc_->link_stats()) {
     s.links.push_back({link, link.flits * config_.noc.flit_bytes,
                        noc_cycles > 0 ? static_cast<double>(link.busy_cycles) / noc_cycles : 0});
   }
-  s.packets = noc_->network().packet_stats();
+  s.packets = noc_->packet_stats();
+  s.network = {config_.noc.model == noc::NetworkModel::cycle ? "cycle" : "ideal", noc_->interface_stalls(),
+               noc_->interface_stall_cycles()};
   return s;
 }
 

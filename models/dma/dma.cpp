@@ -85,7 +85,11 @@ Dma::Dma(sc_core::sc_module_name name, const DmaParams& params,
   socket.register_b_transport(this, &Dma::b_transport);
   socket.register_transport_dbg(this, &Dma::transport_dbg);
   SC_HAS_PROCESS(Dma);
-  SC_METHOD(run);
+  if (params.path_waits) {
+    SC_THREAD(run_thread);
+  } else {
+    SC_METHOD(run);
+  }
   sensitive << wake_;
   dont_initialize();
 }
@@ -123,7 +127,15 @@ void Dma::start(const sc_core::sc_time& now) {
 
 void Dma::schedule(Step step, const sc_core::sc_time& at) {
   next_step_ = step;
-  wake_.notify(at - sc_core::sc_time_stamp());
+  const sc_core::sc_time now = sc_core::sc_time_stamp();
+  wake_.notify(at > now ? at - now : sc_core::SC_ZERO_TIME);
+}
+
+void Dma::run_thread() {
+  for (;;) {
+    run();
+    sc_core::wait();
+  }
 }
 
 void Dma::run() {
@@ -250,8 +262,9 @@ Dma::Completion Dma::access(tlm::tlm_command command, uint64_t address, uint8_t*
   trans.set_streaming_width(length);
   trans.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
   // The delay carries the issue time to the target (the network uses it for its reservations);
-  // what the target adds is its latency.
-  sc_core::sc_time delay = issue - sc_core::sc_time_stamp();
+  // what the target adds is its latency. A path that waits may have left the issue time behind.
+  const sc_core::sc_time now = sc_core::sc_time_stamp();
+  sc_core::sc_time delay = issue > now ? issue - now : sc_core::SC_ZERO_TIME;
   initiator->b_transport(trans, delay);
   return {trans.is_response_ok(), sc_core::sc_time_stamp() + delay + transfer_time(length)};
 }

@@ -5,8 +5,9 @@
 // Everything the engine reads or writes (descriptors, data, notifications) goes through its
 // initiator socket with blocking transport, so local SRAM, devices and other cores' memory through
 // the global window all work alike. The engine runs as one method process woken by an event: an
-// idle engine costs nothing, and no engine has a thread stack. It calls b_transport from that
-// method, so the targets on its path must not call wait().
+// idle engine costs nothing, and no engine has a thread stack. Where a target on its path may call
+// wait() (the cycle-level network, noc.h), `path_waits` makes it a thread instead; each access then
+// ends before the next is issued, so bursts through such a path do not overlap.
 //
 // Timing (docs/dma.md): read and write channels each move `port_bytes_per_cycle` bytes per cycle;
 // burst k of a descriptor is read as soon as the read channel is free and written as soon as its
@@ -34,6 +35,7 @@ struct DmaParams : DmaSettings {
   sc_core::sc_time clock_period;    // one engine cycle
   sc_core::sc_time register_latency;  // added to every register access
   uint64_t max_descriptor_bytes = 0;  // row_bytes * rows above this is a size error
+  bool path_waits = false;  // a target on the initiator's path may call wait(): run as a thread
 };
 
 // The engine's states, as STATUS.STATE reports them (values from the register map).
@@ -128,6 +130,7 @@ class Dma : public sc_core::sc_module {
   void start(const sc_core::sc_time& now);
 
   void run();  // method process: performs next_step_ when wake_ fires
+  void run_thread();  // the same, as a thread process (path_waits)
   void schedule(Step step, const sc_core::sc_time& at);
   void fail_at(Cause cause, uint64_t address, const sc_core::sc_time& at);
   void fetch();

@@ -119,6 +119,9 @@ bool HostInterface::stream() {
   for (Target& target : targets_) {
     sc_core::sc_time release_at = next_injection;  // a target with nothing to send is ready now
     for (const Chunk& chunk : images_[target.image].chunks) {
+      // A network that makes its initiators wait (noc.model: cycle) returns after the chunk has
+      // arrived: the link has been free since.
+      next_injection = std::max(next_injection, sc_core::sc_time_stamp());
       const sc_core::sc_time handed_over = next_injection + serialisation_time(chunk.length);
       quantum_keeper_.set(handed_over - sc_core::sc_time_stamp());
       sc_core::sc_time delay = quantum_keeper_.get_local_time();

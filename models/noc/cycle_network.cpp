@@ -27,6 +27,9 @@ struct FlitRef {
 
 struct Packet {
   NodeIndex from = 0, to = 0;
+  NodeIndex to_router = 0;  // the router `to` hangs on (itself, or an attached endpoint's)
+  NodeIndex turn = 0;       // where the first dimension-order leg ends (to_router: one leg)
+  bool two_legs = false;    // table routing turns it at `turn`
   uint32_t flits = 0;
   uint32_t sent = 0;  // flits its source's interface has put on the injection channel
   uint64_t created = 0;
@@ -45,6 +48,7 @@ struct InputVc {
   VcState state = VcState::idle;
   uint8_t out_port = 0;
   uint32_t out_vc = 0;
+  uint32_t vc_low = 0, vc_high = 0;  // the output virtual channels the head may take: [low, high)
   uint64_t ready = 0;  // first cycle the current stage may act (its delay is over)
 };
 
@@ -86,7 +90,10 @@ class PacketQueue {
 };
 
 struct Interface {
+  NodeIndex router = 0;  // the router whose local port it injects into and ejects from
   PacketQueue queue;
+  uint64_t injected_flits = 0;  // that entered the router
+  uint64_t ejected_flits = 0;   // that the router handed it
   uint32_t vc = kNone;  // the router's local input virtual channel the front packet holds
   uint32_t next_vc = 0;  // round-robin start of the next allocation
 };
@@ -103,6 +110,9 @@ struct CycleNetwork::Impl {
   uint32_t routers;
   uint32_t vcs;
   uint32_t depth;
+  // Table routing with disabled routers: virtual channels [0, second_class) carry first legs,
+  // [second_class, vcs) second legs (docs/noc.md#deadlock-freedom); 0 without classes.
+  uint32_t second_class = 0;
   uint64_t now = 0;
 
   std::vector<InputVc> input_vcs;      // ((router * kPorts) + port) * vcs + vc
@@ -114,14 +124,18 @@ struct CycleNetwork::Impl {
   std::vector<uint32_t> link_spacing;  // output port -> cycles between flits
   std::vector<uint64_t> credit_delay;  // input port -> cycles from switch allocation to the credit's use
   std::vector<uint32_t> buffered;      // router -> flits in its input buffers
+  std::vector<NodeIndex> active;       // routers with flits buffered, in no particular order
+  std::vector<bool> is_active;
+  std::vector<uint64_t> port_flits;    // output port -> flits it sent (statistics)
   std::vector<uint32_t> waiting;       // router -> its input virtual channels waiting for one
   // Round-robin pointers: virtual-channel allocation per output port (over the router's input
   // virtual channels), switch allocation per input port (over its virtual channels) and per output
   // port (over input ports).
   std::vector<uint32_t> va_next, sa_input_next, sa_output_next;
 
-  std::vector<Interface> interfaces;       // per node
-  std::vector<OutputVc> interface_vcs;     // node * vcs + vc: credits for the router's local input
+  std::vector<Interface> interfaces;       // per node, attached endpoints after the routers'
+  // router * vcs + vc: credits for the router's local input, shared by the interfaces on it.
+  std::vector<OutputVc> interface_vcs;
   std::vector<NodeIndex> sending;          // nodes whose queue is not empty
   std::vector<bool> is_sending;
 
@@ -132,7 +146,8 @@ struct CycleNetwork::Impl {
 
   // Events by cycle, modulo the longest delay + 1.
   std::vector<std::vector<Arrival>> arrivals;
-  std::vector<std::vector<uint32_t>> credits;  // output virtual channel, or kToInterface | node * vcs + vc
+  std::vector<std::vector<uint32_t>> credits;  // output virtual channel, or kToInterface | router * vcs + vc
+  uint64_t pending_events = 0;                 // arrivals and credits in the wheel
   PacketStats stats;
 
   // Scratch of the switch allocator, per input port of one router.
@@ -142,9 +157,12 @@ struct CycleNetwork::Impl {
   explicit Impl(const NetworkParams& params)
       : network(params), p(network.params()), routers(network.node_count()), vcs(params.vcs),
         depth(params.vc_buffer) {
-    require(p.routing == Routing::xy,
-            "the cycle model routes in dimension order only (noc.routing: xy), not table routing");
     require(vcs >= 1, "vcs must be at least 1");
+    if (p.routing == Routing::table && !p.disabled.empty()) {
+      require(vcs >= 2, "table routing around disabled routers needs at least 2 virtual channels (noc.vcs): "
+                        "one class for the routes' first legs, one for their second");
+      second_class = vcs / 2;
+    }
     require(depth >= 1, "vc_buffer must be at least 1");
     require(p.vc_alloc_delay >= 1 && p.sw_alloc_delay >= 1,
             "vc_alloc_delay and sw_alloc_delay must be at least 1 cycle");
@@ -158,6 +176,8 @@ struct CycleNetwork::Impl {
     link_spacing.assign(ports, 1);
     credit_delay.assign(ports, 0);
     buffered.assign(routers, 0);
+    is_active.assign(routers, false);
+    port_flits.assign(ports, 0);
     waiting.assign(routers, 0);
     va_next.assign(ports, 0);
     sa_input_next.assign(ports, 0);
@@ -193,6 +213,7 @@ struct CycleNetwork::Impl {
     arrivals.resize(longest + 1);
     credits.resize(longest + 1);
     interfaces.resize(routers);
+    for (NodeIndex node = 0; node < routers; ++node) interfaces[node].router = node;
     interface_vcs.resize(size_t{routers} * vcs, OutputVc{depth, false});
     is_sending.assign(routers, false);
     stats = PacketStats(p.latency_bucket_cycles, p.latency_buckets);
@@ -214,11 +235,19 @@ struct CycleNetwork::Impl {
   // routing_delay before it may ask for an output virtual channel.
   void start_packet(uint32_t index, NodeIndex router, uint64_t from_cycle) {
     InputVc& vc = input_vcs[index];
-    const Packet& packet = packets[buffers[size_t{index} * depth + vc.front].packet];
+    Packet& packet = packets[buffers[size_t{index} * depth + vc.front].packet];
     vc.state = VcState::waiting_vc;
     ++waiting[router];
+    if (router == packet.turn) packet.turn = packet.to_router;  // the second leg starts here
     vc.out_port = static_cast<uint8_t>(
-        packet.to == router ? kLocal : network.direction_towards(router, packet.to));
+        packet.to_router == router ? kLocal : network.direction_towards(router, packet.turn));
+    // Classes only ever go up: a first leg stays in the first, a second leg in the second, and a
+    // route of one leg may move from the first to the second.
+    const bool in_second_class = index % vcs >= second_class;
+    vc.vc_low = !packet.two_legs ? (in_second_class ? second_class : 0)
+                                 : packet.turn == packet.to_router ? second_class : 0;
+    vc.vc_high = packet.two_legs && packet.turn != packet.to_router ? second_class : vcs;
+    if (vc.out_port == kLocal) vc.vc_low = 0, vc.vc_high = vcs;
     vc.ready = from_cycle + p.routing_delay;
   }
 
@@ -235,24 +264,29 @@ struct CycleNetwork::Impl {
     for (const NodeIndex node : sending) {
       Interface& interface = interfaces[node];
       Packet& packet = packets[interface.queue.front()];
-      if (interface.vc == kNone) {
-        for (uint32_t k = 0; k < vcs; ++k) {
-          const uint32_t vc = (interface.next_vc + k) % vcs;
-          if (vc_free(interface_vcs[size_t{node} * vcs + vc], packet.flits)) {
+      const size_t local_vcs = size_t{interface.router} * vcs;
+      if (interface.vc == kNone && packet.created <= now) {
+        const uint32_t choices = packet.two_legs ? second_class : vcs;  // a first leg: the first class
+        for (uint32_t k = 0; k < choices; ++k) {
+          const uint32_t vc = (interface.next_vc + k) % choices;
+          if (vc_free(interface_vcs[local_vcs + vc], packet.flits)) {
             interface.vc = vc;
             interface.next_vc = (vc + 1) % vcs;
-            interface_vcs[size_t{node} * vcs + vc].allocated = true;
+            interface_vcs[local_vcs + vc].allocated = true;
             break;
           }
         }
       }
       if (interface.vc != kNone) {
-        OutputVc& out = interface_vcs[size_t{node} * vcs + interface.vc];
+        OutputVc& out = interface_vcs[local_vcs + interface.vc];
         if (out.credits > 0) {
           --out.credits;
-          const uint32_t target = static_cast<uint32_t>((size_t{node} * kPorts + kLocal) * vcs + interface.vc);
+          const uint32_t target =
+              static_cast<uint32_t>((size_t{interface.router} * kPorts + kLocal) * vcs + interface.vc);
           arrivals[slot(now + p.injection_latency)].push_back(
               Arrival{target, FlitRef{interface.queue.front(), packet.sent}});
+          ++pending_events;
+          ++interface.injected_flits;
           ++flits_out;
           if (++packet.sent == packet.flits) {
             out.allocated = false;
@@ -273,6 +307,7 @@ struct CycleNetwork::Impl {
   void deliver(const FlitRef& flit, std::vector<Delivery>& delivered) {
     Packet& packet = packets[flit.packet];
     --flits_out;
+    ++interfaces[packet.to].ejected_flits;
     if (flit.index + 1 != packet.flits) return;
     const uint64_t latency = now + 1 - packet.created;
     delivered.push_back(Delivery{packet.tag, packet.from, packet.to, packet.flits, packet.created, now + 1});
@@ -283,6 +318,8 @@ struct CycleNetwork::Impl {
 
   void take_events(std::vector<Delivery>& delivered) {
     std::vector<uint32_t>& due_credits = credits[slot(now)];
+    std::vector<Arrival>& due = arrivals[slot(now)];
+    pending_events -= due_credits.size() + due.size();
     for (const uint32_t credit : due_credits) {
       if (credit & kToInterface) {
         ++interface_vcs[credit & ~kToInterface].credits;
@@ -291,7 +328,6 @@ struct CycleNetwork::Impl {
       }
     }
     due_credits.clear();
-    std::vector<Arrival>& due = arrivals[slot(now)];
     for (const Arrival& arrival : due) {
       if (arrival.target & kToInterface) {
         deliver(arrival.flit, delivered);
@@ -301,7 +337,10 @@ struct CycleNetwork::Impl {
       buffers[size_t{arrival.target} * depth + (vc.front + vc.count) % depth] = arrival.flit;
       ++vc.count;
       const NodeIndex router = arrival.target / (kPorts * vcs);
-      ++buffered[router];
+      if (buffered[router]++ == 0 && !is_active[router]) {
+        is_active[router] = true;
+        active.push_back(router);
+      }
       if (vc.state == VcState::idle && vc.count == 1) start_packet(arrival.target, router, now);
     }
     due.clear();
@@ -321,13 +360,18 @@ struct CycleNetwork::Impl {
         if (in.state != VcState::waiting_vc || in.out_port != port || in.ready > now) continue;
         const uint32_t flits = packets[buffers[size_t{base + local} * depth + in.front].packet].flits;
         uint32_t granted = kNone;
-        for (uint32_t vc = 0; vc < vcs; ++vc) {
+        for (uint32_t vc = in.vc_low; vc < in.vc_high; ++vc) {
           if (vc_free(output_vcs[out_port * vcs + vc], flits)) {
             granted = vc;
             break;
           }
         }
-        if (granted == kNone) break;  // no virtual channel left on this port this cycle
+        if (granted == kNone) {
+          // Without classes no other head can get one this cycle; with them a head of the other
+          // class still may.
+          if (second_class == 0) break;
+          continue;
+        }
         output_vcs[out_port * vcs + granted].allocated = true;
         in.state = VcState::active;
         --waiting[router];
@@ -382,6 +426,7 @@ struct CycleNetwork::Impl {
     OutputVc& out = output_vcs[out_port * vcs + in.out_vc];
     if (out.credits != kUnlimited) --out.credits;
     port_free_at[out_port] = now + link_spacing[out_port];
+    ++port_flits[out_port];
     const uint32_t target = in.out_port == kLocal ? (kToInterface | router) : links_to[out_port] + in.out_vc;
     arrivals[slot(now + link_delay[out_port])].push_back(Arrival{target, flit});
     // The credit for the slot just freed.
@@ -393,6 +438,7 @@ struct CycleNetwork::Impl {
       credit = static_cast<uint32_t>((size_t{upstream} * kPorts + opposite(port)) * vcs + vc);
     }
     credits[slot(now + credit_delay[in_port])].push_back(credit);
+    pending_events += 2;
     if (flit.index + 1 == packets[flit.packet].flits) {
       out.allocated = false;  // the tail has left: the next packet may take the virtual channel
       in.state = VcState::idle;
@@ -403,12 +449,37 @@ struct CycleNetwork::Impl {
   void step(std::vector<Delivery>& delivered) {
     inject_flits();
     take_events(delivered);
-    for (NodeIndex router = 0; router < routers; ++router) {
-      if (buffered[router] == 0) continue;
+    // Routers act on their own buffers and reach others only through the wheel, a cycle or more
+    // later, so their order here does not matter.
+    auto kept = active.begin();
+    for (const NodeIndex router : active) {
       if (waiting[router] > 0) allocate_vcs(router);
       allocate_switch(router);
+      if (buffered[router] > 0) {
+        *kept++ = router;
+      } else {
+        is_active[router] = false;
+      }
     }
+    active.erase(kept, active.end());
     ++now;
+  }
+
+  // The first cycle from now on in which step() has anything to do.
+  uint64_t next_busy_cycle() const {
+    if (!active.empty()) return now;
+    uint64_t next = std::numeric_limits<uint64_t>::max();
+    for (const NodeIndex node : sending) {
+      const uint64_t created = packets[interfaces[node].queue.front()].created;
+      if (created <= now) return now;
+      next = std::min(next, created);
+    }
+    if (pending_events > 0) {
+      for (uint64_t ahead = 0; ahead < arrivals.size() && now + ahead < next; ++ahead) {
+        if (!arrivals[slot(now + ahead)].empty() || !credits[slot(now + ahead)].empty()) return now + ahead;
+      }
+    }
+    return next;
   }
 };
 
@@ -418,18 +489,34 @@ CycleNetwork::~CycleNetwork() = default;
 const Network& CycleNetwork::network() const { return impl_->network; }
 uint64_t CycleNetwork::cycle() const { return impl_->now; }
 
-void CycleNetwork::inject(NodeIndex from, NodeIndex to, uint32_t flits, uint64_t tag) {
+NodeIndex CycleNetwork::attach_endpoint(const Coord& router) {
   Impl& n = *impl_;
-  require(from < n.routers && n.network.enabled(from),
-          "source node " + std::to_string(from) + " does not exist or is disabled");
-  require(to < n.routers && n.network.enabled(to),
+  const NodeIndex node = n.network.attach_endpoint(router);
+  n.interfaces.emplace_back();
+  n.interfaces.back().router = n.network.router_of(node);
+  n.is_sending.push_back(false);
+  return node;
+}
+
+void CycleNetwork::inject(NodeIndex from, NodeIndex to, uint32_t flits, uint64_t tag) {
+  inject_at(impl_->now, from, to, flits, tag);
+}
+
+void CycleNetwork::inject_at(uint64_t cycle, NodeIndex from, NodeIndex to, uint32_t flits, uint64_t tag) {
+  Impl& n = *impl_;
+  require(n.network.enabled(from), "source node " + std::to_string(from) + " does not exist or is disabled");
+  require(n.network.enabled(to),
           "destination node " + std::to_string(to) + " does not exist or is disabled");
+  require(cycle >= n.now, "a packet created at cycle " + std::to_string(cycle) +
+                              ", before the current cycle " + std::to_string(n.now));
   require(flits >= 1, "a packet needs at least one flit");
   require(n.p.flow_control == FlowControl::wormhole || flits <= n.depth,
           "a " + std::to_string(flits) + "-flit packet does not fit a virtual channel of " +
               std::to_string(n.depth) + " flits (vc_buffer) under virtual cut-through");
   const uint32_t index = n.allocate_packet();
-  n.packets[index] = Packet{from, to, flits, 0, n.now, tag};
+  const NodeIndex to_router = n.network.router_of(to);
+  const NodeIndex turn = n.network.turn_of(n.network.router_of(from), to_router);
+  n.packets[index] = Packet{from, to, to_router, turn, turn != to_router, flits, 0, cycle, tag};
   n.interfaces[from].queue.push(index);
   if (!n.is_sending[from]) {
     n.is_sending[from] = true;
@@ -439,8 +526,78 @@ void CycleNetwork::inject(NodeIndex from, NodeIndex to, uint32_t flits, uint64_t
 }
 
 void CycleNetwork::step(std::vector<Delivery>& delivered) { impl_->step(delivered); }
+
+uint64_t CycleNetwork::next_busy_cycle() const { return impl_->next_busy_cycle(); }
+
+void CycleNetwork::skip_to(uint64_t cycle) {
+  Impl& n = *impl_;
+  require(cycle >= n.now && cycle <= n.next_busy_cycle(),
+          "cannot skip to cycle " + std::to_string(cycle) + ": something happens before it");
+  n.now = cycle;
+}
+
+bool CycleNetwork::idle() const { return impl_->in_flight == 0 && impl_->pending_events == 0; }
 uint64_t CycleNetwork::packets_in_flight() const { return impl_->in_flight; }
 uint64_t CycleNetwork::flits_in_network() const { return impl_->flits_out; }
+size_t CycleNetwork::queued_packets(NodeIndex node) const { return impl_->interfaces.at(node).queue.size(); }
 const PacketStats& CycleNetwork::packet_stats() const { return impl_->stats; }
+
+std::vector<LinkStats> CycleNetwork::link_stats() const {
+  const Impl& n = *impl_;
+  std::vector<LinkStats> links;
+  auto add = [&links](LinkStats link, uint64_t flits, uint64_t busy_cycles) {
+    if (flits == 0) return;
+    link.flits = flits;
+    link.busy_cycles = busy_cycles;
+    links.push_back(std::move(link));
+  };
+  for (NodeIndex router = 0; router < n.routers; ++router) {
+    for (uint32_t direction = 0; direction < Network::kDirections; ++direction) {
+      const size_t port = size_t{router} * kPorts + direction;
+      add(n.network.describe_link(router, direction), n.port_flits[port], n.port_flits[port] * n.link_spacing[port]);
+    }
+    const Interface& interface = n.interfaces[router];
+    add(n.network.describe_port(router, true), interface.injected_flits, interface.injected_flits);
+    add(n.network.describe_port(router, false), interface.ejected_flits, interface.ejected_flits);
+  }
+  for (NodeIndex node = n.routers; node < n.interfaces.size(); ++node) {
+    const Interface& interface = n.interfaces[node];
+    add(n.network.describe_port(node, true), interface.injected_flits, interface.injected_flits);
+    add(n.network.describe_port(node, false), interface.ejected_flits, interface.ejected_flits);
+  }
+  return links;
+}
+
+std::vector<LinkBacklog> CycleNetwork::backlog() const {
+  const Impl& n = *impl_;
+  std::vector<uint64_t> waiting(n.interfaces.size(), 0);  // at each node: queued, or in its local input
+  std::vector<LinkBacklog> backlog;
+  for (const NodeIndex node : n.sending) {
+    // Walks a copy of the queue: a dump is rare, and the queue has no iterator.
+    for (PacketQueue queue = n.interfaces[node].queue; !queue.empty(); queue.pop()) {
+      const Packet& packet = n.packets[queue.front()];
+      waiting[node] += packet.flits - packet.sent;
+    }
+  }
+  for (NodeIndex router = 0; router < n.routers; ++router) {
+    for (uint32_t port = 0; port < kPorts; ++port) {
+      uint64_t flits = 0;
+      for (uint32_t vc = 0; vc < n.vcs; ++vc) flits += n.input_vcs[(size_t{router} * kPorts + port) * n.vcs + vc].count;
+      if (port == kLocal) {
+        waiting[router] += flits;
+      } else if (flits > 0) {
+        // Named as the link that feeds the buffer.
+        backlog.push_back({n.network.describe_link(n.network.neighbour(router, port), opposite(port)).name, flits});
+      }
+    }
+  }
+  for (NodeIndex node = 0; node < waiting.size(); ++node) {
+    if (waiting[node] > 0) backlog.push_back({n.network.describe_port(node, true).name, waiting[node]});
+  }
+  std::sort(backlog.begin(), backlog.end(), [](const LinkBacklog& a, const LinkBacklog& b) {
+    return a.amount != b.amount ? a.amount > b.amount : a.name < b.name;
+  });
+  return backlog;
+}
 
 }  // namespace dojo::noc

@@ -18,11 +18,11 @@ const char* const kDirectionNames[kLinkDirections] = {"east", "west", "south", "
 
 // Larger tiles would overflow resource indices; 5x5 chips of 18x20 are 9,000.
 constexpr uint64_t kMaxPositions = uint64_t{1} << 24;
-// Table routing keeps the next-hop tables of recently used destinations within this budget: 2 bits
-// per router each, so every destination of a 9,000-router tile fits (20 MB).
-constexpr uint64_t kRouteCacheBytes = uint64_t{32} << 20;
-constexpr uint32_t kRoutersPerTableByte = 4;
-constexpr uint64_t kMinCachedRoutes = 8;  // however large the tile
+// Table routing remembers the turning points of the routes that need one, up to this many (then
+// starts again): a few MB, however much of a large tile's all-to-all traffic goes round a hole.
+constexpr size_t kMaxRememberedTurns = size_t{1} << 18;
+// Up to this many routers, the constructor checks that table routing has a route for every pair.
+constexpr uint32_t kCheckAllPairsUpTo = 1024;
 constexpr uint32_t kUnreachable = std::numeric_limits<uint32_t>::max();
 constexpr uint32_t kNoRouter = Network::kNoNeighbour;
 constexpr size_t kListedNodes = 8;  // nodes named in an error message before "..."
@@ -128,16 +128,11 @@ struct Network::Impl {
   // Per position, the enabled router one link away in each direction, or kNoRouter.
   std::vector<std::array<NodeIndex, kLinkDirections>> neighbours;
 
-  // Table routing: per destination, every router's output link towards it (2 bits a router),
-  // computed on first use from a breadth-first search and kept for the most recently used
-  // destinations: never the whole N x N table up front.
-  struct NextHops {
-    std::vector<uint8_t> directions;
-    uint64_t last_use = 0;
-  };
-  mutable std::unordered_map<NodeIndex, NextHops> route_cache;
-  mutable uint64_t route_cache_clock = 0;
-  size_t route_cache_capacity = 0;
+  // Table routing (docs/noc.md#routing): a route is one dimension-order leg, or two with a turning
+  // router between them. Disabled positions per row and per column of the tile's grid, for checking
+  // a leg; and the turning points of the pairs that needed one.
+  std::vector<std::vector<uint32_t>> holes_in_row, holes_in_column;
+  mutable std::unordered_map<uint64_t, NodeIndex> turns;
   mutable std::vector<uint32_t> search_hops;      // scratch of the breadth-first search
   mutable std::vector<NodeIndex> search_frontier;
 
@@ -178,15 +173,23 @@ struct Network::Impl {
     }
     resources.resize(size_t{positions} * kPortsPerRouter);
     is_active.assign(resources.size(), false);
-    route_cache_capacity = static_cast<size_t>(std::min<uint64_t>(
-        positions, std::max<uint64_t>(kMinCachedRoutes, kRouteCacheBytes / (positions / kRoutersPerTableByte + 1))));
     neighbours.resize(positions);
     for (NodeIndex node = 0; node < positions; ++node) {
       for (uint32_t direction = 0; direction < kLinkDirections; ++direction) {
         neighbours[node][direction] = find_neighbour(node, direction);
       }
     }
-    if (p.routing == Routing::table) check_connected();
+    if (p.routing == Routing::table) {
+      holes_in_row.resize(grid_height);
+      holes_in_column.resize(grid_width);
+      for (NodeIndex node = 0; node < positions; ++node) {
+        if (position_enabled(node)) continue;
+        holes_in_row[global_y(node)].push_back(global_x(node));
+        holes_in_column[global_x(node)].push_back(global_y(node));
+      }
+      check_connected();
+      if (positions <= kCheckAllPairsUpTo) check_all_routes();
+    }
   }
 
   // --- geometry -----------------------------------------------------------------------------------
@@ -269,22 +272,6 @@ struct Network::Impl {
     return search_hops;
   }
 
-  // Every router's output link towards `destination`: the first, in east, west, south, north order,
-  // that gets one hop closer, so x moves come first.
-  std::vector<uint8_t> next_hops_to(NodeIndex destination) const {
-    const std::vector<uint32_t>& hops = distances_to(destination);
-    std::vector<uint8_t> directions(positions / kRoutersPerTableByte + 1, 0);
-    for (NodeIndex node = 0; node < positions; ++node) {
-      if (hops[node] == kUnreachable || node == destination) continue;
-      uint32_t direction = 0;
-      while (neighbour(node, direction) == kNoRouter || hops[neighbour(node, direction)] + 1 != hops[node]) {
-        ++direction;
-      }
-      directions[node / kRoutersPerTableByte] |= direction << (2 * (node % kRoutersPerTableByte));
-    }
-    return directions;
-  }
-
   void check_connected() const {
     NodeIndex first = 0;
     while (!position_enabled(first)) ++first;
@@ -302,40 +289,78 @@ struct Network::Impl {
                                 " routers off from " + describe(coord(first)) + ": " + cut_off);
   }
 
-  const std::vector<uint8_t>& cached_next_hops(NodeIndex destination) const {
-    auto found = route_cache.find(destination);
-    if (found == route_cache.end()) {
-      if (route_cache.size() >= route_cache_capacity) {
-        route_cache.erase(std::min_element(route_cache.begin(), route_cache.end(),
-                                           [](const auto& a, const auto& b) {
-                                             return a.second.last_use < b.second.last_use;
-                                           }));
-      }
-      found = route_cache.emplace(destination, NextHops{next_hops_to(destination), 0}).first;
-    }
-    found->second.last_use = ++route_cache_clock;
-    return found->second.directions;
-  }
-
-  // The output link a packet at `node` bound for `destination` takes (node != destination).
+  // The output link a packet at `node` bound for `destination` takes on a dimension-order leg
+  // (node != destination).
   uint32_t xy_direction(NodeIndex node, NodeIndex destination) const {
     const uint32_t gx = global_x(node), dx = global_x(destination);
     if (gx != dx) return dx > gx ? east : west;
     return global_y(destination) > global_y(node) ? south : north;
   }
 
-  // The output link a packet at router `node` bound for router `destination` (!= node) takes.
-  uint32_t direction(NodeIndex node, NodeIndex destination) const {
-    if (params.routing == Routing::xy) return xy_direction(node, destination);
-    const std::vector<uint8_t>& directions = cached_next_hops(destination);
-    return (directions[node / kRoutersPerTableByte] >> (2 * (node % kRoutersPerTableByte))) & 3u;
+  // Whether any of `holes` (positions along a line) lies between a and b, both included.
+  static bool blocked(const std::vector<uint32_t>& holes, uint32_t a, uint32_t b) {
+    const uint32_t low = std::min(a, b), high = std::max(a, b);
+    for (const uint32_t hole : holes)
+      if (hole >= low && hole <= high) return true;
+    return false;
+  }
+  // Whether the dimension-order leg from router `from` to router `to` passes only enabled routers.
+  bool leg_open(NodeIndex from, NodeIndex to) const {
+    const uint32_t fx = global_x(from), fy = global_y(from), tx = global_x(to), ty = global_y(to);
+    return !blocked(holes_in_row[fy], fx, tx) && !blocked(holes_in_column[tx], fy, ty);
+  }
+  uint32_t distance(NodeIndex a, NodeIndex b) const {
+    const auto gap = [](uint32_t p, uint32_t q) { return p > q ? p - q : q - p; };
+    return gap(global_x(a), global_x(b)) + gap(global_y(a), global_y(b));
+  }
+
+  // Where the route from router `from` to router `to` turns: `to` itself when one dimension-order
+  // leg gets there, else the router that makes two legs the shortest (the lowest index of those).
+  // kNoRouter if there is none.
+  NodeIndex find_turn(NodeIndex from, NodeIndex to) const {
+    if (leg_open(from, to)) return to;
+    NodeIndex best = kNoRouter;
+    uint32_t best_length = kUnreachable;
+    for (NodeIndex turn = 0; turn < positions; ++turn) {
+      const uint32_t length = distance(from, turn) + distance(turn, to);
+      if (length >= best_length || !position_enabled(turn)) continue;
+      if (leg_open(from, turn) && leg_open(turn, to)) {
+        best = turn;
+        best_length = length;
+      }
+    }
+    return best;
+  }
+  NodeIndex turn_of(NodeIndex from, NodeIndex to) const {
+    if (params.routing == Routing::xy || leg_open(from, to)) return to;
+    const uint64_t key = uint64_t{from} << 32 | to;
+    const auto found = turns.find(key);
+    if (found != turns.end()) return found->second;
+    const NodeIndex turn = find_turn(from, to);
+    if (turn == kNoRouter) {
+      throw std::invalid_argument("network: table routing has no route of two dimension-order legs from " +
+                                  describe(coord(from)) + " to " + describe(coord(to)) +
+                                  " around the disabled routers (docs/noc.md#routing)");
+    }
+    if (turns.size() >= kMaxRememberedTurns) turns.clear();
+    turns.emplace(key, turn);
+    return turn;
+  }
+  void check_all_routes() const {
+    for (NodeIndex from = 0; from < positions; ++from) {
+      if (!position_enabled(from)) continue;
+      for (NodeIndex to = 0; to < positions; ++to)
+        if (position_enabled(to)) turn_of(from, to);
+    }
   }
 
   // Calls visit(router, direction, next_router) for every link of the route between two routers.
   template <class Visit>
   void walk(NodeIndex from, NodeIndex to, Visit visit) const {
+    NodeIndex turn = turn_of(from, to);
     for (NodeIndex node = from; node != to;) {
-      const uint32_t towards = direction(node, to);
+      if (node == turn) turn = to;
+      const uint32_t towards = xy_direction(node, turn);
       const NodeIndex next = neighbour(node, towards);
       visit(node, towards, next);
       node = next;
@@ -474,12 +499,29 @@ uint64_t Network::zero_load_latency(NodeIndex from, NodeIndex to, uint32_t flits
   return head + tail_lag + 1;
 }
 
+NodeIndex Network::router_of(NodeIndex node) const {
+  if (node >= impl_->node_limit()) {
+    throw std::invalid_argument("network: node " + std::to_string(node) + " does not exist");
+  }
+  return impl_->router_of(node);
+}
+
+LinkStats Network::describe_link(NodeIndex router, uint32_t direction) const {
+  return impl_->describe_resource(router * kPortsPerRouter + direction);
+}
+
+LinkStats Network::describe_port(NodeIndex node, bool injection) const {
+  return impl_->describe_resource(injection ? impl_->injection_port(node) : impl_->ejection_port(node));
+}
+
 NodeIndex Network::neighbour(NodeIndex node, uint32_t direction) const {
   return impl_->neighbour(node, direction);
 }
 
+NodeIndex Network::turn_of(NodeIndex from, NodeIndex to) const { return impl_->turn_of(from, to); }
+
 uint32_t Network::direction_towards(NodeIndex node, NodeIndex destination) const {
-  return impl_->direction(node, destination);
+  return impl_->xy_direction(node, destination);
 }
 
 bool Network::crosses_chips(NodeIndex from, NodeIndex to) const { return impl_->crosses_chips(from, to); }
@@ -582,7 +624,7 @@ std::vector<LinkBacklog> Network::backlog(uint64_t cycle) const {
     if (cycles != 0) backlog.push_back({n.describe_resource(index).name, cycles});
   }
   std::sort(backlog.begin(), backlog.end(), [](const LinkBacklog& a, const LinkBacklog& b) {
-    return a.cycles != b.cycles ? a.cycles > b.cycles : a.name < b.name;
+    return a.amount != b.amount ? a.amount > b.amount : a.name < b.name;
   });
   return backlog;
 }

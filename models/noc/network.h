@@ -33,7 +33,9 @@ struct Coord {
 
 enum class Routing {
   xy,     // dimension order over the tile's global grid: first along x, then along y
-  table,  // shortest paths computed at start-up around disabled routers (ties broken x first)
+  // around disabled routers: one dimension-order leg where it is open, else the shortest route of
+  // two, turning at a router in between (docs/noc.md#routing)
+  table,
 };
 
 // Which timing model carries the packets (docs/noc.md): `ideal` books each packet's whole route on
@@ -95,7 +97,7 @@ inline const param::Table<NetworkSettings>& network_settings_parameters() {
                                    "cycles on the channel from a router out to its node"),
       param::choice<&S::routing>(
           "routing", {"xy", "table"},
-          "xy: dimension order; table: shortest paths around disabled cores"),
+          "xy: dimension order; table: around disabled cores, in one or two dimension-order legs"),
       number<&S::vcs>("vcs", Kind::count, 1, 64, "cycle model: virtual channels per input port"),
       number<&S::vc_buffer>("vc_buffer", Kind::count, 1, 4096,
                             "cycle model: flits of buffer per virtual channel"),
@@ -184,10 +186,12 @@ struct PacketStats {
   uint64_t total_latency = 0;
 };
 
-// Traffic booked on a link (or port) and not yet through it: its queue, in the timing model.
+// Traffic on a link (or port) and not yet through it: its queue, in the timing model.
 struct LinkBacklog {
   std::string name;  // as in LinkStats
-  uint64_t cycles;   // reserved at or after the cycle asked about
+  // The ideal model: cycles reserved at or after the cycle asked about; the cycle model: flits
+  // waiting in the buffer the link feeds (or, for an injection port, in the node's interface).
+  uint64_t amount;
 };
 
 class Network {
@@ -226,11 +230,22 @@ class Network {
 
   // Geometry and routing, for a model that moves flits itself (cycle_network.h). Directions are
   // 0 east, 1 west, 2 south, 3 north.
+  // The router a node hangs on: itself, or an attached endpoint's router.
+  NodeIndex router_of(NodeIndex node) const;
+  // The name and ends of router `router`'s link in `direction`, and of a node's injection or
+  // ejection port, as link_stats() gives them (flits and busy cycles 0).
+  LinkStats describe_link(NodeIndex router, uint32_t direction) const;
+  LinkStats describe_port(NodeIndex node, bool injection) const;
   static constexpr uint32_t kDirections = 4;
   static constexpr NodeIndex kNoNeighbour = ~NodeIndex{0};
   // The enabled router one link away from router `node` in `direction`, or kNoNeighbour.
   NodeIndex neighbour(NodeIndex node, uint32_t direction) const;
-  // The output link a packet at router `node` bound for router `destination` (!= node) takes.
+  // Where the route from router `from` to router `to` turns from its first dimension-order leg to
+  // its second: `to` for a route of one leg (always under xy routing). Throws
+  // std::invalid_argument if table routing finds no route of two legs.
+  NodeIndex turn_of(NodeIndex from, NodeIndex to) const;
+  // The output link a packet at router `node` takes on a dimension-order leg towards router
+  // `destination` (!= node): the next turning point or the route's end.
   uint32_t direction_towards(NodeIndex node, NodeIndex destination) const;
   bool crosses_chips(NodeIndex from, NodeIndex to) const;
   // Cycles a chip-to-chip link needs for `flits` flits.

@@ -3,6 +3,12 @@
 // destination core, the access there, a response packet back) and performs it on the
 // destination's local bus.
 //
+// With noc.model: cycle the packets move through the cycle-level routers (cycle_network.h) as
+// SystemC time passes: the initiator's thread waits (b_transport may call wait()) until its request
+// has arrived, for the access, and until the response has; a request that finds its node's
+// network interface holding interface_queue packets waits for room first. Responses always have
+// room (the interface keeps it for the requests it sent).
+//
 // Every endpoint is one port on each socket: a core binds its bus's window mapping to `ingress`,
 // its SRAM to `sram_egress` (the window's SRAM space reaches the memory itself, not whatever the
 // core's bus maps over it) and its bus's target to `device_egress` (the device space), in the
@@ -20,6 +26,7 @@
 #include <tlm_utils/multi_passthrough_target_socket.h>
 #include <vector>
 
+#include "noc/cycle_network.h"
 #include "noc/network.h"
 #include "noc/noc_settings.h"
 
@@ -58,8 +65,17 @@ class Noc : public sc_core::sc_module {
                      sc_core::sc_time issued, sc_core::sc_time arrived, sc_core::sc_time done)>
       on_access;
 
-  Network& network() { return network_; }
-  const Network& network() const { return network_; }
+  // Geometry and routing, whichever model times the packets.
+  const Network& network() const { return *geometry_; }
+  // Of the model in use.
+  std::vector<LinkStats> link_stats() const;
+  const PacketStats& packet_stats() const;
+  // What is still queued in the network at `cycle` (LinkBacklog says in what unit), the most
+  // first.
+  std::vector<LinkBacklog> backlog(uint64_t cycle) const;
+  // Cycle model: cycles initiators waited for room in a full network interface, and how often.
+  uint64_t interface_stall_cycles() const { return interface_stall_cycles_; }
+  uint64_t interface_stalls() const { return interface_stalls_; }
 
   // The next port of both sockets belongs to the core at `node` (an enabled router position).
   void add_core(NodeIndex node);
@@ -87,8 +103,35 @@ class Noc : public sc_core::sc_module {
                sc_core::sc_time& delay);
   sc_core::sc_time time_of(uint64_t cycle) const;
 
+  // The cycle model's side: the packets of one transaction, carried while its initiator waits.
+  void cycle_transport(NodeIndex source, const Destination& destination,
+                       tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);
+  // Sends a packet and returns once its tail has arrived; a request first waits for room.
+  void carry(NodeIndex from, NodeIndex to, uint32_t flits, bool request);
+  // Steps the cycle network through the cycle that ended at the current time.
+  void tick();
+  void tick_before(uint64_t cycle);  // makes sure the network steps `cycle`
+  // A packet in the cycle network, or an initiator waiting for room, and the event it waits on.
+  struct Transfer {
+    sc_core::sc_event done;
+  };
+  struct Blocked {
+    NodeIndex node;
+    uint32_t transfer;
+  };
+
   NocParams params_;
-  Network network_;
+  std::unique_ptr<Network> ideal_;        // noc.model: ideal
+  std::unique_ptr<CycleNetwork> cycle_;   // noc.model: cycle
+  const Network* geometry_;
+  sc_core::sc_event tick_event_;
+  std::vector<Delivery> delivered_;                 // scratch of tick()
+  std::vector<std::unique_ptr<Transfer>> transfers_;  // by tag; reused
+  std::vector<uint32_t> free_transfers_;
+  std::vector<Blocked> blocked_;        // in the order they came
+  std::vector<uint32_t> room_claimed_;  // per node: woken initiators yet to inject
+  uint64_t interface_stall_cycles_ = 0;
+  uint64_t interface_stalls_ = 0;
   std::vector<NodeIndex> ingress_nodes_;  // by ingress port
   std::vector<int> egress_port_of_;       // by node index; -1: no core there
 };

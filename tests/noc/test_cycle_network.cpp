@@ -2,7 +2,8 @@
 // packet size and pipeline shape; credit flow control (a buffer shorter than the credit round trip
 // slows a stream down by exactly the missing slots); saturation below the channel-load bound and
 // reacting to virtual channels and buffer depth as theory says; no deadlock under saturation;
-// determinism; bad parameters.
+// determinism; table routing around disabled routers, deadlock-free on a D1 chip; attached
+// endpoints, packets created in later cycles, idle cycles skipped; statistics; bad parameters.
 #include <catch2/catch.hpp>
 
 #include <vector>
@@ -58,6 +59,20 @@ void check_zero_load(const NetworkParams& params, std::initializer_list<uint32_t
       }
     }
   }
+}
+
+// A D1 chip: 18x20 with its six disabled positions (platform/configs/d1.yaml), table routing.
+NetworkParams d1_chip() {
+  NetworkParams params = cycle_mesh(18, 20);
+  params.routing = dojo::noc::Routing::table;
+  params.disabled = {{4, 3}, {13, 3}, {8, 9}, {9, 10}, {4, 16}, {13, 16}};
+  return params;
+}
+
+// The next of a fixed sequence of pseudo-random numbers (a 64-bit LCG: the tests' own, portable).
+uint64_t next_random(uint64_t& seed) {
+  seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+  return seed >> 33;
 }
 
 TrafficParams cycle_traffic(Pattern pattern, double rate, uint32_t flits, uint32_t vcs) {
@@ -239,9 +254,9 @@ TEST_CASE("cycle model: the same seed gives the same run") {
 }
 
 TEST_CASE("cycle model: what it cannot build is refused, naming the parameter") {
-  NetworkParams table = cycle_mesh(4, 4);
-  table.routing = dojo::noc::Routing::table;
-  CHECK_THROWS_WITH(CycleNetwork(table), Catch::Contains("noc.routing"));
+  NetworkParams table = d1_chip();
+  table.vcs = 1;
+  CHECK_THROWS_WITH(CycleNetwork(table), Catch::Contains("noc.vcs"));
   NetworkParams vct = cycle_mesh(4, 4);
   vct.flow_control = FlowControl::vct;
   vct.vc_buffer = 4;
@@ -249,4 +264,156 @@ TEST_CASE("cycle model: what it cannot build is refused, naming the parameter") 
   CHECK_THROWS_WITH(network.inject(0, 5, 5, 0), Catch::Contains("vc_buffer"));
   CHECK_THROWS_WITH(network.inject(0, 99, 1, 0), Catch::Contains("destination node 99"));
   CHECK_THROWS_WITH(network.inject(0, 5, 0, 0), Catch::Contains("at least one flit"));
+}
+
+TEST_CASE("cycle model: table routing around disabled routers meets the zero-load formula") {
+  NetworkParams wall = cycle_mesh(5, 5);
+  wall.routing = dojo::noc::Routing::table;
+  wall.disabled = {{2, 1}, {2, 2}, {2, 3}};
+  CycleNetwork network(wall);
+  const dojo::noc::Network& geometry = network.network();
+  // Straight across the wall: north round its end, 8 hops, turning at (0, 0).
+  const NodeIndex west = geometry.index_of({0, 0, 0, 2}), east = geometry.index_of({0, 0, 4, 2});
+  CHECK(geometry.turn_of(west, east) == geometry.index_of({0, 0, 0, 0}));
+  CHECK(geometry.routers_on_route(west, east) == 9);
+  for (NodeIndex from = 0; from < geometry.node_count(); ++from) {
+    for (NodeIndex to = 0; to < geometry.node_count(); ++to) {
+      if (!geometry.enabled(from) || !geometry.enabled(to)) continue;
+      INFO("from " << from << " to " << to);
+      REQUIRE(alone(network, from, to, 3) == geometry.zero_load_latency(from, to, 3));
+      std::vector<Delivery> none;
+      for (int cycle = 0; cycle < 64; ++cycle) network.step(none);
+    }
+  }
+}
+
+TEST_CASE("cycle model: a D1 chip saturated under table routing drains completely (no deadlock)") {
+  // Every pair of the chip has a route (the constructor checks), some of them turning round a
+  // disabled core; sources offer twice what the chip can carry, then stop.
+  for (const FlowControl flow_control : {FlowControl::wormhole, FlowControl::vct}) {
+    NetworkParams params = d1_chip();
+    params.flow_control = flow_control;
+    params.vc_buffer = 4;
+    CycleNetwork network(params);
+    const dojo::noc::Network& geometry = network.network();
+    std::vector<NodeIndex> nodes;
+    uint64_t turning = 0;
+    for (NodeIndex node = 0; node < geometry.node_count(); ++node)
+      if (geometry.enabled(node)) nodes.push_back(node);
+    std::vector<Delivery> delivered;
+    uint64_t sent = 0, received = 0, seed = 99;
+    for (int cycle = 0; cycle < 1500; ++cycle) {
+      for (const NodeIndex from : nodes) {
+        if (next_random(seed) % 4 != 0) continue;
+        const NodeIndex to = nodes[next_random(seed) % nodes.size()];
+        turning += geometry.turn_of(from, to) != to;
+        network.inject(from, to, 1 + next_random(seed) % 4, 0);
+        ++sent;
+      }
+      delivered.clear();
+      network.step(delivered);
+      received += delivered.size();
+    }
+    REQUIRE(turning > 100);
+    REQUIRE(network.packets_in_flight() > 20000);  // far beyond saturation
+    for (int cycle = 0; cycle < 400000 && network.packets_in_flight() > 0; ++cycle) {
+      delivered.clear();
+      network.step(delivered);
+      received += delivered.size();
+    }
+    CHECK(network.packets_in_flight() == 0);
+    CHECK(received == sent);
+  }
+}
+
+TEST_CASE("cycle model: an attached endpoint shares its router's local port") {
+  CycleNetwork network(cycle_mesh(3, 3));
+  const NodeIndex host = network.attach_endpoint({0, 0, 0, 1});
+  const dojo::noc::Network& geometry = network.network();
+  CHECK(host == geometry.node_count());
+  CHECK(geometry.router_of(host) == geometry.index_of({0, 0, 0, 1}));
+  CHECK(alone(network, host, 8, 2) == geometry.zero_load_latency(host, 8, 2));
+  CHECK(alone(network, 8, host, 2) == geometry.zero_load_latency(8, host, 2));
+  // The host and the core on the same router both send at once: their packets take the two
+  // virtual channels of its one local input, which passes a flit a cycle, so the later one ends
+  // two cycles after a packet alone would have.
+  std::vector<Delivery> delivered;
+  network.inject(host, 8, 2, 1);
+  network.inject(geometry.index_of({0, 0, 0, 1}), 8, 2, 2);
+  const uint64_t start = network.cycle();
+  for (int cycle = 0; cycle < 200 && delivered.size() < 2; ++cycle) network.step(delivered);
+  REQUIRE(delivered.size() == 2);
+  CHECK(delivered[0].delivered - start >= geometry.zero_load_latency(host, 8, 2));
+  CHECK(delivered[1].delivered - start == geometry.zero_load_latency(host, 8, 2) + 2);
+  // Link statistics name the endpoint's ports as the ideal model does.
+  bool injection = false, ejection = false;
+  for (const dojo::noc::LinkStats& link : network.link_stats()) {
+    injection |= link.name == "endpoint 9 at chip 0,0 core 0,1 injection" && link.flits == 4;
+    ejection |= link.name == "endpoint 9 at chip 0,0 core 0,1 ejection" && link.flits == 2;
+  }
+  CHECK(injection);
+  CHECK(ejection);
+}
+
+TEST_CASE("cycle model: packets created in later cycles, with the idle cycles skipped") {
+  // The same packets, stepped cycle by cycle and with every idle stretch skipped, are delivered
+  // in the same cycles.
+  const NetworkParams params = cycle_mesh(4, 4);
+  CycleNetwork stepped(params), skipping(params);
+  uint64_t seed = 5;
+  for (int packet = 0; packet < 200; ++packet) {
+    const uint64_t created = 40 * static_cast<uint64_t>(packet / 4) + next_random(seed) % 30;
+    const NodeIndex from = next_random(seed) % 16, to = next_random(seed) % 16;
+    const uint32_t flits = 1 + next_random(seed) % 3;
+    stepped.inject_at(created, from, to, flits, packet);
+    skipping.inject_at(created, from, to, flits, packet);
+  }
+  std::vector<Delivery> every_cycle, skipped;
+  while (!stepped.idle()) stepped.step(every_cycle);
+  uint64_t skips = 0;
+  while (!skipping.idle()) {
+    const uint64_t next = skipping.next_busy_cycle();
+    if (next > skipping.cycle()) {
+      skipping.skip_to(next);
+      ++skips;
+    }
+    skipping.step(skipped);
+  }
+  REQUIRE(every_cycle.size() == 200);
+  REQUIRE(skipped.size() == 200);
+  for (size_t i = 0; i < every_cycle.size(); ++i) {
+    CHECK(skipped[i].tag == every_cycle[i].tag);
+    CHECK(skipped[i].delivered == every_cycle[i].delivered);
+    CHECK(skipped[i].created == every_cycle[i].created);
+  }
+  CHECK(skips > 10);
+  CHECK(stepped.packet_stats().total_latency == skipping.packet_stats().total_latency);
+  // Skipping over work, or injecting into the past, is refused.
+  skipping.inject_at(skipping.cycle() + 5, 0, 1, 1, 0);
+  CHECK_THROWS_WITH(skipping.skip_to(skipping.cycle() + 6), Catch::Contains("something happens"));
+  CHECK_THROWS_WITH(skipping.inject_at(skipping.cycle() - 1, 0, 1, 1, 0), Catch::Contains("before the current cycle"));
+}
+
+TEST_CASE("cycle model: link statistics and the backlog of a blocked network") {
+  CycleNetwork network(cycle_mesh(4, 1));
+  std::vector<Delivery> delivered;
+  network.inject(0, 3, 5, 0);
+  while (!network.idle()) network.step(delivered);
+  uint64_t link_flits = 0;
+  for (const dojo::noc::LinkStats& link : network.link_stats()) {
+    if (link.name.find(" -> east") != std::string::npos) link_flits += link.flits;
+    CHECK(link.busy_cycles == link.flits);
+  }
+  CHECK(link_flits == 3 * 5);  // three links of five flits
+  CHECK(network.backlog().empty());
+  // Many packets at once into one destination: its router's buffers and the sources' queues fill.
+  for (NodeIndex from = 0; from < 3; ++from)
+    for (int packet = 0; packet < 10; ++packet) network.inject(from, 3, 4, 0);
+  for (int cycle = 0; cycle < 20; ++cycle) network.step(delivered);
+  const std::vector<dojo::noc::LinkBacklog> backlog = network.backlog();
+  REQUIRE_FALSE(backlog.empty());
+  CHECK(backlog.front().amount >= backlog.back().amount);
+  bool queued_at_source = false;
+  for (const auto& entry : backlog) queued_at_source |= entry.name == "chip 0,0 core 0,0 injection";
+  CHECK(queued_at_source);
 }

@@ -1,7 +1,11 @@
 // dojo::noc::Noc, the network as a TLM interconnect: window decoding, routing of accesses to the
-// destination's SRAM or devices, timing from the Network model, and address errors.
+// destination's SRAM or devices, timing from the Network model, and address errors; under the
+// cycle model, initiators that wait for their packets and stall on a full network interface.
 #include <catch2/catch.hpp>
+#include <functional>
 #include <memory>
+#include <tlm_utils/simple_initiator_socket.h>
+#include <tlm_utils/simple_target_socket.h>
 #include <vector>
 
 #include "../peripherals/tlm_test_initiator.h"
@@ -26,19 +30,21 @@ const sc_time kCycle(500, SC_PS);  // 2 GHz
 
 // A 3x2 mesh with the core at (1, 1) disabled; every working core has an initiator standing for
 // its bus, an SRAM, and a memory standing for its device block (which sees local addresses).
+NocParams bench_params() {
+  NocParams p;
+  p.network.width = 3;
+  p.network.height = 2;
+  p.network.disabled = {{1, 1}};
+  p.network.routing = dojo::noc::Routing::table;
+  p.clock_period = kCycle;
+  p.header_bytes = 8;
+  p.device_base = kDeviceBase;
+  p.sram_size = kSramSize;
+  return p;
+}
+
 struct Bench {
-  NocParams params = [] {
-    NocParams p;
-    p.network.width = 3;
-    p.network.height = 2;
-    p.network.disabled = {{1, 1}};
-    p.network.routing = dojo::noc::Routing::table;
-    p.clock_period = kCycle;
-    p.header_bytes = 8;
-    p.device_base = kDeviceBase;
-    p.sram_size = kSramSize;
-    return p;
-  }();
+  NocParams params = bench_params();
   Noc noc{"noc", params};
   std::vector<std::unique_ptr<TestInitiator>> cores;
   std::vector<std::unique_ptr<dojo::memory::Sram>> srams;
@@ -171,4 +177,133 @@ TEST_CASE("Noc: debug transport reaches the destination without taking time") {
   CHECK(written.debug_bytes == 8);
   CHECK(bench.cores[0]->debug_read(Bench::window(2, 1, 0, 0x80), 8).value == 0xabcd);
   CHECK(sc_core::sc_time_stamp() == sc_core::SC_ZERO_TIME);
+}
+
+// --- the cycle model: initiators wait in their threads while the routers move the packets -------
+
+namespace {
+
+// An initiator whose accesses run in a SystemC thread, as a core's do: the cycle model waits.
+struct ThreadInitiator : sc_core::sc_module {
+  tlm_utils::simple_initiator_socket<ThreadInitiator> socket;
+  std::function<void(ThreadInitiator&)> script;
+  sc_time last_done;  // when the last access ended
+
+  SC_HAS_PROCESS(ThreadInitiator);
+  explicit ThreadInitiator(sc_core::sc_module_name name) : sc_module(name), socket("socket") {
+    SC_THREAD(run);
+  }
+  void run() {
+    if (script) script(*this);
+  }
+  tlm::tlm_response_status write(uint64_t address, unsigned length, sc_time offset = sc_core::SC_ZERO_TIME) {
+    unsigned char data[64] = {1, 2, 3, 4, 5, 6, 7, 8};
+    tlm::tlm_generic_payload trans;
+    trans.set_command(tlm::TLM_WRITE_COMMAND);
+    trans.set_address(address);
+    trans.set_data_ptr(data);
+    trans.set_data_length(length);
+    trans.set_streaming_width(length);
+    trans.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+    socket->b_transport(trans, offset);
+    last_done = sc_core::sc_time_stamp() + offset;
+    return trans.get_response_status();
+  }
+};
+
+// Two initiators on one network port, as a core and its DMA engine share their node's bus.
+struct FanIn : sc_core::sc_module {
+  tlm_utils::simple_target_socket<FanIn> first, second;
+  tlm_utils::simple_initiator_socket<FanIn> out;
+  explicit FanIn(sc_core::sc_module_name name) : sc_module(name), first("first"), second("second"), out("out") {
+    first.register_b_transport(this, &FanIn::forward);
+    second.register_b_transport(this, &FanIn::forward);
+  }
+  void forward(tlm::tlm_generic_payload& trans, sc_time& delay) { out->b_transport(trans, delay); }
+};
+
+// Bench's mesh under noc.model: cycle, two thread initiators at every working core.
+struct CycleBench {
+  NocParams params;
+  std::unique_ptr<Noc> noc;
+  std::vector<std::unique_ptr<ThreadInitiator>> initiators;  // two per working core, in order
+  std::vector<std::unique_ptr<FanIn>> fan_ins;
+  std::vector<std::unique_ptr<dojo::memory::Sram>> srams;
+
+  explicit CycleBench(uint32_t interface_queue) {
+    params = bench_params();
+    params.network.model = dojo::noc::NetworkModel::cycle;
+    params.interface_queue = interface_queue;
+    noc = std::make_unique<Noc>("cycle_noc", params);
+    for (NodeIndex node = 0; node < noc->network().node_count(); ++node) {
+      if (!noc->network().enabled(node)) continue;
+      const std::string id = std::to_string(node);
+      fan_ins.push_back(std::make_unique<FanIn>(("fan_in" + id).c_str()));
+      for (const char* role : {"core", "dma"}) {
+        initiators.push_back(std::make_unique<ThreadInitiator>((role + id).c_str()));
+      }
+      initiators[initiators.size() - 2]->socket.bind(fan_ins.back()->first);
+      initiators.back()->socket.bind(fan_ins.back()->second);
+      fan_ins.back()->out.bind(noc->ingress);
+      srams.push_back(std::make_unique<dojo::memory::Sram>(("cycle_sram" + id).c_str(), kSramSize,
+                                                           sc_time(1, SC_NS), sc_time(1, SC_NS)));
+      noc->sram_egress.bind(srams.back()->socket);
+      noc->device_egress.bind(srams.back()->socket);  // not used here
+      noc->add_core(node);
+    }
+  }
+  NodeIndex node(uint32_t x, uint32_t y) const { return noc->network().index_of(Coord{0, 0, x, y}); }
+  uint64_t zero_load(uint32_t fx, uint32_t fy, uint32_t tx, uint32_t ty, uint32_t flits) const {
+    return noc->network().zero_load_latency(node(fx, fy), node(tx, ty), flits);
+  }
+};
+
+}  // namespace
+
+TEST_CASE("Noc (cycle model): request, access and response, each its zero-load latency, from the local time") {
+  CycleBench bench(4);
+  ThreadInitiator& core = *bench.initiators[0];  // at (0, 0)
+  tlm::tlm_response_status status = tlm::TLM_INCOMPLETE_RESPONSE, refused = tlm::TLM_INCOMPLETE_RESPONSE;
+  sc_time refused_at;
+  core.script = [&](ThreadInitiator& self) {
+    // 10 ns ahead of SystemC time: the packets leave then.
+    status = self.write(Bench::window(2, 1, 0, 0x100), 8, sc_time(10, SC_NS));
+    refused = self.write(Bench::window(1, 1, 0, 0), 8);  // the disabled core: at once
+    refused_at = sc_core::sc_time_stamp();
+  };
+  const sc_time write_done_expected = sc_time(10, SC_NS) + kCycle * static_cast<double>(bench.zero_load(0, 0, 2, 1, 1)) +
+                                      sc_time(1, SC_NS) + kCycle * static_cast<double>(bench.zero_load(2, 1, 0, 0, 1));
+  sc_core::sc_start();
+  CHECK(status == tlm::TLM_OK_RESPONSE);
+  CHECK(bench.srams[4]->data()[0x100] == 1);  // core (2, 1): the fifth working one
+  CHECK(refused == tlm::TLM_ADDRESS_ERROR_RESPONSE);
+  CHECK(refused_at == write_done_expected);
+  CHECK(bench.noc->packet_stats().packets == 2);
+  CHECK(bench.noc->interface_stalls() == 0);
+}
+
+// Two 64-byte writes (header + data: two flits) from the two initiators at (0, 0) to (2, 0) at
+// time 0: the second's flits follow the first's, two cycles later, whether it waited in the
+// interface's queue or, with a queue of one, in its initiator, counted as a stall.
+void check_two_writes_from_one_node(uint32_t interface_queue) {
+  CycleBench bench(interface_queue);
+  ThreadInitiator& core = *bench.initiators[0];
+  ThreadInitiator& dma = *bench.initiators[1];  // the same node
+  core.script = [](ThreadInitiator& self) { self.write(Bench::window(2, 0, 0, 0), 64); };
+  dma.script = [](ThreadInitiator& self) { self.write(Bench::window(2, 0, 0, 0x100), 64); };
+  sc_core::sc_start();
+  const sc_time alone = kCycle * static_cast<double>(bench.zero_load(0, 0, 2, 0, 2)) + sc_time(1, SC_NS) +
+                        kCycle * static_cast<double>(bench.zero_load(2, 0, 0, 0, 1));
+  CHECK(core.last_done == alone);
+  CHECK(dma.last_done - core.last_done == 2 * kCycle);
+  CHECK(bench.noc->interface_stalls() == (interface_queue == 1 ? 1u : 0u));
+  CHECK(bench.noc->interface_stall_cycles() == (interface_queue == 1 ? 2u : 0u));
+}
+
+TEST_CASE("Noc (cycle model): a full network interface stalls the next request, and counts it") {
+  check_two_writes_from_one_node(1);
+}
+
+TEST_CASE("Noc (cycle model): an interface with room queues the next request instead") {
+  check_two_writes_from_one_node(4);
 }

@@ -117,6 +117,7 @@ const std::vector<std::function<void(PlatformConfig&)>>& field_changes() {
       [](PlatformConfig& c) { c.noc.chip_link_bytes += 1; },
       [](PlatformConfig& c) { c.noc.chip_link_latency += 1; },
       [](PlatformConfig& c) { c.noc.header_bytes += 1; },
+      [](PlatformConfig& c) { c.noc.interface_queue += 1; },
       [](PlatformConfig& c) { c.noc.routing = dojo::noc::Routing::table; },
       [](PlatformConfig& c) { c.noc.latency_bucket_cycles += 1; },
       [](PlatformConfig& c) { c.noc.latency_buckets += 1; },
@@ -178,7 +179,7 @@ TEST_CASE("the schema binds every field of PlatformConfig to its own key") {
   CHECK(field_count<C::Mesh>() == 3);
   CHECK(field_count<C::Noc>() == 3);  // the two settings bases and the clock
   CHECK(field_count<dojo::noc::NetworkSettings>() == 19);
-  CHECK(field_count<dojo::noc::NocSettings>() == 1);
+  CHECK(field_count<dojo::noc::NocSettings>() == 2);
   CHECK(field_count<dojo::dma::DmaSettings>() == 3);
   CHECK(field_count<dojo::peripherals::SyncSettings>() == 1);
   CHECK(field_count<C::Vector>() == 4);
@@ -584,10 +585,10 @@ TEST_CASE("lists and maps: disabled cores and per-core images") {
              Contains("vector.pipeline: fma_stages ") && Contains(", but the RTL is built with"));
 }
 
-TEST_CASE("the cycle-level network is refused by the platform, which cannot run it yet") {
-  CHECK_THAT(validate_error(with_overrides({"noc.model=cycle"})),
-             Contains("noc.model: cycle is not yet available in dojo-vp run"));
-  CHECK(validate_error(with_overrides({"noc.vcs=4", "noc.injection_latency=1"})) == "");
+TEST_CASE("the cycle-level network and its network interfaces are settings like any other") {
+  CHECK(validate_error(with_overrides({"noc.model=cycle", "noc.vcs=4", "noc.injection_latency=1"})) == "");
+  CHECK(with_overrides({"noc.interface_queue=2"}).noc.interface_queue == 2);
+  CHECK_THROWS_WITH(with_overrides({"noc.interface_queue=0"}), Contains("noc.interface_queue: 0 is out of range"));
 }
 
 TEST_CASE("settings for some cores: cores[SELECT].key and the YAML list cores") {

@@ -218,15 +218,22 @@ size_t count_lines_with(const std::string& text, const std::string& needle) {
   return count;
 }
 
-TEST_CASE("tile programs pass on mini and on a D1 chip") {
-  for (const char* config : {"mini", "d1"}) {
-    for (const char* name :
-         {"token_ring", "all_reduce", "remote_pingpong", "dma_transpose", "ring_exchange"}) {
-      INFO(config << " " << name);
-      const Run run = dojo_vp(std::string("run --timeout 10ms --config ") + config + " " + firmware(name));
-      CHECK(run.status == 0);
-      CHECK(run.out.find(std::string(name) + ": PASS") != std::string::npos);
-      CHECK(run.out.find("FAIL") == std::string::npos);
+TEST_CASE("tile programs pass on mini and on a D1 chip, with either network model") {
+  const std::vector<std::string> programs = {"token_ring", "all_reduce", "remote_pingpong",
+                                             "dma_transpose", "ring_exchange"};
+  for (const std::string model : {"ideal", "cycle"}) {
+    for (const std::string config : {"mini", "d1"}) {
+      const std::string run_on = "run --timeout 10ms --config " + config + " --set noc.model=" + model + " ";
+      for (const std::string& name : programs) {
+        INFO(model << " " << config << " " << name);
+        const Run run = dojo_vp(run_on + firmware(name));
+        CHECK(run.status == 0);
+        CHECK(run.out.find(name + ": PASS") != std::string::npos);
+        CHECK(run.out.find("FAIL") == std::string::npos);
+      }
+      const Run hello = dojo_vp(run_on + firmware("all_cores"));  // booted through the host interface
+      CHECK(hello.status == 0);
+      CHECK(count_lines_with(hello.out, "): hello") == (config == "d1" ? 354u : 4u));
     }
   }
 }

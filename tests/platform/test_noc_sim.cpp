@@ -89,9 +89,9 @@ TEST_CASE("the cycle model's documented run prints its router and the measured f
   CHECK(json_number(run.out, "zero_load_latency") == Approx(25.0));
   CHECK(json_number(run.out, "accepted_throughput") == Approx(0.2).epsilon(0.03));
   CHECK(json_number(run.out, "avg_packet_latency") > json_number(run.out, "measured_zero_load_latency"));
-  const Run table = dojo_vp("noc-sim --model cycle --routing table");
-  CHECK(table.status == kBadInput);
-  CHECK(table.err.find("noc.routing") != std::string::npos);
+  const Run no_vcs = dojo_vp("noc-sim --model cycle --vcs 0");
+  CHECK(no_vcs.status == kBadInput);
+  CHECK(no_vcs.err.find("noc.vcs: 0 is out of range") != std::string::npos);
 }
 
 TEST_CASE("the same command gives byte-identical output") {

@@ -21,6 +21,7 @@ RunStatistics sample() {
   s.packets.packets = 4;
   s.packets.total_latency = 10;
   s.packets.max_latency = 4;
+  s.network = {"cycle", 2, 7};
   s.translation = {7, 5, 1, 4096, 0.25};
   s.parallel = {2, 30, 90, 0.5, 0.75};
   s.code = {3, 196608, 16384};
@@ -36,6 +37,7 @@ TEST_CASE("the text of the totals uses the JSON names and values") {
         "outcome: exited\nexit_status: 3\nsimulated_time_ps: 1500\nwall_time_s: 0.5\n"
         "instructions: 2000000\nmips: 4\ncores: 1\npackets.count: 4\npackets.flits: 0\n"
         "packets.average_latency: 2.5\npackets.max_latency: 4\npackets.bucket_cycles: 16\n"
+        "network.model: cycle\nnetwork.interface_stalls: 2\nnetwork.interface_stall_cycles: 7\n"
         "translation.traces: 7\ntranslation.shared: 5\ntranslation.flushes: 1\n"
         "translation.code_bytes: 4096\ntranslation.seconds: 0.25\n"
         "parallel.threads: 2\nparallel.batches: 30\nparallel.slices: 90\n"
@@ -48,7 +50,7 @@ TEST_CASE("the text of the totals uses the JSON names and values") {
     const auto colon = line.find(": ");
     std::string name = line.substr(0, colon), value = line.substr(colon + 2);
     if (name == "cores") continue;
-    if (name == "outcome") value = "\"" + value + "\"";
+    if (name == "outcome" || name == "network.model") value = "\"" + value + "\"";
     const auto dot = name.find('.');
     if (dot != std::string::npos) name = name.substr(dot + 1);
     INFO(line);
@@ -60,7 +62,7 @@ TEST_CASE("the JSON file keeps its documented order, with the core's pc and the 
   const std::string json = to_json(sample());
   const std::vector<std::string> keys = {"format", "tile", "outcome", "exit_status",
                                          "simulated_time_ps", "wall_time_s", "instructions", "mips",
-                                         "cores", "links", "packets", "dma", "translation",
+                                         "cores", "links", "packets", "network", "dma", "translation",
                                          "parallel", "code"};
   size_t at = 0;
   for (const std::string& key : keys) {
