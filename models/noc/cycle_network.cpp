@@ -98,8 +98,10 @@ struct Interface {
   uint32_t next_vc = 0;  // round-robin start of the next allocation
 };
 
+[[noreturn]] void fail(const std::string& message) { throw std::invalid_argument("network: " + message); }
+
 void require(bool condition, const std::string& message) {
-  if (!condition) throw std::invalid_argument("network: " + message);
+  if (!condition) fail(message);
 }
 
 }  // namespace
@@ -504,15 +506,18 @@ void CycleNetwork::inject(NodeIndex from, NodeIndex to, uint32_t flits, uint64_t
 
 void CycleNetwork::inject_at(uint64_t cycle, NodeIndex from, NodeIndex to, uint32_t flits, uint64_t tag) {
   Impl& n = *impl_;
-  require(n.network.enabled(from), "source node " + std::to_string(from) + " does not exist or is disabled");
-  require(n.network.enabled(to),
-          "destination node " + std::to_string(to) + " does not exist or is disabled");
-  require(cycle >= n.now, "a packet created at cycle " + std::to_string(cycle) +
-                              ", before the current cycle " + std::to_string(n.now));
-  require(flits >= 1, "a packet needs at least one flit");
-  require(n.p.flow_control == FlowControl::wormhole || flits <= n.depth,
-          "a " + std::to_string(flits) + "-flit packet does not fit a virtual channel of " +
-              std::to_string(n.depth) + " flits (vc_buffer) under virtual cut-through");
+  // Per packet: the messages are built only when a check fails.
+  if (!n.network.enabled(from)) fail("source node " + std::to_string(from) + " does not exist or is disabled");
+  if (!n.network.enabled(to)) fail("destination node " + std::to_string(to) + " does not exist or is disabled");
+  if (cycle < n.now) {
+    fail("a packet created at cycle " + std::to_string(cycle) + ", before the current cycle " +
+         std::to_string(n.now));
+  }
+  if (flits == 0) fail("a packet needs at least one flit");
+  if (n.p.flow_control == FlowControl::vct && flits > n.depth) {
+    fail("a " + std::to_string(flits) + "-flit packet does not fit a virtual channel of " +
+         std::to_string(n.depth) + " flits (vc_buffer) under virtual cut-through");
+  }
   const uint32_t index = n.allocate_packet();
   const NodeIndex to_router = n.network.router_of(to);
   const NodeIndex turn = n.network.turn_of(n.network.router_of(from), to_router);
