@@ -76,20 +76,29 @@ void print_json(const noc::TrafficParams& p, const noc::TrafficResult& r) {
   }
   std::printf(
       "\"packet_flits\": %u, \"injection_rate\": %.6g, \"router_latency\": %u, \"link_latency\": %u, "
-      "\"warmup\": %llu, \"measure\": %llu, \"drain_limit\": %llu, \"seed\": %llu, "
+      "\"warmup\": %llu, \"measure\": %llu, \"sample_period\": %llu, \"convergence\": %.6g, "
+      "\"max_measure\": %llu, \"latency_threshold\": %.6g, \"drain_limit\": %llu, \"seed\": %llu, \"seeds\": %u, "
       "\"offered_rate\": %.6g, \"packets_measured\": %llu, \"flits_measured\": %llu, "
       "\"avg_packet_latency\": %.4f, \"p99_packet_latency\": %llu, \"max_packet_latency\": %llu, "
       "\"zero_load_latency\": %.4f, \"measured_zero_load_latency\": %.4f, \"accepted_throughput\": %.6f, \"throughput_bound\": %.6f, "
-      "\"bottleneck\": \"%s\", \"delivery_span\": %llu, \"saturated\": %s}\n",
+      "\"bottleneck\": \"%s\", \"samples\": %llu, \"measured_cycles\": %llu, \"converged\": %s, "
+      "\"delivery_span\": %llu, ",
       p.packet_flits, p.injection_rate, noc::router_pipeline_cycles(p.network), p.network.link_latency,
       static_cast<unsigned long long>(p.warmup), static_cast<unsigned long long>(p.measure),
-      static_cast<unsigned long long>(p.drain_limit), static_cast<unsigned long long>(p.seed),
-      p.injection_rate, static_cast<unsigned long long>(r.packets_measured),
+      static_cast<unsigned long long>(p.sample_period), p.convergence, static_cast<unsigned long long>(p.max_measure),
+      p.latency_threshold, static_cast<unsigned long long>(p.drain_limit), static_cast<unsigned long long>(p.seed),
+      p.seeds, p.injection_rate, static_cast<unsigned long long>(r.packets_measured),
       static_cast<unsigned long long>(r.flits_measured), r.avg_packet_latency,
       static_cast<unsigned long long>(r.p99_packet_latency),
       static_cast<unsigned long long>(r.max_packet_latency), r.bounds.zero_load_latency,
       r.measured_zero_load_latency, r.accepted_throughput, r.bounds.throughput_bound, r.bounds.bottleneck.c_str(),
-      static_cast<unsigned long long>(r.delivery_span), r.saturated ? "true" : "false");
+      static_cast<unsigned long long>(r.samples), static_cast<unsigned long long>(r.measured_cycles),
+      r.converged ? "true" : "false", static_cast<unsigned long long>(r.delivery_span));
+  if (p.seeds > 1) {
+    std::printf("\"avg_packet_latency_range\": [%.4f, %.4f], \"accepted_throughput_range\": [%.6f, %.6f], ",
+                r.latency_range.first, r.latency_range.second, r.accepted_range.first, r.accepted_range.second);
+  }
+  std::printf("\"saturated\": %s}\n", r.saturated ? "true" : "false");
 }
 
 void print_text(const noc::TrafficParams& p, const noc::TrafficResult& r) {
@@ -99,14 +108,24 @@ void print_text(const noc::TrafficParams& p, const noc::TrafficResult& r) {
     std::printf(" (%.3g of packets to %u,%u)", p.hotspot_fraction, r.hotspot_node.first, r.hotspot_node.second);
   }
   std::printf(", %u-flit packets, offered %.4g flits/node/cycle\n", p.packet_flits, p.injection_rate);
-  std::printf("  router latency %u, link latency %u; warm-up %llu, measure %llu, drain limit %llu cycles; seed %llu\n",
+  std::printf("  router latency %u, link latency %u; warm-up %llu cycles, samples of %llu until the latency moves by "
+              "%.3g or less (%llu to %llu cycles), latency threshold %.6g, drain limit %llu cycles; seed %llu",
               noc::router_pipeline_cycles(p.network), p.network.link_latency, static_cast<unsigned long long>(p.warmup),
-              static_cast<unsigned long long>(p.measure), static_cast<unsigned long long>(p.drain_limit),
-              static_cast<unsigned long long>(p.seed));
+              static_cast<unsigned long long>(p.sample_period), p.convergence, static_cast<unsigned long long>(p.measure),
+              static_cast<unsigned long long>(p.max_measure), p.latency_threshold,
+              static_cast<unsigned long long>(p.drain_limit), static_cast<unsigned long long>(p.seed));
+  if (p.seeds > 1) std::printf(" and the next %u", p.seeds - 1);
+  std::printf("\n");
+  std::printf("measured:            %llu samples, %llu cycles%s\n", static_cast<unsigned long long>(r.samples),
+              static_cast<unsigned long long>(r.measured_cycles), r.converged ? ", converged" : ", not converged");
   std::printf("packets measured:    %llu (%llu flits)\n", static_cast<unsigned long long>(r.packets_measured),
               static_cast<unsigned long long>(r.flits_measured));
   std::printf("average latency:     %.2f cycles (zero-load: %.2f for these packets, %.2f for the pattern)\n",
               r.avg_packet_latency, r.measured_zero_load_latency, r.bounds.zero_load_latency);
+  if (p.seeds > 1) {
+    std::printf("  over %u seeds:      %.2f to %.2f cycles; accepted %.4f to %.4f\n", p.seeds, r.latency_range.first,
+                r.latency_range.second, r.accepted_range.first, r.accepted_range.second);
+  }
   std::printf("p99 / max latency:   %llu / %llu cycles\n", static_cast<unsigned long long>(r.p99_packet_latency),
               static_cast<unsigned long long>(r.max_packet_latency));
   std::printf("accepted throughput: %.4f flits/node/cycle (bound %.4f, set by %s)\n", r.accepted_throughput,
@@ -163,11 +182,21 @@ std::function<int()> add_noc_sim_command(CLI::App& app) {
         ->type_name(value_name(declaration));
   }
   command->add_option("--warmup", p.warmup, "Cycles before measuring")->capture_default_str();
-  command->add_option("--measure", p.measure, "Cycles whose packets are measured")->capture_default_str();
+  command->add_option("--measure", p.measure, "Cycles measured at least")->capture_default_str();
+  command->add_option("--sample-period", p.sample_period, "Cycles of a measurement sample")->capture_default_str();
+  command->add_option("--convergence", p.convergence,
+                      "The measurement ends when a sample moves the average latency by at most this "
+                      "fraction of it")->capture_default_str();
+  command->add_option("--max-measure", p.max_measure, "Cycles measured at most")->capture_default_str();
+  command->add_option("--latency-threshold", p.latency_threshold,
+                      "A sample whose average latency exceeds this many cycles makes the run saturated "
+                      "(0: none)")->capture_default_str();
   command->add_option("--drain-limit", p.drain_limit,
-                      "Cycles after the window by which every measured packet must be delivered, "
+                      "Cycles after its sample by which every measured packet must be delivered, "
                       "or the run counts as saturated")->capture_default_str();
   command->add_option("--seed", p.seed, "Random seed: equal seeds give equal results")->capture_default_str();
+  command->add_option("--seeds", p.seeds, "Runs, with seeds seed, seed + 1, ...: their figures averaged")
+      ->capture_default_str();
   command->add_flag("--json", options->json, "Print one JSON object");
   return [options] {
     try {

@@ -49,6 +49,10 @@ void validate(const TrafficParams& p) {
     fail("--injection-rate must be between 0 and 1 flits per node per cycle");
   }
   if (p.measure < 1) fail("--measure must be at least 1 cycle");
+  if (p.sample_period < 1) fail("--sample-period must be at least 1 cycle");
+  if (!(p.convergence >= 0)) fail("--convergence must not be negative");
+  if (!(p.latency_threshold >= 0)) fail("--latency-threshold must not be negative (0: none)");
+  if (p.seeds < 1) fail("--seeds must be at least 1");
 }
 
 NetworkParams mesh_params(const TrafficParams& p) {
@@ -214,100 +218,272 @@ void generate(const TrafficPattern& pattern, double packet_probability, std::mt1
   }
 }
 
+// The measurement, in samples of sample_period cycles after the warm-up: which sample a packet
+// created in a cycle belongs to, their latencies as they are delivered, and when to stop. A sample
+// closes once its period is over and its packets are all delivered, the samples in order. Once at
+// least `measure` cycles are closed the measurement ends at the first sample after which the
+// average latency of all closed samples moved by at most `convergence` of itself, at max_measure,
+// when a sample's own average latency exceeded latency_threshold (saturated), or when a sample
+// has not closed drain_limit cycles after its period (saturated).
+class Sampling {
+ public:
+  static constexpr uint64_t kNotMeasured = ~uint64_t{0};
+
+  explicit Sampling(const TrafficParams& p)
+      : p_(p),
+        min_samples_((p.measure + p.sample_period - 1) / p.sample_period),
+        max_samples_(std::max(min_samples_, (p.max_measure + p.sample_period - 1) / p.sample_period)) {}
+
+  bool decided() const { return decided_; }
+  // The samples measured, once decided.
+  uint64_t samples() const { return decided_samples_; }
+  bool converged() const { return converged_; }
+  bool saturated() const { return saturated_; }
+  uint64_t window_cycles() const { return decided_samples_ * p_.sample_period; }
+  uint64_t window_end() const { return p_.warmup + window_cycles(); }
+
+  // The sample of a packet created in `cycle`, or kNotMeasured (warm-up, or past the samples).
+  uint64_t sample_of(uint64_t cycle) const {
+    if (cycle < p_.warmup || decided_) return kNotMeasured;
+    const uint64_t sample = (cycle - p_.warmup) / p_.sample_period;
+    return sample < max_samples_ ? sample : kNotMeasured;
+  }
+  void created(uint64_t sample) {
+    if (sample == kNotMeasured) return;
+    if (sample >= samples_.size()) samples_.resize(sample + 1);
+    ++samples_[sample].outstanding;
+  }
+  void delivered(uint64_t sample, uint64_t latency, uint64_t zero_load) {
+    if (sample == kNotMeasured || sample >= samples_.size()) return;
+    Sample& s = samples_[sample];
+    --s.outstanding;
+    s.latencies.push_back(latency);
+    s.latency_total += latency;
+    s.zero_load_total += zero_load;
+  }
+  // Closes what it can with every packet created before `cycle` known; decides if it is time.
+  void advance(uint64_t cycle) {
+    if (decided_) return;
+    const uint64_t ended = cycle < p_.warmup ? 0 : std::min(max_samples_, (cycle - p_.warmup) / p_.sample_period);
+    if (samples_.size() < ended) samples_.resize(ended);  // periods without a packet
+    while (closed_ < ended && samples_[closed_].outstanding == 0) {
+      const Sample& sample = samples_[closed_];
+      const uint64_t count = sample.latencies.size();
+      over_threshold_ |= p_.latency_threshold > 0 && count > 0 &&
+                         static_cast<double>(sample.latency_total) > p_.latency_threshold * static_cast<double>(count);
+      const double before = average();
+      closed_latency_ += sample.latency_total;
+      closed_packets_ += count;
+      ++closed_;
+      const double after = average();
+      if (closed_ >= min_samples_ && closed_ >= 2 && std::fabs(after - before) <= p_.convergence * after) {
+        converged_ = true;
+      }
+      if (closed_ >= min_samples_ && (converged_ || over_threshold_ || closed_ == max_samples_)) {
+        return decide(closed_, over_threshold_);
+      }
+    }
+    // A sample still open drain_limit cycles after its period, once the least window is over.
+    if (cycle >= period_end(min_samples_ - 1) && cycle >= period_end(closed_) + p_.drain_limit) {
+      decide(std::max(closed_, min_samples_), true);
+    }
+  }
+
+  // Calls visit(sample) for every packet-holding sample measured.
+  template <class Visit>
+  void each_measured(Visit visit) const {
+    for (uint64_t index = 0; index < decided_samples_ && index < samples_.size(); ++index) visit(samples_[index]);
+  }
+
+  struct Sample {
+    uint64_t outstanding = 0;
+    std::vector<uint64_t> latencies;
+    uint64_t latency_total = 0;
+    uint64_t zero_load_total = 0;
+  };
+
+ private:
+  uint64_t period_end(uint64_t sample) const { return p_.warmup + (sample + 1) * p_.sample_period; }
+  double average() const {
+    return closed_packets_ ? static_cast<double>(closed_latency_) / static_cast<double>(closed_packets_) : 0;
+  }
+  void decide(uint64_t samples, bool saturated) {
+    decided_ = true;
+    decided_samples_ = samples;
+    saturated_ = saturated;
+  }
+
+  const TrafficParams& p_;
+  const uint64_t min_samples_, max_samples_;
+  std::vector<Sample> samples_;
+  uint64_t closed_ = 0, closed_latency_ = 0, closed_packets_ = 0;
+  bool over_threshold_ = false, converged_ = false;
+  bool decided_ = false, saturated_ = false;
+  uint64_t decided_samples_ = 0;
+};
+
+// The result's latency figures and window from the measured samples.
+void summarize(const Sampling& sampling, TrafficResult& result) {
+  std::vector<uint64_t> latencies;
+  uint64_t zero_load_total = 0, outstanding = 0;
+  sampling.each_measured([&](const Sampling::Sample& sample) {
+    latencies.insert(latencies.end(), sample.latencies.begin(), sample.latencies.end());
+    zero_load_total += sample.zero_load_total;
+    outstanding += sample.outstanding;
+  });
+  summarize_latencies(latencies, zero_load_total, result);
+  result.samples = sampling.samples();
+  result.measured_cycles = sampling.window_cycles();
+  result.converged = sampling.converged();
+  result.saturated = sampling.saturated() || outstanding > 0;
+}
+
 void run_ideal(const TrafficParams& params, const TrafficPattern& pattern, TrafficResult& result) {
   Network network(mesh_params(params));
   std::mt19937_64 random(params.seed);
   const double packet_probability = params.injection_rate / params.packet_flits;
-  const uint64_t window_end = params.warmup + params.measure;
-
-  std::vector<uint64_t> latencies;
-  uint64_t zero_load_total = 0;
-  uint64_t last_warmup_delivery = 0, last_measured_delivery = 0;
+  Sampling sampling(params);
+  uint64_t last_warmup_delivery = 0;
+  std::vector<uint64_t> last_delivery;  // per sample
   // Packets are sent in creation order, so a later packet never takes a slot an earlier one holds:
-  // the measured packets' delivery cycles are final once the window closes, no drain run needed.
-  for (uint64_t cycle = 0; cycle < window_end; ++cycle) {
+  // a packet's delivery cycle is final when it is sent, no drain run needed.
+  for (uint64_t cycle = 0; !sampling.decided(); ++cycle) {
     if (cycle % kHorizonInterval == 0) network.advance_horizon(cycle);
+    const uint64_t sample = sampling.sample_of(cycle);
     generate(pattern, packet_probability, random, [&](uint32_t source, uint32_t destination) {
       const uint64_t delivered = network.send(source, destination, params.packet_flits, cycle);
       if (cycle < params.warmup) {
         last_warmup_delivery = std::max(last_warmup_delivery, delivered);
-      } else {
-        latencies.push_back(delivered - cycle);
-        zero_load_total += network.zero_load_latency(source, destination, params.packet_flits);
-        last_measured_delivery = std::max(last_measured_delivery, delivered);
+        return;
       }
+      if (sample == Sampling::kNotMeasured) return;
+      sampling.created(sample);
+      sampling.delivered(sample, delivered - cycle, network.zero_load_latency(source, destination, params.packet_flits));
+      if (sample >= last_delivery.size()) last_delivery.resize(sample + 1, 0);
+      last_delivery[sample] = std::max(last_delivery[sample], delivered);
     });
+    sampling.advance(cycle + 1);
   }
 
-  summarize_latencies(latencies, zero_load_total, result);
+  summarize(sampling, result);
+  uint64_t last_measured_delivery = 0;
+  for (uint64_t index = 0; index < sampling.samples() && index < last_delivery.size(); ++index)
+    last_measured_delivery = std::max(last_measured_delivery, last_delivery[index]);
+  const uint64_t window = sampling.window_cycles();
   result.flits_measured = result.packets_measured * params.packet_flits;
   const uint64_t span_start = std::max(params.warmup, last_warmup_delivery);
   result.delivery_span =
-      std::max(params.measure, last_measured_delivery > span_start ? last_measured_delivery - span_start : 0);
+      std::max(window, last_measured_delivery > span_start ? last_measured_delivery - span_start : 0);
   result.accepted_throughput = static_cast<double>(result.flits_measured) / pattern.nodes() /
                                static_cast<double>(result.delivery_span);
-  result.saturated = last_measured_delivery > window_end + params.drain_limit ||
-                     static_cast<double>(result.delivery_span) >
-                         static_cast<double>(params.measure) * (1 + kBehindTolerance);
+  result.saturated = result.saturated || last_measured_delivery > sampling.window_end() + params.drain_limit ||
+                     static_cast<double>(result.delivery_span) > static_cast<double>(window) * (1 + kBehindTolerance);
 }
 
-// The cycle model is stepped: packets created in the window are followed (sources go on
-// generating) until delivered or until drain_limit cycles after it. Accepted throughput is what
-// a router-level simulator counts: the flits ejected during the window.
+// The cycle model is stepped: the sources go on generating while the samples' packets are followed
+// until delivered. Accepted throughput is what a router-level simulator counts: the flits ejected
+// during the measured window.
 void run_cycle(const TrafficParams& params, const TrafficPattern& pattern, TrafficResult& result) {
   CycleNetwork network(mesh_params(params));
   std::mt19937_64 random(params.seed);
   const double packet_probability = params.injection_rate / params.packet_flits;
-  const uint64_t window_end = params.warmup + params.measure;
-  enum : uint64_t { kWarmup, kMeasured, kDrain };
+  Sampling sampling(params);
 
-  std::vector<uint64_t> latencies;
   std::vector<Delivery> delivered;
-  uint64_t zero_load_total = 0, measured_outstanding = 0, flits_in_window = 0;
-  uint64_t last_warmup_delivery = 0, last_measured_delivery = 0;
-  uint64_t cycle = 0;
-  for (; cycle < window_end || (measured_outstanding > 0 && cycle < window_end + params.drain_limit); ++cycle) {
-    const uint64_t phase = cycle < params.warmup ? kWarmup : cycle < window_end ? kMeasured : kDrain;
+  std::vector<uint64_t> ejected;       // flits, per sample period by delivery cycle
+  std::vector<uint64_t> last_delivery;  // per sample
+  uint64_t last_warmup_delivery = 0;
+  for (uint64_t cycle = 0; !sampling.decided(); ++cycle) {
+    const uint64_t sample = sampling.sample_of(cycle);
+    // Tags: 0 the warm-up's and unmeasured packets, sample + 1 a sample's.
+    const uint64_t tag = sample == Sampling::kNotMeasured ? 0 : sample + 1;
     generate(pattern, packet_probability, random, [&](uint32_t source, uint32_t destination) {
-      network.inject(source, destination, params.packet_flits, phase);
-      if (phase == kMeasured) ++measured_outstanding;
+      network.inject(source, destination, params.packet_flits, tag);
+      sampling.created(sample);
     });
     delivered.clear();
     network.step(delivered);
     for (const Delivery& packet : delivered) {
-      if (cycle >= params.warmup && cycle < window_end) flits_in_window += packet.flits;
-      if (packet.tag == kWarmup) last_warmup_delivery = packet.delivered;
-      if (packet.tag != kMeasured) continue;
-      --measured_outstanding;
-      last_measured_delivery = packet.delivered;
-      latencies.push_back(packet.delivered - packet.created);
-      zero_load_total += network.network().zero_load_latency(packet.from, packet.to, packet.flits);
+      if (cycle >= params.warmup) {
+        const uint64_t period = (cycle - params.warmup) / params.sample_period;
+        if (period >= ejected.size()) ejected.resize(period + 1, 0);
+        ejected[period] += packet.flits;
+      }
+      if (packet.created < params.warmup) last_warmup_delivery = packet.delivered;
+      if (packet.tag == 0) continue;
+      const uint64_t of = packet.tag - 1;
+      sampling.delivered(of, packet.delivered - packet.created,
+                         network.network().zero_load_latency(packet.from, packet.to, packet.flits));
+      if (of >= last_delivery.size()) last_delivery.resize(of + 1, 0);
+      last_delivery[of] = packet.delivered;
     }
+    sampling.advance(cycle + 1);
   }
 
-  summarize_latencies(latencies, zero_load_total, result);
+  summarize(sampling, result);
+  const uint64_t window = sampling.window_cycles();
+  uint64_t flits_in_window = 0, last_measured_delivery = 0;
+  for (uint64_t index = 0; index < sampling.samples(); ++index) {
+    if (index < ejected.size()) flits_in_window += ejected[index];
+    if (index < last_delivery.size()) last_measured_delivery = std::max(last_measured_delivery, last_delivery[index]);
+  }
   result.flits_measured = result.packets_measured * params.packet_flits;
   result.accepted_throughput =
-      static_cast<double>(flits_in_window) / pattern.nodes() / static_cast<double>(params.measure);
-  // Saturated as the ideal model's runs are: the measured packets were not all delivered, or took
-  // noticeably longer than the window to deliver (the network fell behind the offered traffic).
+      static_cast<double>(flits_in_window) / pattern.nodes() / static_cast<double>(window);
+  // Saturated also as the ideal model's runs are when the measured packets took noticeably longer
+  // than the window to deliver (the network fell behind the offered traffic).
   const uint64_t span_start = std::max(params.warmup, last_warmup_delivery);
   result.delivery_span =
-      std::max(params.measure, last_measured_delivery > span_start ? last_measured_delivery - span_start : 0);
-  result.saturated = measured_outstanding > 0 ||
-                     static_cast<double>(result.delivery_span) >
-                         static_cast<double>(params.measure) * (1 + kBehindTolerance);
+      std::max(window, last_measured_delivery > span_start ? last_measured_delivery - span_start : 0);
+  result.saturated = result.saturated ||
+                     static_cast<double>(result.delivery_span) > static_cast<double>(window) * (1 + kBehindTolerance);
 }
 
 }  // namespace
 
 TrafficResult run_traffic(const TrafficParams& params) {
-  TrafficResult result;
-  result.bounds = pattern_bounds(params);
-  result.hotspot_node = hotspot_of(params);
+  validate(params);
   const TrafficPattern pattern(params);
-  (params.network.model == NetworkModel::cycle ? run_cycle : run_ideal)(params, pattern, result);
-  return result;
+  const auto run_one = [&](uint64_t seed) {
+    TrafficParams one = params;
+    one.seed = seed;
+    TrafficResult result;
+    (params.network.model == NetworkModel::cycle ? run_cycle : run_ideal)(one, pattern, result);
+    return result;
+  };
+  TrafficResult total = run_one(params.seed);
+  total.bounds = pattern_bounds(params);
+  total.hotspot_node = hotspot_of(params);
+  total.latency_range = {total.avg_packet_latency, total.avg_packet_latency};
+  total.accepted_range = {total.accepted_throughput, total.accepted_throughput};
+  // Further seeds: each run counts once in the averages; the ranges show their spread.
+  double latency = total.avg_packet_latency, p99 = static_cast<double>(total.p99_packet_latency);
+  double zero_load = total.measured_zero_load_latency, accepted = total.accepted_throughput;
+  for (uint32_t index = 1; index < params.seeds; ++index) {
+    const TrafficResult run = run_one(params.seed + index);
+    latency += run.avg_packet_latency;
+    p99 += static_cast<double>(run.p99_packet_latency);
+    zero_load += run.measured_zero_load_latency;
+    accepted += run.accepted_throughput;
+    total.latency_range = {std::min(total.latency_range.first, run.avg_packet_latency),
+                           std::max(total.latency_range.second, run.avg_packet_latency)};
+    total.accepted_range = {std::min(total.accepted_range.first, run.accepted_throughput),
+                            std::max(total.accepted_range.second, run.accepted_throughput)};
+    total.packets_measured += run.packets_measured;
+    total.flits_measured += run.flits_measured;
+    total.max_packet_latency = std::max(total.max_packet_latency, run.max_packet_latency);
+    total.samples += run.samples;
+    total.measured_cycles += run.measured_cycles;
+    total.delivery_span = std::max(total.delivery_span, run.delivery_span);
+    total.converged = total.converged && run.converged;
+    total.saturated = total.saturated || run.saturated;
+  }
+  const double seeds = params.seeds;
+  total.avg_packet_latency = latency / seeds;
+  total.p99_packet_latency = static_cast<uint64_t>(std::llround(p99 / seeds));
+  total.measured_zero_load_latency = zero_load / seeds;
+  total.accepted_throughput = accepted / seeds;
+  return total;
 }
 
 }  // namespace dojo::noc

@@ -39,10 +39,20 @@ struct TrafficParams {
   double injection_rate = 0.1;  // --injection-rate: offered flits per node per cycle
   // The network's own settings, one option per declaration (--router-latency ...).
   NetworkSettings network;
-  uint64_t warmup = 1000;       // --warmup: cycles before measuring
-  uint64_t measure = 10000;     // --measure: cycles whose packets are measured
-  uint64_t drain_limit = 10000;  // --drain-limit: cycles after the window before "saturated"
-  uint64_t seed = 1;             // --seed
+  uint64_t warmup = 1000;         // --warmup: cycles before measuring
+  // The measurement (docs/noc.md#synthetic-traffic-dojo-vp-noc-sim): samples of sample_period
+  // cycles, at least `measure` cycles of them, more until the average latency converges (moves by
+  // at most `convergence` of itself over a sample), up to max_measure cycles.
+  uint64_t measure = 10000;        // --measure
+  uint64_t sample_period = 1000;   // --sample-period
+  double convergence = 0.01;       // --convergence
+  uint64_t max_measure = 100000;   // --max-measure
+  // --latency-threshold: a sample whose average latency exceeds it (cycles) makes the run
+  // saturated (0: no threshold).
+  double latency_threshold = 500;
+  uint64_t drain_limit = 10000;  // --drain-limit: cycles after a sample before "saturated"
+  uint64_t seed = 1;             // --seed: the first seed
+  uint32_t seeds = 1;            // --seeds: runs with seeds seed, seed + 1, ..., averaged
 };
 
 // What the network can do for a pattern, computed from its routes, not by simulation.
@@ -75,10 +85,19 @@ struct TrafficResult {
   // offered traffic; above it, the rate the network's bottleneck sustains.
   double accepted_throughput = 0;
   uint64_t delivery_span = 0;
-  // The network fell behind the offered traffic: a measured packet was delivered after the window
-  // plus drain_limit, or the delivery span exceeded the window by more than kBehindTolerance.
+  // The network fell behind the offered traffic: a sample's average latency exceeded the latency
+  // threshold, a measured packet was delivered more than drain_limit after its sample (or not at
+  // all), or the delivery span exceeded the window by more than kBehindTolerance.
   bool saturated = false;
+  uint64_t samples = 0;          // sample periods measured
+  uint64_t measured_cycles = 0;  // the window they make
+  bool converged = false;        // the average latency converged (rather than max_measure ending it)
   PatternBounds bounds;
+  // With several seeds the figures above are their averages (counts: totals; delivery span and
+  // max latency: the largest; converged: all; saturated: any), and these the lowest and highest
+  // average latency and accepted throughput of a single run.
+  std::pair<double, double> latency_range{0, 0};
+  std::pair<double, double> accepted_range{0, 0};
 };
 
 // Both throw std::invalid_argument naming the option for impossible parameters.

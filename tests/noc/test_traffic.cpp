@@ -121,3 +121,68 @@ TEST_CASE("impossible traffic parameters are rejected naming the option") {
   CHECK(dojo::noc::parse_pattern("bitcomp") == Pattern::bitcomp);
   CHECK_FALSE(dojo::noc::parse_pattern("butterfly"));
 }
+
+TEST_CASE("the measurement takes samples until the latency converges, in both models") {
+  for (const auto model : {dojo::noc::NetworkModel::ideal, dojo::noc::NetworkModel::cycle}) {
+    INFO((model == dojo::noc::NetworkModel::cycle ? "cycle" : "ideal"));
+    // Far from saturation the least window already converges: measure / sample_period samples.
+    TrafficParams light = eight_by_eight(Pattern::uniform, 0.1);
+    light.network.model = model;
+    const TrafficResult quick = dojo::noc::run_traffic(light);
+    CHECK(quick.converged);
+    CHECK(quick.samples == 10);
+    CHECK(quick.measured_cycles == 10000);
+    CHECK_FALSE(quick.saturated);
+    // A convergence nothing meets runs to max_measure, and says it did not converge.
+    TrafficParams strict = light;
+    strict.convergence = 0;
+    strict.max_measure = 15000;
+    const TrafficResult capped = dojo::noc::run_traffic(strict);
+    CHECK_FALSE(capped.converged);
+    CHECK(capped.samples == 15);
+    CHECK(capped.measured_cycles == 15000);
+    // Shorter samples: the same packets, measured over the same least window.
+    TrafficParams fine = light;
+    fine.sample_period = 250;
+    const TrafficResult finer = dojo::noc::run_traffic(fine);
+    CHECK(finer.measured_cycles >= 10000);
+    CHECK(finer.samples == finer.measured_cycles / 250);
+  }
+}
+
+TEST_CASE("beyond saturation the latency threshold ends the run as saturated, whatever the window") {
+  for (const auto model : {dojo::noc::NetworkModel::ideal, dojo::noc::NetworkModel::cycle}) {
+    INFO((model == dojo::noc::NetworkModel::cycle ? "cycle" : "ideal"));
+    TrafficParams params = eight_by_eight(Pattern::uniform, 0.7);
+    params.network.model = model;
+    params.measure = 3000;
+    params.drain_limit = 1'000'000;  // only the threshold can say so
+    const TrafficResult result = dojo::noc::run_traffic(params);
+    CHECK(result.saturated);
+    CHECK_FALSE(result.converged);
+    CHECK(result.measured_cycles == 3000);  // stopped at the least window, not at max_measure
+    // Without a threshold the run is still reported saturated: its packets fell behind.
+    params.latency_threshold = 0;
+    params.drain_limit = 2000;
+    CHECK(dojo::noc::run_traffic(params).saturated);
+  }
+}
+
+TEST_CASE("several seeds: the averages of their runs, and the spread") {
+  TrafficParams params = eight_by_eight(Pattern::transpose, 0.1);
+  params.network.model = dojo::noc::NetworkModel::cycle;
+  const TrafficResult first = dojo::noc::run_traffic(params);
+  params.seed = 2;
+  const TrafficResult second = dojo::noc::run_traffic(params);
+  params.seed = 1;
+  params.seeds = 2;
+  const TrafficResult both = dojo::noc::run_traffic(params);
+  CHECK(both.packets_measured == first.packets_measured + second.packets_measured);
+  CHECK(both.avg_packet_latency == Approx((first.avg_packet_latency + second.avg_packet_latency) / 2));
+  CHECK(both.accepted_throughput == Approx((first.accepted_throughput + second.accepted_throughput) / 2));
+  CHECK(both.latency_range.first == std::min(first.avg_packet_latency, second.avg_packet_latency));
+  CHECK(both.latency_range.second == std::max(first.avg_packet_latency, second.avg_packet_latency));
+  CHECK(both.latency_range.first < both.latency_range.second);
+  params.seeds = 0;
+  CHECK_THROWS_WITH(dojo::noc::run_traffic(params), Catch::Contains("--seeds"));
+}

@@ -124,3 +124,17 @@ TEST_CASE("bad options exit 2 naming the option") {
     CHECK(run.out.empty());
   }
 }
+
+TEST_CASE("noc-sim reports its samples, and several seeds with their spread") {
+  const Run run = dojo_vp("noc-sim --model cycle --injection-rate 0.2 --seeds 2 --sample-period 500 --json");
+  REQUIRE(run.status == 0);
+  CHECK(run.out.find("\"seeds\": 2") != std::string::npos);
+  CHECK(run.out.find("\"converged\": true") != std::string::npos);
+  CHECK(json_number(run.out, "measured_cycles") >= 2 * 10000);  // both seeds' windows
+  CHECK(run.out.find("\"avg_packet_latency_range\": [") != std::string::npos);
+  const Run text = dojo_vp("noc-sim --injection-rate 0.2 --seeds 2");
+  CHECK(text.out.find("over 2 seeds:") != std::string::npos);
+  const Run bad = dojo_vp("noc-sim --sample-period 0");
+  CHECK(bad.status == kBadInput);
+  CHECK(bad.err.find("--sample-period must be at least 1 cycle") != std::string::npos);
+}
