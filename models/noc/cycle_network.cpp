@@ -134,6 +134,7 @@ struct CycleNetwork::Impl {
   // virtual channels), switch allocation per input port (over its virtual channels) and per output
   // port (over input ports).
   std::vector<uint32_t> va_next, sa_input_next, sa_output_next;
+  std::vector<uint32_t> accept_next;  // iSLIP: per input port, over output ports
 
   std::vector<Interface> interfaces;       // per node, attached endpoints after the routers'
   // router * vcs + vc: credits for the router's local input, shared by the interfaces on it.
@@ -155,6 +156,8 @@ struct CycleNetwork::Impl {
   // Scratch of the switch allocator, per input port of one router.
   uint32_t candidate_vc[kPorts];
   uint32_t candidate_out[kPorts];
+  // iSLIP's scratch: the virtual channel of each input port that requests each output port.
+  uint32_t request_vc[kPorts][kPorts];
 
   explicit Impl(const NetworkParams& params)
       : network(params), p(network.params()), routers(network.node_count()), vcs(params.vcs),
@@ -184,6 +187,7 @@ struct CycleNetwork::Impl {
     va_next.assign(ports, 0);
     sa_input_next.assign(ports, 0);
     sa_output_next.assign(ports, 0);
+    accept_next.assign(ports, 0);
     const uint64_t crossing = uint64_t{p.sw_alloc_delay} + p.switch_delay;
     uint64_t longest = std::max<uint64_t>(p.injection_latency, 1);
     for (NodeIndex router = 0; router < routers; ++router) {
@@ -384,18 +388,29 @@ struct CycleNetwork::Impl {
     }
   }
 
+  // Whether input virtual channel `in` can send a flit this cycle: its stages done, a flit
+  // buffered, a credit and the output link free.
+  bool can_send(NodeIndex router, const InputVc& in) const {
+    if (in.state != VcState::active || in.ready > now || in.count == 0) return false;
+    const size_t out_port = size_t{router} * kPorts + in.out_port;
+    return output_vcs[out_port * vcs + in.out_vc].credits != 0 && port_free_at[out_port] <= now;
+  }
+
+  void allocate_switch(NodeIndex router) {
+    if (p.sw_allocator == SwitchAllocator::islip) return allocate_islip(router);
+    allocate_separable(router);
+  }
+
   // Separable switch allocation, input first: each input port picks one of its virtual channels
   // that can send (round-robin), then each output port one of the input ports that picked it.
-  void allocate_switch(NodeIndex router) {
+  void allocate_separable(NodeIndex router) {
     for (uint32_t port = 0; port < kPorts; ++port) {
       candidate_vc[port] = kNone;
       const size_t in_port = size_t{router} * kPorts + port;
       for (uint32_t k = 0; k < vcs; ++k) {
         const uint32_t vc = (sa_input_next[in_port] + k) % vcs;
         const InputVc& in = input_vcs[in_port * vcs + vc];
-        if (in.state != VcState::active || in.ready > now || in.count == 0) continue;
-        const size_t out_port = size_t{router} * kPorts + in.out_port;
-        if (output_vcs[out_port * vcs + in.out_vc].credits == 0 || port_free_at[out_port] > now) continue;
+        if (!can_send(router, in)) continue;
         candidate_vc[port] = vc;
         candidate_out[port] = in.out_port;
         break;
@@ -411,6 +426,62 @@ struct CycleNetwork::Impl {
         sa_output_next[out_port] = (port + 1) % kPorts;
         break;
       }
+    }
+  }
+
+  // iSLIP: every input port requests each output port one of its virtual channels wants
+  // (round-robin among them); then, round after round, each unmatched output grants the first
+  // unmatched input requesting it from its grant pointer, and each input accepts the first
+  // output granting it from its accept pointer. Pointers move past a match made in the first
+  // round only, which keeps the outputs from granting in step.
+  void allocate_islip(NodeIndex router) {
+    const size_t base = size_t{router} * kPorts;
+    for (uint32_t port = 0; port < kPorts; ++port) {
+      for (uint32_t out = 0; out < kPorts; ++out) request_vc[port][out] = kNone;
+      for (uint32_t k = 0; k < vcs; ++k) {
+        const uint32_t vc = (sa_input_next[base + port] + k) % vcs;
+        const InputVc& in = input_vcs[(base + port) * vcs + vc];
+        if (can_send(router, in) && request_vc[port][in.out_port] == kNone) request_vc[port][in.out_port] = vc;
+      }
+      candidate_out[port] = kNone;  // the output the input is matched to
+    }
+    uint32_t output_matched[kPorts];
+    for (uint32_t out = 0; out < kPorts; ++out) output_matched[out] = kNone;
+    for (uint32_t round = 0; round < p.sw_alloc_iterations; ++round) {
+      uint32_t granted[kPorts];  // by input: the first output granting it from its accept pointer
+      for (uint32_t port = 0; port < kPorts; ++port) granted[port] = kNone;
+      bool any = false;
+      for (uint32_t out = 0; out < kPorts; ++out) {
+        if (output_matched[out] != kNone) continue;
+        for (uint32_t k = 0; k < kPorts; ++k) {
+          const uint32_t port = (sa_output_next[base + out] + k) % kPorts;
+          if (candidate_out[port] != kNone || request_vc[port][out] == kNone) continue;
+          // The input keeps the grant nearest its accept pointer.
+          const uint32_t from = accept_next[base + port];
+          if (granted[port] == kNone || (out + kPorts - from) % kPorts < (granted[port] + kPorts - from) % kPorts) {
+            granted[port] = out;
+          }
+          any = true;
+          break;
+        }
+      }
+      if (!any) break;
+      for (uint32_t port = 0; port < kPorts; ++port) {
+        const uint32_t out = granted[port];
+        if (out == kNone) continue;
+        candidate_out[port] = out;
+        output_matched[out] = port;
+        if (round == 0) {
+          sa_output_next[base + out] = (port + 1) % kPorts;
+          accept_next[base + port] = (out + 1) % kPorts;
+        }
+      }
+    }
+    for (uint32_t port = 0; port < kPorts; ++port) {
+      if (candidate_out[port] == kNone) continue;
+      const uint32_t vc = request_vc[port][candidate_out[port]];
+      traverse(router, port, vc);
+      sa_input_next[base + port] = (vc + 1) % vcs;
     }
   }
 

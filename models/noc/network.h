@@ -48,6 +48,12 @@ enum class NetworkModel { ideal, cycle };
 // packet, so a blocked packet never stretches over several routers.
 enum class FlowControl { wormhole, vct };
 
+// The cycle model's switch allocator: `separable` (input first: each input port picks one of its
+// virtual channels, then each output port one of the inputs that picked it, round-robin) or
+// `islip` (every virtual channel that can send requests its output; outputs grant, inputs accept,
+// round-robin, for sw_alloc_iterations rounds, the pointers moving only on a first-round match).
+enum class SwitchAllocator { separable, islip };
+
 // The network's timing, as the platform sets it (noc.*) and noc-sim takes it.
 struct NetworkSettings {
   NetworkModel model = NetworkModel::ideal;
@@ -69,6 +75,8 @@ struct NetworkSettings {
   uint32_t sw_alloc_delay = 1;  // switch allocation
   uint32_t switch_delay = 1;    // switch traversal
   FlowControl flow_control = FlowControl::wormhole;
+  SwitchAllocator sw_allocator = SwitchAllocator::separable;
+  uint32_t sw_alloc_iterations = 2;  // islip: request-grant-accept rounds a cycle
   // Width of the packet-latency histogram's buckets (PacketStats), cycles.
   uint32_t latency_bucket_cycles = 16;
   uint32_t latency_buckets = 256;  // the last one holds everything above
@@ -118,6 +126,11 @@ inline const param::Table<NetworkSettings>& network_settings_parameters() {
           "flow_control", {"wormhole", "vct"},
           "cycle model: wormhole, or virtual cut-through (a virtual channel is taken only with "
           "room for the whole packet)"),
+      param::choice<&S::sw_allocator>(
+          "sw_allocator", {"separable", "islip"},
+          "cycle model: separable input-first round-robin switch allocation, or iSLIP"),
+      number<&S::sw_alloc_iterations>("sw_alloc_iterations", Kind::count, 1, 8,
+                                      "cycle model, islip: request-grant-accept rounds per cycle"),
       number<&S::latency_bucket_cycles>(
           "latency_bucket", Kind::count, 1, 1'000'000,
           "width of the packet-latency histogram's buckets (statistics), cycles"),

@@ -118,6 +118,8 @@ const std::vector<std::function<void(PlatformConfig&)>>& field_changes() {
       [](PlatformConfig& c) { c.noc.chip_link_latency += 1; },
       [](PlatformConfig& c) { c.noc.header_bytes += 1; },
       [](PlatformConfig& c) { c.noc.interface_queue += 1; },
+      [](PlatformConfig& c) { c.noc.sw_allocator = dojo::noc::SwitchAllocator::islip; },
+      [](PlatformConfig& c) { c.noc.sw_alloc_iterations += 1; },
       [](PlatformConfig& c) { c.noc.routing = dojo::noc::Routing::table; },
       [](PlatformConfig& c) { c.noc.latency_bucket_cycles += 1; },
       [](PlatformConfig& c) { c.noc.latency_buckets += 1; },
@@ -178,7 +180,7 @@ TEST_CASE("the schema binds every field of PlatformConfig to its own key") {
   CHECK(field_count<C::Tile>() == 2);
   CHECK(field_count<C::Mesh>() == 3);
   CHECK(field_count<C::Noc>() == 3);  // the two settings bases and the clock
-  CHECK(field_count<dojo::noc::NetworkSettings>() == 19);
+  CHECK(field_count<dojo::noc::NetworkSettings>() == 21);
   CHECK(field_count<dojo::noc::NocSettings>() == 2);
   CHECK(field_count<dojo::dma::DmaSettings>() == 3);
   CHECK(field_count<dojo::peripherals::SyncSettings>() == 1);
