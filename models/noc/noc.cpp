@@ -122,8 +122,7 @@ void Noc::b_transport(int port, tlm::tlm_generic_payload& trans, sc_core::sc_tim
   const bool is_write = trans.get_command() == tlm::TLM_WRITE_COMMAND;
   const uint64_t length = trans.get_data_length();
   const uint64_t arrival = network.send(
-      source, destination.node,
-      network.flits_for(params_.header_bytes + (is_write ? length : 0)), cycle_at(now + delay));
+      source, destination.node, request_flits(trans), cycle_at(now + delay));
 
   sc_core::sc_time at_target = time_of(arrival) - now;
   forward(destination, trans, at_target);
@@ -132,12 +131,24 @@ void Noc::b_transport(int port, tlm::tlm_generic_payload& trans, sc_core::sc_tim
 
   // Response: the status, and the data of a read.
   const uint64_t delivered = network.send(
-      destination.node, source, network.flits_for(params_.header_bytes + (is_write ? 0 : length)),
+      destination.node, source, response_flits(trans),
       cycle_at(now + at_target));
   if (on_access)
     on_access(source, destination.node, is_write, length, now + delay, time_of(arrival),
               time_of(delivered));
   delay = time_of(delivered) - now;
+}
+
+// The request carries the command and address, and a write's data; the response the status, and a
+// read's data.
+uint32_t Noc::request_flits(const tlm::tlm_generic_payload& trans) const {
+  const bool is_write = trans.get_command() == tlm::TLM_WRITE_COMMAND;
+  return geometry_->flits_for(params_.header_bytes + (is_write ? trans.get_data_length() : 0));
+}
+
+uint32_t Noc::response_flits(const tlm::tlm_generic_payload& trans) const {
+  const bool is_write = trans.get_command() == tlm::TLM_WRITE_COMMAND;
+  return geometry_->flits_for(params_.header_bytes + (is_write ? 0 : trans.get_data_length()));
 }
 
 void Noc::cycle_transport(NodeIndex source, const Destination& destination,
@@ -148,14 +159,13 @@ void Noc::cycle_transport(NodeIndex source, const Destination& destination,
   const sc_core::sc_time issued = sc_core::sc_time_stamp();
   const bool is_write = trans.get_command() == tlm::TLM_WRITE_COMMAND;
   const uint64_t length = trans.get_data_length();
-  const Network& network = *geometry_;
-  carry(source, destination.node, network.flits_for(params_.header_bytes + (is_write ? length : 0)), true);
+  carry(source, destination.node, request_flits(trans), true);
   const sc_core::sc_time arrived = sc_core::sc_time_stamp();
   sc_core::sc_time access = sc_core::SC_ZERO_TIME;
   forward(destination, trans, access);
   trans.set_dmi_allowed(false);
   if (access != sc_core::SC_ZERO_TIME) sc_core::wait(access);
-  carry(destination.node, source, network.flits_for(params_.header_bytes + (is_write ? 0 : length)), false);
+  carry(destination.node, source, response_flits(trans), false);
   if (on_access) on_access(source, destination.node, is_write, length, issued, arrived, sc_core::sc_time_stamp());
 }
 

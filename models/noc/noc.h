@@ -102,6 +102,8 @@ class Noc : public sc_core::sc_module {
   void forward(const Destination& destination, tlm::tlm_generic_payload& trans,
                sc_core::sc_time& delay);
   sc_core::sc_time time_of(uint64_t cycle) const;
+  uint32_t request_flits(const tlm::tlm_generic_payload& trans) const;
+  uint32_t response_flits(const tlm::tlm_generic_payload& trans) const;
 
   // The cycle model's side: the packets of one transaction, carried while its initiator waits.
   void cycle_transport(NodeIndex source, const Destination& destination,
