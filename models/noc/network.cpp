@@ -316,10 +316,20 @@ struct Network::Impl {
 
   // Where the route from router `from` to router `to` turns: `to` itself when one dimension-order
   // leg gets there, else the router that makes two legs the shortest (the lowest index of those).
-  // kNoRouter if there is none.
+  // kNoRouter if there is none. A turn inside the pair's bounding box makes a minimal route, so
+  // the box is searched first (usually a few dozen routers), the whole network only if it fails.
   NodeIndex find_turn(NodeIndex from, NodeIndex to) const {
     if (leg_open(from, to)) return to;
+    const uint32_t fx = global_x(from), fy = global_y(from), tx = global_x(to), ty = global_y(to);
     NodeIndex best = kNoRouter;
+    for (uint32_t y = std::min(fy, ty); y <= std::max(fy, ty); ++y) {
+      for (uint32_t x = std::min(fx, tx); x <= std::max(fx, tx); ++x) {
+        const NodeIndex turn = at_global(x, y);
+        if (turn < best && position_enabled(turn) && leg_open(from, turn) && leg_open(turn, to))
+          best = turn;
+      }
+    }
+    if (best != kNoRouter) return best;
     uint32_t best_length = kUnreachable;
     for (NodeIndex turn = 0; turn < positions; ++turn) {
       const uint32_t length = distance(from, turn) + distance(turn, to);
