@@ -2,21 +2,24 @@
 """Runs firmware on both core engines and several host thread counts and checks that they agree.
 
     compare_engines.py --dojo-vp BIN --firmware-dir DIR [--configs core,mini,d1]
-                       [--firmware a,b,...] [--engines interpreter,translator] [--threads 0,...]
+                       [--firmware a,b,...] [--exclude a,b,...]
+                       [--engines interpreter,translator] [--threads 0,...]
                        [--outputs timeline,commits,waveform] [--max-instructions N]
                        [--set KEY=VALUE ...] [--jobs N]
 
-For every firmware image (every *.elf in DIR unless --firmware names some) on every configuration,
-`dojo-vp run` runs once per engine (core.engine) and thread count (--threads; 0, the default, is
-one per host core). Their stdout, stderr, exit status and --stats-file JSON must be identical,
-except what measures the host rather than the simulation: wall_time_s, mips and the translator's
-own work (translation and code.table_bytes); so must the files --outputs asks for: the timeline
-(--timeline), the commit log (--log-commits, core 0,0's first 100,000 instructions) and the
-vector unit RTL's waveform (--trace-rtl, for runs whose cores run the RTL). The watchdog (--max-instructions) bounds every run in simulated
-instructions, so each run is deterministic and ends. Exits 1 on any difference (each one named),
-or if the translator ran and compiled nothing at all (the comparison would then prove nothing).
+For every firmware image (every *.elf in DIR unless --firmware names some; less those --exclude
+names) on every configuration, `dojo-vp run` runs once per engine (core.engine) and thread count
+(--threads; 0, the default, is one per host core). Their stdout, stderr, exit status and
+--stats-file JSON must be identical, except what measures the host rather than the simulation:
+wall_time_s, mips and the translator's own work (translation and code.table_bytes); so must the
+files --outputs asks for: the timeline (--timeline), the commit log (--log-commits, core 0,0's
+first 100,000 instructions) and the vector unit RTL's waveform (--trace-rtl, for runs whose cores
+run the RTL). The watchdog (--max-instructions) bounds every run in simulated instructions, so
+each run is deterministic and ends. Exits 1 on any difference (each one named), or if the
+translator ran and compiled nothing at all (the comparison would then prove nothing).
 """
 import argparse
+import hashlib
 import json
 import os
 import re
@@ -65,12 +68,21 @@ def run(dojo_vp, elf, config, variant, outputs, max_instructions, settings, work
         stats = json.loads(stats_file.read_text())
     except (OSError, ValueError) as error:
         return {"error": f"no statistics from {' '.join(command)}: {error}"}
-    # Several cores write one file each (the name with -core<hartid>): all of them count.
-    written = {output: {found.name[len(path.stem):]: without_host_date(found.read_bytes())
+    # Several cores write one file each (the name with -core<hartid>): all of them count. The
+    # files stay on disk (a D1 timeline can be hundreds of MB): a digest each is compared first.
+    written = {output: {found.name[len(path.stem):]: (found, digest(found))
                         for found in sorted(Path(workdir).glob(path.stem + "*"))}
                for output, path in files.items()}
     return {"stdout": done.stdout, "stderr": done.stderr, "status": done.returncode,
             "stats": stats, "files": written, "variant": variant}
+
+
+def contents(path):
+    return without_host_date(path.read_bytes())
+
+
+def digest(path):
+    return hashlib.sha256(contents(path)).digest()
 
 
 def first_difference(a, b, path=""):
@@ -123,8 +135,11 @@ def compare(first, other):
         elif files.keys() != other["files"][output].keys():
             differences.append(f"{output} files {sorted(files)} vs {sorted(other['files'][output])}")
         else:
-            for suffix, data in files.items():
-                theirs = other["files"][output][suffix]
+            for suffix, (path, checksum) in files.items():
+                their_path, their_checksum = other["files"][output][suffix]
+                if checksum == their_checksum:
+                    continue
+                data, theirs = contents(path), contents(their_path)
                 if output == "timeline" and first["variant"][0] != other["variant"][0]:
                     # Between engines the events must be the same, not their order in the file
                     # (a viewer orders them by time); between thread counts, the file itself.
@@ -141,6 +156,7 @@ def main():
     parser.add_argument("--firmware-dir", required=True, type=Path)
     parser.add_argument("--configs", default="core,mini,d1")
     parser.add_argument("--firmware", help="comma list of image names (default: every *.elf)")
+    parser.add_argument("--exclude", default="", help="comma list of image names to leave out")
     parser.add_argument("--engines", default="interpreter,translator")
     parser.add_argument("--threads", default="0", help="comma list of --threads values")
     parser.add_argument("--outputs", default="", help="comma list of " + ", ".join(OUTPUTS))
@@ -154,6 +170,8 @@ def main():
         images = [args.firmware_dir / f"{name}.elf" for name in args.firmware.split(",")]
     else:
         images = sorted(args.firmware_dir.glob("*.elf"))
+    excluded = set(args.exclude.split(","))
+    images = [image for image in images if image.stem not in excluded]
     missing = [str(image) for image in images if not image.is_file()]
     if not images or missing:
         sys.exit(f"compare_engines: no firmware image {', '.join(missing) or 'in ' + str(args.firmware_dir)}")
@@ -183,6 +201,10 @@ def main():
                     translation = result["stats"].get("translation", {})
                     traces += translation.get("traces", 0)
                     flushes += translation.get("flushes", 0)
+            for result in results:
+                for files in result.get("files", {}).values():
+                    for path, _ in files.values():
+                        path.unlink()
             if differences:
                 failures += 1
                 print(f"DIFFER {image.stem} on {config} from {variants[0][0]} with "
