@@ -1,6 +1,7 @@
 #include "dma/dma.h"
 
 #include <algorithm>
+#include <sysc/kernel/sc_dynamic_processes.h>  // sc_spawn, for the lanes
 #include <stdexcept>
 #include <string>
 #include <utility>
@@ -176,8 +177,30 @@ void Dma::fetch() {
     return fail_at(Cause::bad_flags, current_descriptor_, read.done);
 
   sc_core::sc_time data_done;
-  if (!move_data(read.done, data_done)) return;
+  const bool moved = params_.path_waits ? move_data_in_lanes(read.done, data_done)
+                                        : move_data(read.done, data_done);
+  if (!moved) return;
   schedule(descriptor_.flags & Descriptor::flag_notify ? Step::notify : Step::retire, data_done);
+}
+
+bool Dma::next_burst(BurstCursor& cursor, Burst& burst) const {
+  if (cursor.offset >= descriptor_.row_bytes) {
+    ++cursor.row;
+    cursor.offset = 0;
+  }
+  if (cursor.row >= descriptor_.rows) return false;
+  // Addresses wrap modulo 2^64, so a negative stride walks backwards.
+  const uint64_t source_row =
+      descriptor_.source + static_cast<uint64_t>(int64_t{cursor.row} * descriptor_.source_stride);
+  const uint64_t destination_row =
+      descriptor_.destination +
+      static_cast<uint64_t>(int64_t{cursor.row} * descriptor_.destination_stride);
+  burst.index = cursor.index++;
+  burst.source = source_row + cursor.offset;
+  burst.destination = destination_row + cursor.offset;
+  burst.length = std::min(params_.burst_bytes, descriptor_.row_bytes - cursor.offset);
+  cursor.offset += burst.length;
+  return true;
 }
 
 bool Dma::move_data(const sc_core::sc_time& start, sc_core::sc_time& done) {
@@ -185,34 +208,90 @@ bool Dma::move_data(const sc_core::sc_time& start, sc_core::sc_time& done) {
   sc_core::sc_time read_channel_free = start;
   sc_core::sc_time write_channel_free = start;
   done = start;
-  for (uint32_t row = 0; row < descriptor_.rows; ++row) {
-    // Addresses wrap modulo 2^64, so a negative stride walks backwards.
-    const uint64_t source_row =
-        descriptor_.source + static_cast<uint64_t>(int64_t{row} * descriptor_.source_stride);
-    const uint64_t destination_row =
-        descriptor_.destination +
-        static_cast<uint64_t>(int64_t{row} * descriptor_.destination_stride);
-    for (uint32_t offset = 0; offset < descriptor_.row_bytes; offset += params_.burst_bytes) {
-      const unsigned length = std::min(params_.burst_bytes, descriptor_.row_bytes - offset);
-      const Completion read = access(tlm::TLM_READ_COMMAND, source_row + offset, burst_.data(),
-                                     length, read_channel_free);
-      if (!read.ok) {
-        fail_at(Cause::source, source_row + offset, read.done);
-        return false;
-      }
-      read_channel_free += transfer_time(length);
-      const sc_core::sc_time write_issue = std::max(read.done, write_channel_free);
-      const Completion write = access(tlm::TLM_WRITE_COMMAND, destination_row + offset,
-                                      burst_.data(), length, write_issue);
-      if (!write.ok) {
-        fail_at(Cause::destination, destination_row + offset, write.done);
-        return false;
-      }
-      write_channel_free = write_issue + transfer_time(length);
-      done = std::max(done, write.done);
+  BurstCursor cursor;
+  Burst burst;
+  while (next_burst(cursor, burst)) {
+    const Completion read = access(tlm::TLM_READ_COMMAND, burst.source, burst_.data(),
+                                   burst.length, read_channel_free);
+    if (!read.ok) {
+      fail_at(Cause::source, burst.source, read.done);
+      return false;
     }
+    read_channel_free += transfer_time(burst.length);
+    const sc_core::sc_time write_issue = std::max(read.done, write_channel_free);
+    const Completion write = access(tlm::TLM_WRITE_COMMAND, burst.destination, burst_.data(),
+                                    burst.length, write_issue);
+    if (!write.ok) {
+      fail_at(Cause::destination, burst.destination, write.done);
+      return false;
+    }
+    write_channel_free = write_issue + transfer_time(burst.length);
+    done = std::max(done, write.done);
   }
   return true;
+}
+
+bool Dma::move_data_in_lanes(const sc_core::sc_time& start, sc_core::sc_time& done) {
+  in_lanes_ = InLanes{};
+  in_lanes_.read_channel_free = in_lanes_.write_channel_free = in_lanes_.done = start;
+  // As many lanes as the block has bursts, up to bursts_in_flight; a lane, once spawned, stays.
+  const uint64_t row_bursts = (descriptor_.row_bytes + params_.burst_bytes - 1) / params_.burst_bytes;
+  const unsigned lanes = static_cast<unsigned>(
+      std::min<uint64_t>(params_.bursts_in_flight, row_bursts * descriptor_.rows));
+  while (lane_buffers_.size() < lanes) {
+    const unsigned index = static_cast<unsigned>(lane_buffers_.size());
+    lane_buffers_.emplace_back(params_.burst_bytes);
+    sc_core::sc_spawn([this, index] { lane(index); }, ("lane" + std::to_string(index)).c_str());
+  }
+  // Every lane is waiting for the start by the time it comes (the new ones start in this delta).
+  in_lanes_.busy_lanes = static_cast<unsigned>(lane_buffers_.size());
+  lanes_start_.notify(sc_core::SC_ZERO_TIME);
+  sc_core::wait(lanes_idle_);
+  if (in_lanes_.failed) {
+    fail_at(in_lanes_.failed_cause, in_lanes_.failed_address, in_lanes_.failed_at);
+    return false;
+  }
+  done = in_lanes_.done;
+  return true;
+}
+
+void Dma::lane(unsigned index) {
+  for (;;) {
+    sc_core::wait(lanes_start_);
+    move_bursts(lane_buffers_[index]);
+    if (--in_lanes_.busy_lanes == 0) lanes_idle_.notify(sc_core::SC_ZERO_TIME);
+  }
+}
+
+void Dma::move_bursts(std::vector<uint8_t>& buffer) {
+  const auto refused = [this](const Burst& burst, Cause cause, uint64_t address,
+                              const sc_core::sc_time& at) {
+    if (in_lanes_.failed && in_lanes_.failed_burst < burst.index) return;
+    in_lanes_.failed = true;
+    in_lanes_.failed_burst = burst.index;
+    in_lanes_.failed_cause = cause;
+    in_lanes_.failed_address = address;
+    in_lanes_.failed_at = at;
+  };
+  Burst burst;
+  while (!in_lanes_.failed && next_burst(in_lanes_.cursor, burst)) {
+    // Each channel is claimed before the access, which may wait while other lanes go on.
+    const sc_core::sc_time read_issue =
+        std::max(sc_core::sc_time_stamp(), in_lanes_.read_channel_free);
+    in_lanes_.read_channel_free = read_issue + transfer_time(burst.length);
+    const Completion read =
+        access(tlm::TLM_READ_COMMAND, burst.source, buffer.data(), burst.length, read_issue);
+    if (!read.ok) return refused(burst, Cause::source, burst.source, read.done);
+    const sc_core::sc_time write_issue = std::max(read.done, in_lanes_.write_channel_free);
+    in_lanes_.write_channel_free = write_issue + transfer_time(burst.length);
+    const Completion write = access(tlm::TLM_WRITE_COMMAND, burst.destination, buffer.data(),
+                                    burst.length, write_issue);
+    if (!write.ok) return refused(burst, Cause::destination, burst.destination, write.done);
+    in_lanes_.done = std::max(in_lanes_.done, write.done);
+    // The burst holds its lane until its write completes.
+    const sc_core::sc_time now = sc_core::sc_time_stamp();
+    if (write.done > now) sc_core::wait(write.done - now);
+  }
 }
 
 void Dma::notify() {

@@ -6,8 +6,9 @@
 // initiator socket with blocking transport, so local SRAM, devices and other cores' memory through
 // the global window all work alike. The engine runs as one method process woken by an event: an
 // idle engine costs nothing, and no engine has a thread stack. Where a target on its path may call
-// wait() (the cycle-level network, noc.h), `path_waits` makes it a thread instead; each access then
-// ends before the next is issued, so bursts through such a path do not overlap.
+// wait() (the cycle-level network, noc.h), `path_waits` makes it a thread instead, and a
+// descriptor's bursts move through up to `bursts_in_flight` lanes (thread processes spawned on
+// first use), each carrying one burst from its read to its write's completion.
 //
 // Timing (docs/dma.md): read and write channels each move `port_bytes_per_cycle` bytes per cycle;
 // burst k of a descriptor is read as soon as the read channel is free and written as soon as its
@@ -134,9 +135,28 @@ class Dma : public sc_core::sc_module {
   void schedule(Step step, const sc_core::sc_time& at);
   void fail_at(Cause cause, uint64_t address, const sc_core::sc_time& at);
   void fetch();
+  // One burst of the current descriptor: its place in row order, its addresses and size.
+  struct Burst {
+    uint64_t index = 0;
+    uint64_t source = 0;
+    uint64_t destination = 0;
+    unsigned length = 0;
+  };
+  // Where a walk over the current descriptor's bursts has got to.
+  struct BurstCursor {
+    uint32_t row = 0;
+    uint32_t offset = 0;
+    uint64_t index = 0;
+  };
+  // The burst at `cursor`, which moves on to the next; false after the last.
+  bool next_burst(BurstCursor& cursor, Burst& burst) const;
   // Moves the current descriptor's block from `start`; the time its last write completes, or
-  // nothing (after scheduling the failure) if an access was refused.
+  // false (after scheduling the failure) if an access was refused.
   bool move_data(const sc_core::sc_time& start, sc_core::sc_time& done);
+  // The same through the lanes (path_waits): accesses wait, several bursts at once.
+  bool move_data_in_lanes(const sc_core::sc_time& start, sc_core::sc_time& done);
+  void lane(unsigned index);  // a lane's thread: move_bursts each time lanes_start_ fires
+  void move_bursts(std::vector<uint8_t>& buffer);  // takes bursts until none are left
   void notify();
   void retire();
   void fail();
@@ -170,6 +190,23 @@ class Dma : public sc_core::sc_module {
   uint64_t failure_address_ = 0;
   std::vector<uint8_t> burst_;  // sized on first use: idle engines hold no buffer
   sc_core::sc_event wake_;
+
+  // The descriptor the lanes are moving (path_waits), and the lanes' buffers.
+  struct InLanes {
+    BurstCursor cursor;  // the next burst a lane takes
+    sc_core::sc_time read_channel_free, write_channel_free;
+    sc_core::sc_time done;  // the latest write's completion
+    unsigned busy_lanes = 0;
+    // The refused access of the earliest burst (in row order): no lane takes a burst after one.
+    bool failed = false;
+    uint64_t failed_burst = 0;
+    Cause failed_cause = Cause::none;
+    uint64_t failed_address = 0;
+    sc_core::sc_time failed_at;
+  } in_lanes_;
+  std::vector<std::vector<uint8_t>> lane_buffers_;
+  sc_core::sc_event lanes_start_;
+  sc_core::sc_event lanes_idle_;
 
   peripherals::RegisterFile registers_;
 };

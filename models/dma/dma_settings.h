@@ -9,6 +9,7 @@ struct DmaSettings {
   uint32_t burst_bytes = 256;             // largest single access for data
   uint32_t port_bytes_per_cycle = 64;     // bytes each channel (read, write) moves per cycle
   uint32_t max_chain_descriptors = 4096;  // descriptors one start may fetch (stops looping chains)
+  uint32_t bursts_in_flight = 8;  // under a network that waits (noc.model: cycle): at most this many
 };
 
 inline const param::Table<DmaSettings>& dma_settings_parameters() {
@@ -23,6 +24,10 @@ inline const param::Table<DmaSettings>& dma_settings_parameters() {
       number<&DmaSettings::max_chain_descriptors>(
           "max_chain_descriptors", Kind::count, 1, 1'000'000,
           "descriptors one start may run; a longer (e.g. looping) chain ends in an error"),
+      number<&DmaSettings::bursts_in_flight>(
+          "bursts_in_flight", Kind::count, 1, 64,
+          "bursts a DMA engine has in flight at once under the cycle-level network "
+          "(noc.model: cycle), each from its read to its write's completion"),
   };
   return table;
 }

@@ -5,6 +5,8 @@
 #include <utility>
 #include <vector>
 
+#include <tlm_utils/simple_target_socket.h>
+
 #include "../peripherals/tlm_test_initiator.h"
 #include "bus/bus.h"
 #include "dma/dma.h"
@@ -65,11 +67,43 @@ uint8_t pattern(uint64_t index, unsigned seed) {
   return static_cast<uint8_t>(index * 7 + seed * 13 + (index >> 8));
 }
 
+// Memory behind a path that waits, as the cycle-level network does (noc.h): an access waits out
+// its issue time and its latency, then happens, and comes back with nothing left to add. Accesses
+// past the end are refused.
+constexpr uint64_t far_base = (uint64_t{1} << 40) | (uint64_t{2} << 24);  // core (2, 0)
+const sc_time far_latency = 50 * ns;
+
+struct WaitingMemory : sc_core::sc_module {
+  tlm_utils::simple_target_socket<WaitingMemory> socket;
+  std::vector<uint8_t> bytes = std::vector<uint8_t>(memory_size);
+  unsigned in_flight = 0, most_in_flight = 0;  // accesses inside b_transport at once
+
+  explicit WaitingMemory(const sc_core::sc_module_name& name) : sc_module(name), socket("socket") {
+    socket.register_b_transport(this, &WaitingMemory::b_transport);
+  }
+  void b_transport(tlm::tlm_generic_payload& trans, sc_time& delay) {
+    most_in_flight = std::max(most_in_flight, ++in_flight);
+    sc_core::wait(delay + far_latency);
+    delay = sc_core::SC_ZERO_TIME;
+    --in_flight;
+    const uint64_t address = trans.get_address();
+    const unsigned length = trans.get_data_length();
+    if (address + length > bytes.size()) {
+      trans.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
+      return;
+    }
+    if (trans.is_read()) std::memcpy(trans.get_data_ptr(), bytes.data() + address, length);
+    else std::memcpy(bytes.data() + address, trans.get_data_ptr(), length);
+    trans.set_response_status(tlm::TLM_OK_RESPONSE);
+  }
+};
+
 struct Bench {
   Edges irq_edges;
   dojo::bus::Bus bus;
   dojo::memory::Sram local;
   dojo::memory::Sram remote;
+  WaitingMemory far;
   Dma dma;
   dojo::test::TestInitiator cpu;
 
@@ -77,6 +111,7 @@ struct Bench {
       : bus((prefix + "bus").c_str()),
         local((prefix + "local").c_str(), memory_size, local_read_latency, local_write_latency),
         remote((prefix + "remote").c_str(), memory_size, remote_latency, remote_latency),
+        far((prefix + "far").c_str()),
         dma((prefix + "dma").c_str(), params,
             [this](bool level) { irq_edges.emplace_back(sc_time_stamp(), level); }),
         cpu((prefix + "cpu").c_str()) {
@@ -88,11 +123,15 @@ struct Bench {
     bus.map(1, remote_base, memory_size, "remote");
     bus.initiator.bind(dma.socket);
     bus.map(2, dma_base, 0x1000, "dma");
+    bus.initiator.bind(far.socket);
+    bus.map(3, far_base, memory_size + memory_size / 2, "far");  // the last third refused by it
   }
 
   uint8_t* at(uint64_t address) {
     if (address >= local_base && address < local_base + memory_size)
       return local.data() + (address - local_base);
+    if (address >= far_base && address < far_base + memory_size)
+      return far.bytes.data() + (address - far_base);
     REQUIRE(address >= remote_base);
     REQUIRE(address < remote_base + memory_size);
     return remote.data() + (address - remote_base);
@@ -267,6 +306,75 @@ TEST_CASE("Dma: a remote target's latency adds once per descriptor, not per burs
   bench.start(descriptors);
   CHECK(bench.run() == 171 * ns);
   CHECK(same_bytes(bench, remote_base + 0x4'0000, remote_base, 4096));
+}
+
+DmaParams waiting_params(uint32_t bursts_in_flight) {
+  DmaParams params = test_params();
+  params.path_waits = true;
+  params.bursts_in_flight = bursts_in_flight;
+  return params;
+}
+
+// Pulls 4096 bytes (16 bursts) from the far memory into local SRAM; the time it took.
+sc_time pull_far_block(Bench& bench, unsigned seed) {
+  bench.fill(far_base, 4096, seed);
+  bench.put(descriptors, copy_1d(destination, far_base, 4096));
+  bench.start(descriptors);
+  const sc_time took = bench.run();
+  CHECK(bench.state() == State::done);
+  CHECK(same_bytes(bench, destination, far_base, 4096));
+  return took;
+}
+
+TEST_CASE("Dma: through a path that waits, one lane carries a burst from its read to its write") {
+  // A pull of 4096 bytes in 16 bursts: fetched at 3 ns; each burst's read waits 50 ns and takes
+  // 4 cycles, its local write 4 cycles + 3 ns: 61 ns, one after the other: 3 + 16 x 61 = 979 ns.
+  Bench bench("", waiting_params(1));
+  CHECK(pull_far_block(bench, 4) == 979 * ns);
+  CHECK(bench.far.most_in_flight == 1);
+}
+
+TEST_CASE("Dma: through a path that waits, bursts_in_flight lanes overlap their bursts") {
+  // Four lanes: burst 4j + i is read at 3 + 61 j + 4 i ns (the read channel staggers the lanes,
+  // each lane is free again 61 ns after its read), the last (j = 3, i = 3) done at 198 + 61 ns.
+  Bench bench("", waiting_params(4));
+  CHECK(pull_far_block(bench, 5) == 259 * ns);
+  CHECK(bench.far.most_in_flight == 4);
+
+  // A push into the far memory: each lane's local read (4 cycles + 2 ns) then its write (50 ns
+  // waited, 4 cycles): 60 ns a burst, 3 + 3 x 60 + 3 x 4 + 60 = 255 ns; a second descriptor finds
+  // the lanes spawned for the first.
+  bench.fill(source, 4096, 6);
+  bench.put(descriptors, copy_1d(far_base + 0x8000, source, 4096));
+  bench.start(descriptors);
+  CHECK(bench.run() == 255 * ns);
+  CHECK(same_bytes(bench, far_base + 0x8000, source, 4096));
+}
+
+TEST_CASE("Dma: with a lane per burst, a path that waits times a pull as the loosely-timed one") {
+  // 16 lanes: nothing waits for a lane, so the pull takes 3 + 64 + 50 + 4 + 3 = 124 ns, as the
+  // loosely-timed engine takes through a target that annotates the same 50 ns.
+  Bench bench("", waiting_params(16));
+  CHECK(pull_far_block(bench, 7) == 124 * ns);
+  CHECK(bench.far.most_in_flight == 16);
+}
+
+TEST_CASE("Dma: through a path that waits, the earliest refused burst is reported") {
+  // One 256-byte burst per row, rows 512 KiB apart: row 0 is the far memory's last 256 bytes,
+  // row 1 lies past its end but inside its mapping (refused after the 50 ns wait, at 7 + 50 + 4
+  // ns), row 2 past the mapping (refused by the bus at once). Row 2's refusal comes first and
+  // stops the lanes taking more; row 1's, the earlier burst, is the one reported, once row 0's
+  // burst has landed (3 + 50 + 4 + 4 + 3 = 64 ns).
+  Bench bench("", waiting_params(4));
+  const uint64_t last_row = far_base + memory_size - 256;
+  bench.fill(last_row, 256, 8);
+  bench.put(descriptors, copy_2d(destination, 256, last_row, int32_t{1} << 19, 256, 4));
+  bench.start(descriptors);
+  CHECK(bench.run() == 64 * ns);
+  CHECK(bench.far.most_in_flight == 2);
+  CHECK(same_bytes(bench, destination, last_row, 256));
+  CHECK(bench.dma.totals().errors == 1);
+  check_error_then_recovery(bench, Cause::source, last_row + (uint64_t{1} << 19));
 }
 
 TEST_CASE("Dma: a 2D copy moves each row with its strides and leaves the gaps alone") {

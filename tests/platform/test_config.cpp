@@ -137,6 +137,7 @@ const std::vector<std::function<void(PlatformConfig&)>>& field_changes() {
       [](PlatformConfig& c) { c.dma.burst_bytes += 1; },
       [](PlatformConfig& c) { c.dma.port_bytes_per_cycle += 1; },
       [](PlatformConfig& c) { c.dma.max_chain_descriptors += 1; },
+      [](PlatformConfig& c) { c.dma.bursts_in_flight += 1; },
       [](PlatformConfig& c) { c.sync.counters += 1; },
       [](PlatformConfig& c) { c.vector.model = PlatformConfig::Vector::Model::lockstep; },
       [](PlatformConfig& c) { c.vector.model_cores = "0,0"; },
@@ -182,7 +183,7 @@ TEST_CASE("the schema binds every field of PlatformConfig to its own key") {
   CHECK(field_count<C::Noc>() == 3);  // the two settings bases and the clock
   CHECK(field_count<dojo::noc::NetworkSettings>() == 21);
   CHECK(field_count<dojo::noc::NocSettings>() == 2);
-  CHECK(field_count<dojo::dma::DmaSettings>() == 3);
+  CHECK(field_count<dojo::dma::DmaSettings>() == 4);
   CHECK(field_count<dojo::peripherals::SyncSettings>() == 1);
   CHECK(field_count<C::Vector>() == 4);
   CHECK(field_count<dojo::vector::PipelineShape>() == 3);
