@@ -153,7 +153,8 @@ std::string to_json(const RunStatistics& s) {
     return "{\"hartid\": " + std::to_string(d.hartid) +
            ", \"descriptors\": " + std::to_string(d.descriptors) +
            ", \"bytes\": " + std::to_string(d.bytes) +
-           ", \"errors\": " + std::to_string(d.errors) + "}";
+           ", \"errors\": " + std::to_string(d.errors) +
+           ", \"busy_cycles\": " + std::to_string(d.busy_cycles) + "}";
   });
   out << "  \"translation\": {" << json_members(translation_fields(s.translation)) << "},\n";
   out << "  \"parallel\": {" << json_members(parallel_fields(s.parallel)) << "},\n";

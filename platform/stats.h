@@ -36,6 +36,7 @@ struct DmaStatistics {
   uint64_t descriptors = 0;
   uint64_t bytes = 0;
   uint64_t errors = 0;
+  uint64_t busy_cycles = 0;  // from each start to its done or error, in core cycles
 };
 
 // The translating engine's work over all cores (zero with the interpreter).

@@ -220,7 +220,7 @@ RunStatistics Tile::statistics() const {
     s.code.table_bytes += code.table_bytes;
     const dma::Dma::Totals& dma = node.dma.totals();
     if (dma.descriptors != 0 || dma.errors != 0)
-      s.dma.push_back({hart.hartid(), dma.descriptors, dma.bytes, dma.errors});
+      s.dma.push_back({hart.hartid(), dma.descriptors, dma.bytes, dma.errors, dma.busy_cycles});
   }
   if (translator_) {
     const core::TranslationStats& translation = translator_->stats();

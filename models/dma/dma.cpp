@@ -123,6 +123,7 @@ void Dma::start(const sc_core::sc_time& now) {
   completed_ = 0;
   fetched_ = 0;
   next_descriptor_ = descriptor_address_;
+  chain_start_ = now;
   schedule(Step::fetch, now);
 }
 
@@ -312,6 +313,7 @@ void Dma::retire() {
   if (descriptor_.flags & Descriptor::flag_irq) set_irq_pending(true);
   if (descriptor_.next == 0) {
     state_ = State::done;
+    end_chain();
     return;
   }
   next_descriptor_ = descriptor_.next;
@@ -323,7 +325,13 @@ void Dma::fail() {
   state_ = State::error;
   cause_ = failure_cause_;
   error_address_ = failure_address_;
+  end_chain();
   set_irq_pending(true);
+}
+
+void Dma::end_chain() {
+  const sc_core::sc_time busy = sc_core::sc_time_stamp() - chain_start_;
+  totals_.busy_cycles += busy.value() / params_.clock_period.value();
 }
 
 sc_core::sc_time Dma::transfer_time(uint64_t bytes) const {

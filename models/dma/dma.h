@@ -98,12 +98,14 @@ class Dma : public sc_core::sc_module {
   uint32_t completed() const { return completed_; }
   bool irq() const { return irq_level_; }
 
-  // Since the start of the simulation, for statistics: descriptors retired, their data bytes, and
-  // runs that ended in an error.
+  // Since the start of the simulation, for statistics: descriptors retired, their data bytes,
+  // runs that ended in an error, and the engine's cycles from each start to its done or error
+  // (where a path that waits, or a busy network, shows).
   struct Totals {
     uint64_t descriptors = 0;
     uint64_t bytes = 0;
     uint64_t errors = 0;
+    uint64_t busy_cycles = 0;
   };
   const Totals& totals() const { return totals_; }
 
@@ -160,6 +162,7 @@ class Dma : public sc_core::sc_module {
   void notify();
   void retire();
   void fail();
+  void end_chain();  // counts the chain's busy cycles
 
   sc_core::sc_time transfer_time(uint64_t bytes) const;
   Completion access(tlm::tlm_command command, uint64_t address, uint8_t* data, unsigned length,
@@ -179,6 +182,7 @@ class Dma : public sc_core::sc_module {
   uint32_t completed_ = 0;
   Totals totals_;
   sc_core::sc_time descriptor_start_;  // when the current descriptor's fetch began
+  sc_core::sc_time chain_start_;       // when the running chain was started
   uint64_t current_descriptor_ = 0;
 
   // The running chain.

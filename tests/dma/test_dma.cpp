@@ -320,9 +320,11 @@ sc_time pull_far_block(Bench& bench, unsigned seed) {
   bench.fill(far_base, 4096, seed);
   bench.put(descriptors, copy_1d(destination, far_base, 4096));
   bench.start(descriptors);
+  const uint64_t busy_before = bench.dma.totals().busy_cycles;
   const sc_time took = bench.run();
   CHECK(bench.state() == State::done);
   CHECK(same_bytes(bench, destination, far_base, 4096));
+  CHECK(bench.dma.totals().busy_cycles - busy_before == took / ns);  // 1 ns cycles
   return took;
 }
 
@@ -563,6 +565,7 @@ TEST_CASE("Dma: a refused source is reported with the burst's address") {
   CHECK(bench.run() == 4 * ns);
   CHECK(bench.dma.totals().errors == 1);
   CHECK(bench.dma.totals().descriptors == 0);
+  CHECK(bench.dma.totals().busy_cycles == 4);  // a chain that fails counts to its error
   check_error_then_recovery(bench, Cause::source, unmapped);
 }
 

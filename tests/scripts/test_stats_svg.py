@@ -50,7 +50,7 @@ def synthetic_stats():
         "cores": cores, "links": links,
         "packets": {"count": 16, "flits": 40, "average_latency": 13.5, "max_latency": 70,
                     "bucket_cycles": 8, "latency_histogram": [0, 5, 7, 0, 3, 0, 0, 1]},
-        "dma": [{"hartid": 0, "descriptors": 1, "bytes": 256, "errors": 0}],
+        "dma": [{"hartid": 0, "descriptors": 1, "bytes": 256, "errors": 0, "busy_cycles": 40}],
     }
 
 
