@@ -67,7 +67,9 @@ def run(dojo_vp, elf, config, variant, outputs, max_instructions, settings, work
     try:
         stats = json.loads(stats_file.read_text())
     except (OSError, ValueError) as error:
-        return {"error": f"no statistics from {' '.join(command)}: {error}"}
+        said = done.stderr.decode(errors="replace").strip().splitlines()[-3:]
+        return {"error": f"no statistics from {' '.join(command)} (exit {done.returncode}"
+                         f"{': ' + ' / '.join(said) if said else ''}): {error}"}
     # Several cores write one file each (the name with -core<hartid>): all of them count. The
     # files stay on disk (a D1 timeline can be hundreds of MB): a digest each is compared first.
     written = {output: {found.name[len(path.stem):]: (found, digest(found))
