@@ -12,6 +12,11 @@ using namespace registers;
 
 namespace {
 
+// A lane's SystemC stack. A burst's accesses through the bus and the network need little (16 KiB
+// run a D1 chip's transposes; sanitizers' frames are larger); SystemC's default, 256 KiB, over a
+// chip's thousands of lanes took 4 GB under ThreadSanitizer, which marks a whole stack as written.
+constexpr std::size_t kLaneStackBytes = 64 << 10;
+
 template <typename T>
 T little_endian(const uint8_t* bytes) {
   uint64_t value = 0;
@@ -167,7 +172,7 @@ void Dma::fetch() {
 
   uint8_t raw[Descriptor::bytes];
   const Completion read =
-      access(tlm::TLM_READ_COMMAND, current_descriptor_, raw, Descriptor::bytes, now);
+      access(payload_, tlm::TLM_READ_COMMAND, current_descriptor_, raw, Descriptor::bytes, now);
   if (!read.ok) return fail_at(Cause::descriptor_read, current_descriptor_, read.done);
   descriptor_ = Descriptor::decode(raw);
 
@@ -212,7 +217,7 @@ bool Dma::move_data(const sc_core::sc_time& start, sc_core::sc_time& done) {
   BurstCursor cursor;
   Burst burst;
   while (next_burst(cursor, burst)) {
-    const Completion read = access(tlm::TLM_READ_COMMAND, burst.source, burst_.data(),
+    const Completion read = access(payload_, tlm::TLM_READ_COMMAND, burst.source, burst_.data(),
                                    burst.length, read_channel_free);
     if (!read.ok) {
       fail_at(Cause::source, burst.source, read.done);
@@ -220,8 +225,8 @@ bool Dma::move_data(const sc_core::sc_time& start, sc_core::sc_time& done) {
     }
     read_channel_free += transfer_time(burst.length);
     const sc_core::sc_time write_issue = std::max(read.done, write_channel_free);
-    const Completion write = access(tlm::TLM_WRITE_COMMAND, burst.destination, burst_.data(),
-                                    burst.length, write_issue);
+    const Completion write = access(payload_, tlm::TLM_WRITE_COMMAND, burst.destination,
+                                    burst_.data(), burst.length, write_issue);
     if (!write.ok) {
       fail_at(Cause::destination, burst.destination, write.done);
       return false;
@@ -236,16 +241,20 @@ bool Dma::move_data_in_lanes(const sc_core::sc_time& start, sc_core::sc_time& do
   in_lanes_ = InLanes{};
   in_lanes_.read_channel_free = in_lanes_.write_channel_free = in_lanes_.done = start;
   // As many lanes as the block has bursts, up to bursts_in_flight; a lane, once spawned, stays.
-  const uint64_t row_bursts = (descriptor_.row_bytes + params_.burst_bytes - 1) / params_.burst_bytes;
+  const uint64_t row_bursts =
+      (descriptor_.row_bytes + params_.burst_bytes - 1) / params_.burst_bytes;
   const unsigned lanes = static_cast<unsigned>(
       std::min<uint64_t>(params_.bursts_in_flight, row_bursts * descriptor_.rows));
-  while (lane_buffers_.size() < lanes) {
-    const unsigned index = static_cast<unsigned>(lane_buffers_.size());
-    lane_buffers_.emplace_back(params_.burst_bytes);
-    sc_core::sc_spawn([this, index] { lane(index); }, ("lane" + std::to_string(index)).c_str());
+  while (lanes_.size() < lanes) {
+    const unsigned index = static_cast<unsigned>(lanes_.size());
+    lanes_.push_back(std::make_unique<Lane>(params_.burst_bytes));
+    sc_core::sc_spawn_options options;
+    options.set_stack_size(kLaneStackBytes);
+    sc_core::sc_spawn([this, index] { lane(index); }, ("lane" + std::to_string(index)).c_str(),
+                      &options);
   }
   // Every lane is waiting for the start by the time it comes (the new ones start in this delta).
-  in_lanes_.busy_lanes = static_cast<unsigned>(lane_buffers_.size());
+  in_lanes_.busy_lanes = static_cast<unsigned>(lanes_.size());
   lanes_start_.notify(sc_core::SC_ZERO_TIME);
   sc_core::wait(lanes_idle_);
   if (in_lanes_.failed) {
@@ -259,12 +268,12 @@ bool Dma::move_data_in_lanes(const sc_core::sc_time& start, sc_core::sc_time& do
 void Dma::lane(unsigned index) {
   for (;;) {
     sc_core::wait(lanes_start_);
-    move_bursts(lane_buffers_[index]);
+    move_bursts(*lanes_[index]);
     if (--in_lanes_.busy_lanes == 0) lanes_idle_.notify(sc_core::SC_ZERO_TIME);
   }
 }
 
-void Dma::move_bursts(std::vector<uint8_t>& buffer) {
+void Dma::move_bursts(Lane& lane) {
   const auto refused = [this](const Burst& burst, Cause cause, uint64_t address,
                               const sc_core::sc_time& at) {
     if (in_lanes_.failed && in_lanes_.failed_burst < burst.index) return;
@@ -280,13 +289,13 @@ void Dma::move_bursts(std::vector<uint8_t>& buffer) {
     const sc_core::sc_time read_issue =
         std::max(sc_core::sc_time_stamp(), in_lanes_.read_channel_free);
     in_lanes_.read_channel_free = read_issue + transfer_time(burst.length);
-    const Completion read =
-        access(tlm::TLM_READ_COMMAND, burst.source, buffer.data(), burst.length, read_issue);
+    const Completion read = access(lane.payload, tlm::TLM_READ_COMMAND, burst.source,
+                                   lane.buffer.data(), burst.length, read_issue);
     if (!read.ok) return refused(burst, Cause::source, burst.source, read.done);
     const sc_core::sc_time write_issue = std::max(read.done, in_lanes_.write_channel_free);
     in_lanes_.write_channel_free = write_issue + transfer_time(burst.length);
-    const Completion write = access(tlm::TLM_WRITE_COMMAND, burst.destination, buffer.data(),
-                                    burst.length, write_issue);
+    const Completion write = access(lane.payload, tlm::TLM_WRITE_COMMAND, burst.destination,
+                                    lane.buffer.data(), burst.length, write_issue);
     if (!write.ok) return refused(burst, Cause::destination, burst.destination, write.done);
     in_lanes_.done = std::max(in_lanes_.done, write.done);
     // The burst holds its lane until its write completes.
@@ -299,8 +308,8 @@ void Dma::notify() {
   uint8_t value[8];
   for (unsigned i = 0; i < sizeof value; ++i)
     value[i] = static_cast<uint8_t>(descriptor_.notify_value >> 8 * i);
-  const Completion write = access(tlm::TLM_WRITE_COMMAND, descriptor_.notify_address, value,
-                                  sizeof value, sc_core::sc_time_stamp());
+  const Completion write = access(payload_, tlm::TLM_WRITE_COMMAND, descriptor_.notify_address,
+                                  value, sizeof value, sc_core::sc_time_stamp());
   if (!write.ok) return fail_at(Cause::notify, descriptor_.notify_address, write.done);
   schedule(Step::retire, write.done);
 }
@@ -339,15 +348,16 @@ sc_core::sc_time Dma::transfer_time(uint64_t bytes) const {
   return sc_core::sc_time::from_value(params_.clock_period.value() * cycles);
 }
 
-Dma::Completion Dma::access(tlm::tlm_command command, uint64_t address, uint8_t* data,
-                            unsigned length, const sc_core::sc_time& issue) {
-  tlm::tlm_generic_payload trans;
+Dma::Completion Dma::access(tlm::tlm_generic_payload& trans, tlm::tlm_command command,
+                            uint64_t address, uint8_t* data, unsigned length,
+                            const sc_core::sc_time& issue) {
   trans.set_command(command);
   trans.set_address(address);
   trans.set_data_ptr(data);
   trans.set_data_length(length);
   trans.set_streaming_width(length);
   trans.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+  trans.set_dmi_allowed(false);
   // The delay carries the issue time to the target (the network uses it for its reservations);
   // what the target adds is its latency. A path that waits may have left the issue time behind.
   const sc_core::sc_time now = sc_core::sc_time_stamp();

@@ -19,6 +19,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <systemc>
 #include <tlm>
 #include <tlm_utils/simple_initiator_socket.h>
@@ -158,15 +159,18 @@ class Dma : public sc_core::sc_module {
   // The same through the lanes (path_waits): accesses wait, several bursts at once.
   bool move_data_in_lanes(const sc_core::sc_time& start, sc_core::sc_time& done);
   void lane(unsigned index);  // a lane's thread: move_bursts each time lanes_start_ fires
-  void move_bursts(std::vector<uint8_t>& buffer);  // takes bursts until none are left
+  struct Lane;
+  void move_bursts(Lane& lane);  // takes bursts until none are left
   void notify();
   void retire();
   void fail();
   void end_chain();  // counts the chain's busy cycles
 
   sc_core::sc_time transfer_time(uint64_t bytes) const;
-  Completion access(tlm::tlm_command command, uint64_t address, uint8_t* data, unsigned length,
-                    const sc_core::sc_time& issue);
+  // One access through `trans`, a payload kept for the engine's thread or a lane's (no
+  // allocation per access).
+  Completion access(tlm::tlm_generic_payload& trans, tlm::tlm_command command, uint64_t address,
+                    uint8_t* data, unsigned length, const sc_core::sc_time& issue);
 
   DmaParams params_;
   std::function<void(bool)> set_irq_;
@@ -193,9 +197,10 @@ class Dma : public sc_core::sc_module {
   Cause failure_cause_ = Cause::none;  // reported when the failure step runs
   uint64_t failure_address_ = 0;
   std::vector<uint8_t> burst_;  // sized on first use: idle engines hold no buffer
+  tlm::tlm_generic_payload payload_;  // the engine's own thread's accesses
   sc_core::sc_event wake_;
 
-  // The descriptor the lanes are moving (path_waits), and the lanes' buffers.
+  // The descriptor the lanes are moving (path_waits), and the lanes.
   struct InLanes {
     BurstCursor cursor;  // the next burst a lane takes
     sc_core::sc_time read_channel_free, write_channel_free;
@@ -208,7 +213,12 @@ class Dma : public sc_core::sc_module {
     uint64_t failed_address = 0;
     sc_core::sc_time failed_at;
   } in_lanes_;
-  std::vector<std::vector<uint8_t>> lane_buffers_;
+  struct Lane {
+    explicit Lane(unsigned burst_bytes) : buffer(burst_bytes) {}
+    std::vector<uint8_t> buffer;
+    tlm::tlm_generic_payload payload;
+  };
+  std::vector<std::unique_ptr<Lane>> lanes_;
   sc_core::sc_event lanes_start_;
   sc_core::sc_event lanes_idle_;
 
