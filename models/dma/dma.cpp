@@ -13,8 +13,8 @@ using namespace registers;
 namespace {
 
 // A lane's SystemC stack. A burst's accesses through the bus and the network need little (16 KiB
-// run a D1 chip's transposes; sanitizers' frames are larger); SystemC's default, 256 KiB, over a
-// chip's thousands of lanes took 4 GB under ThreadSanitizer, which marks a whole stack as written.
+// run a D1 chip's transposes; sanitizers' frames are larger): SystemC's default, 256 KiB, would
+// reserve 0.7 GB of address space for a chip's 2,832 lanes.
 constexpr std::size_t kLaneStackBytes = 64 << 10;
 
 template <typename T>
