@@ -186,6 +186,7 @@ DecodedPage& Hart::page_for(uint64_t pc) {
   auto& slot = pages_[page_base];
   if (!slot) {
     slot = std::make_unique<DecodedPage>(page_base, handlers_, *code_memory_);
+    slot->prepare(static_cast<unsigned>((pc - page_base) >> 1));
     for (auto& region : fast_) {
       const uint64_t index = (page_base - region.first_page) >> kPageBits;
       if (page_base >= region.first_page && index < region.page_entries.size()) {
@@ -329,6 +330,9 @@ bool Hart::decode_one(uint64_t pc, DecodedPage& page, Entry& entry, uint64_t& fa
   const uint64_t target_offset = static_cast<uint64_t>(entry.imm) - page.base;
   entry.target = direct_jump && target_offset < kPageSize ? &page.entries[target_offset >> 1]
                                                           : nullptr;
+  // Where execution goes next (the sentinels past the page's end are written already).
+  page.prepare(static_cast<unsigned>((pc - page.base + entry.length()) >> 1));
+  if (entry.target) page.prepare(static_cast<unsigned>(target_offset >> 1));
   if (translator_) {
     if (direct_jump) mark_trace_head(page, static_cast<uint64_t>(entry.imm));
     if ((entry.op == Op::jal || entry.op == Op::jalr) && entry.rd != kSinkRegister)

@@ -172,6 +172,14 @@ struct DecodedPage {
 
   bool decoded(unsigned index) const { return entries[index].handler != kNotDecoded; }
 
+  // Makes the 4 KiB piece of entries around an entry that is about to be reached writable,
+  // leaving the entry as it is: the first read of an untouched piece would map the host's zero
+  // page, and the decode that follows it would fault a second time (an atomic or of 0 is a
+  // write access that changes nothing).
+  void prepare(unsigned index) {
+    __atomic_fetch_or(&entries[index].handler, 0, __ATOMIC_RELAXED);
+  }
+
   uint64_t base;
   HandlerOffset page_end_handler;
   Entry* entries;  // kEntries, in the hart's ZeroedArena
