@@ -1,12 +1,13 @@
 // The tile's observers: the timeline, the vector unit's waveforms and the commit log, wired to
 // the models they watch.
+#include <cinttypes>
+#include <cstdio>
 #include <fstream>
 #include <string>
 
 #include "core/commit_log.h"
 #include "node.h"
 #include "noc/noc.h"
-#include "support/hex.h"
 #include "tile.h"
 #include "trace/timeline.h"
 #include "vector/lockstep_engine.h"
@@ -63,26 +64,37 @@ void Tile::trace_to(trace::Timeline& timeline) {
       timeline.span(trace::Category::vector, process, thread + vector_unit,
                     vector::disassemble(instruction), start, end);
     };
-    node.dma.on_descriptor = [&timeline, process, thread](const dma::Descriptor& d, sc_core::sc_time start,
+    // Spans are formatted on the stack: an access or a descriptor allocates nothing.
+    node.dma.on_descriptor = [&timeline, process, thread](const dma::Descriptor& d,
+                                                          sc_core::sc_time start,
                                                           sc_core::sc_time end) {
       if (!timeline.wants(trace::Category::dma, ps(start), ps(end))) return;
-      timeline.span(trace::Category::dma, process, thread + dma_unit,
-                    "copy " + std::to_string(uint64_t{d.row_bytes} * d.rows) + " B", ps(start), ps(end),
-                    "\"source\": \"" + hex(d.source) + "\", \"destination\": \"" + hex(d.destination) +
-                        "\", \"rows\": " + std::to_string(d.rows));
+      char name[32], args[96];
+      std::snprintf(name, sizeof name, "copy %" PRIu64 " B", uint64_t{d.row_bytes} * d.rows);
+      std::snprintf(args, sizeof args,
+                    "\"source\": \"0x%" PRIx64 "\", \"destination\": \"0x%" PRIx64
+                    "\", \"rows\": %" PRIu32,
+                    d.source, d.destination, d.rows);
+      timeline.span(trace::Category::dma, process, thread + dma_unit, name, ps(start), ps(end),
+                    args);
     };
   }
-  noc_->on_access = [this, &timeline, tracks](noc::NodeIndex source, noc::NodeIndex destination, bool write,
-                                              uint64_t bytes, sc_core::sc_time issued, sc_core::sc_time arrived,
-                                              sc_core::sc_time done) {
+  std::vector<std::string> places(network.node_count());
+  for (noc::NodeIndex index = 0; index < places.size(); ++index)
+    places[index] = core_place(network.coord_of(index));
+  noc_->on_access = [&timeline, tracks, places](noc::NodeIndex source,
+                                                noc::NodeIndex destination, bool write,
+                                                uint64_t bytes, sc_core::sc_time issued,
+                                                sc_core::sc_time arrived, sc_core::sc_time done) {
     if (!timeline.wants(trace::Category::noc, ps(issued), ps(done))) return;
-    const noc::Coord to = noc_->network().coord_of(destination);
     const bool host = source >= tracks.size();
+    char name[96], args[48];
+    std::snprintf(name, sizeof name, "%s %" PRIu64 " B -> %s", write ? "write" : "read", bytes,
+                  places[destination].c_str());
+    std::snprintf(args, sizeof args, "\"request_arrived_us\": %f",
+                  static_cast<double>(ps(arrived)) / 1e6);
     timeline.span(trace::Category::noc, host ? 0 : tracks[source].first,
-                  host ? 0 : tracks[source].second + noc_unit,
-                  std::string(write ? "write " : "read ") + std::to_string(bytes) + " B -> " +
-                      core_place(to),
-                  ps(issued), ps(done), "\"request_arrived_us\": " + std::to_string(ps(arrived) / 1e6));
+                  host ? 0 : tracks[source].second + noc_unit, name, ps(issued), ps(done), args);
   };
 }
 

@@ -7,23 +7,6 @@
 namespace dojo::trace {
 namespace {
 
-std::string quoted(const std::string& text) {
-  std::string out = "\"";
-  for (const char c : text) {
-    if (c == '"' || c == '\\') out += '\\';
-    if (static_cast<unsigned char>(c) >= 0x20) out += c;
-  }
-  return out + "\"";
-}
-
-// Trace-event times are microseconds; picoseconds keep six decimals.
-std::string microseconds(uint64_t ps) {
-  char text[40];
-  std::snprintf(text, sizeof text, "%llu.%06llu", static_cast<unsigned long long>(ps / 1'000'000),
-                static_cast<unsigned long long>(ps % 1'000'000));
-  return text;
-}
-
 const char* category_name(Category category) {
   switch (category) {
     case Category::core: return "core";
@@ -52,22 +35,45 @@ Timeline::~Timeline() {
   }
 }
 
-void Timeline::write_event(const std::string& json) {
-  if (file_ == nullptr) return;
+bool Timeline::begin_event() {
+  if (file_ == nullptr) return false;
   if (!first_) std::fputs(",\n", file_);
   first_ = false;
-  std::fputs(json.c_str(), file_);
+  return true;
+}
+
+void Timeline::write_quoted(std::string_view text) {
+  std::fputc('"', file_);
+  for (const char c : text) {
+    if (c == '"' || c == '\\') std::fputc('\\', file_);
+    if (static_cast<unsigned char>(c) >= 0x20) std::fputc(c, file_);
+  }
+  std::fputc('"', file_);
+}
+
+// Trace-event times are microseconds; picoseconds keep six decimals.
+void Timeline::write_microseconds(uint64_t ps) {
+  std::fprintf(file_, "%llu.%06llu", static_cast<unsigned long long>(ps / 1'000'000),
+               static_cast<unsigned long long>(ps % 1'000'000));
 }
 
 void Timeline::name_process(uint32_t process, const std::string& name) {
-  write_event("{\"ph\": \"M\", \"name\": \"process_name\", \"pid\": " + std::to_string(process) +
-              ", \"args\": {\"name\": " + quoted(name) + "}}");
+  if (!begin_event()) return;
+  std::fprintf(file_,
+               "{\"ph\": \"M\", \"name\": \"process_name\", \"pid\": %u, \"args\": {\"name\": ",
+               process);
+  write_quoted(name);
+  std::fputs("}}", file_);
 }
 
 void Timeline::name_thread(uint32_t process, uint32_t thread, const std::string& name) {
-  write_event("{\"ph\": \"M\", \"name\": \"thread_name\", \"pid\": " + std::to_string(process) +
-              ", \"tid\": " + std::to_string(thread) + ", \"args\": {\"name\": " + quoted(name) +
-              "}}");
+  if (!begin_event()) return;
+  std::fprintf(file_,
+               "{\"ph\": \"M\", \"name\": \"thread_name\", \"pid\": %u, \"tid\": %u, "
+               "\"args\": {\"name\": ",
+               process, thread);
+  write_quoted(name);
+  std::fputs("}}", file_);
 }
 
 bool Timeline::wants(Category category, uint64_t start_ps, uint64_t end_ps) const {
@@ -75,19 +81,27 @@ bool Timeline::wants(Category category, uint64_t start_ps, uint64_t end_ps) cons
          end_ps >= options_.window_start_ps && start_ps <= options_.window_end_ps;
 }
 
-void Timeline::span(Category category, uint32_t process, uint32_t thread, const std::string& name,
-                    uint64_t start_ps, uint64_t end_ps, const std::string& args) {
+void Timeline::span(Category category, uint32_t process, uint32_t thread, std::string_view name,
+                    uint64_t start_ps, uint64_t end_ps, std::string_view args) {
   if (!wants(category, start_ps, end_ps)) return;
   if (events_ >= options_.max_events) {
     ++dropped_;
     return;
   }
   ++events_;
-  write_event("{\"ph\": \"X\", \"cat\": \"" + std::string(category_name(category)) +
-              "\", \"name\": " + quoted(name) + ", \"pid\": " + std::to_string(process) +
-              ", \"tid\": " + std::to_string(thread) + ", \"ts\": " + microseconds(start_ps) +
-              ", \"dur\": " + microseconds(end_ps > start_ps ? end_ps - start_ps : 0) +
-              (args.empty() ? "" : ", \"args\": {" + args + "}") + "}");
+  begin_event();
+  std::fprintf(file_, "{\"ph\": \"X\", \"cat\": \"%s\", \"name\": ", category_name(category));
+  write_quoted(name);
+  std::fprintf(file_, ", \"pid\": %u, \"tid\": %u, \"ts\": ", process, thread);
+  write_microseconds(start_ps);
+  std::fputs(", \"dur\": ", file_);
+  write_microseconds(end_ps > start_ps ? end_ps - start_ps : 0);
+  if (!args.empty()) {
+    std::fputs(", \"args\": {", file_);
+    std::fwrite(args.data(), 1, args.size(), file_);
+    std::fputc('}', file_);
+  }
+  std::fputc('}', file_);
 }
 
 void Timeline::finish() {

@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <limits>
 #include <string>
+#include <string_view>
 
 namespace dojo::trace {
 
@@ -38,8 +39,9 @@ class Timeline {
   // its name and arguments.
   bool wants(Category category, uint64_t start_ps, uint64_t end_ps) const;
   // Records a span; `args` is empty or the inside of a JSON object (e.g. "\"bytes\": 64").
-  void span(Category category, uint32_t process, uint32_t thread, const std::string& name,
-            uint64_t start_ps, uint64_t end_ps, const std::string& args = "");
+  // Written straight to the file: a span allocates nothing (one is recorded per network access).
+  void span(Category category, uint32_t process, uint32_t thread, std::string_view name,
+            uint64_t start_ps, uint64_t end_ps, std::string_view args = {});
 
   // Closes the JSON document and puts it in place; further calls do nothing. Throws
   // std::runtime_error if the file cannot be completed.
@@ -49,7 +51,10 @@ class Timeline {
   uint64_t dropped() const { return dropped_; }
 
  private:
-  void write_event(const std::string& json);
+  // Starts the next event (after a separator but for the first); false once finished.
+  bool begin_event();
+  void write_quoted(std::string_view text);
+  void write_microseconds(uint64_t ps);
 
   std::string path_;
   TimelineOptions options_;
