@@ -149,6 +149,12 @@ std::string to_json(const RunStatistics& s) {
     out << (i ? ", " : "") << p.latency_histogram[i];
   out << "]},\n";
   out << "  \"network\": {" << json_members(network_fields(s.network)) << "},\n";
+  array(out, "interfaces", s.network.interfaces, [](const InterfaceStatistics& i) {
+    return std::string(i.host ? "{\"host\": true" : "{\"hartid\": " + std::to_string(i.hartid) +
+                                                           ", \"position\": " + coord(i.coord)) +
+           ", \"stalls\": " + std::to_string(i.stalls) +
+           ", \"stall_cycles\": " + std::to_string(i.stall_cycles) + "}";
+  });
   array(out, "dma", s.dma, [](const DmaStatistics& d) {
     return "{\"hartid\": " + std::to_string(d.hartid) +
            ", \"descriptors\": " + std::to_string(d.descriptors) +
@@ -182,6 +188,16 @@ std::string to_text(const RunStatistics& s, bool per_core) {
           << c.state << ", pc " << hex(c.pc) << ", instructions " << c.instructions << ", cycles "
           << c.cycles << ", stall_cycles " << c.stall_cycles << ", wfi_cycles " << c.wfi_cycles
           << "\n";
+    }
+    for (size_t i = 0; i < s.network.interfaces.size(); ++i) {
+      const InterfaceStatistics& n = s.network.interfaces[i];
+      out << "interfaces[" << i << "]: ";
+      if (n.host)
+        out << "host interface";
+      else
+        out << "hartid " << n.hartid << ", core " << n.coord.x << "," << n.coord.y << " of chip "
+            << n.coord.chip_x << "," << n.coord.chip_y;
+      out << ", stalls " << n.stalls << ", stall_cycles " << n.stall_cycles << "\n";
     }
   }
   return out.str();

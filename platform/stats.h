@@ -66,12 +66,23 @@ struct CodeMemoryStatistics {
   uint64_t table_bytes = 0;    // the translator's tables of those pages (zero with the interpreter)
 };
 
+// Cycle model: one network interface that was full when a request came (noc.interface_queue
+// packets), a core's (shared with its DMA engine) or the host interface's.
+struct InterfaceStatistics {
+  bool host = false;  // the host interface's; else the core's at hartid and coord
+  uint64_t hartid = 0;
+  noc::Coord coord;
+  uint64_t stalls = 0;        // requests that waited for room
+  uint64_t stall_cycles = 0;  // the network cycles they waited, together
+};
+
 // The network's model, and (cycle model) how often and how long initiators waited for room in a
-// full network interface (noc.interface_queue).
+// full network interface: in all, and per interface that stalled.
 struct NetworkStatistics {
   std::string model = "ideal";
   uint64_t interface_stalls = 0;
   uint64_t interface_stall_cycles = 0;
+  std::vector<InterfaceStatistics> interfaces;  // by network node
 };
 
 struct RunStatistics {

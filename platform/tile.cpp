@@ -239,8 +239,28 @@ RunStatistics Tile::statistics() const {
                        noc_cycles > 0 ? static_cast<double>(link.busy_cycles) / noc_cycles : 0});
   }
   s.packets = noc_->packet_stats();
-  s.network = {config_.noc.model == noc::NetworkModel::cycle ? "cycle" : "ideal", noc_->interface_stalls(),
-               noc_->interface_stall_cycles()};
+  s.network.model = config_.noc.model == noc::NetworkModel::cycle ? "cycle" : "ideal";
+  const std::vector<noc::Noc::InterfaceStalls> stalled = noc_->interface_stalls();
+  if (!stalled.empty()) {
+    std::vector<int64_t> rank_of_node(noc_->network().node_count(), -1);
+    for (size_t rank = 0; rank < node_indices_.size(); ++rank)
+      rank_of_node[node_indices_[rank]] = static_cast<int64_t>(rank);
+    for (const noc::Noc::InterfaceStalls& interface : stalled) {
+      InterfaceStatistics entry;
+      const bool core = interface.node < rank_of_node.size() && rank_of_node[interface.node] >= 0;
+      entry.host = !core;
+      if (core) {
+        const CoreStatistics& owner = s.cores[static_cast<size_t>(rank_of_node[interface.node])];
+        entry.hartid = owner.hartid;
+        entry.coord = owner.coord;
+      }
+      entry.stalls = interface.stalls;
+      entry.stall_cycles = interface.cycles;
+      s.network.interface_stalls += interface.stalls;
+      s.network.interface_stall_cycles += interface.cycles;
+      s.network.interfaces.push_back(entry);
+    }
+  }
   return s;
 }
 

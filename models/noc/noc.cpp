@@ -33,6 +33,7 @@ Noc::Noc(sc_core::sc_module_name name, const NocParams& params)
     cycle_ = std::make_unique<CycleNetwork>(params.network);
     geometry_ = &cycle_->network();
     room_claimed_.assign(geometry_->node_count(), 0);
+    stalls_.resize(geometry_->node_count());
     SC_HAS_PROCESS(Noc);
     SC_METHOD(tick);
     sensitive << tick_event_;
@@ -53,13 +54,26 @@ void Noc::add_core(NodeIndex node) {
 
 NodeIndex Noc::add_host(const Coord& router) {
   const NodeIndex node = cycle_ ? cycle_->attach_endpoint(router) : ideal_->attach_endpoint(router);
-  if (cycle_) room_claimed_.push_back(0);
+  if (cycle_) {
+    room_claimed_.push_back(0);
+    stalls_.emplace_back();
+  }
   ingress_nodes_.push_back(node);
   return node;
 }
 
 std::vector<LinkStats> Noc::link_stats() const {
   return cycle_ ? cycle_->link_stats() : ideal_->link_stats();
+}
+
+std::vector<Noc::InterfaceStalls> Noc::interface_stalls() const {
+  std::vector<InterfaceStalls> stalled;
+  for (NodeIndex node = 0; node < stalls_.size(); ++node) {
+    if (stalls_[node].stalls == 0) continue;
+    stalled.push_back(stalls_[node]);
+    stalled.back().node = node;
+  }
+  return stalled;
 }
 
 const PacketStats& Noc::packet_stats() const {
@@ -184,8 +198,9 @@ void Noc::carry(NodeIndex from, NodeIndex to, uint32_t flits, bool request) {
       blocked_.push_back({from, tag});
       sc_core::wait(transfers_[tag]->done);  // tick() claims the room for it
       --room_claimed_[from];
-      ++interface_stalls_;
-      interface_stall_cycles_ += cycle_at(sc_core::sc_time_stamp()) - cycle_at(blocked_at);
+      InterfaceStalls& stalls = stalls_[from];
+      ++stalls.stalls;
+      stalls.cycles += cycle_at(sc_core::sc_time_stamp()) - cycle_at(blocked_at);
     }
   }
   const uint64_t cycle = cycle_at(sc_core::sc_time_stamp());

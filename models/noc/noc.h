@@ -73,9 +73,15 @@ class Noc : public sc_core::sc_module {
   // What is still queued in the network at `cycle` (LinkBacklog says in what unit), the most
   // first.
   std::vector<LinkBacklog> backlog(uint64_t cycle) const;
-  // Cycle model: cycles initiators waited for room in a full network interface, and how often.
-  uint64_t interface_stall_cycles() const { return interface_stall_cycles_; }
-  uint64_t interface_stalls() const { return interface_stalls_; }
+  // Cycle model: how often requests found their node's network interface full (a core's, shared
+  // with its DMA engine, or the host interface's) and how many network cycles they waited for
+  // room; the interfaces that stalled, by node index.
+  struct InterfaceStalls {
+    NodeIndex node = 0;
+    uint64_t stalls = 0;
+    uint64_t cycles = 0;
+  };
+  std::vector<InterfaceStalls> interface_stalls() const;
 
   // The next port of both sockets belongs to the core at `node` (an enabled router position).
   void add_core(NodeIndex node);
@@ -132,8 +138,7 @@ class Noc : public sc_core::sc_module {
   std::vector<uint32_t> free_transfers_;
   std::vector<Blocked> blocked_;        // in the order they came
   std::vector<uint32_t> room_claimed_;  // per node: woken initiators yet to inject
-  uint64_t interface_stall_cycles_ = 0;
-  uint64_t interface_stalls_ = 0;
+  std::vector<InterfaceStalls> stalls_;  // per node
   std::vector<NodeIndex> ingress_nodes_;  // by ingress port
   std::vector<int> egress_port_of_;       // by node index; -1: no core there
 };

@@ -279,7 +279,7 @@ TEST_CASE("Noc (cycle model): request, access and response, each its zero-load l
   CHECK(refused == tlm::TLM_ADDRESS_ERROR_RESPONSE);
   CHECK(refused_at == write_done_expected);
   CHECK(bench.noc->packet_stats().packets == 2);
-  CHECK(bench.noc->interface_stalls() == 0);
+  CHECK(bench.noc->interface_stalls().empty());
 }
 
 // Two 64-byte writes (header + data: two flits) from the two initiators at (0, 0) to (2, 0) at
@@ -296,8 +296,16 @@ void check_two_writes_from_one_node(uint32_t interface_queue) {
                         kCycle * static_cast<double>(bench.zero_load(2, 0, 0, 0, 1));
   CHECK(core.last_done == alone);
   CHECK(dma.last_done - core.last_done == 2 * kCycle);
-  CHECK(bench.noc->interface_stalls() == (interface_queue == 1 ? 1u : 0u));
-  CHECK(bench.noc->interface_stall_cycles() == (interface_queue == 1 ? 2u : 0u));
+  const std::vector<Noc::InterfaceStalls> stalled = bench.noc->interface_stalls();
+  if (interface_queue == 1) {
+    // The node at (0, 0) stalled, once, for two cycles; no other.
+    REQUIRE(stalled.size() == 1);
+    CHECK(stalled[0].node == bench.node(0, 0));
+    CHECK(stalled[0].stalls == 1);
+    CHECK(stalled[0].cycles == 2);
+  } else {
+    CHECK(stalled.empty());
+  }
 }
 
 TEST_CASE("Noc (cycle model): a full network interface stalls the next request, and counts it") {

@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <regex>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -269,6 +270,36 @@ TEST_CASE("the statistics file holds every core, the links, packets and DMA engi
   CHECK(json.find("\"errors\": 2, \"busy_cycles\": ") != std::string::npos);  // it provokes two
   CHECK(json.back() == '\n');
   CHECK_FALSE(std::filesystem::exists(path.string() + ".tmp"));
+}
+
+TEST_CASE("under the cycle network the statistics name each network interface that stalled") {
+  // dma_transpose on mini with one packet of room per interface: its DMA engines queue bursts.
+  const auto path = scratch_dir() / "stalls.json";
+  const Run run = dojo_vp("run --config mini --set noc.model=cycle --set noc.interface_queue=1 "
+                          "--stats-file " + path.string() + " " + firmware("dma_transpose"));
+  REQUIRE(run.status == 0);
+  const std::string json = read_file(path);
+  const auto total = [&json](const std::string& key) {
+    const auto at = json.find("\"" + key + "\": ");
+    REQUIRE(at != std::string::npos);
+    return std::stoull(json.substr(at + key.size() + 4));
+  };
+  const auto interfaces = json.find("\"interfaces\": [\n");
+  REQUIRE(interfaces != std::string::npos);
+  const std::string list = json.substr(interfaces, json.find("\n  ]", interfaces) - interfaces);
+  // Each entry names its core, and together they make the totals.
+  uint64_t stalls = 0, cycles = 0, entries = 0;
+  const std::regex entry(R"(\{"hartid": \d+, "position": \{[^}]*\}, "stalls": (\d+), )"
+                         R"("stall_cycles": (\d+)\})");
+  for (auto it = std::sregex_iterator(list.begin(), list.end(), entry); it != std::sregex_iterator();
+       ++it, ++entries) {
+    stalls += std::stoull((*it)[1]);
+    cycles += std::stoull((*it)[2]);
+  }
+  CHECK(entries > 0);
+  CHECK(stalls == total("interface_stalls"));
+  CHECK(cycles == total("interface_stall_cycles"));
+  CHECK(stalls > 0);
 }
 
 TEST_CASE("the timeline has every core's execution, network accesses and DMA transfers") {

@@ -21,7 +21,9 @@ RunStatistics sample() {
   s.packets.packets = 4;
   s.packets.total_latency = 10;
   s.packets.max_latency = 4;
-  s.network = {"cycle", 2, 7};
+  s.network = {"cycle", 2, 7, {}};
+  s.network.interfaces.push_back({false, 33, {0, 0, 1, 1}, 1, 5});
+  s.network.interfaces.push_back({true, 0, {}, 1, 2});
   s.translation = {7, 5, 1, 4096, 0.25};
   s.parallel = {2, 30, 90, 0.5, 0.75};
   s.code = {3, 196608, 16384};
@@ -62,7 +64,8 @@ TEST_CASE("the JSON file keeps its documented order, with the core's pc and the 
   const std::string json = to_json(sample());
   const std::vector<std::string> keys = {"format", "tile", "outcome", "exit_status",
                                          "simulated_time_ps", "wall_time_s", "instructions", "mips",
-                                         "cores", "links", "packets", "network", "dma", "translation",
+                                         "cores", "links", "packets", "network", "interfaces",
+                                         "dma", "translation",
                                          "parallel", "code"};
   size_t at = 0;
   for (const std::string& key : keys) {
@@ -71,6 +74,9 @@ TEST_CASE("the JSON file keeps its documented order, with the core's pc and the 
     REQUIRE(found != std::string::npos);
     at = found;
   }
+  CHECK(json.find("\"interfaces\": [\n    {\"hartid\": 33, \"position\": {\"chip\": [0, 0], \"x\": 1, "
+                  "\"y\": 1}, \"stalls\": 1, \"stall_cycles\": 5},\n    {\"host\": true, \"stalls\": 1, "
+                  "\"stall_cycles\": 2}\n  ],\n") != std::string::npos);
   CHECK(json.find("\"state\": \"halted\", \"pc\": 2147483712, \"instructions\": 1000000") !=
         std::string::npos);
   CHECK(json.find("\"translation\": {\"traces\": 7, \"shared\": 5, \"flushes\": 1, \"code_bytes\": 4096, \"seconds\": 0.25},\n") !=
@@ -84,5 +90,8 @@ TEST_CASE("per core, the text names the core's place, state, pc and counts") {
   CHECK(text.find("\ncores[3]: hartid 33, core 1,1 of chip 0,0, halted, pc 0x80000040, "
                   "instructions 1000000, cycles 4000, stall_cycles 10, wfi_cycles 20\n") !=
         std::string::npos);
+  CHECK(text.find("\ninterfaces[0]: hartid 33, core 1,1 of chip 0,0, stalls 1, stall_cycles 5\n"
+                  "interfaces[1]: host interface, stalls 1, stall_cycles 2\n") != std::string::npos);
   CHECK(to_text(sample(), false).find("cores[") == std::string::npos);
+  CHECK(to_text(sample(), false).find("interfaces[") == std::string::npos);
 }
