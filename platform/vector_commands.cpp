@@ -46,6 +46,10 @@ std::function<int()> add_cosim_random_command(CLI::App& app, const TileExtension
   sub->add_option("--coverage-out", command->options.coverage_out,
                   "Write the RTL's code coverage and (in lockstep) the vector ISA's functional "
                   "coverage to FILE, in Verilator's format (docs/cosim.md#coverage)");
+  sub->add_option("--rsp-backpressure", command->options.response_backpressure,
+                  "The chance, per cycle, that the core refuses a response (rsp_ready low), "
+                  "drawn from the seed (default 0; lockstep then compares values, not cycles)")
+      ->check(CLI::Range(0.0, 0.9));
   sub->add_option("--full-compare-every", command->options.full_compare_every,
                   "In lockstep, also compare the whole register file every N instructions "
                   "(default 64; 0: at the end only)");
@@ -57,7 +61,10 @@ std::function<int()> add_cosim_random_command(CLI::App& app, const TileExtension
     std::cout << "cosim-random: seed " << options.seed << ", " << options.instructions
               << " instructions, engine " << command->engine << " (repeat with --seed "
               << options.seed << " --instructions " << options.instructions << " --engine "
-              << command->engine << ")" << std::endl;
+              << command->engine;
+    if (options.response_backpressure > 0)
+      std::cout << " --rsp-backpressure " << options.response_backpressure;
+    std::cout << ")" << std::endl;
     std::unique_ptr<vector::VectorEngine> rtl = std::make_unique<vector::RtlEngine>();
     if (extensions.wrap_checked_vector_engine)
       rtl = extensions.wrap_checked_vector_engine(std::move(rtl), 0);
@@ -69,7 +76,10 @@ std::function<int()> add_cosim_random_command(CLI::App& app, const TileExtension
     }
     std::cout << "cosim-random: PASS, " << result.executed << " executed, " << result.illegal
               << " illegal, " << result.csr_writes << " CSR writes, " << result.cycles
-              << " unit cycles" << std::endl;
+              << " unit cycles";
+    if (options.response_backpressure > 0)
+      std::cout << ", responses held " << result.response_held_cycles << " cycles";
+    std::cout << std::endl;
     return 0;
   };
 }

@@ -141,6 +141,12 @@ CosimRandomResult run_cosim_random(const CosimRandomOptions& options,
   auto* lockstep = dynamic_cast<LockstepEngine*>(engine.get());
   if (lockstep) lockstep->compare_all_registers_every(options.full_compare_every);
   auto* rtl = dynamic_cast<RtlEngine*>(lockstep ? &lockstep->checked() : engine.get());
+  if (options.response_backpressure > 0) {
+    if (!rtl) throw std::runtime_error("response back-pressure needs the RTL engine");
+    // Its own stream from the seed: the instruction stream stays the one without back-pressure.
+    rtl->set_response_backpressure(options.response_backpressure, ~options.seed);
+    if (lockstep) lockstep->compare_timing(false);
+  }
   if (!options.coverage_out.empty()) {
     if (!rtl || !RtlEngine::has_coverage())
       throw std::runtime_error("coverage '" + options.coverage_out +
@@ -198,6 +204,7 @@ CosimRandomResult run_cosim_random(const CosimRandomOptions& options,
     if (lockstep->reference().read_register(r) != lockstep->checked().read_register(r))
       return failed(end, "register v" + std::to_string(r) + " differs between the model and the RTL");
   result.cycles = cycle + settled.cycles;
+  if (rtl) result.response_held_cycles = rtl->response_held_cycles();
   result.passed = true;
   if (!options.coverage_out.empty()) rtl->write_coverage(options.coverage_out);
   return result;

@@ -21,6 +21,9 @@ struct CosimRandomOptions {
   uint64_t instructions = 3000;
   bool lockstep = true;  // false: the RTL alone
   uint64_t full_compare_every = 64;
+  // The chance that the core refuses a response in a cycle (RtlEngine::set_response_backpressure,
+  // drawn from the seed); lockstep then compares values, not cycles. Needs the RTL engine.
+  double response_backpressure = 0;
   // Where to write the RTL's code coverage and, in lockstep, the functional coverage (nothing if
   // empty); the checked engine must then be an RtlEngine.
   std::string coverage_out;
@@ -33,6 +36,7 @@ struct CosimRandomResult {
   uint64_t illegal = 0;        // illegal encodings (trapped, as they must)
   uint64_t csr_writes = 0;
   uint64_t cycles = 0;         // the unit's clock at the end
+  uint64_t response_held_cycles = 0;  // cycles a response waited for the core (back-pressure)
 };
 
 // Runs the stream on `checked` (the RTL, or a wrapper around it): alone, or in lockstep with a

@@ -44,6 +44,9 @@ class LockstepEngine : public VectorEngine {
   // Also compares the whole register file (and the CSRs) when every `interval`th instruction
   // retires (0: never), catching a write to a register the instruction should not touch.
   void compare_all_registers_every(uint64_t interval) { full_interval_ = interval; }
+  // Whether the cycles the core waits must agree too (by default; not where the checked engine
+  // is slowed on purpose, as by RtlEngine::set_response_backpressure).
+  void compare_timing(bool compare) { compare_timing_ = compare; }
 
   // Samples the functional coverage of every instruction from now on (vector_coverage.h); if the
   // checked engine is an RtlEngine its coverage file holds the bins too.
@@ -83,6 +86,7 @@ class LockstepEngine : public VectorEngine {
   uint64_t reference_retired_ = 0;
   std::vector<Expected> pending_;  // executed by the reference, not yet retired by the checked
   uint64_t full_interval_ = 0;
+  bool compare_timing_ = true;
   // The reference's register file after each instruction still to be compared whole.
   std::vector<std::pair<uint64_t, std::array<Register, register_count>>> full_pending_;
   RetireObserver retired_;

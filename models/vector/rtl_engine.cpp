@@ -214,8 +214,25 @@ struct RtlEngine::Impl {
     }
     edge_ps += cycle_ps;
     ++cycle;
-    // rsp_ready stays high: a response shows for one cycle, after the edge that made it.
-    if (unit->rsp_valid && error.empty()) answer();
+    // A response shows after the edge that made it; with rsp_ready high in the coming cycle its
+    // next edge takes it, so it answers now.
+    drive_rsp_ready();
+    if (unit->rsp_valid && error.empty()) {
+      if (unit->rsp_ready)
+        answer();
+      else
+        ++held_cycles;
+    }
+  }
+
+  // Whether the core takes a response in the current cycle (set_response_backpressure).
+  void drive_rsp_ready() {
+    if (refuse_threshold == 0) return;
+    // splitmix64's finaliser: a well-mixed function of the seed and the cycle.
+    uint64_t z = refuse_seed + (cycle + refuse_cycle_shift) * 0x9E3779B97F4A7C15ull;
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    unit->rsp_ready = (z ^ (z >> 31)) >= refuse_threshold;
   }
 
   // The response just made answers the oldest instruction in flight, which retires.
@@ -261,6 +278,8 @@ struct RtlEngine::Impl {
       // The unit idles until the core comes back: no edge would change it.
       edge_ps += (target - cycle) * cycle_ps;
       cycle = target;
+      // A response still showing has answered already: the next edge takes it, as promised.
+      if (!unit->rsp_valid) drive_rsp_ready();
     }
   }
 
@@ -396,6 +415,10 @@ struct RtlEngine::Impl {
     Register store_data{};
   } last_answer;
   uint64_t answered = 0;  // instructions answered, all of those numbered below
+  // Response back-pressure: rsp_ready is low in a cycle whose hash is below the threshold (0:
+  // never); a replay shifts its cycles onto the original's.
+  uint64_t refuse_threshold = 0, refuse_seed = 0, refuse_cycle_shift = 0;
+  uint64_t held_cycles = 0;
   RetireObserver retired;
   std::vector<std::string> plusargs;
 
@@ -593,6 +616,9 @@ std::string RtlEngine::write_last_cycles() {
   copy.write_csr(csr_vflags, start.vflags);
   copy.settle();
   const uint64_t offset = copy.cycle_count() + 1;  // the copy's cycle of the checkpoint's
+  copy.impl_->refuse_threshold = self.refuse_threshold;
+  copy.impl_->refuse_seed = self.refuse_seed;
+  copy.impl_->refuse_cycle_shift = self.refuse_cycle_shift + start.cycle - offset;
   const uint64_t period = self.cycle_ps, start_ps = start.edge_ps;
   copy.set_clock([&copy, offset, period, start_ps] {
     return start_ps + (copy.cycle_count() - offset) * period;
@@ -646,6 +672,19 @@ void RtlEngine::write_coverage(const std::string& path) {
                            "': this build's RTL counts no coverage (DOJO_VECTOR_RTL_COVERAGE=OFF)");
 }
 #endif
+
+void RtlEngine::set_response_backpressure(double probability, uint64_t seed) {
+  Impl& self = *impl_;
+  const double clamped = std::clamp(probability, 0.0, 1.0);
+  // Below 1: a response is always taken in the end.
+  self.refuse_threshold =
+      clamped <= 0 ? 0 : static_cast<uint64_t>(std::min(clamped, 0.99) * 18446744073709551616.0);
+  self.refuse_seed = seed;
+  if (self.refuse_threshold == 0) self.unit->rsp_ready = 1;
+  self.drive_rsp_ready();
+}
+
+uint64_t RtlEngine::response_held_cycles() const { return impl_->held_cycles; }
 
 uint64_t RtlEngine::cycle_count() const { return impl_->cycle; }
 

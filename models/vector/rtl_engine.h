@@ -89,6 +89,14 @@ class RtlEngine : public VectorEngine {
   // Throws std::runtime_error if the build has no coverage or `path` cannot be written.
   void write_coverage(const std::string& path);
 
+  // A verification stimulus for the response handshake, which the core never exercises (it takes
+  // every response at once): in each cycle the engine refuses the response (rsp_ready low) with
+  // `probability`, drawn from `seed` and the cycle alone, so that a replay of the last cycles sees
+  // the same. Responses then come later than the reference model's timing says.
+  void set_response_backpressure(double probability, uint64_t seed);
+  // Cycles in which a response was shown and not taken.
+  uint64_t response_held_cycles() const;
+
   // The unit's clock, in core cycles since construction: the edges run (CSR writes included)
   // and the idle cycles skipped while nothing was in flight.
   uint64_t cycle_count() const;

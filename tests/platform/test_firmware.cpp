@@ -376,6 +376,11 @@ TEST_CASE("dojo-vp cosim-random prints its seed, passes, and fails with the repo
   const Run fresh = dojo_vp("cosim-random --instructions 50 --engine rtl");
   CHECK(fresh.status == 0);
   CHECK(fresh.out.find("(repeat with --seed ") != std::string::npos);
+  const Run held = dojo_vp("cosim-random --seed 5 --instructions 400 --rsp-backpressure 0.3");
+  CHECK(held.status == 0);
+  CHECK(held.out.find("--engine lockstep --rsp-backpressure 0.3)") != std::string::npos);
+  CHECK(std::regex_search(held.out, std::regex(R"(PASS, .*, responses held [1-9]\d* cycles)")));
+  CHECK(dojo_vp("cosim-random --rsp-backpressure 1").status == kBadInput);
   // The RTL's registers read wrong from the 60th retired instruction on (dojo-vp-faults).
   const Run bad = dojo_vp("cosim-random --seed 5 --instructions 400",
                           "DOJO_VP_FAULT=vector:60 " DOJO_VP_FAULTS_BINARY);

@@ -13,6 +13,7 @@
 #include <Vvector_unit.h>
 #include <verilated.h>
 
+#include "vector/cosim_random.h"
 #include "vector/lockstep_engine.h"
 #include "vector/rtl_engine.h"
 #include "vector/rtl_protocol_checker.h"
@@ -237,4 +238,23 @@ TEST_CASE("lockstep catches a broken bypass and a broken interlock", "[rtl][prot
   CHECK_THAT(run(7), Catch::StartsWith("vector lockstep mismatch") &&
                          Catch::Contains("vadd.f32 v2, v1, v1"));
   CHECK_THAT(run(8), Catch::StartsWith("vector lockstep") && Catch::Contains("vmul.f32 v3, v2, v2"));
+}
+
+// A bug only back-pressure shows: the unit withdraws each response after one cycle, which is
+// harmless while the core takes every response at once.
+TEST_CASE("random response back-pressure exposes a response withdrawn before it was taken",
+          "[rtl][protocol][cosim]") {
+  CosimRandomOptions options;
+  options.seed = 11;
+  options.instructions = 300;
+  const auto run = [&](double backpressure) {
+    options.response_backpressure = backpressure;
+    return run_cosim_random(options, std::make_unique<RtlEngine>(
+                                         1000, std::vector<std::string>{protocol_bug(1)}));
+  };
+  CHECK(run(0).passed);
+  const CosimRandomResult held = run(0.3);
+  CHECK_FALSE(held.passed);
+  CHECK_THAT(held.failure, Catch::Contains("protocol rule rsp_hold") &&
+                               Catch::Contains("assertion failed") && Catch::Contains(".rsp_hold"));
 }
