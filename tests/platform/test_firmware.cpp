@@ -291,7 +291,8 @@ TEST_CASE("under the cycle network the statistics name each network interface th
   uint64_t stalls = 0, cycles = 0, entries = 0;
   const std::regex entry(R"(\{"hartid": \d+, "position": \{[^}]*\}, "stalls": (\d+), )"
                          R"("stall_cycles": (\d+)\})");
-  for (auto it = std::sregex_iterator(list.begin(), list.end(), entry); it != std::sregex_iterator();
+  const std::sregex_iterator end;
+  for (auto it = std::sregex_iterator(list.begin(), list.end(), entry); it != end;
        ++it, ++entries) {
     stalls += std::stoull((*it)[1]);
     cycles += std::stoull((*it)[2]);

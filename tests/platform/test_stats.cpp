@@ -74,9 +74,11 @@ TEST_CASE("the JSON file keeps its documented order, with the core's pc and the 
     REQUIRE(found != std::string::npos);
     at = found;
   }
-  CHECK(json.find("\"interfaces\": [\n    {\"hartid\": 33, \"position\": {\"chip\": [0, 0], \"x\": 1, "
-                  "\"y\": 1}, \"stalls\": 1, \"stall_cycles\": 5},\n    {\"host\": true, \"stalls\": 1, "
-                  "\"stall_cycles\": 2}\n  ],\n") != std::string::npos);
+  CHECK(json.find("\"interfaces\": [\n"
+                  "    {\"hartid\": 33, \"position\": {\"chip\": [0, 0], \"x\": 1, \"y\": 1}, "
+                  "\"stalls\": 1, \"stall_cycles\": 5},\n"
+                  "    {\"host\": true, \"stalls\": 1, \"stall_cycles\": 2}\n  ],\n") !=
+        std::string::npos);
   CHECK(json.find("\"state\": \"halted\", \"pc\": 2147483712, \"instructions\": 1000000") !=
         std::string::npos);
   CHECK(json.find("\"translation\": {\"traces\": 7, \"shared\": 5, \"flushes\": 1, \"code_bytes\": 4096, \"seconds\": 0.25},\n") !=
@@ -91,7 +93,8 @@ TEST_CASE("per core, the text names the core's place, state, pc and counts") {
                   "instructions 1000000, cycles 4000, stall_cycles 10, wfi_cycles 20\n") !=
         std::string::npos);
   CHECK(text.find("\ninterfaces[0]: hartid 33, core 1,1 of chip 0,0, stalls 1, stall_cycles 5\n"
-                  "interfaces[1]: host interface, stalls 1, stall_cycles 2\n") != std::string::npos);
+                  "interfaces[1]: host interface, stalls 1, stall_cycles 2\n") !=
+        std::string::npos);
   CHECK(to_text(sample(), false).find("cores[") == std::string::npos);
   CHECK(to_text(sample(), false).find("interfaces[") == std::string::npos);
 }
