@@ -170,7 +170,7 @@ TEST_CASE("commit log: a compressed instruction shows its 16 bits") {
                      "core   0: 3 0x0000000080000002 (0x157d) x10 0x0000000000000002\n");
 }
 
-TEST_CASE("commit log: an instruction that traps is not reported; the handler's are") {
+TEST_CASE("commit log: an instruction that traps is not reported, the handler's are") {
   TraceFixture f;
   f.set_x(rv::a1, HartFixture::kUnmapped);
   // The handler returns past the trapping instruction.
@@ -219,7 +219,7 @@ TEST_CASE("commit log: a fused addi + branch pair is two instructions") {
   CHECK(f.records()[4].registers[0].value == 0);
 }
 
-TEST_CASE("commit log: AMOs report their load, their store and rd; SC its store only if it succeeds") {
+TEST_CASE("commit log: AMOs report their load, their store and rd, SC its store only if it succeeds") {
   TraceFixture f;
   f.poke(HartFixture::kData, 40, 4);
   f.set_x(rv::a1, HartFixture::kData);
@@ -237,7 +237,7 @@ TEST_CASE("commit log: AMOs report their load, their store and rd; SC its store 
         "core   0: 3 0x000000008000000c (0x18c5a7af) x15 0x0000000000000001\n");
 }
 
-TEST_CASE("commit log: run() stops exactly at its cycle limit; a sink may detach itself") {
+TEST_CASE("commit log: run() stops exactly at its cycle limit, a sink may detach itself") {
   dojo::test::Program program;
   for (int i = 0; i < 20; ++i) program.push_back(rv::addi(rv::a0, rv::a0, 1));
   program.push_back(rv::jal(rv::zero, 0));
@@ -329,7 +329,7 @@ TEST_CASE("commit log: CSR names follow Spike's, numbered families included") {
   CHECK(dojo::core::csr_name(0x7c0) == "0x7c0");
 }
 
-TEST_CASE("commit log: the hart id is the core number; filters pick pcs and a window") {
+TEST_CASE("commit log: the hart id is the core number, filters pick pcs and a window") {
   dojo::core::HartConfig config;
   config.hartid = 33;
   HartFixture f(config);

@@ -28,7 +28,7 @@ TEST_CASE("disassembler: each instruction class, targets absolute, CSRs by name"
   CHECK(disassemble(csrrw(zero, csr::satp, a0), kPc) == "csrrw zero, 0x180, a0");  // no S-mode
 }
 
-TEST_CASE("disassembler: compressed instructions as their expansion; unknown encodings as words") {
+TEST_CASE("disassembler: compressed instructions as their expansion, unknown encodings as words") {
   CHECK(disassemble(0x0505, kPc) == "addi a0, a0, 1");  // c.addi a0, 1
   CHECK(disassemble(0x8082, kPc) == "jalr zero, 0(ra)");  // c.jr ra (ret)
   CHECK(disassemble(0x0000, kPc) == ".word 0x0000");  // the defined-illegal all-zero halfword

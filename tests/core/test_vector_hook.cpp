@@ -94,7 +94,7 @@ TEST_CASE("vector: without a vector unit a custom-0 instruction is illegal") {
   CHECK((f.csr(rv::csr::misa) >> ('X' - 'A') & 1) == 0);
 }
 
-TEST_CASE("vector: an instruction goes to the engine with x[rs1] and pc; a scalar result lands in rd") {
+TEST_CASE("vector: an instruction goes to the engine with x[rs1] and pc, a scalar result lands in rd") {
   VectorFixture f;
   f.engine.answer.writes_scalar = true;
   f.engine.answer.scalar = 0x1234;
@@ -192,7 +192,7 @@ TEST_CASE("vector: vst writes the engine's 64 bytes and drops code decoded from 
   CHECK(f.x(rv::a0) == 7);
 }
 
-TEST_CASE("vector: the engine learns the core's cycle; a vector CSR access waits for it to settle") {
+TEST_CASE("vector: the engine learns the core's cycle, a vector CSR access waits for it to settle") {
   VectorFixture f;
   f.engine.answer.cycles = 3;
   f.engine.settle_cycles = 7;

@@ -683,7 +683,7 @@ TEST_CASE("SIGUSR1 makes a running simulation dump its state and go on") {
   CHECK(err.find("\ndojo-vp: end of state dump\n") != std::string::npos);
 }
 
-TEST_CASE("configurations by name are the shipped ones; a wrong name lists them") {
+TEST_CASE("configurations by name are the shipped ones, a wrong name lists them") {
   // A local file named like a shipped configuration shadows it only when given as a path.
   write_scratch("mini.yaml", "core:\n  clock_hz: nonsense\n");
   const std::string in_scratch = "cd " + scratch_dir().string() + " && ";

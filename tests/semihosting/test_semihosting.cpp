@@ -143,7 +143,7 @@ TEST_CASE("open, write, close, then open, read and flen a host file") {
   CHECK(f.semihosting.open_handles() == 0);
 }
 
-TEST_CASE("seek moves the position; append mode writes at the end; r+ writes in place") {
+TEST_CASE("seek moves the position, append mode writes at the end, r+ writes in place") {
   Fixture f;
   f.root.write("data.bin", "0123456789");
   const uint64_t h = f.open("data.bin", kModeReadWrite);
@@ -233,7 +233,7 @@ TEST_CASE("clock, time, elapsed and tickfreq count simulated time") {
   CHECK(ticks == 2'345'000'000);
 }
 
-TEST_CASE("get_cmdline writes the command line and its length; a short buffer fails") {
+TEST_CASE("get_cmdline writes the command line and its length, a short buffer fails") {
   Fixture f(command_line({"fw.elf", "10", "out put.txt", ""}));
   const std::string expected = "fw.elf 10 \"out put.txt\" \"\"";
   f.put_block({kBuffer, 256});
@@ -376,7 +376,7 @@ TEST_CASE("parameter blocks and buffers the core cannot reach fail with EFAULT, 
   CHECK_FALSE(f.port.warnings.empty());
 }
 
-TEST_CASE("handles: bad or closed ones fail with EBADF; each instance has its own") {
+TEST_CASE("handles: bad or closed ones fail with EBADF, each instance has its own") {
   Fixture f;
   CHECK(f.close(7) == kFailed);
   CHECK(f.error() == kEbadf);

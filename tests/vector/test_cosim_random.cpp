@@ -34,7 +34,7 @@ TEST_CASE("random instruction streams: RTL and reference model agree bit for bit
   CHECK(result.csr_writes > 0);
 }
 
-TEST_CASE("the same seed gives the same stream; the RTL alone passes its checkers", "[cosim]") {
+TEST_CASE("the same seed gives the same stream, the RTL alone passes its checkers", "[cosim]") {
   CosimRandomOptions options;
   options.seed = 7;
   options.instructions = 500;

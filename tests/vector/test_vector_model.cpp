@@ -409,7 +409,7 @@ TEST_CASE("vcvt flags: saturation, Invalid, Denormal, Underflow from all lanes",
   CHECK(csr(model, csr_vflags) == (flag_denormal | flag_underflow));
 }
 
-TEST_CASE("vhsum: the pairwise tree in its fixed order, sign-extended; integers exact", "[vhsum]") {
+TEST_CASE("vhsum: the pairwise tree in its fixed order, sign-extended, integers exact", "[vhsum]") {
   VectorModel model;
   // 2^24 followed by ones: a sequential sum stays 2^24 (each +1 ties to even), the tree does not.
   std::vector<float> values(16, 1.0f);
