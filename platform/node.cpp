@@ -51,6 +51,12 @@ Node::Node(sc_core::sc_module_name name, const PlatformConfig& config, const Nod
   attach(dma.socket, config.mmio.dma_base, dma_size, "dma");
   attach(sync.socket, config.mmio.sync_base, sync_size, "sync");
   attach(core_info.socket, config.mmio.core_info_base, core_info_size, "core_info");
+  // Devices of this core alone that its slices may reach on a runner thread: the console (its
+  // lines held until the batch is over, then ordered with the other cores' by time) and the
+  // read-only core-info block.
+  core.add_slice_device(config.mmio.console_base, console_size,
+                        [this](bool hold) { console.hold_lines(hold); });
+  core.add_slice_device(config.mmio.core_info_base, core_info_size, {});
   if (image.tohost) {
     htif = std::make_unique<peripherals::Htif>(
         "htif", on_exit, [this](char c) { console.put(c); }, picoseconds(config.mmio.latency_ps));

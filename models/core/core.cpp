@@ -175,6 +175,15 @@ void Core::sync_to_local_time() {
   if (offset != sc_core::SC_ZERO_TIME) sc_core::wait(offset);
 }
 
+void Core::add_slice_device(uint64_t base, uint64_t size, std::function<void(bool)> hold) {
+  hart_.add_slice_device(base, size);
+  if (hold) slice_device_holds_.push_back(std::move(hold));
+}
+
+void Core::hold_slice_devices(bool hold) {
+  for (const auto& device_hold : slice_device_holds_) device_hold(hold);
+}
+
 bool Core::next_slice_time(uint64_t& time) {
   time = quantum_sync_time();
   return true;
@@ -329,7 +338,7 @@ bool Core::bus_write(uint64_t addr, const void* data, unsigned len, uint64_t cyc
 
 bool Core::transport(tlm::tlm_command command, uint64_t addr, void* data, unsigned len,
                      uint64_t cycles) {
-  ++bus_accesses_;
+  if (!hart_.slice_device_for(addr, len)) ++bus_accesses_;
   payload_.set_command(command);
   payload_.set_address(addr);
   payload_.set_data_ptr(static_cast<unsigned char*>(data));

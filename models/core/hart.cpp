@@ -22,17 +22,18 @@ ZeroedArena::~ZeroedArena() {
 
 void* ZeroedArena::allocate_bytes(size_t bytes) {
   bytes = (bytes + kAlignment - 1) / kAlignment * kAlignment;
-  if (mappings_.empty() || mappings_.back().bytes - used_ < bytes) {
-    const size_t size = std::max(kChunkBytes, bytes);
-    void* const memory = mmap(nullptr, size, PROT_READ | PROT_WRITE,
-                              MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-    if (memory == MAP_FAILED) throw std::bad_alloc();
-    mappings_.push_back({static_cast<uint8_t*>(memory), size});
-    used_ = 0;
-  }
+  if (mappings_.back().bytes - used_ < bytes) map_chunk(std::max(kChunkBytes, bytes));
   void* const piece = mappings_.back().base + used_;
   used_ += bytes;
   return piece;
+}
+
+void ZeroedArena::map_chunk(size_t bytes) {
+  void* const memory = mmap(nullptr, bytes, PROT_READ | PROT_WRITE,
+                            MAP_SHARED | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  if (memory == MAP_FAILED) throw std::bad_alloc();
+  mappings_.push_back({static_cast<uint8_t*>(memory), bytes});
+  used_ = 0;
 }
 
 Hart::Hart(const HartConfig& config, HartBus& bus)
@@ -205,6 +206,18 @@ const Hart::FastRegion* Hart::fast_region_for(uint64_t addr, unsigned len) const
     if (offset < region.size && region.size - offset >= len) return &region;
   }
   return nullptr;
+}
+
+void Hart::add_slice_device(uint64_t base, uint64_t size) {
+  slice_devices_.push_back({base, size});
+}
+
+bool Hart::slice_device_for(uint64_t addr, unsigned len) const {
+  for (const SliceDevice& device : slice_devices_) {
+    const uint64_t offset = addr - device.base;
+    if (offset < device.size && device.size - offset >= len) return true;
+  }
+  return false;
 }
 
 bool Hart::fetch16(uint64_t addr, uint16_t& value) {
@@ -417,7 +430,7 @@ bool Hart::load_slow(uint64_t addr, unsigned len, uint64_t& value) {
     std::memcpy(&value, region->host + (addr - region->base), len);
     return true;
   }
-  if (isolated_) return defer();
+  if (isolated_ && !slice_device_for(addr, len)) return defer();
   if (bus_.bus_read(addr, &value, len, cycles_)) return true;
   // A misaligned access may straddle two targets (e.g. the end of SRAM): split it into bytes.
   if ((addr & (len - 1)) == 0) return false;
@@ -436,7 +449,7 @@ bool Hart::store_slow(uint64_t addr, unsigned len, uint64_t value) {
     invalidate_code(addr, len);
     return true;
   }
-  if (isolated_) return defer();
+  if (isolated_ && !slice_device_for(addr, len)) return defer();
   invalidate_code(addr, len);
   if (bus_.bus_write(addr, &value, len, cycles_)) return true;
   if ((addr & (len - 1)) == 0) return false;

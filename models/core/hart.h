@@ -177,6 +177,12 @@ class Hart {
   // Memory the hart reads, writes and fetches from directly (a DMI pointer).
   void add_fast_region(uint64_t base, uint64_t size, uint8_t* host);
   void clear_fast_regions();
+  // Devices that run_isolated() may reach through the HartBus (on whichever host thread runs the
+  // slice): ones that belong to this hart's core alone, and keep what they would tell the rest of
+  // the platform until the slice is over (Core::add_slice_device).
+  void add_slice_device(uint64_t base, uint64_t size);
+  // Whether [addr, addr + len) lies in one slice device.
+  bool slice_device_for(uint64_t addr, unsigned len) const;
 
   // Executes until the cycle count reaches `cycle_limit` (checked at taken branches, jumps, traps
   // and accesses outside the fast regions, so it may overshoot by one basic block), until a WFI
@@ -387,6 +393,10 @@ class Hart {
   HandlerOffset trace_handler_ = 0;
   HandlerOffset trace_candidate_handler_ = 0;
   std::vector<FastRegion> fast_;  // largest first
+  struct SliceDevice {
+    uint64_t base, size;
+  };
+  std::vector<SliceDevice> slice_devices_;
   // The translating engine (null for the interpreter); before pages_, whose traces it holds the
   // code of, so that it outlives them.
   std::shared_ptr<Translator> translator_;

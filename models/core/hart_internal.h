@@ -83,7 +83,9 @@ using HandlerTable = const HandlerOffset*;
 // per core, not one each (the kernel allows a process 65,530). All freed with the arena.
 class ZeroedArena {
  public:
-  ZeroedArena() = default;
+  // Maps the first chunk now: a mapping made later, while other harts run on other host threads,
+  // would stall their page faults (mmap takes the process's memory-map lock for writing).
+  ZeroedArena() { map_chunk(kChunkBytes); }
   ZeroedArena(const ZeroedArena&) = delete;
   ZeroedArena& operator=(const ZeroedArena&) = delete;
   ~ZeroedArena();
@@ -100,6 +102,7 @@ class ZeroedArena {
   static constexpr size_t kAlignment = 64;
   static constexpr size_t kChunkBytes = size_t{256} << 10;  // two pages' entries and tables
   void* allocate_bytes(size_t bytes);
+  void map_chunk(size_t bytes);
 
   struct Mapping {
     uint8_t* base;

@@ -77,9 +77,24 @@ void Console::flush() {
   if (!line_.empty()) emit_line(sc_core::sc_time_stamp());
 }
 
+void Console::hold_lines(bool hold) {
+  holding_ = hold;
+  if (hold) return;
+  for (auto& [line, at] : held_lines_) write_line(std::move(line), at);
+  held_lines_.clear();
+}
+
 void Console::emit_line(const sc_core::sc_time& at) {
   std::string line = line_prefix_ + line_ + '\n';
   line_.clear();
+  if (holding_) {
+    held_lines_.emplace_back(std::move(line), at);
+  } else {
+    write_line(std::move(line), at);
+  }
+}
+
+void Console::write_line(std::string line, const sc_core::sc_time& at) {
   if (line_sink) return line_sink(std::move(line), at);
   // One write per line, so consoles sharing a stream interleave only whole lines.
   out_ << line << std::flush;

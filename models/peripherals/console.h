@@ -11,6 +11,8 @@
 #include <ostream>
 #include <string>
 #include <systemc>
+#include <utility>
+#include <vector>
 #include <tlm>
 
 #include "bus/blocking_target_socket.h"
@@ -42,6 +44,10 @@ class Console : public sc_core::sc_module {
   // Sends one byte, as a write to the transmit register does (for other devices, e.g. HTIF), at
   // simulated time `at` (default: now).
   void put(char c, sc_core::sc_time at = sc_core::sc_time_stamp());
+  // While held, finished lines are kept (with their times) rather than written or given to the
+  // line sink, so that a core's isolated slice may print on another host thread (Core::
+  // add_slice_device); releasing the hold writes them, in order. Not held at first.
+  void hold_lines(bool hold);
   // Writes a pending partial line, ended with a newline; nothing if there is none.
   void flush();
   // Bytes received so far (register writes and put()), newlines included.
@@ -55,12 +61,15 @@ class Console : public sc_core::sc_module {
     return registers_.transport_dbg(trans);
   }
   void emit_line(const sc_core::sc_time& at);
+  void write_line(std::string line, const sc_core::sc_time& at);
   bool dlab() const { return (lcr_ & uart::registers::lcr_dlab) != 0; }
 
   std::ostream& out_;
   std::string line_prefix_;
   size_t max_line_bytes_;
   std::string line_;
+  bool holding_ = false;
+  std::vector<std::pair<std::string, sc_core::sc_time>> held_lines_;
   uint64_t bytes_written_ = 0;
   uint8_t ier_ = 0, lcr_ = 0, mcr_ = 0, scr_ = 0, dll_ = 0, dlm_ = 0;
   RegisterFile registers_;

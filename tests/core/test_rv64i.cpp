@@ -466,6 +466,29 @@ TEST_CASE("loads and stores outside fast memory go to the bus with their exact w
   CHECK(Hex{f.x(s3)} == Hex{0x1122334455667788});
 }
 
+TEST_CASE("an isolated run reaches its slice devices through the bus and stops in front of the rest") {
+  HartFixture f;
+  f.hart.add_slice_device(F::kMmio, 0x100);
+  CHECK(f.hart.slice_device_for(F::kMmio + 0xFC, 4));
+  CHECK_FALSE(f.hart.slice_device_for(F::kMmio + 0xFE, 4));  // runs past the device's end
+  f.set_x(a1, F::kMmio);
+  f.set_x(a2, 0x41);
+  f.poke(F::kMmio + 0x20, 0x12345678, 4);
+  f.start({sb(a2, a1, 0x10), lw(a3, a1, 0x20), sw(a2, a1, 0xFE), addi(a4, a4, 1)});
+  StopReason reason;
+  while ((reason = f.hart.run_isolated(1000)) == StopReason::translate) f.hart.translate_at_pc();
+  CHECK(reason == StopReason::shared);
+  CHECK(Hex{f.hart.pc()} == Hex{F::kCode + 8});  // in front of the store that leaves the device
+  CHECK(Hex{f.x(a3)} == Hex{0x12345678});
+  const auto isolated = f.bus.accesses_in(F::kMmio, F::kMmioSize);
+  REQUIRE(isolated.size() == 2);
+  CHECK((isolated[0].write && isolated[0].addr == F::kMmio + 0x10 && isolated[0].data == 0x41));
+  CHECK((!isolated[1].write && isolated[1].addr == F::kMmio + 0x20));
+  // Outside an isolated run, the same store goes to the bus.
+  CHECK(f.hart.step(1) != StopReason::fatal);
+  CHECK(f.bus.accesses_in(F::kMmio + 0xFE, 4).size() == 1);
+}
+
 TEST_CASE("bus loads sign-extend and the bus sees the hart's advancing cycle count") {
   HartFixture f;
   f.poke(F::kMmio, 0x80000000, 4);

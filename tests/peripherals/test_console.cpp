@@ -1,6 +1,8 @@
 #include <catch2/catch.hpp>
 #include <sstream>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "peripherals/console.h"
 #include "tlm_test_initiator.h"
@@ -110,6 +112,27 @@ TEST_CASE("Console writes a line that reaches the longest it keeps in pieces of 
   CHECK(bench.out.str() == "> " + std::string(16, 'x') + "\n> " + std::string(16, 'x') + "\n> " +
                                std::string(8, 'x') + "\n> short\n");
   CHECK(bench.console.bytes_written() == 47);
+}
+
+TEST_CASE("Console keeps finished lines, with their times, while held, and writes them at release") {
+  Bench bench("> ");
+  std::vector<std::pair<std::string, sc_time>> sunk;
+  const auto put = [&](const std::string& text, sc_time at) {
+    for (char c : text) bench.console.put(c, at);
+  };
+  bench.console.hold_lines(true);
+  put("one\n", sc_time(5, SC_NS));
+  put("two\nthr", sc_time(7, SC_NS));
+  CHECK(bench.out.str().empty());
+  bench.console.line_sink = [&](std::string line, sc_time at) { sunk.emplace_back(line, at); };
+  bench.console.hold_lines(false);
+  REQUIRE(sunk.size() == 2);
+  CHECK(sunk[0] == std::make_pair(std::string("> one\n"), sc_time(5, SC_NS)));
+  CHECK(sunk[1] == std::make_pair(std::string("> two\n"), sc_time(7, SC_NS)));
+  put("ee\n", sc_time(9, SC_NS));  // released: the line in progress goes on, and out at once
+  REQUIRE(sunk.size() == 3);
+  CHECK(sunk[2] == std::make_pair(std::string("> three\n"), sc_time(9, SC_NS)));
+  CHECK(bench.out.str().empty());
 }
 
 TEST_CASE("Consoles sharing a stream interleave whole lines only") {
