@@ -49,7 +49,7 @@ struct HartConfig {
   uint64_t reset_pc = 0;  // the platform starts its cores at memory.sram_base
   CycleModel cycles;
   Engine engine = Engine::interpreter;
-  uint16_t translate_after = 32;  // runs of a trace head before the translator compiles it
+  uint16_t translate_after = 256;  // runs of a trace head before the translator compiles it
   // With the translator: the one the platform's harts share, so that cores running the same
   // code compile it once (null: the hart has its own).
   std::shared_ptr<Translator> translator;

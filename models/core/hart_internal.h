@@ -80,7 +80,10 @@ using HandlerTable = const HandlerOffset*;
 // own: the host fills a 4 KiB piece with zeroes when it is first touched, so the part of a page
 // of decoded code that a core never reaches costs neither memory nor time (calloc would clear
 // what malloc had mapped ahead), and a tile's tens of thousands of pages take about one mapping
-// per core, not one each (the kernel allows a process 65,530). All freed with the arena.
+// per core, not one each (the kernel allows a process 65,530). The mappings are shared ones, so
+// that a piece first read (the interpreter reads an entry before decoding it) gets a page of its
+// own rather than the zero page, whose replacement at the first write would interrupt every other
+// host thread to flush its TLB (docs/performance.md). All freed with the arena.
 class ZeroedArena {
  public:
   // Maps the first chunk now: a mapping made later, while other harts run on other host threads,
