@@ -17,6 +17,7 @@
 
 #include "bus/bus.h"
 #include "core/core.h"
+#include "core/parallel_runner.h"
 #include "memory/sram.h"
 
 using Catch::Matchers::StartsWith;
@@ -244,6 +245,43 @@ TEST_CASE("Core: finished_event is notified when the core stops") {
   });
   system.run();
   CHECK(finished_at == kPeriod * static_cast<double>(kCyclesAtHalt));
+}
+
+TEST_CASE("Core: slices on the parallel runner reach a slice device, held around their batch") {
+  System system("system", {
+                              rv::lui(3, 0x10000),  // 0x00 x3 = MMIO
+                              rv::addi(1, 0, 5),    // 0x04
+                              rv::sw(1, 3, 0x80),   // 0x08 loop: to the slice device
+                              rv::addi(1, 1, -1),   // 0x0c
+                              rv::bne(1, 0, -8),    // 0x10
+                              rv::sw(1, 3, 0),      // 0x14 halts: not a slice device
+                              rv::jal(0, 0),        // 0x18
+                          });
+  dojo::core::ParallelRunner runner("runner", 2, 256);
+  system.core.set_parallel_runner(&runner);
+  bool held = false;
+  std::vector<bool> holds, held_at_write;
+  system.core.add_slice_device(kMmioBase + 0x80, 0x80, [&](bool hold) {
+    held = hold;
+    holds.push_back(hold);
+  });
+  system.mmio.on_write = [&, halt = system.mmio.on_write](uint64_t offset) {
+    held_at_write.push_back(held);
+    halt(offset);
+  };
+  system.run();
+  REQUIRE(system.core.state() == Core::State::halted);
+  // The loop's stores came from the slice, the halting one from the core's thread.
+  CHECK(held_at_write == std::vector<bool>{true, true, true, true, true, false});
+  REQUIRE(!holds.empty());
+  CHECK(holds.back() == false);
+  // At the times they have without the runner: each round is the store and its 20 cycles of
+  // stall, addi and the taken branch.
+  REQUIRE(system.mmio.writes.size() == 6);
+  for (unsigned i = 0; i < 5; ++i) {
+    CHECK(system.mmio.writes[i].value == 5 - i);
+    CHECK(system.mmio.writes[i].time == kPeriod * static_cast<double>(2 + 24 * i));
+  }
 }
 
 TEST_CASE("Core: DMI covers SRAM on both sides of a nested device, which still sees its accesses") {
