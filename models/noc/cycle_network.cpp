@@ -104,6 +104,10 @@ void require(bool condition, const std::string& message) {
   if (!condition) fail(message);
 }
 
+// i mod n for i < 2n: ring positions and round-robin pointers, on paths run per flit and cycle,
+// where a division (the counts are run-time parameters) would cost more than the rest.
+uint32_t wrap(uint32_t i, uint32_t n) { return i >= n ? i - n : i; }
+
 }  // namespace
 
 struct CycleNetwork::Impl {
@@ -134,6 +138,7 @@ struct CycleNetwork::Impl {
   // virtual channels), switch allocation per input port (over its virtual channels) and per output
   // port (over input ports).
   std::vector<uint32_t> va_next, sa_input_next, sa_output_next;
+  std::vector<uint32_t> va_asking;  // allocate_vcs's scratch: kPorts lists of a router's heads
   std::vector<uint32_t> accept_next;  // iSLIP: per input port, over output ports
 
   std::vector<Interface> interfaces;       // per node, attached endpoints after the routers'
@@ -185,6 +190,7 @@ struct CycleNetwork::Impl {
     port_flits.assign(ports, 0);
     waiting.assign(routers, 0);
     va_next.assign(ports, 0);
+    va_asking.assign(size_t{kPorts} * kPorts * vcs, 0);
     sa_input_next.assign(ports, 0);
     sa_output_next.assign(ports, 0);
     accept_next.assign(ports, 0);
@@ -216,8 +222,11 @@ struct CycleNetwork::Impl {
         }
       }
     }
-    arrivals.resize(longest + 1);
-    credits.resize(longest + 1);
+    // A power of two, so that a cycle's slot is a mask rather than a division.
+    size_t wheel = 1;
+    while (wheel < longest + 1) wheel *= 2;
+    arrivals.resize(wheel);
+    credits.resize(wheel);
     interfaces.resize(routers);
     for (NodeIndex node = 0; node < routers; ++node) interfaces[node].router = node;
     interface_vcs.resize(size_t{routers} * vcs, OutputVc{depth, false});
@@ -225,7 +234,7 @@ struct CycleNetwork::Impl {
     stats = PacketStats(p.latency_bucket_cycles, p.latency_buckets);
   }
 
-  size_t slot(uint64_t cycle) const { return cycle % arrivals.size(); }
+  size_t slot(uint64_t cycle) const { return cycle & (arrivals.size() - 1); }
 
   uint32_t allocate_packet() {
     if (!free_packets.empty()) {
@@ -340,7 +349,7 @@ struct CycleNetwork::Impl {
         continue;
       }
       InputVc& vc = input_vcs[arrival.target];
-      buffers[size_t{arrival.target} * depth + (vc.front + vc.count) % depth] = arrival.flit;
+      buffers[size_t{arrival.target} * depth + wrap(vc.front + vc.count, depth)] = arrival.flit;
       ++vc.count;
       const NodeIndex router = arrival.target / (kPorts * vcs);
       if (buffered[router]++ == 0 && !is_active[router]) {
@@ -353,17 +362,28 @@ struct CycleNetwork::Impl {
   }
 
   // Each output port hands its free virtual channels to the input virtual channels waiting for
-  // one, round-robin.
+  // one, round-robin: from the one after the last it served, each in turn.
   void allocate_vcs(NodeIndex router) {
     const uint32_t base = router * kPorts * vcs;
     const uint32_t count = kPorts * vcs;
+    // The heads whose routing is done, by the output port they want, in index order.
+    uint32_t asking_count[kPorts] = {};
+    for (uint32_t local = 0; local < count; ++local) {
+      const InputVc& in = input_vcs[base + local];
+      if (in.state != VcState::waiting_vc || in.ready > now) continue;
+      va_asking[in.out_port * count + asking_count[in.out_port]++] = local;
+    }
     for (uint32_t port = 0; port < kPorts; ++port) {
+      const uint32_t asking = asking_count[port];
+      if (asking == 0) continue;
+      const uint32_t* const heads = &va_asking[port * count];
       const size_t out_port = size_t{router} * kPorts + port;
       uint32_t& next = va_next[out_port];
-      for (uint32_t k = 0; k < count; ++k) {
-        const uint32_t local = (next + k) % count;
+      uint32_t first = 0;
+      while (first < asking && heads[first] < next) ++first;
+      for (uint32_t k = 0; k < asking; ++k) {
+        const uint32_t local = heads[wrap(first + k, asking)];
         InputVc& in = input_vcs[base + local];
-        if (in.state != VcState::waiting_vc || in.out_port != port || in.ready > now) continue;
         const uint32_t flits = packets[buffers[size_t{base + local} * depth + in.front].packet].flits;
         uint32_t granted = kNone;
         for (uint32_t vc = in.vc_low; vc < in.vc_high; ++vc) {
@@ -383,7 +403,7 @@ struct CycleNetwork::Impl {
         --waiting[router];
         in.out_vc = granted;
         in.ready = now + p.vc_alloc_delay;
-        next = (local + 1) % count;
+        next = wrap(local + 1, count);
       }
     }
   }
@@ -408,7 +428,7 @@ struct CycleNetwork::Impl {
       candidate_vc[port] = kNone;
       const size_t in_port = size_t{router} * kPorts + port;
       for (uint32_t k = 0; k < vcs; ++k) {
-        const uint32_t vc = (sa_input_next[in_port] + k) % vcs;
+        const uint32_t vc = wrap(sa_input_next[in_port] + k, vcs);
         const InputVc& in = input_vcs[in_port * vcs + vc];
         if (!can_send(router, in)) continue;
         candidate_vc[port] = vc;
@@ -422,7 +442,7 @@ struct CycleNetwork::Impl {
         const uint32_t port = (sa_output_next[out_port] + k) % kPorts;
         if (candidate_vc[port] == kNone || candidate_out[port] != out) continue;
         traverse(router, port, candidate_vc[port]);
-        sa_input_next[size_t{router} * kPorts + port] = (candidate_vc[port] + 1) % vcs;
+        sa_input_next[size_t{router} * kPorts + port] = wrap(candidate_vc[port] + 1, vcs);
         sa_output_next[out_port] = (port + 1) % kPorts;
         break;
       }
@@ -439,7 +459,7 @@ struct CycleNetwork::Impl {
     for (uint32_t port = 0; port < kPorts; ++port) {
       for (uint32_t out = 0; out < kPorts; ++out) request_vc[port][out] = kNone;
       for (uint32_t k = 0; k < vcs; ++k) {
-        const uint32_t vc = (sa_input_next[base + port] + k) % vcs;
+        const uint32_t vc = wrap(sa_input_next[base + port] + k, vcs);
         const InputVc& in = input_vcs[(base + port) * vcs + vc];
         if (can_send(router, in) && request_vc[port][in.out_port] == kNone) request_vc[port][in.out_port] = vc;
       }
@@ -481,7 +501,7 @@ struct CycleNetwork::Impl {
       if (candidate_out[port] == kNone) continue;
       const uint32_t vc = request_vc[port][candidate_out[port]];
       traverse(router, port, vc);
-      sa_input_next[base + port] = (vc + 1) % vcs;
+      sa_input_next[base + port] = wrap(vc + 1, vcs);
     }
   }
 
@@ -492,7 +512,7 @@ struct CycleNetwork::Impl {
     const uint32_t index = static_cast<uint32_t>(in_port * vcs + vc);
     InputVc& in = input_vcs[index];
     const FlitRef flit = buffers[size_t{index} * depth + in.front];
-    in.front = (in.front + 1) % depth;
+    in.front = wrap(in.front + 1, depth);
     --in.count;
     --buffered[router];
     const size_t out_port = size_t{router} * kPorts + in.out_port;
