@@ -194,6 +194,29 @@ PatternBounds pattern_bounds(const TrafficParams& params) {
 
 namespace {
 
+// Each source-destination pair's zero-load latency for the run's packet size, computed once per
+// pair (a route walk, per delivered packet otherwise): meshes up to kMaxNodes, the rest directly.
+class ZeroLoadLatencies {
+ public:
+  ZeroLoadLatencies(const Network& network, uint32_t flits)
+      : network_(network), flits_(flits), nodes_(network.node_count()),
+        table_(nodes_ <= kMaxNodes ? size_t{nodes_} * nodes_ : 0, 0) {}
+
+  uint64_t operator()(NodeIndex from, NodeIndex to) {
+    if (table_.empty()) return network_.zero_load_latency(from, to, flits_);
+    uint32_t& known = table_[size_t{from} * nodes_ + to];  // 0: not yet (a latency is at least 1)
+    if (known == 0) known = static_cast<uint32_t>(network_.zero_load_latency(from, to, flits_));
+    return known;
+  }
+
+ private:
+  static constexpr uint32_t kMaxNodes = 1024;
+  const Network& network_;
+  const uint32_t flits_;
+  const uint32_t nodes_;
+  std::vector<uint32_t> table_;
+};
+
 // The latency figures of the measured packets' latencies (reordered).
 void summarize_latencies(std::vector<uint64_t>& latencies, uint64_t zero_load_total, TrafficResult& result) {
   result.packets_measured = latencies.size();
@@ -343,6 +366,7 @@ void run_ideal(const TrafficParams& params, const TrafficPattern& pattern, Traff
   std::mt19937_64 random(params.seed);
   const double packet_probability = params.injection_rate / params.packet_flits;
   Sampling sampling(params);
+  ZeroLoadLatencies zero_load(network, params.packet_flits);
   uint64_t last_warmup_delivery = 0;
   std::vector<uint64_t> last_delivery;  // per sample
   // Packets are sent in creation order, so a later packet never takes a slot an earlier one holds:
@@ -358,7 +382,7 @@ void run_ideal(const TrafficParams& params, const TrafficPattern& pattern, Traff
       }
       if (sample == Sampling::kNotMeasured) return;
       sampling.created(sample);
-      sampling.delivered(sample, delivered - cycle, network.zero_load_latency(source, destination, params.packet_flits));
+      sampling.delivered(sample, delivered - cycle, zero_load(source, destination));
       if (sample >= last_delivery.size()) last_delivery.resize(sample + 1, 0);
       last_delivery[sample] = std::max(last_delivery[sample], delivered);
     });
@@ -388,6 +412,7 @@ void run_cycle(const TrafficParams& params, const TrafficPattern& pattern, Traff
   std::mt19937_64 random(params.seed);
   const double packet_probability = params.injection_rate / params.packet_flits;
   Sampling sampling(params);
+  ZeroLoadLatencies zero_load(network.network(), params.packet_flits);
 
   std::vector<Delivery> delivered;
   std::vector<uint64_t> ejected;       // flits, per sample period by delivery cycle
@@ -412,8 +437,7 @@ void run_cycle(const TrafficParams& params, const TrafficPattern& pattern, Traff
       if (packet.created < params.warmup) last_warmup_delivery = packet.delivered;
       if (packet.tag == 0) continue;
       const uint64_t of = packet.tag - 1;
-      sampling.delivered(of, packet.delivered - packet.created,
-                         network.network().zero_load_latency(packet.from, packet.to, packet.flits));
+      sampling.delivered(of, packet.delivered - packet.created, zero_load(packet.from, packet.to));
       if (of >= last_delivery.size()) last_delivery.resize(of + 1, 0);
       last_delivery[of] = packet.delivered;
     }
