@@ -466,7 +466,7 @@ TEST_CASE("loads and stores outside fast memory go to the bus with their exact w
   CHECK(Hex{f.x(s3)} == Hex{0x1122334455667788});
 }
 
-TEST_CASE("an isolated run reaches its slice devices through the bus and stops in front of the rest") {
+TEST_CASE("an isolated run reaches its slice devices and stops in front of other bus accesses") {
   HartFixture f;
   f.hart.add_slice_device(F::kMmio, 0x100);
   CHECK(f.hart.slice_device_for(F::kMmio + 0xFC, 4));
