@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
 #include <random>
 #include <stdexcept>
 #include <vector>
@@ -217,19 +218,28 @@ class ZeroLoadLatencies {
   std::vector<uint32_t> table_;
 };
 
-// The latency figures of the measured packets' latencies (reordered).
-void summarize_latencies(std::vector<uint64_t>& latencies, uint64_t zero_load_total, TrafficResult& result) {
-  result.packets_measured = latencies.size();
-  if (latencies.empty()) return;
-  uint64_t total = 0;
-  for (const uint64_t latency : latencies) total += latency;
-  result.avg_packet_latency = static_cast<double>(total) / static_cast<double>(latencies.size());
+// Latency -> how many measured packets had it.
+using LatencyHistogram = std::map<uint64_t, uint64_t>;
+
+// The latency figures of the measured packets.
+void summarize_latencies(const LatencyHistogram& latencies, uint64_t packets, uint64_t total,
+                         uint64_t zero_load_total, TrafficResult& result) {
+  result.packets_measured = packets;
+  if (packets == 0) return;
+  result.avg_packet_latency = static_cast<double>(total) / static_cast<double>(packets);
   result.measured_zero_load_latency =
-      static_cast<double>(zero_load_total) / static_cast<double>(latencies.size());
-  const size_t rank = static_cast<size_t>(std::ceil(kPercentile * static_cast<double>(latencies.size()))) - 1;
-  std::nth_element(latencies.begin(), latencies.begin() + static_cast<std::ptrdiff_t>(rank), latencies.end());
-  result.p99_packet_latency = latencies[rank];
-  result.max_packet_latency = *std::max_element(latencies.begin(), latencies.end());
+      static_cast<double>(zero_load_total) / static_cast<double>(packets);
+  // The rank-th smallest (from 0), as a sorted list of every latency would have it.
+  const auto rank = static_cast<uint64_t>(std::ceil(kPercentile * static_cast<double>(packets))) - 1;
+  uint64_t below = 0;
+  for (const auto& [latency, count] : latencies) {
+    below += count;
+    if (below > rank) {
+      result.p99_packet_latency = latency;
+      break;
+    }
+  }
+  result.max_packet_latency = latencies.rbegin()->first;
 }
 
 // Every node's Bernoulli source for one cycle: calls send(source, destination) for each packet.
@@ -280,9 +290,14 @@ class Sampling {
     if (sample == kNotMeasured || sample >= samples_.size()) return;
     Sample& s = samples_[sample];
     --s.outstanding;
-    s.latencies.push_back(latency);
+    ++s.packets;
     s.latency_total += latency;
     s.zero_load_total += zero_load;
+    if (s.in_histogram) {
+      ++histogram_[latency];
+    } else {
+      s.latencies.push_back(latency);
+    }
   }
   // Closes what it can with every packet created before `cycle` known; decides if it is time.
   void advance(uint64_t cycle) {
@@ -290,8 +305,9 @@ class Sampling {
     const uint64_t ended = cycle < p_.warmup ? 0 : std::min(max_samples_, (cycle - p_.warmup) / p_.sample_period);
     if (samples_.size() < ended) samples_.resize(ended);  // periods without a packet
     while (closed_ < ended && samples_[closed_].outstanding == 0) {
-      const Sample& sample = samples_[closed_];
-      const uint64_t count = sample.latencies.size();
+      Sample& sample = samples_[closed_];
+      const uint64_t count = sample.packets;
+      to_histogram(sample);  // a closed sample is measured
       over_threshold_ |= p_.latency_threshold > 0 && count > 0 &&
                          static_cast<double>(sample.latency_total) > p_.latency_threshold * static_cast<double>(count);
       const double before = average();
@@ -317,12 +333,19 @@ class Sampling {
   void each_measured(Visit visit) const {
     for (uint64_t index = 0; index < decided_samples_ && index < samples_.size(); ++index) visit(samples_[index]);
   }
+  // The latencies of the measured samples' delivered packets.
+  const LatencyHistogram& histogram() const { return histogram_; }
 
   struct Sample {
     uint64_t outstanding = 0;
-    std::vector<uint64_t> latencies;
+    uint64_t packets = 0;  // delivered
     uint64_t latency_total = 0;
     uint64_t zero_load_total = 0;
+    // Until the sample is known to be measured (it closed, or the measurement was decided with
+    // it), its latencies; then they are counted in the histogram, so that memory does not grow
+    // with the run.
+    bool in_histogram = false;
+    std::vector<uint64_t> latencies;
   };
 
  private:
@@ -334,11 +357,20 @@ class Sampling {
     decided_ = true;
     decided_samples_ = samples;
     saturated_ = saturated;
+    for (uint64_t index = 0; index < samples && index < samples_.size(); ++index)
+      to_histogram(samples_[index]);
+  }
+  void to_histogram(Sample& sample) {
+    if (sample.in_histogram) return;
+    sample.in_histogram = true;
+    for (const uint64_t latency : sample.latencies) ++histogram_[latency];
+    std::vector<uint64_t>().swap(sample.latencies);
   }
 
   const TrafficParams& p_;
   const uint64_t min_samples_, max_samples_;
   std::vector<Sample> samples_;
+  LatencyHistogram histogram_;
   uint64_t closed_ = 0, closed_latency_ = 0, closed_packets_ = 0;
   bool over_threshold_ = false, converged_ = false;
   bool decided_ = false, saturated_ = false;
@@ -347,14 +379,14 @@ class Sampling {
 
 // The result's latency figures and window from the measured samples.
 void summarize(const Sampling& sampling, TrafficResult& result) {
-  std::vector<uint64_t> latencies;
-  uint64_t zero_load_total = 0, outstanding = 0;
+  uint64_t packets = 0, latency_total = 0, zero_load_total = 0, outstanding = 0;
   sampling.each_measured([&](const Sampling::Sample& sample) {
-    latencies.insert(latencies.end(), sample.latencies.begin(), sample.latencies.end());
+    packets += sample.packets;
+    latency_total += sample.latency_total;
     zero_load_total += sample.zero_load_total;
     outstanding += sample.outstanding;
   });
-  summarize_latencies(latencies, zero_load_total, result);
+  summarize_latencies(sampling.histogram(), packets, latency_total, zero_load_total, result);
   result.samples = sampling.samples();
   result.measured_cycles = sampling.window_cycles();
   result.converged = sampling.converged();
