@@ -68,6 +68,8 @@ class PacketQueue {
   bool empty() const { return size_ == 0; }
   size_t size() const { return size_; }
   uint32_t front() const { return items_[head_]; }
+  // The i-th oldest packet, i < size().
+  uint32_t at(size_t i) const { return items_[(head_ + i) & (items_.size() - 1)]; }
   void pop() {
     head_ = (head_ + 1) & (items_.size() - 1);
     --size_;
@@ -81,7 +83,7 @@ class PacketQueue {
  private:
   void grow() {
     std::vector<uint32_t> larger(std::max<size_t>(8, items_.size() * 2));
-    for (size_t i = 0; i < size_; ++i) larger[i] = items_[(head_ + i) & (items_.size() - 1)];
+    for (size_t i = 0; i < size_; ++i) larger[i] = at(i);
     items_ = std::move(larger);
     head_ = 0;
   }
@@ -669,9 +671,9 @@ std::vector<LinkBacklog> CycleNetwork::backlog() const {
   std::vector<uint64_t> waiting(n.interfaces.size(), 0);  // at each node: queued, or in its local input
   std::vector<LinkBacklog> backlog;
   for (const NodeIndex node : n.sending) {
-    // Walks a copy of the queue: a dump is rare, and the queue has no iterator.
-    for (PacketQueue queue = n.interfaces[node].queue; !queue.empty(); queue.pop()) {
-      const Packet& packet = n.packets[queue.front()];
+    const PacketQueue& queue = n.interfaces[node].queue;
+    for (size_t i = 0; i < queue.size(); ++i) {
+      const Packet& packet = n.packets[queue.at(i)];
       waiting[node] += packet.flits - packet.sent;
     }
   }
