@@ -180,8 +180,10 @@ void Core::add_slice_device(uint64_t base, uint64_t size, std::function<void(boo
   if (hold) slice_device_holds_.push_back(std::move(hold));
 }
 
-void Core::hold_slice_devices(bool hold) {
-  for (const auto& device_hold : slice_device_holds_) device_hold(hold);
+void Core::release_slice_devices() {
+  if (!slice_devices_held_) return;
+  slice_devices_held_ = false;
+  for (const auto& hold : slice_device_holds_) hold(false);
 }
 
 bool Core::next_slice_time(uint64_t& time) {
@@ -338,7 +340,12 @@ bool Core::bus_write(uint64_t addr, const void* data, unsigned len, uint64_t cyc
 
 bool Core::transport(tlm::tlm_command command, uint64_t addr, void* data, unsigned len,
                      uint64_t cycles) {
-  if (!hart_.slice_device_for(addr, len)) ++bus_accesses_;
+  if (!hart_.slice_device_for(addr, len)) {
+    ++bus_accesses_;
+  } else if (hart_.isolated() && !slice_devices_held_) {
+    slice_devices_held_ = true;
+    for (const auto& hold : slice_device_holds_) hold(true);
+  }
   payload_.set_command(command);
   payload_.set_address(addr);
   payload_.set_data_ptr(static_cast<unsigned char*>(data));

@@ -125,8 +125,9 @@ class Core : public sc_core::sc_module, private HartBus, private ParallelRunner:
   // A device of this core alone at [base, base + size), which its isolated slices may access on
   // a runner thread (Hart::add_slice_device): it must touch nothing another core's slice could,
   // and keep what it would tell the rest of the platform while `hold(true)` is in force, telling
-  // it at `hold(false)`. The runner holds it around each batch the core's slices run in (both
-  // calls in SystemC's thread); `hold` may be empty for a device with nothing to tell.
+  // it at `hold(false)`. A slice's first access to a slice device in a batch holds them all (on
+  // the slice's thread), and the runner releases them when the batch is over (in SystemC's
+  // thread); `hold` may be empty for a device with nothing to tell.
   void add_slice_device(uint64_t base, uint64_t size, std::function<void(bool)> hold);
 
   // Attaches a debugger (null detaches); it must outlive its use.
@@ -169,7 +170,7 @@ class Core : public sc_core::sc_module, private HartBus, private ParallelRunner:
   Hart& isolated_hart() override { return hart_; }
   bool next_slice_time(uint64_t& time) override;
   bool next_slice_limit(uint64_t& cycle_limit) override;
-  void hold_slice_devices(bool hold) override;
+  void release_slice_devices() override;
   // Catches the core's clock up with SystemC time after it stood still (asleep or held by a
   // debugger): the time passed counts as stall cycles. Returns the cycles added.
   uint64_t catch_up();
@@ -209,6 +210,7 @@ class Core : public sc_core::sc_module, private HartBus, private ParallelRunner:
   // Transactions the hart made outside its slice devices (Core::execute's serial windows).
   uint64_t bus_accesses_ = 0;
   std::vector<std::function<void(bool)>> slice_device_holds_;
+  bool slice_devices_held_ = false;  // by a slice of the batch being run
   uint64_t segment_start_ = 0;  // when the current run segment began, in time-resolution units
   uint64_t wfi_cycles_ = 0;
   tlm::tlm_generic_payload payload_;  // reused by every transaction

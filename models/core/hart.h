@@ -183,6 +183,8 @@ class Hart {
   void add_slice_device(uint64_t base, uint64_t size);
   // Whether [addr, addr + len) lies in one slice device.
   bool slice_device_for(uint64_t addr, unsigned len) const;
+  // True inside run_isolated() (for the HartBus: the access comes from a slice).
+  bool isolated() const { return isolated_; }
 
   // Executes until the cycle count reaches `cycle_limit` (checked at taken branches, jumps, traps
   // and accesses outside the fast regions, so it may overshoot by one basic block), until a WFI

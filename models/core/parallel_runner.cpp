@@ -75,7 +75,6 @@ void ParallelRunner::run_batch() {
     const auto start = std::chrono::steady_clock::now();
     ++batches_;
     slices_ += batch_.size();
-    for (Slice* slice : batch_) slice->core->hold_slice_devices(true);
     round_ = batch_;
     while (!round_.empty()) {
       run_round();
@@ -89,7 +88,7 @@ void ParallelRunner::run_batch() {
       }
       round_.resize(again);
     }
-    for (Slice* slice : batch_) slice->core->hold_slice_devices(false);
+    for (Slice* slice : batch_) slice->core->release_slice_devices();
     batch_seconds_ +=
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   }

@@ -36,8 +36,8 @@ class ParallelRunner : public sc_core::sc_module {
     virtual bool next_slice_time(uint64_t& time) = 0;
     // At that time: the next slice's cycle limit, or false if the core's thread must go on.
     virtual bool next_slice_limit(uint64_t& cycle_limit) = 0;
-    // Before and after a batch that runs the core's slices (Core::add_slice_device).
-    virtual void hold_slice_devices(bool hold) = 0;
+    // After a batch that ran the core's slices (Core::add_slice_device).
+    virtual void release_slice_devices() = 0;
 
    protected:
     ~Participant() = default;

@@ -247,7 +247,7 @@ TEST_CASE("Core: finished_event is notified when the core stops") {
   CHECK(finished_at == kPeriod * static_cast<double>(kCyclesAtHalt));
 }
 
-TEST_CASE("Core: slices on the parallel runner reach a slice device, held around their batch") {
+TEST_CASE("Core: slices on the parallel runner reach a slice device, held until their batch ends") {
   System system("system", {
                               rv::lui(3, 0x10000),  // 0x00 x3 = MMIO
                               rv::addi(1, 0, 5),    // 0x04
@@ -273,8 +273,8 @@ TEST_CASE("Core: slices on the parallel runner reach a slice device, held around
   REQUIRE(system.core.state() == Core::State::halted);
   // The loop's stores came from the slice, the halting one from the core's thread.
   CHECK(held_at_write == std::vector<bool>{true, true, true, true, true, false});
-  REQUIRE(!holds.empty());
-  CHECK(holds.back() == false);
+  // One batch: held at its first store, released when the halting store ended it.
+  CHECK(holds == std::vector<bool>{true, false});
   // At the times they have without the runner: each round is the store and its 20 cycles of
   // stall, addi and the taken branch.
   REQUIRE(system.mmio.writes.size() == 6);
