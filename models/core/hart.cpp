@@ -200,11 +200,19 @@ DecodedPage& Hart::page_for(uint64_t pc) {
   return *slot;
 }
 
+namespace {
+
+// Whether [addr, addr + len) lies inside [base, base + size), without overflow.
+bool inside(uint64_t addr, unsigned len, uint64_t base, uint64_t size) {
+  const uint64_t offset = addr - base;
+  return offset < size && size - offset >= len;
+}
+
+}  // namespace
+
 const Hart::FastRegion* Hart::fast_region_for(uint64_t addr, unsigned len) const {
-  for (const auto& region : fast_) {
-    const uint64_t offset = addr - region.base;
-    if (offset < region.size && region.size - offset >= len) return &region;
-  }
+  for (const auto& region : fast_)
+    if (inside(addr, len, region.base, region.size)) return &region;
   return nullptr;
 }
 
@@ -213,10 +221,8 @@ void Hart::add_slice_device(uint64_t base, uint64_t size) {
 }
 
 bool Hart::slice_device_for(uint64_t addr, unsigned len) const {
-  for (const SliceDevice& device : slice_devices_) {
-    const uint64_t offset = addr - device.base;
-    if (offset < device.size && device.size - offset >= len) return true;
-  }
+  for (const SliceDevice& device : slice_devices_)
+    if (inside(addr, len, device.base, device.size)) return true;
   return false;
 }
 
