@@ -87,7 +87,7 @@ module vector_unit
 
   // Element width in bits as log2 (3 = 8 bits, 4 = 16, 5 = 32).
   function automatic logic [2:0] log2_width(input logic [2:0] ty);
-    unique case (ty)
+    case (ty)
       T_F32, T_I32: return 3'd5;
       T_BF16: return 3'd4;
       default: return 3'd3;
@@ -174,11 +174,17 @@ module vector_unit
   // Element `index` of type `ty`, zero-extended.
   function automatic logic [31:0] element(input logic [511:0] data, input logic [2:0] ty,
                                           input logic [5:0] index);
-    unique case (log2_width(ty))
+    case (log2_width(ty))
       3'd5: return data[32 * index[3:0] +: 32];
       3'd4: return {16'd0, data[16 * index[4:0] +: 16]};
       default: return {24'd0, data[8 * index +: 8]};
     endcase
+  endfunction
+
+  // Element `position` of an 8-element slice of BF16 or CFP8 elements, zero-extended.
+  function automatic logic [31:0] slice_element(input logic [127:0] slice, input logic [2:0] ty,
+                                                input logic [2:0] position);
+    return ty == T_BF16 ? {16'd0, slice[16 * position +: 16]} : {24'd0, slice[8 * position +: 8]};
   endfunction
 
   function automatic logic [1:0] narrow_format(input logic [2:0] ty);
@@ -323,7 +329,8 @@ module vector_unit
     logic [1:0] format;
     logic [5:0] bias;
     narrow_result_t narrowed;
-    widened_t wa, wb;
+    widened_t wa, a_rows [2], b_columns [8];
+    logic [127:0] a_slice, b_slice;
     logic [32:0] selected;
     logic [31:0] dot;
     logic [1:0] group, k;
@@ -397,15 +404,24 @@ module vector_unit
           end
         end
         OP_VMMA: begin
-          // Pass p: outputs 16g..16g+15 (register vd+g) take step k of C[i][j] += A[i][k]*B[k][j].
+          // Pass p (group g = p / 4, step k = p % 4): outputs 16g..16g+15, register vd+g, are
+          // C[i][j] for rows i = 2g, 2g+1 and columns j = 0..7, and take step k of
+          // C[i][j] += A[i][k] * B[k][j]. The pass reads A[2g][k] and A[2g+1][k], each broadcast
+          // along its row of lanes, and row k of B: in both A and B, elements of one 8-element
+          // slice (128 bits of BF16, 64 of CFP8).
+          a_slice = ty_q == T_BF16 ? opa_q[128 * group +: 128] : {64'd0, opa_q[64 * group +: 64]};
+          b_slice = ty_q == T_BF16 ? opb_q[128 * k +: 128] : {64'd0, opb_q[64 * k +: 64]};
+          for (int r = 0; r < 2; r++) begin
+            a_rows[r] = widen(slice_element(a_slice, ty_q, {1'(r), k}), ty_q, cfp8_biases);
+            pass_flags[FLAG_DENORMAL] |= a_rows[r].denormal;
+          end
+          for (int j = 0; j < 8; j++) begin
+            b_columns[j] = widen(slice_element(b_slice, ty_q, 3'(j)), ty_q, cfp8_biases);
+            pass_flags[FLAG_DENORMAL] |= b_columns[j].denormal;
+          end
           for (int l = 0; l < 16; l++) begin
-            // Output o = 16g + l is C[i][j] with i = o / 8, j = o % 8.
-            element_index = {group, 4'(l)};
-            wa = widen(element(opa_q, ty_q, {1'b0, element_index[5:3], k}), ty_q, cfp8_biases);
-            wb = widen(element(opb_q, ty_q, {1'b0, k, element_index[2:0]}), ty_q, cfp8_biases);
-            pass_flags[FLAG_DENORMAL] |= wa.denormal || wb.denormal;
-            fma_a[l] = wa.value;
-            fma_b[l] = wb.value;
+            fma_a[l] = a_rows[l / 8].value;
+            fma_b[l] = b_columns[l % 8].value;
             fma_c[l] = acc_q[group][32 * l +: 32];
             fma_used[l] = 1'b1;
           end

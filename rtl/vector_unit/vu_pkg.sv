@@ -2,6 +2,9 @@
 // operation is built on, narrowing to BF16/CFP8 (RNE or stochastic), widening to FP32, minimumNumber
 // and maximumNumber, and the stochastic-rounding hash. Pure functions: vector_unit.sv instantiates
 // one copy per lane, so synthesis sees one datapath per lane shared by every instruction.
+// The big ones are `verilator no_inline_task`: Verilator makes each a C++ function whose variables
+// live on the stack, where inlined it made every variable of every call a member of the model,
+// stored to memory at each step (the FMA ran at half the speed).
 package vu_pkg;
 
   // Element types (funct3).
@@ -178,6 +181,7 @@ package vu_pkg;
   // fma(a, b, -0): each equals the IEEE operation bit for bit, signed zeros included.
   function automatic f32_result_t fma32(input logic [31:0] a, input logic [31:0] b,
                                         input logic [31:0] c);
+    /* verilator no_inline_task */
     f32_result_t r;
     logic product_sign, product_inf, inf_times_zero;
     normalized_t na, nb, nc;
@@ -261,6 +265,7 @@ package vu_pkg;
   function automatic narrow_result_t narrow(input logic [31:0] x, input logic [1:0] format,
                                             input logic [5:0] cfp8_bias, input logic stochastic,
                                             input logic [31:0] random);
+    /* verilator no_inline_task */
     narrow_result_t r;
     logic is_bf16;
     exp_t mantissa_bits, bias, min_exp, shift, field_base;
@@ -372,8 +377,9 @@ package vu_pkg;
   // An element of type `ty` (a float type) as binary32; cfp8_biases = {E5M2 bias, E4M3 bias}. BF16 NaNs keep their payload here.
   function automatic widened_t widen(input logic [31:0] element, input logic [2:0] ty,
                                      input logic [11:0] cfp8_biases);
+    /* verilator no_inline_task */
     widened_t w;
-    unique case (ty)
+    case (ty)
       T_BF16: begin
         w.value = {element[15:0], 16'd0};
         w.denormal = f32_is_subnormal(w.value);
@@ -391,6 +397,7 @@ package vu_pkg;
   // minimumNumber / maximumNumber; bit 32 is Invalid (a signalling NaN operand).
   function automatic logic [32:0] min_max(input logic [31:0] a, input logic [31:0] b,
                                           input logic maximum);
+    /* verilator no_inline_task */
     logic a_less;
     logic [31:0] value;
     if (f32_is_nan(a) && f32_is_nan(b)) value = F32_QNAN;
@@ -418,6 +425,7 @@ package vu_pkg;
 
   // The lane's stochastic-rounding random number.
   function automatic logic [31:0] lane_random(input logic [31:0] seed, input logic [31:0] lane);
+    /* verilator no_inline_task */
     return mix32(seed + lane * LANE_STRIDE);
   endfunction
 
