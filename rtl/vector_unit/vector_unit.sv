@@ -420,8 +420,8 @@ module vector_unit
             pass_flags[FLAG_DENORMAL] |= b_columns[j].denormal;
           end
           for (int l = 0; l < 16; l++) begin
-            fma_a[l] = a_rows[l / 8].value;
-            fma_b[l] = b_columns[l % 8].value;
+            fma_a[l] = a_rows[l >= 8].value;
+            fma_b[l] = b_columns[3'(l)].value;
             fma_c[l] = acc_q[group][32 * l +: 32];
             fma_used[l] = 1'b1;
           end
@@ -460,7 +460,7 @@ module vector_unit
         for (int l = 0; l < 16; l++) narrow_in[l] = fma_out[l].value;
         narrow_used = 16'hFFFF;
       end
-      for (int l = 0; l < 16; l++) begin
+      if (narrow_used != 16'd0) for (int l = 0; l < 16; l++) begin
         if (narrow_used[l]) begin
           random = stochastic ? lane_random(pass_vseed_q[31:0], {26'd0, destination[l]}) : 32'd0;
           narrowed = narrow(narrow_in[l], format, bias, stochastic, random);
