@@ -40,10 +40,11 @@ constexpr int kHangUpMilliseconds = 2000;  // how long finish() waits for the de
 constexpr unsigned kMaxResends = 3;        // of one packet the debugger did not get intact
 
 // GDB register numbers (gdb/riscv-tdep.h): x0-x31, pc, then f0-f31 (absent here), then the CSRs
-// at 65 + CSR number, then the virtual `priv` register.
+// at 65 + CSR number, then the virtual `priv` register; then, ours, the vector unit's v0-v31.
 constexpr unsigned kPcRegister = 32;
 constexpr unsigned kFirstCsrRegister = 65;
 constexpr unsigned kPrivRegister = kFirstCsrRegister + 4096;
+constexpr unsigned kFirstVectorRegister = kPrivRegister + 1;
 
 
 // GDB's signal numbers for stop replies.
@@ -512,6 +513,12 @@ std::string GdbServer::read_register(const std::string& args) {
   if (number < 32) return hex_register(hart.x(static_cast<unsigned>(number)));
   if (number == kPcRegister) return hex_register(hart.pc());
   if (number == kPrivRegister) return hex_register(static_cast<uint64_t>(hart.priv()));
+  vector::VectorEngine* const unit = hart.vector_engine();
+  if (unit && number >= kFirstVectorRegister && number < kFirstVectorRegister + 32) {
+    const unsigned index = static_cast<unsigned>(number - kFirstVectorRegister);
+    const vector::Register v = unit->read_register(index);
+    return encode_hex(std::string(v.begin(), v.end()));  // lane 0 first, as in memory
+  }
   uint64_t value;
   if (number >= kFirstCsrRegister && number < kPrivRegister &&
       hart.read_csr(static_cast<unsigned>(number - kFirstCsrRegister), value)) {
@@ -790,8 +797,31 @@ std::string GdbServer::target_xml() const {
   }
   xml += "</feature>\n<feature name=\"org.gnu.gdb.riscv.virtual\">\n"
          "  <reg name=\"priv\" bitsize=\"64\" regnum=\"" + std::to_string(kPrivRegister) +
-         "\"/>\n</feature>\n</target>\n";
-  return xml;
+         "\"/>\n</feature>\n";
+  if (hart.vector_engine()) {
+    // The 512-bit registers as the SDK's dojo_vec_t sees them (CFP8 codes in u8), read-only.
+    xml += "<feature name=\"org.dojo.vector\">\n"
+           "  <vector id=\"v16f32\" type=\"ieee_single\" count=\"16\"/>\n"
+           "  <vector id=\"v32bf16\" type=\"bfloat16\" count=\"32\"/>\n"
+           "  <vector id=\"v16i32\" type=\"int32\" count=\"16\"/>\n"
+           "  <vector id=\"v16u32\" type=\"uint32\" count=\"16\"/>\n"
+           "  <vector id=\"v64i8\" type=\"int8\" count=\"64\"/>\n"
+           "  <vector id=\"v64u8\" type=\"uint8\" count=\"64\"/>\n"
+           "  <union id=\"dojo_vec\">\n"
+           "    <field name=\"f32\" type=\"v16f32\"/>\n"
+           "    <field name=\"bf16\" type=\"v32bf16\"/>\n"
+           "    <field name=\"i32\" type=\"v16i32\"/>\n"
+           "    <field name=\"u32\" type=\"v16u32\"/>\n"
+           "    <field name=\"i8\" type=\"v64i8\"/>\n"
+           "    <field name=\"u8\" type=\"v64u8\"/>\n"
+           "  </union>\n";
+    for (unsigned i = 0; i < 32; ++i) {
+      xml += "  <reg name=\"v" + std::to_string(i) + "\" bitsize=\"512\" type=\"dojo_vec\"" +
+             " regnum=\"" + std::to_string(kFirstVectorRegister + i) + "\" group=\"vector\"/>\n";
+    }
+    xml += "</feature>\n";
+  }
+  return xml + "</target>\n";
 }
 
 }  // namespace dojo::platform

@@ -254,6 +254,7 @@ class Hart {
   // The vector unit custom-0 instructions and CSRs 0x800-0x802 go to; without one (the default)
   // they are illegal. The engine must outlive the hart.
   void set_vector_engine(vector::VectorEngine* engine) { vector_ = engine; }
+  vector::VectorEngine* vector_engine() const { return vector_; }
   // Where semihosting calls go (null: nowhere, the default). The handler must outlive the hart.
   void set_semihosting(SemihostingHandler* handler) { semihosting_ = handler; }
 

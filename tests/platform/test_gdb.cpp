@@ -313,6 +313,44 @@ TEST_CASE("gdb: watchpoints see writes by other cores through the window and by 
   CHECK(sim.wait() == 7);
 }
 
+// What GDB printed as $N ("" if nothing).
+std::string printed(const std::string& out, int n) {
+  const std::string marker = "$" + std::to_string(n) + " = ";
+  const auto at = out.find(marker);
+  if (at == std::string::npos) return "";
+  return out.substr(at + marker.size(), out.find('\n', at) - at - marker.size());
+}
+
+TEST_CASE("gdb: the vector registers, as dojo_vec_t, read the same under the model and the RTL") {
+  // At printf, v0..v3 have just been stored to `accumulator` and v8 holds a_tiles[0].
+  for (const std::string model : {"model", "rtl"}) {
+    INFO("vector.model=" << model);
+    Simulator sim("--config core --set vector.model=" + model + " " + firmware("vec_throughput"));
+    const std::string out = run_gdb(sim.port(), firmware("vec_throughput"),
+                                    "set width 0\n"
+                                    "break printf\n"
+                                    "continue\n"
+                                    "print/x $v0.u32\n"
+                                    "print/x accumulator[0].u32\n"
+                                    "print/x $v3.u8\n"
+                                    "print/x accumulator[3].u8\n"
+                                    "print $v8.bf16[0]\n"
+                                    "print/x a_tiles[0].bf16[0]\n"
+                                    "print $v31.i32\n"
+                                    "delete\n"
+                                    "continue\n");
+    INFO(out);
+    CHECK(printed(out, 1).size() > 16 * 4);
+    CHECK(printed(out, 1) == printed(out, 2));
+    CHECK(printed(out, 3) == printed(out, 4));
+    CHECK(printed(out, 5) == "-0.03125");  // as GDB shows a bfloat16
+    CHECK(printed(out, 6) == "0xbd00");
+    CHECK(printed(out, 7) == "{0 <repeats 16 times>}");
+    CHECK(contains(out, "exited normally]"));
+    CHECK(sim.wait() == 0);
+  }
+}
+
 TEST_CASE("gdb: every core is a thread, threads switch, monitor commands report every core") {
   Simulator sim(firmware("gdb_target"));  // mini: four cores
   const std::string out = run_gdb(sim.port(), firmware("gdb_target"),
