@@ -52,8 +52,6 @@ module vector_unit_checker
     end
   end
 
-  // disable iff samples the unit's asynchronous reset at the clock: enough to silence the
-  // rules while the unit is reset.
   // cmd_hold and rsp_hold compare a command or response with a copy taken at the edge where it
   // waited, in clocked assertions: written with $stable in a property, they made Verilator copy
   // both 512-bit payloads at every evaluation (7% of an RTL run's time).
@@ -92,6 +90,8 @@ module vector_unit_checker
     end
   end
 
+  // disable iff samples the unit's asynchronous reset at the clock: enough to silence the
+  // rules while the unit is reset.
   /* verilator lint_off SYNCASYNCNET */
 
   // The driver's rules.
