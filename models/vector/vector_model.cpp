@@ -207,13 +207,15 @@ void VectorModel::reset() {
   set_vcfg(vcfg_reset);
 }
 
-void VectorModel::set_vcfg(uint64_t value) {
-  vcfg_ = value & vcfg_writable;
+void VectorModel::set_vcfg(uint64_t value) { vcfg_ = value & vcfg_writable; }
+
+void VectorModel::decode_cfp8_values() {
   const numerics::Cfp8Formats formats = cfp8_formats();
   for (unsigned code = 0; code < 256; ++code) {
     e4m3_values_[code] = numerics::cfp8_decode(uint8_t(code), formats.e4m3);
     e5m2_values_[code] = numerics::cfp8_decode(uint8_t(code), formats.e5m2);
   }
+  cfp8_values_vcfg_ = vcfg_;
 }
 
 numerics::Cfp8Formats VectorModel::cfp8_formats() const {
@@ -425,6 +427,7 @@ void VectorModel::matrix_multiply(const DecodedInstruction& d, Flags& flags) {
     }
   } else {
     const bool e4m3 = d.type == ElementType::e4m3;
+    if (cfp8_values_vcfg_ != vcfg_) decode_cfp8_values();
     const auto& values = e4m3 ? e4m3_values_ : e5m2_values_;
     const numerics::Cfp8Formats formats = cfp8_formats();
     const numerics::FloatFormat& format = e4m3 ? formats.e4m3 : formats.e5m2;

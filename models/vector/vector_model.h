@@ -75,6 +75,7 @@ class VectorModel : public VectorEngine {
   uint32_t random(unsigned lane) const;
   numerics::Cfp8Formats cfp8_formats() const;
   void set_vcfg(uint64_t value);
+  void decode_cfp8_values();
 
   void arithmetic(const DecodedInstruction& d, numerics::Flags& flags);
   void relu(const DecodedInstruction& d, numerics::Flags& flags);
@@ -92,9 +93,12 @@ class VectorModel : public VectorEngine {
   uint64_t vcfg_ = vcfg_reset;
   uint64_t vseed_ = 0;
   uint64_t vflags_ = 0;
-  // FP32 values of the 256 encodings at the current biases (vmma decodes through them).
+  // FP32 values of the 256 encodings at the biases of vcfg = cfp8_values_vcfg_ (vmma decodes
+  // through them), filled by the first CFP8 vmma at those biases: most of a tile's thousands of
+  // cores never run one.
   std::array<uint32_t, 256> e4m3_values_{};
   std::array<uint32_t, 256> e5m2_values_{};
+  uint64_t cfp8_values_vcfg_ = ~uint64_t{0};  // no vcfg value has these bits
 };
 
 }  // namespace dojo::vector
