@@ -30,46 +30,44 @@ SyncUnit::SyncUnit(sc_core::sc_module_name name, unsigned counters,
       socket("socket"),
       counters_(checked_counter_count(this->name(), counters)),
       set_irq_(std::move(set_irq)),
-      registers_(this->name(), latency, register_table()) {
+      registers_(this->name(), latency, register_table(), counter_registers()) {
   socket.register_b_transport(this, &SyncUnit::b_transport);
   socket.register_transport_dbg(this, &SyncUnit::transport_dbg);
 }
 
+std::vector<RegisterArray> SyncUnit::counter_registers() {
+  const unsigned count = counters();
+  auto value = [this](unsigned i, const sc_core::sc_time&) { return counters_[i].value; };
+  // The increment is done in b_transport: read hooks have no side effects.
+  return {
+      {"value", regs::value_offset, regs::value_stride, count, regs::value_bytes,
+       regs::value_min_access, value,
+       [this](unsigned i, uint64_t set, const sc_core::sc_time&) {
+         counters_[i].value = set;
+         update_irq();
+       }},
+      // 64-bit only: a narrower write would be merged with the current value before the add.
+      {"add", regs::add_offset, regs::add_stride, count, regs::add_bytes, regs::add_min_access,
+       value,
+       [this](unsigned i, uint64_t amount, const sc_core::sc_time&) {
+         counters_[i].value += amount;  // modulo 2^64: negative amounts subtract
+         update_irq();
+       }},
+      {"threshold", regs::threshold_offset, regs::threshold_stride, count, regs::threshold_bytes,
+       regs::threshold_min_access,
+       [this](unsigned i, const sc_core::sc_time&) { return counters_[i].threshold; },
+       [this](unsigned i, uint64_t set, const sc_core::sc_time&) {
+         counters_[i].threshold = set;
+         update_irq();
+       }},
+      {"fetch_increment", regs::fetch_increment_offset, regs::fetch_increment_stride, count,
+       regs::fetch_increment_bytes, regs::fetch_increment_min_access, value, nullptr},
+  };
+}
+
 std::vector<Register> SyncUnit::register_table() {
   std::vector<Register> table;
-  // Built for each of a tile's thousands of cores: four per counter, then irq_enable, status,
-  // pending and counters.
-  table.reserve(4 * counters_.size() + 4);
-  for (unsigned i = 0; i < counters_.size(); ++i) {
-    const std::string index = std::to_string(i);
-    Counter& counter = counters_[i];
-    auto read_value = [&counter](const sc_core::sc_time&) { return counter.value; };
-    table.push_back({"value" + index, regs::value_offset + i * regs::value_stride,
-                     regs::value_bytes, regs::value_min_access, read_value,
-                     [this, &counter](uint64_t value, const sc_core::sc_time&) {
-                       counter.value = value;
-                       update_irq();
-                     }});
-    // 64-bit only: a narrower write would be merged with the current value before the add.
-    table.push_back({"add" + index, regs::add_offset + i * regs::add_stride, regs::add_bytes,
-                     regs::add_min_access, read_value,
-                     [this, &counter](uint64_t amount, const sc_core::sc_time&) {
-                       counter.value += amount;  // modulo 2^64: negative amounts subtract
-                       update_irq();
-                     }});
-    table.push_back({"threshold" + index, regs::threshold_offset + i * regs::threshold_stride,
-                     regs::threshold_bytes, regs::threshold_min_access,
-                     [&counter](const sc_core::sc_time&) { return counter.threshold; },
-                     [this, &counter](uint64_t value, const sc_core::sc_time&) {
-                       counter.threshold = value;
-                       update_irq();
-                     }});
-    // The increment is done in b_transport: read hooks have no side effects.
-    table.push_back({"fetch_increment" + index,
-                     regs::fetch_increment_offset + i * regs::fetch_increment_stride,
-                     regs::fetch_increment_bytes, regs::fetch_increment_min_access, read_value,
-                     nullptr});
-  }
+  table.reserve(4);
   table.push_back({"irq_enable", regs::irq_enable_offset, regs::irq_enable_bytes,
                    regs::irq_enable_min_access,
                    [this](const sc_core::sc_time&) { return irq_enable_; },

@@ -50,7 +50,8 @@ class SyncUnit : public sc_core::sc_module {
   unsigned int transport_dbg(tlm::tlm_generic_payload& trans) {
     return registers_.transport_dbg(trans);  // debug reads of fetch_increment do not increment
   }
-  std::vector<Register> register_table();
+  std::vector<Register> register_table();         // irq_enable, status, pending, counters
+  std::vector<RegisterArray> counter_registers();  // one element per counter
   void update_irq();
 
   std::vector<Counter> counters_;
