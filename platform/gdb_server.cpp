@@ -514,7 +514,8 @@ std::string GdbServer::read_register(const std::string& args) {
   if (number == kPcRegister) return hex_register(hart.pc());
   if (number == kPrivRegister) return hex_register(static_cast<uint64_t>(hart.priv()));
   vector::VectorEngine* const unit = hart.vector_engine();
-  if (unit && number >= kFirstVectorRegister && number < kFirstVectorRegister + 32) {
+  if (unit && number >= kFirstVectorRegister &&
+      number < kFirstVectorRegister + vector::register_count) {
     const unsigned index = static_cast<unsigned>(number - kFirstVectorRegister);
     const vector::Register v = unit->read_register(index);
     return encode_hex(std::string(v.begin(), v.end()));  // lane 0 first, as in memory
@@ -815,7 +816,7 @@ std::string GdbServer::target_xml() const {
            "    <field name=\"i8\" type=\"v64i8\"/>\n"
            "    <field name=\"u8\" type=\"v64u8\"/>\n"
            "  </union>\n";
-    for (unsigned i = 0; i < 32; ++i) {
+    for (unsigned i = 0; i < vector::register_count; ++i) {
       xml += "  <reg name=\"v" + std::to_string(i) + "\" bitsize=\"512\" type=\"dojo_vec\"" +
              " regnum=\"" + std::to_string(kFirstVectorRegister + i) + "\" group=\"vector\"/>\n";
     }

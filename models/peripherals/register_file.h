@@ -89,8 +89,8 @@ class RegisterFile {
     for (const RegisterArray& array : arrays_) {
       // Every element is aligned when the first is and the stride is a multiple of the size.
       check_shape(array.name, array.size, array.min_access, array.offset);
-      if (array.count == 0 || (array.count > 1 && array.stride % array.size != 0) ||
-          (array.count > 1 && array.stride < array.size))
+      if (array.count == 0 ||
+          (array.count > 1 && (array.stride < array.size || array.stride % array.size != 0)))
         throw std::invalid_argument(owner_ + ": register array " + array.name +
                                     " has no element, or a stride below or not a multiple of its "
                                     "size");
